@@ -1,0 +1,204 @@
+package dsrlb.balance;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dsrlb.config.Binding;
+import dsrlb.config.DsrConfig;
+import dsrlb.config.ServiceConfig;
+import dsrlb.config.ServiceState;
+import dsrlb.config.VipConfig;
+import dsrlb.config.VserverConfig;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's model of services and vservers. Every change (a MAC learned or lost, a
+ * health verdict, an operator's enable/disable) goes through here, is logged once with its
+ * reason, and results in a new {@link ForwardingState} handed to the forwarder.
+ */
+public final class LoadBalancer {
+    private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
+
+    private final DsrConfig config;
+    private final List<ServiceConfig> serviceConfigs;
+    private final Map<String, Integer> serviceIds = new LinkedHashMap<>();
+    private final List<Vserver> vservers = new ArrayList<>();
+    private final int maglevSize;
+    private final Consumer<ForwardingState> publisher;
+
+    // Guarded by this.
+    private final MacAddress[] macs;
+    private final boolean[] adminEnabled;
+    private final ServiceStatus[] health;
+    private final String[] healthReason;
+    private ServiceView[] published = new ServiceView[0];
+    private ForwardingState state;
+
+    private final LongAdder[] forwardedPackets;
+    private final LongAdder[] forwardedBytes;
+
+    public LoadBalancer(DsrConfig config, Ticker ticker, int maglevSize, Consumer<ForwardingState> publisher) {
+        this.config = config;
+        this.serviceConfigs = List.copyOf(config.services().values());
+        this.maglevSize = maglevSize;
+        this.publisher = publisher;
+        int n = serviceConfigs.size();
+        macs = new MacAddress[n];
+        adminEnabled = new boolean[n];
+        health = new ServiceStatus[n];
+        healthReason = new String[n];
+        forwardedPackets = new LongAdder[n];
+        forwardedBytes = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            ServiceConfig s = serviceConfigs.get(i);
+            serviceIds.put(s.name(), i);
+            adminEnabled[i] = s.state() == ServiceState.ENABLED;
+            // Without a monitor, reachability is the check: a service is UP once ARP answers.
+            health[i] = ServiceStatus.DOWN;
+            healthReason[i] = "no ARP reply yet";
+            forwardedPackets[i] = new LongAdder();
+            forwardedBytes[i] = new LongAdder();
+        }
+        for (VserverConfig v : config.vservers().values()) {
+            List<PoolSnapshot.BoundService> bound = new ArrayList<>();
+            for (Binding b : v.bindings()) {
+                bound.add(new PoolSnapshot.BoundService(serviceIds.get(b.service()), b.service(), b.weight()));
+            }
+            vservers.add(new Vserver(v, bound, ticker));
+        }
+        synchronized (this) {
+            publish();
+        }
+    }
+
+    public DsrConfig config() {
+        return config;
+    }
+
+    public List<Vserver> vservers() {
+        return List.copyOf(vservers);
+    }
+
+    public List<ServiceConfig> services() {
+        return serviceConfigs;
+    }
+
+    /** Id of a service by name, or -1. */
+    public int serviceId(String name) {
+        return serviceIds.getOrDefault(name, -1);
+    }
+
+    public synchronized ForwardingState state() {
+        return state;
+    }
+
+    /** The backend MAC of a service, learned by ARP; null forgets it. */
+    public synchronized void setMac(int id, MacAddress mac) {
+        MacAddress old = macs[id];
+        if (mac == null ? old == null : mac.equals(old)) {
+            return;
+        }
+        macs[id] = mac;
+        String name = serviceConfigs.get(id).name();
+        if (mac == null) {
+            log.warn("service {} ({}): MAC {} lost: no ARP reply", name,
+                    Ipv4.format(serviceConfigs.get(id).address()), old);
+        } else if (old == null) {
+            log.info("service {} ({}): MAC {}", name, Ipv4.format(serviceConfigs.get(id).address()), mac);
+        } else {
+            log.warn("service {} ({}): MAC changed {} -> {}", name,
+                    Ipv4.format(serviceConfigs.get(id).address()), old, mac);
+        }
+        publish();
+    }
+
+    /** A health verdict; reachability-only services follow their ARP state. */
+    public synchronized void setHealth(int id, ServiceStatus status, String reason) {
+        if (health[id] == status && reason.equals(healthReason[id])) {
+            return;
+        }
+        health[id] = status;
+        healthReason[id] = reason;
+        publish();
+    }
+
+    public synchronized void setAdminEnabled(int id, boolean enabled) {
+        if (adminEnabled[id] == enabled) {
+            return;
+        }
+        adminEnabled[id] = enabled;
+        publish();
+    }
+
+    public void countForwarded(int id, int bytes) {
+        forwardedPackets[id].increment();
+        forwardedBytes[id].add(bytes);
+    }
+
+    public long forwardedPackets(int id) {
+        return forwardedPackets[id].sum();
+    }
+
+    public long forwardedBytes(int id) {
+        return forwardedBytes[id].sum();
+    }
+
+    private void publish() {
+        int n = serviceConfigs.size();
+        ServiceView[] views = new ServiceView[n];
+        for (int i = 0; i < n; i++) {
+            ServiceConfig s = serviceConfigs.get(i);
+            ServiceStatus status;
+            String reason;
+            if (!adminEnabled[i]) {
+                status = ServiceStatus.OUT_OF_SERVICE;
+                reason = "disabled";
+            } else if (macs[i] == null) {
+                status = ServiceStatus.DOWN;
+                reason = "no ARP reply";
+            } else {
+                status = health[i];
+                reason = healthReason[i];
+            }
+            views[i] = new ServiceView(i, s.name(), s.address(), macs[i], status, reason);
+            ServiceView before = i < published.length ? published[i] : null;
+            if (before == null || before.status() != status) {
+                log.info("service {} {}:{} is {} ({})", s.name(), Ipv4.format(s.address()),
+                        s.port() < 0 ? "*" : s.port(), status.label(), reason);
+            }
+        }
+        published = views;
+
+        List<VipConfig> vipConfigs = config.vips();
+        int[] vips = vipConfigs.stream().mapToInt(VipConfig::address).toArray();
+        ForwardingState.Route[][] routes = new ForwardingState.Route[vips.length][];
+        for (int v = 0; v < vips.length; v++) {
+            List<ForwardingState.Route> list = new ArrayList<>();
+            for (Vserver vs : vservers) {
+                VserverConfig c = vs.config();
+                if (c.vip() == vips[v]) {
+                    list.add(new ForwardingState.Route(vs, c.protocol().ipProtocol(), c.port(),
+                            PoolSnapshot.of(c.method(), vs.bindings(), views, maglevSize)));
+                }
+            }
+            list.sort(Comparator.comparingInt(ForwardingState.Route::specificity).reversed());
+            routes[v] = list.toArray(ForwardingState.Route[]::new);
+        }
+        state = new ForwardingState(vips, routes, views);
+        publisher.accept(state);
+    }
+
+    /** Service views of the current state, for status output. */
+    public synchronized List<ServiceView> serviceViews() {
+        return Arrays.asList(published.clone());
+    }
+}

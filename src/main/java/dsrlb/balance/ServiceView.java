@@ -1,0 +1,18 @@
+package dsrlb.balance;
+
+import dsrlb.net.MacAddress;
+
+/**
+ * One service as the forwarder sees it in a published snapshot.
+ *
+ * @param id index of the service in the snapshot's array, stable for a loaded config
+ * @param mac the backend's MAC, or null while ARP has not resolved it
+ * @param reason why the status is what it is, for logs and status output
+ */
+public record ServiceView(int id, String name, int address, MacAddress mac, ServiceStatus status,
+        String reason) {
+    /** Receives new clients: UP and with a known MAC. */
+    public boolean eligible() {
+        return status == ServiceStatus.UP && mac != null;
+    }
+}

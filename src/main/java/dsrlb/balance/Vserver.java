@@ -1,0 +1,107 @@
+package dsrlb.balance;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dsrlb.config.LbMethod;
+import dsrlb.config.PersistenceType;
+import dsrlb.config.VserverConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The run-time side of a vserver: picks a service for a client with the configured method and
+ * persistence. Its mutable state (round-robin credits, persistence table) outlives snapshots;
+ * which services are eligible comes with each call in a {@link PoolSnapshot}.
+ *
+ * <p>{@link #pick} is called by the receive thread only.
+ */
+public final class Vserver {
+    private final VserverConfig config;
+    private final List<PoolSnapshot.BoundService> bindings;
+    private final Persistence persistence;
+    /** Smooth weighted round robin (as in nginx): one credit per binding position. */
+    private final int[] credit;
+
+    private final LongAdder newClients = new LongAdder();
+    private final LongAdder persistenceHits = new LongAdder();
+    private final LongAdder repicks = new LongAdder();
+
+    public Vserver(VserverConfig config, List<PoolSnapshot.BoundService> bindings, Ticker ticker) {
+        this.config = config;
+        this.bindings = List.copyOf(bindings);
+        this.persistence = config.persistence() == PersistenceType.SOURCEIP
+                ? new Persistence(Duration.ofMinutes(config.timeoutMinutes()), config.persistenceMaxEntries(),
+                        ticker)
+                : null;
+        this.credit = new int[bindings.size()];
+    }
+
+    /**
+     * @return the service id for a packet from {@code clientIp}, or -1 when no service is eligible
+     */
+    public int pick(int clientIp, PoolSnapshot pool, ServiceView[] services) {
+        if (persistence != null) {
+            int id = persistence.lookup(clientIp);
+            if (id >= 0) {
+                if (services[id].eligible()) {
+                    persistenceHits.increment();
+                    return id;
+                }
+                repicks.increment();
+            }
+        }
+        if (pool.isEmpty()) {
+            return -1;
+        }
+        int id = config.method() == LbMethod.SOURCEIPHASH
+                ? pool.serviceIds()[pool.maglev()[Maglev.slot(clientIp, pool.maglev().length)]]
+                : nextRoundRobin(pool);
+        newClients.increment();
+        if (persistence != null) {
+            persistence.remember(clientIp, id);
+        }
+        return id;
+    }
+
+    private int nextRoundRobin(PoolSnapshot pool) {
+        int[] positions = pool.positions();
+        int[] weights = pool.weights();
+        int total = 0;
+        int best = 0;
+        for (int i = 0; i < positions.length; i++) {
+            credit[positions[i]] += weights[i];
+            total += weights[i];
+            if (credit[positions[i]] > credit[positions[best]]) {
+                best = i;
+            }
+        }
+        credit[positions[best]] -= total;
+        return pool.serviceIds()[best];
+    }
+
+    public VserverConfig config() {
+        return config;
+    }
+
+    public List<PoolSnapshot.BoundService> bindings() {
+        return bindings;
+    }
+
+    /** The persistence table, or null with {@code -persistenceType NONE}. */
+    public Persistence persistence() {
+        return persistence;
+    }
+
+    public long newClients() {
+        return newClients.sum();
+    }
+
+    public long persistenceHits() {
+        return persistenceHits.sum();
+    }
+
+    /** Clients whose persisted service was no longer UP and who were given another. */
+    public long repicks() {
+        return repicks.sum();
+    }
+}

@@ -1,0 +1,28 @@
+package dsrlb.cli;
+
+import dsrlb.config.ConfigException;
+import dsrlb.config.ConfigParser;
+import dsrlb.config.DsrConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --config FILE}, shared by the commands that read a config. */
+final class ConfigOption {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "Config in the NetScaler CLI dialect (see examples/seed.conf).")
+    Path file;
+
+    /** Loads the config, or prints {@code file:line: message} and returns null. */
+    DsrConfig load(PrintWriter err) {
+        try {
+            return ConfigParser.load(file);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+        } catch (IOException e) {
+            err.println(file + ": cannot read: " + e.getMessage());
+        }
+        return null;
+    }
+}

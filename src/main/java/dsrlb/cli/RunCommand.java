@@ -1,0 +1,203 @@
+package dsrlb.cli;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dsrlb.balance.LoadBalancer;
+import dsrlb.balance.Maglev;
+import dsrlb.balance.ServiceView;
+import dsrlb.balance.Vserver;
+import dsrlb.config.DsrConfig;
+import dsrlb.config.ServiceConfig;
+import dsrlb.config.VipConfig;
+import dsrlb.config.VserverConfig;
+import dsrlb.dataplane.ArpResolver;
+import dsrlb.dataplane.Counters;
+import dsrlb.dataplane.DropReason;
+import dsrlb.dataplane.Forwarder;
+import dsrlb.dataplane.Libpcap;
+import dsrlb.dataplane.NetworkInterfaceInfo;
+import dsrlb.dataplane.PcapPacketIo;
+import dsrlb.dataplane.ReceiveLoop;
+import dsrlb.frame.Arp;
+import dsrlb.net.Ipv4;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Owns the VIPs on one interface and forwards until SIGINT/SIGTERM. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Answer ARP for the VIPs and forward their frames to the backends by MAC (DSR).")
+final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger("dsrlb");
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "IF",
+            description = "Interface on the server LAN (default: the one whose subnet holds the first VIP).")
+    String interfaceName;
+
+    @Option(names = "--arp-refresh", defaultValue = "10", paramLabel = "SECONDS",
+            description = "Re-ask each backend's MAC this often (default: ${DEFAULT-VALUE}).")
+    int arpRefreshSeconds;
+
+    @Option(names = "--arp-stale", defaultValue = "35", paramLabel = "SECONDS",
+            description = "Forget a backend's MAC after this long without an ARP reply (default: ${DEFAULT-VALUE}).")
+    int arpStaleSeconds;
+
+    @Option(names = "--ready-timeout", defaultValue = "5", paramLabel = "SECONDS",
+            description = "How long to wait for every backend's MAC before reporting ready (default: ${DEFAULT-VALUE}).")
+    int readyTimeoutSeconds;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (arpRefreshSeconds < 1 || arpStaleSeconds <= arpRefreshSeconds || readyTimeoutSeconds < 0) {
+            err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0");
+            return Main.EXIT_USAGE;
+        }
+        DsrConfig cfg = config.load(err);
+        if (cfg == null) {
+            return Main.EXIT_USAGE;
+        }
+        if (cfg.vips().isEmpty()) {
+            err.println(config.file + ": no VIP: add `add ns ip <vip> <mask> -type VIP` or an `add lb vserver`");
+            return Main.EXIT_USAGE;
+        }
+        cfg.notices().forEach(n -> log.info("{}", n));
+
+        NetworkInterfaceInfo nif;
+        PcapPacketIo io;
+        try {
+            nif = interfaceName != null ? NetworkInterfaceInfo.byName(interfaceName)
+                    : NetworkInterfaceInfo.forAddress(cfg.vips().get(0).address());
+            Libpcap.configure();
+            io = PcapPacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
+        } catch (IOException e) {
+            err.println("dsrlb run: " + e.getMessage());
+            return Main.EXIT_RUNTIME;
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+            err.println("dsrlb run: libpcap cannot be loaded (" + e + "); install it: apt-get install libpcap0.8");
+            return Main.EXIT_RUNTIME;
+        }
+
+        AtomicReference<Forwarder> forwarderRef = new AtomicReference<>();
+        LoadBalancer balancer = new LoadBalancer(cfg, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE, state -> {
+            Forwarder f = forwarderRef.get();
+            if (f != null) {
+                f.publish(state);
+            }
+        });
+        ArpResolver resolver = new ArpResolver(io, balancer, nif.address(),
+                TimeUnit.SECONDS.toNanos(arpRefreshSeconds), TimeUnit.SECONDS.toNanos(arpStaleSeconds),
+                System::nanoTime);
+        Forwarder forwarder = new Forwarder(io, balancer, resolver);
+        forwarderRef.set(forwarder);
+        forwarder.publish(balancer.state());
+        ReceiveLoop loop = new ReceiveLoop(io, forwarder);
+        Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
+
+        log.info("dsrlb on {} (MAC {}, {}/{}), MAC-based forwarding", nif.name(), nif.mac(),
+                Ipv4.format(nif.address()), nif.prefixLength());
+        for (VserverConfig v : cfg.vservers().values()) {
+            log.info("vserver {} {} {}:{} lbMethod {} persistence {} timeout {} min (max {} clients) services [{}]",
+                    v.name(), v.protocol(), Ipv4.format(v.vip()), v.port() < 0 ? "*" : v.port(), v.method(),
+                    v.persistence(), v.timeoutMinutes(), v.persistenceMaxEntries(),
+                    v.bindings().stream().map(b -> b.service() + (b.weight() != 1 ? " weight " + b.weight() : ""))
+                            .collect(Collectors.joining(", ")));
+        }
+        for (ServiceConfig s : cfg.services().values()) {
+            log.info("service {} {} {}:{} {}", s.name(), s.protocol(), Ipv4.format(s.address()),
+                    s.port() < 0 ? "*" : s.port(), s.state());
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            log.info("stopping");
+            loop.stop();
+            resolver.close();
+            try {
+                rx.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            io.close();
+            printCounters(forwarder.counters(), balancer);
+            stopped.countDown();
+        }, "dsrlb-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        rx.start();
+        sendGratuitousArp(io, cfg, nif);
+        resolver.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
+        while (!resolver.allResolved() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        long up = balancer.serviceViews().stream().filter(ServiceView::eligible).count();
+        log.info("ready: {} of {} services UP, forwarding for {}", up, cfg.services().size(),
+                cfg.vips().stream().map(v -> Ipv4.format(v.address())).collect(Collectors.joining(", ")));
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * What the kernel hands us: ARP, and IPv4 to a VIP; never our own frames (direction IN
+     * already, this is belt and braces for engines without direction support).
+     */
+    static String captureFilter(DsrConfig cfg, NetworkInterfaceInfo nif) {
+        String vips = cfg.vips().stream().map(v -> "dst host " + Ipv4.format(v.address()))
+                .collect(Collectors.joining(" or "));
+        return "not ether src " + nif.mac() + " and (arp or (ip and (" + vips + ")))";
+    }
+
+    private static void sendGratuitousArp(PcapPacketIo io, DsrConfig cfg, NetworkInterfaceInfo nif) {
+        byte[] frame = new byte[Arp.FRAME_LENGTH];
+        for (VipConfig v : cfg.vips()) {
+            int n = Arp.writeGratuitous(frame, nif.mac(), v.address());
+            try {
+                io.send(frame, n);
+                log.info("gratuitous ARP: {} is at {}", Ipv4.format(v.address()), nif.mac());
+            } catch (IOException e) {
+                log.warn("gratuitous ARP for {} failed: {}", Ipv4.format(v.address()), e.getMessage());
+            }
+        }
+    }
+
+    private static void printCounters(Counters c, LoadBalancer balancer) {
+        StringBuilder sb = new StringBuilder("counters: received ").append(c.received())
+                .append(", forwarded ").append(c.forwarded())
+                .append(", checksums completed ").append(c.checksumsCompleted())
+                .append(", ARP replies ").append(c.arpRepliesSent())
+                .append(", VIP ARP conflicts ").append(c.vipArpConflicts());
+        for (DropReason r : DropReason.values()) {
+            long n = c.drops(r);
+            if (n > 0) {
+                sb.append(", drop ").append(r.metricName()).append(' ').append(n);
+            }
+        }
+        log.info("{}", sb);
+        for (ServiceView s : balancer.serviceViews()) {
+            log.info("service {}: {} packets, {} bytes forwarded", s.name(), balancer.forwardedPackets(s.id()),
+                    balancer.forwardedBytes(s.id()));
+        }
+        for (Vserver v : balancer.vservers()) {
+            log.info("vserver {}: {} new clients, {} persistence hits, {} re-picked, {} persisted clients",
+                    v.config().name(), v.newClients(), v.persistenceHits(), v.repicks(),
+                    v.persistence() == null ? 0 : v.persistence().size());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dsrlb.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole loaded configuration. Maps keep the order of the file, so start-up logs and
+ * round robin follow the order the operator wrote.
+ *
+ * @param notices informational lines ({@code file:line: text}) in file order: options accepted but
+ *     without meaning here, each reported once, and NetScaler defaults that dsrlb does not share
+ */
+public record DsrConfig(
+        List<VipConfig> vips,
+        List<RouteConfig> routes,
+        Map<String, ServerConfig> servers,
+        Map<String, ServiceConfig> services,
+        Map<String, VserverConfig> vservers,
+        List<String> notices) {
+    public DsrConfig {
+        vips = List.copyOf(vips);
+        routes = List.copyOf(routes);
+        servers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
+        services = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(services));
+        vservers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vservers));
+        notices = List.copyOf(notices);
+    }
+}

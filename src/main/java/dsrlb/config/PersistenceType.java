@@ -1,0 +1,6 @@
+package dsrlb.config;
+
+public enum PersistenceType {
+    NONE,
+    SOURCEIP
+}

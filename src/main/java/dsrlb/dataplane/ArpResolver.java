@@ -1,0 +1,122 @@
+package dsrlb.dataplane;
+
+import dsrlb.balance.LoadBalancer;
+import dsrlb.config.ServiceConfig;
+import dsrlb.frame.Arp;
+import dsrlb.net.MacAddress;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Learns each backend's MAC by asking ARP from the LB's own address, as a NetScaler does for
+ * its services. Unresolved backends are asked every second, resolved ones refreshed; a backend
+ * that stops answering for {@link #staleAfterNanos} loses its MAC, and with it its clients.
+ *
+ * <p>The kernel's neighbour table is not used on purpose: dsrlb must work where the kernel
+ * never talks to the backends (no route, no address on the subnet).
+ */
+public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ArpResolver.class);
+
+    private final PacketIo io;
+    private final LoadBalancer balancer;
+    private final int ownIp;
+    private final int[] backendIps;
+    private final MacAddress[] known;
+    private final AtomicLongArray lastSeen;
+    private final long refreshNanos;
+    private final long staleAfterNanos;
+    private final LongSupplier clock;
+    private final byte[] out = new byte[Arp.FRAME_LENGTH];
+    private ScheduledExecutorService timer;
+
+    public ArpResolver(PacketIo io, LoadBalancer balancer, int ownIp, long refreshNanos, long staleAfterNanos,
+            LongSupplier clock) {
+        this.io = io;
+        this.balancer = balancer;
+        this.ownIp = ownIp;
+        List<ServiceConfig> services = balancer.services();
+        this.backendIps = services.stream().mapToInt(ServiceConfig::address).toArray();
+        this.known = new MacAddress[backendIps.length];
+        this.lastSeen = new AtomicLongArray(backendIps.length);
+        this.refreshNanos = refreshNanos;
+        this.staleAfterNanos = staleAfterNanos;
+        this.clock = clock;
+    }
+
+    /** Starts asking: at once, then every second. */
+    public synchronized void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dsrlb-arp");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /** One round: ask for unknown and due backends, expire silent ones. */
+    synchronized void tick() {
+        long now = clock.getAsLong();
+        for (int i = 0; i < backendIps.length; i++) {
+            MacAddress mac = known[i];
+            long age = now - lastSeen.get(i);
+            if (mac != null && age > staleAfterNanos) {
+                known[i] = null;
+                balancer.setMac(i, null);
+                mac = null;
+            }
+            if (mac == null || age > refreshNanos) {
+                int n = Arp.writeRequest(out, io.mac(), ownIp, backendIps[i]);
+                try {
+                    io.send(out, n);
+                } catch (IOException e) {
+                    log.warn("cannot send ARP request: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Called on the receive thread with every ARP packet; allocates only when a MAC changes. */
+    @Override
+    public void onArp(byte[] frame) {
+        int sender = Arp.senderIp(frame);
+        for (int i = 0; i < backendIps.length; i++) {
+            if (backendIps[i] == sender) {
+                lastSeen.set(i, clock.getAsLong());
+                MacAddress mac = known[i];
+                if (mac == null || !mac.matches(frame, Arp.SENDER_MAC)) {
+                    learn(i, MacAddress.read(frame, Arp.SENDER_MAC));
+                }
+            }
+        }
+    }
+
+    private synchronized void learn(int i, MacAddress mac) {
+        known[i] = mac;
+        balancer.setMac(i, mac);
+    }
+
+    /** True once every backend has answered. */
+    public synchronized boolean allResolved() {
+        for (MacAddress m : known) {
+            if (m == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dsrlb.dataplane;
+
+import dsrlb.balance.ForwardingState;
+import dsrlb.balance.LoadBalancer;
+import dsrlb.balance.ServiceView;
+import dsrlb.frame.Arp;
+import dsrlb.frame.Bytes;
+import dsrlb.frame.Ethernet;
+import dsrlb.frame.Ipv4Packet;
+import dsrlb.frame.L4Checksum;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The packet path: answers ARP for the VIPs and forwards IPv4 to a VIP by rewriting only the
+ * two MAC addresses (and completing a partial L4 checksum). One instance per interface, driven
+ * by one receive thread; it allocates nothing per packet.
+ */
+public final class Forwarder {
+    private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+    private static final long CONFLICT_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    /** Receives every valid ARP packet that is not a request for a VIP (the resolver learns from them). */
+    public interface ArpObserver {
+        void onArp(byte[] frame);
+    }
+
+    private final PacketIo io;
+    private final MacAddress ownMac;
+    private final LoadBalancer balancer;
+    private final ArpObserver arpObserver;
+    private final Counters counters = new Counters();
+    private final byte[] arpOut = new byte[Arp.FRAME_LENGTH];
+    private volatile ForwardingState state;
+    private long lastConflictLog = System.nanoTime() - CONFLICT_LOG_INTERVAL_NANOS;
+
+    public Forwarder(PacketIo io, LoadBalancer balancer, ArpObserver arpObserver) {
+        this.io = io;
+        this.ownMac = io.mac();
+        this.balancer = balancer;
+        this.arpObserver = arpObserver;
+        this.state = balancer.state();
+    }
+
+    /** Called by the control plane with each new snapshot. */
+    public void publish(ForwardingState newState) {
+        this.state = newState;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /**
+     * Handles one received frame in {@code frame[0..length)}. The buffer is modified in place
+     * when the frame is forwarded.
+     */
+    public void handle(byte[] frame, int length) {
+        counters.received.increment();
+        if (length < Ethernet.HEADER_LENGTH) {
+            counters.drop(DropReason.TRUNCATED);
+            return;
+        }
+        if (ownMac.matches(frame, Ethernet.SOURCE)) {
+            counters.drop(DropReason.OWN_SOURCE_MAC);
+            return;
+        }
+        int etherType = Ethernet.etherType(frame);
+        if (etherType == Ethernet.TYPE_ARP) {
+            handleArp(frame, length);
+        } else if (etherType == Ethernet.TYPE_IPV4) {
+            handleIpv4(frame, length);
+        } else if (etherType == Ethernet.TYPE_VLAN || etherType == Ethernet.TYPE_QINQ) {
+            counters.drop(DropReason.VLAN_TAGGED);
+        } else {
+            counters.drop(DropReason.OTHER_ETHERTYPE);
+        }
+    }
+
+    private void handleArp(byte[] frame, int length) {
+        if (!Arp.isValid(frame, length)) {
+            counters.drop(DropReason.MALFORMED_ARP);
+            return;
+        }
+        ForwardingState s = state;
+        int senderIp = Arp.senderIp(frame);
+        if (s.vipIndex(senderIp) >= 0) {
+            // Someone else claims a VIP: a backend whose arp_ignore/arp_announce is wrong.
+            counters.vipArpConflicts.increment();
+            long now = System.nanoTime();
+            if (now - lastConflictLog >= CONFLICT_LOG_INTERVAL_NANOS) {
+                lastConflictLog = now;
+                log.warn("VIP {} claimed by ARP from MAC {}: check arp_ignore=1/arp_announce=2 on that host",
+                        Ipv4.format(senderIp), MacAddress.read(frame, Arp.SENDER_MAC));
+            }
+        }
+        if (Arp.operation(frame) == Arp.OP_REQUEST && s.vipIndex(Arp.targetIp(frame)) >= 0) {
+            int n = Arp.writeReply(frame, arpOut, ownMac, Arp.targetIp(frame));
+            if (send(arpOut, n)) {
+                counters.arpRepliesSent.increment();
+            }
+            return;
+        }
+        arpObserver.onArp(frame);
+        counters.drop(DropReason.ARP_NOT_FOR_VIP);
+    }
+
+    private void handleIpv4(byte[] frame, int length) {
+        int ip = Ethernet.HEADER_LENGTH;
+        if (Ipv4Packet.validate(frame, ip, length) != Ipv4Packet.OK) {
+            counters.drop(DropReason.BAD_IP_HEADER);
+            return;
+        }
+        ForwardingState s = state;
+        int vip = s.vipIndex(Ipv4Packet.destination(frame, ip));
+        if (vip < 0) {
+            counters.drop(DropReason.NOT_VIP);
+            return;
+        }
+        if (Ethernet.isGroupDestination(frame)) {
+            counters.drop(DropReason.GROUP_DESTINATION);
+            return;
+        }
+        if (!ownMac.matches(frame, Ethernet.DESTINATION)) {
+            counters.drop(DropReason.NOT_OUR_MAC);
+            return;
+        }
+        int protocol = Ipv4Packet.protocol(frame, ip);
+        int port = destinationPort(frame, ip, protocol);
+        ForwardingState.Route route = s.match(vip, protocol, port);
+        if (route == null) {
+            counters.drop(DropReason.NO_VSERVER);
+            return;
+        }
+        int id = route.vserver().pick(Ipv4Packet.source(frame, ip), route.pool(), s.services());
+        if (id < 0) {
+            counters.drop(DropReason.NO_SERVICE_UP);
+            return;
+        }
+        ServiceView service = s.services()[id];
+        if (service.mac().matches(frame, Ethernet.SOURCE)) {
+            counters.drop(DropReason.WOULD_LOOP);
+            return;
+        }
+        service.mac().writeTo(frame, Ethernet.DESTINATION);
+        ownMac.writeTo(frame, Ethernet.SOURCE);
+        if (L4Checksum.completeIfPartial(frame, ip) == L4Checksum.COMPLETED) {
+            counters.checksumsCompleted.increment();
+        }
+        if (send(frame, length)) {
+            counters.forwarded.increment();
+            balancer.countForwarded(id, length);
+        }
+    }
+
+    /** The TCP/UDP destination port, or -1 for other protocols, non-first fragments and short packets. */
+    private static int destinationPort(byte[] frame, int ip, int protocol) {
+        if ((protocol != Ipv4Packet.PROTO_UDP && protocol != Ipv4Packet.PROTO_TCP)
+                || Ipv4Packet.fragmentOffset(frame, ip) != 0) {
+            return -1;
+        }
+        int l4 = ip + Ipv4Packet.headerLength(frame, ip);
+        if (ip + Ipv4Packet.totalLength(frame, ip) < l4 + 4) {
+            return -1;
+        }
+        return Bytes.u16(frame, l4 + 2);
+    }
+
+    private boolean send(byte[] frame, int length) {
+        try {
+            io.send(frame, length);
+            return true;
+        } catch (IOException e) {
+            counters.drop(DropReason.SEND_FAILED);
+            return false;
+        }
+    }
+}

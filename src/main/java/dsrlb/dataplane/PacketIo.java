@@ -1,0 +1,30 @@
+package dsrlb.dataplane;
+
+import dsrlb.net.MacAddress;
+import java.io.IOException;
+
+/**
+ * The seam between the forwarder and a packet engine (pcap4j today; AF_PACKET rings and
+ * kernel offload later). The forwarder cannot tell engines apart, so tests run it on an
+ * in-memory one.
+ *
+ * <p>{@link #receive} is called by the one receive thread. {@link #send} may also be called
+ * by control threads (ARP requests, gratuitous ARP): engines must allow that.
+ */
+public interface PacketIo extends AutoCloseable {
+    /**
+     * Waits briefly for the next frame addressed to us and copies it into {@code buffer}.
+     *
+     * @return the frame's length, 0 when none arrived in the engine's poll interval
+     * @throws IOException when the interface fails; the caller decides whether to retry
+     */
+    int receive(byte[] buffer) throws IOException;
+
+    void send(byte[] frame, int length) throws IOException;
+
+    /** The interface's own MAC: the source of everything we send. */
+    MacAddress mac();
+
+    @Override
+    void close();
+}

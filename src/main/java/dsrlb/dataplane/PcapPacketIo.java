@@ -1,0 +1,90 @@
+package dsrlb.dataplane;
+
+import dsrlb.net.MacAddress;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+
+/**
+ * The portable engine: libpcap through pcap4j. Immediate mode, because without it libpcap
+ * holds packets for milliseconds and every TFTP ACK waits; direction IN, so frames we send
+ * never come back to us.
+ *
+ * <p>pcap4j hands each received frame over in a new array; we copy it into the caller's
+ * buffer. That one allocation per packet is pcap4j's, and the reason faster engines exist.
+ */
+public final class PcapPacketIo implements PacketIo {
+    private static final int POLL_MILLIS = 100;
+
+    private final PcapHandle handle;
+    private final MacAddress mac;
+
+    private PcapPacketIo(PcapHandle handle, MacAddress mac) {
+        this.handle = handle;
+        this.mac = mac;
+    }
+
+    /**
+     * @param filter a BPF expression (tcpdump syntax) for what this engine must see
+     * @throws IOException with libpcap's message when the interface cannot be opened
+     */
+    public static PcapPacketIo open(String interfaceName, MacAddress mac, String filter) throws IOException {
+        PcapHandle handle = null;
+        try {
+            handle = new PcapHandle.Builder(interfaceName)
+                    .snaplen(65_535)
+                    .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                    .timeoutMillis(POLL_MILLIS)
+                    .immediateMode(true)
+                    .build();
+            handle.setDirection(PcapHandle.PcapDirection.IN);
+            handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+            return new PcapPacketIo(handle, mac);
+        } catch (PcapNativeException | NotOpenException e) {
+            if (handle != null) {
+                handle.close();
+            }
+            throw new IOException("cannot open " + interfaceName + " with libpcap: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int receive(byte[] buffer) throws IOException {
+        try {
+            byte[] frame = handle.getNextRawPacketEx();
+            int n = Math.min(frame.length, buffer.length);
+            System.arraycopy(frame, 0, buffer, 0, n);
+            return n;
+        } catch (TimeoutException e) {
+            return 0;
+        } catch (EOFException | PcapNativeException | NotOpenException e) {
+            throw new IOException("receive on " + handle + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void send(byte[] frame, int length) throws IOException {
+        try {
+            handle.sendPacket(frame, length);
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new IOException("send: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public MacAddress mac() {
+        return mac;
+    }
+
+    @Override
+    public void close() {
+        if (handle.isOpen()) {
+            handle.close();
+        }
+    }
+}
