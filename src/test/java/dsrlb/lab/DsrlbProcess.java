@@ -1,0 +1,95 @@
+package dsrlb.lab;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** dsrlb run in the lb namespace, as an operator starts it: the real jar, the real config. */
+public final class DsrlbProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+
+    private DsrlbProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code dsrlb run --config <config>} and waits for its "ready:" line. */
+    public static DsrlbProcess start(Path config, String... extraArgs) throws IOException {
+        Path log = Files.createTempFile("dsrlb-run", ".log");
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", Lab.LB_NS,
+                "java", "-jar", Lab.JAR.toString(), "run", "--config", config.toString()));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        DsrlbProcess d = new DsrlbProcess(p, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String text = d.log();
+            if (text.contains(" ready: ")) {
+                if (!text.contains("ready: 2 of 2 services UP")) {
+                    d.close();
+                    fail("dsrlb did not resolve both backends:\n" + text);
+                }
+                return d;
+            }
+            if (!p.isAlive()) {
+                fail("dsrlb exited with " + p.exitValue() + ":\n" + text);
+            }
+            sleep(100);
+        }
+        d.close();
+        fail("dsrlb not ready within 30 s:\n" + d.log());
+        return d;
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** Stops it with SIGTERM, as systemd would, and returns its whole output. */
+    public String stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return log();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            stop();
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException ignored) {
+            // a temp file; nothing depends on it
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
