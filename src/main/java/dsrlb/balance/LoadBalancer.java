@@ -62,9 +62,10 @@ public final class LoadBalancer {
             ServiceConfig s = serviceConfigs.get(i);
             serviceIds.put(s.name(), i);
             adminEnabled[i] = s.state() == ServiceState.ENABLED;
-            // Without a monitor, reachability is the check: a service is UP once ARP answers.
-            health[i] = ServiceStatus.DOWN;
-            healthReason[i] = "no ARP reply yet";
+            // Without a monitor, reachability is the check: a service is UP while ARP answers
+            // (publish() turns a missing MAC into DOWN).
+            health[i] = ServiceStatus.UP;
+            healthReason[i] = "ARP reachable, no monitor bound";
             forwardedPackets[i] = new LongAdder();
             forwardedBytes[i] = new LongAdder();
         }

@@ -129,12 +129,18 @@ final class RunCommand implements Callable<Integer> {
             log.info("stopping");
             loop.stop();
             resolver.close();
+            io.wakeup();
             try {
                 rx.join(2_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            io.close();
+            if (rx.isAlive()) {
+                // Closing under a blocked reader would hang the JVM's exit; the OS closes it.
+                log.warn("receive thread did not stop; leaving the capture handle to the OS");
+            } else {
+                io.close();
+            }
             printCounters(forwarder.counters(), balancer);
             stopped.countDown();
         }, "dsrlb-shutdown");

@@ -22,6 +22,13 @@ public interface PacketIo extends AutoCloseable {
 
     void send(byte[] frame, int length) throws IOException;
 
+    /**
+     * Makes a {@link #receive} that is blocked right now return (with an exception or 0), so
+     * the receive thread can see that it must stop. libpcap in immediate mode may block in
+     * poll() without a timeout, and closing a handle under a reader deadlocks pcap4j.
+     */
+    void wakeup();
+
     /** The interface's own MAC: the source of everything we send. */
     MacAddress mac();
 

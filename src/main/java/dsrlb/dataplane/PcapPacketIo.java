@@ -77,6 +77,15 @@ public final class PcapPacketIo implements PacketIo {
     }
 
     @Override
+    public void wakeup() {
+        try {
+            handle.breakLoop();
+        } catch (NotOpenException e) {
+            // already closed: nothing is blocked in it
+        }
+    }
+
+    @Override
     public MacAddress mac() {
         return mac;
     }

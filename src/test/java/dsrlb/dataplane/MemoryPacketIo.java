@@ -54,6 +54,9 @@ public final class MemoryPacketIo implements PacketIo {
     }
 
     @Override
+    public void wakeup() {}
+
+    @Override
     public MacAddress mac() {
         return mac;
     }

@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# Shared constants and helpers of the dsrlb lab. Sourced by lab/up, lab/down,
+# lab/offload, lab/served-by, lab/direct-count, lab/lb-mac, lab/selftest, and by
+# the demo/test scripts that drive dsrlb in this topology:
+#
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#
+# Everything the lab creates lives in network namespaces named dsrlb-*; nothing
+# is put into the host's namespace, so a teardown is "kill our recorded daemons,
+# delete our namespaces, delete our state directory".
+#
+# Source addresses for clients without a bind option: tftp-hpa's `tftp` and
+# atftp cannot bind a source address, so they take the one the route lookup
+# picks. lab_client_src <addr> sets the `src` hint of dsrlb-client's default
+# route, after which every new socket towards 198.51.100.0/24 (and beyond)
+# leaves from <addr>; `lab_client_src` without an argument restores
+# 192.0.2.10. curl needs no help: `--interface 192.0.2.1xx` binds.
+
+# The constants are used by the scripts that source this file.
+# shellcheck disable=SC2034
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    echo "lib.sh is meant to be sourced, not run" >&2
+    exit 2
+fi
+
+# ---------------------------------------------------------------- constants
+# Namespace names are part of the interface: tests and the lead's scripts
+# address them directly.
+readonly LAB_NS_CLIENT=dsrlb-client
+readonly LAB_NS_ROUTER=dsrlb-router
+readonly LAB_NS_SW=dsrlb-sw
+readonly LAB_NS_LB=dsrlb-lb
+readonly LAB_NS_TFTP1=dsrlb-tftp1
+readonly LAB_NS_TFTP2=dsrlb-tftp2
+# Deletion order: leaves first is not needed (veths die with either end), but
+# a fixed order keeps logs readable.
+readonly LAB_NAMESPACES=("$LAB_NS_CLIENT" "$LAB_NS_ROUTER" "$LAB_NS_LB" \
+    "$LAB_NS_TFTP1" "$LAB_NS_TFTP2" "$LAB_NS_SW")
+readonly LAB_BACKENDS=(tftp1 tftp2)
+
+# Documentation prefixes only (RFC 5737): 192.0.2.0/24 is the client LAN,
+# 198.51.100.0/24 the server LAN of the seed configuration.
+readonly LAB_CLIENT_NET=192.0.2.0/24
+readonly LAB_CLIENT_IP=192.0.2.10
+readonly LAB_ROUTER_CLIENT_IP=192.0.2.1
+readonly LAB_ROUTER_SERVER_IP=198.51.100.1
+readonly LAB_LB_IP=198.51.100.10
+readonly LAB_VIP=198.51.100.20
+readonly LAB_TFTP1_IP=198.51.100.30
+readonly LAB_TFTP2_IP=198.51.100.31
+# Extra client addresses 192.0.2.100 .. 192.0.2.163 for multi-client tests.
+readonly LAB_CLIENT_EXTRA_FIRST=100
+readonly LAB_CLIENT_EXTRA_COUNT=64
+
+# Fixed, locally administered MACs: captures and failures stay readable, and a
+# test can name a backend's MAC without asking the lab. The last byte mirrors
+# the host part of the address.
+readonly LAB_MAC_CLIENT=02:d5:1b:02:00:10
+readonly LAB_MAC_ROUTER_CLIENT=02:d5:1b:02:00:01
+readonly LAB_MAC_ROUTER_SERVER=02:d5:1b:64:00:01
+readonly LAB_MAC_LB=02:d5:1b:64:00:10
+readonly LAB_MAC_TFTP1=02:d5:1b:64:00:30
+readonly LAB_MAC_TFTP2=02:d5:1b:64:00:31
+
+# The files every backend serves, name:size in bytes. The sizes sit on the
+# edges of TFTP's block arithmetic (0, 511, 512) plus a PXE loader and two
+# larger payloads.
+readonly LAB_FILES=(
+    "ARDBP32.BIN:262144"
+    "empty.bin:0"
+    "b511.bin:511"
+    "b512.bin:512"
+    "k64.bin:65536"
+    "m5.bin:5242880"
+)
+
+readonly LAB_DIR="${DSRLB_LAB_DIR:-/tmp/dsrlb-lab}"
+# A marker so that down never removes a directory the lab did not create
+# (DSRLB_LAB_DIR may point anywhere).
+readonly LAB_MARKER=.dsrlb-lab
+readonly LAB_STATE="$LAB_DIR/state"
+
+readonly LAB_PACKAGES=(iproute2 iputils-arping ethtool nftables tftpd-hpa tftp-hpa
+    atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps)
+
+# ---------------------------------------------------------------- logging
+lab_log() { printf '[lab] %s\n' "$*" >&2; }
+lab_warn() { printf '[lab] WARNING: %s\n' "$*" >&2; }
+lab_die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
+
+lab_require_root() {
+    [[ $EUID -eq 0 ]] || lab_die "must run as root (network namespaces, nftables, daemons on port 69)"
+}
+
+# ---------------------------------------------------------------- namespaces
+# lab_ns <role|namespace> -> namespace name; accepts "tftp1" or "dsrlb-tftp1".
+lab_ns() {
+    case "$1" in
+        client | router | sw | lb | tftp1 | tftp2) printf 'dsrlb-%s\n' "$1" ;;
+        dsrlb-client | dsrlb-router | dsrlb-sw | dsrlb-lb | dsrlb-tftp1 | dsrlb-tftp2) printf '%s\n' "$1" ;;
+        *) lab_die "unknown lab namespace or role: $1" ;;
+    esac
+}
+
+# lab_ns_exec <role|namespace> <command...>
+lab_ns_exec() {
+    local ns
+    ns=$(lab_ns "$1")
+    shift
+    ip netns exec "$ns" "$@"
+}
+
+lab_ns_exists() {
+    [[ -e "/run/netns/$1" ]]
+}
+
+# lab_backend_ip <tftp1|tftp2>
+lab_backend_ip() {
+    case "$1" in
+        tftp1) printf '%s\n' "$LAB_TFTP1_IP" ;;
+        tftp2) printf '%s\n' "$LAB_TFTP2_IP" ;;
+        *) lab_die "unknown backend: $1 (tftp1|tftp2)" ;;
+    esac
+}
+
+lab_backend_mac() {
+    case "$1" in
+        tftp1) printf '%s\n' "$LAB_MAC_TFTP1" ;;
+        tftp2) printf '%s\n' "$LAB_MAC_TFTP2" ;;
+        *) lab_die "unknown backend: $1 (tftp1|tftp2)" ;;
+    esac
+}
+
+# lab_client_extra_ip <n> -> n-th extra client address (0-based).
+lab_client_extra_ip() {
+    (($1 >= 0 && $1 < LAB_CLIENT_EXTRA_COUNT)) || lab_die "extra client index out of range: $1"
+    printf '192.0.2.%d\n' $((LAB_CLIENT_EXTRA_FIRST + $1))
+}
+
+# lab_client_src [addr]: tftp-hpa and atftp cannot bind a source address, so
+# steer the kernel's choice through the default route's src hint. Without an
+# argument the primary address comes back.
+lab_client_src() {
+    local addr="${1:-$LAB_CLIENT_IP}"
+    ip -n "$LAB_NS_CLIENT" route replace default via "$LAB_ROUTER_CLIENT_IP" dev eth0 src "$addr"
+}
+
+# lab_all_veths: "<namespace> <ifname>" for every veth end of the lab.
+lab_all_veths() {
+    printf '%s eth0\n' "$LAB_NS_CLIENT" "$LAB_NS_ROUTER" "$LAB_NS_LB" "$LAB_NS_TFTP1" "$LAB_NS_TFTP2"
+    printf '%s eth1\n' "$LAB_NS_ROUTER"
+    printf '%s %s\n' "$LAB_NS_SW" p-router "$LAB_NS_SW" p-lb "$LAB_NS_SW" p-tftp1 "$LAB_NS_SW" p-tftp2
+}
+
+# lab_set_offload on|off: tx checksum offload on every veth. "on" is what veth
+# does by default: locally generated UDP leaves with a partial checksum
+# (pseudo-header only) that nobody completes on the way through veths and the
+# bridge, so a packet forwarder that reads frames from a socket sees it
+# unfinished. "off" makes the sender's kernel compute checksums in software.
+lab_set_offload() {
+    local mode="$1" ns ifname
+    [[ "$mode" == on || "$mode" == off ]] || lab_die "offload must be on or off, not '$mode'"
+    while read -r ns ifname; do
+        # ethtool exits non-zero when nothing had to change on some versions;
+        # the state is verified below instead.
+        ip netns exec "$ns" ethtool -K "$ifname" tx "$mode" >/dev/null 2>&1 || true
+        local now
+        now=$(ip netns exec "$ns" ethtool -k "$ifname" | awk '$1 == "tx-checksumming:" {print $2}')
+        [[ "$now" == "$mode" ]] || lab_die "tx checksumming on $ns/$ifname is '$now', wanted '$mode'"
+    done < <(lab_all_veths)
+    lab_state_set offload "$mode"
+}
+
+# ---------------------------------------------------------------- state file
+# <labdir>/state holds key=value lines (backend2, offload) for the scripts
+# that act on a running lab.
+lab_state_get() {
+    [[ -f "$LAB_STATE" ]] || return 0
+    awk -F= -v k="$1" '$1 == k {v = substr($0, length(k) + 2)} END {if (v != "") print v}' "$LAB_STATE"
+}
+
+lab_state_set() {
+    [[ -d "$LAB_DIR" ]] || return 0
+    local tmp="$LAB_STATE.tmp"
+    {
+        if [[ -f "$LAB_STATE" ]]; then grep -v "^$1=" "$LAB_STATE" || true; fi
+        printf '%s=%s\n' "$1" "$2"
+    } >"$tmp"
+    mv -f "$tmp" "$LAB_STATE"
+}
+
+lab_require_up() {
+    local ns
+    for ns in "${LAB_NAMESPACES[@]}"; do
+        lab_ns_exists "$ns" || lab_die "lab is not up (namespace $ns missing); run lab/up"
+    done
+}
+
+# ---------------------------------------------------------------- dependencies
+lab_pkg_installed() {
+    [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
+}
+
+# lab_install_deps: installs whatever the lab needs and is missing.
+lab_install_deps() {
+    lab_install_packages "${LAB_PACKAGES[@]}"
+}
+
+# lab_install_jdk: a JDK of at least release 17 (the pom's
+# maven.compiler.release) for building and running dsrlb; Maven itself comes
+# through ./mvnw. Debian 12's openjdk-17-jdk-headless when none is there.
+lab_install_jdk() {
+    local v=""
+    if command -v javac >/dev/null 2>&1; then
+        v=$(javac -version 2>&1 | awk '{print $2}' | cut -d. -f1)
+    fi
+    if [[ "$v" =~ ^[0-9]+$ ]] && ((v >= 17)); then
+        return 0
+    fi
+    lab_install_packages openjdk-17-jdk-headless
+}
+
+# lab_install_packages <pkg...>: apt-get installs those not installed yet.
+# Installing tftpd-hpa would start a system tftpd on the host's port 69; a
+# temporary policy-rc.d forbids that, and where systemd runs the unit is also
+# disabled so it does not come back at boot.
+lab_install_packages() {
+    local pkg missing=() fresh_tftpd=0
+    for pkg in "$@"; do
+        lab_pkg_installed "$pkg" || missing+=("$pkg")
+    done
+    ((${#missing[@]} > 0)) || return 0
+    for pkg in "${missing[@]}"; do
+        if [[ "$pkg" == tftpd-hpa ]]; then fresh_tftpd=1; fi
+    done
+    lab_log "installing: ${missing[*]}"
+    local prc=/usr/sbin/policy-rc.d own_prc=0 rc=0
+    if [[ ! -e "$prc" ]]; then
+        printf '#!/bin/sh\n# dsrlb lab: no service starts during package installation\nexit 101\n' >"$prc"
+        chmod 755 "$prc"
+        own_prc=1
+    fi
+    # apt's chatter goes to stderr: callers' stdout is for results.
+    {
+        apt-get update -q &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    } >&2 || rc=$?
+    ((own_prc == 0)) || rm -f "$prc"
+    ((rc == 0)) || lab_die "apt-get failed (exit $rc)"
+    if ((fresh_tftpd)); then
+        if [[ -d /run/systemd/system ]]; then
+            systemctl disable --now tftpd-hpa.service >/dev/null 2>&1 || true
+        elif [[ -x /etc/init.d/tftpd-hpa ]]; then
+            # Without systemd the sysv script is what would start it at boot.
+            update-rc.d tftpd-hpa disable >/dev/null 2>&1 || true
+            /etc/init.d/tftpd-hpa stop >/dev/null 2>&1 || true
+        fi
+    fi
+}
+
+# ---------------------------------------------------------------- daemons
+# Daemons are recorded as <labdir>/<name>.pid. We signal a pid only while its
+# command line still names our lab directory, so a recycled pid is never hit.
+lab_pid_is_ours() {
+    local pid="$1" cmdline
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    [[ "$cmdline" == *"$LAB_DIR"* ]]
+}
+
+# lab_kill_pidfile <pidfile>: SIGTERM, wait up to 5 s, then SIGKILL.
+# tftpd-hpa runs in a process group of its own (pgid = recorded pid) and forks
+# a child per transfer that inherits a SIGTERM handler which only sets a flag,
+# so a child stuck in a transfer outlives SIGTERM: the whole group gets
+# SIGKILL once the daemon is gone. The kernel does not hand out a pid that is
+# still some group's id, so that group holds only our daemon's children.
+lab_kill_pidfile() {
+    local pidfile="$1" pid pgid i group=0
+    [[ -f "$pidfile" ]] || return 0
+    pid=$(tr -dc '0-9' <"$pidfile")
+    if lab_pid_is_ours "$pid"; then
+        pgid=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -dc '0-9' || true)
+        [[ "$pgid" != "$pid" ]] || group=1
+        kill -TERM "$pid" 2>/dev/null || true
+        for ((i = 0; i < 50; i++)); do
+            lab_pid_is_ours "$pid" || break
+            sleep 0.1
+        done
+        if lab_pid_is_ours "$pid"; then
+            lab_warn "pid $pid ($pidfile) ignored SIGTERM, sending SIGKILL"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        if ((group)); then
+            kill -KILL -- "-$pid" 2>/dev/null || true
+        fi
+    fi
+    rm -f "$pidfile"
+}
+
+# lab_teardown: safe on a half-built lab and on no lab at all.
+lab_teardown() {
+    local f ns pids
+    if [[ -d "$LAB_DIR" ]]; then
+        for f in "$LAB_DIR"/*.pid; do
+            [[ -e "$f" ]] || continue
+            lab_kill_pidfile "$f"
+        done
+    fi
+    for ns in "${LAB_NAMESPACES[@]}"; do
+        lab_ns_exists "$ns" || continue
+        pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ' || true)
+        # Processes we did not start (e.g. a dsrlb under test) are not ours to
+        # kill; they keep a detached namespace alive until they exit.
+        [[ -z "${pids// /}" ]] || lab_warn "processes still in $ns (not ours, left alone): $pids"
+        ip netns delete "$ns" 2>/dev/null || lab_warn "could not delete namespace $ns"
+    done
+    if [[ -d "$LAB_DIR" ]]; then
+        if [[ -e "$LAB_DIR/$LAB_MARKER" ]]; then
+            rm -rf -- "$LAB_DIR"
+        else
+            lab_warn "$LAB_DIR has no $LAB_MARKER marker; not removing it"
+        fi
+    fi
+}
