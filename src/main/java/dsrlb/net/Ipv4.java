@@ -49,19 +49,6 @@ public final class Ipv4 {
                 + ((address >>> 8) & 0xff) + "." + (address & 0xff);
     }
 
-    /** Reads four bytes at {@code offset} as an address. */
-    public static int read(byte[] b, int offset) {
-        return ((b[offset] & 0xff) << 24) | ((b[offset + 1] & 0xff) << 16)
-                | ((b[offset + 2] & 0xff) << 8) | (b[offset + 3] & 0xff);
-    }
-
-    public static void write(byte[] b, int offset, int address) {
-        b[offset] = (byte) (address >>> 24);
-        b[offset + 1] = (byte) (address >>> 16);
-        b[offset + 2] = (byte) (address >>> 8);
-        b[offset + 3] = (byte) address;
-    }
-
     /** True when {@code mask} is a contiguous netmask such as 255.255.255.0 (or 0.0.0.0). */
     public static boolean isNetmask(int mask) {
         int inverted = ~mask;

@@ -1,0 +1,92 @@
+package dsrlb.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.management.ThreadMXBean;
+import dsrlb.balance.FakeTicker;
+import dsrlb.balance.LoadBalancer;
+import dsrlb.balance.TestConfigs;
+import dsrlb.frame.TestFrames;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packet path must not allocate per packet: counted in bytes by the JVM for this thread,
+ * not timed. An engine that discards what it sends stands in for the interface.
+ */
+class ForwarderAllocationTest {
+    static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
+
+    static final class DiscardingIo implements PacketIo {
+        long sent;
+
+        @Override
+        public int receive(byte[] buffer) {
+            return 0;
+        }
+
+        @Override
+        public void send(byte[] frame, int length) throws IOException {
+            sent++;
+        }
+
+        @Override
+        public void wakeup() {}
+
+        @Override
+        public MacAddress mac() {
+            return LB;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void forwardingAPersistedClientsPacketsAllocatesNothing() {
+        DiscardingIo io = new DiscardingIo();
+        Forwarder[] ref = new Forwarder[1];
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {
+            if (ref[0] != null) {
+                ref[0].publish(s);
+            }
+        });
+        Forwarder forwarder = new Forwarder(io, lb, f -> {});
+        ref[0] = forwarder;
+        lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
+        lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
+
+        int clients = 64;
+        byte[][] acks = new byte[clients][];
+        for (int c = 0; c < clients; c++) {
+            acks[c] = TestFrames.udpPartial(LB, MacAddress.parse("02:00:00:00:00:01"),
+                    Ipv4.parse("192.0.2.100") + c, TestConfigs.VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
+        }
+        byte[] buffer = new byte[2048];
+        // Warm up: every client gets persisted, the JIT compiles the path.
+        for (int i = 0; i < 200_000; i++) {
+            byte[] f = acks[i % clients];
+            System.arraycopy(f, 0, buffer, 0, f.length);
+            forwarder.handle(buffer, f.length);
+        }
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        int packets = 100_000;
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < packets; i++) {
+            byte[] f = acks[i % clients];
+            System.arraycopy(f, 0, buffer, 0, f.length);
+            forwarder.handle(buffer, f.length);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+
+        assertEquals(300_000, io.sent);
+        assertEquals(300_000, forwarder.counters().checksumsCompleted());
+        // A few hundred bytes of slack for the measurement itself; one object per packet would be ≥ 1.6 MB.
+        assertTrue(allocated < 4_096, allocated + " bytes allocated for " + packets + " packets");
+    }
+}
