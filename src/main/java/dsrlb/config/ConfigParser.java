@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +37,8 @@ public final class ConfigParser {
     private final Map<String, ServiceConfig> services = new LinkedHashMap<>();
     private final Map<String, VserverDraft> vservers = new LinkedHashMap<>();
     private final Map<Endpoint, VserverDraft> vserversByEndpoint = new HashMap<>();
+    private final Map<String, MonitorConfig> monitors = new LinkedHashMap<>();
+    private final List<MonitorBinding> monitorBindings = new ArrayList<>();
 
     private final List<Command> commands = List.of(
             new Command(Dialect.ADD_NS_IP, this::addNsIp),
@@ -46,7 +49,9 @@ public final class ConfigParser {
             new Command(Dialect.ENABLE_SERVICE, s -> changeState(s, ServiceState.ENABLED)),
             new Command(Dialect.DISABLE_SERVICE, s -> changeState(s, ServiceState.DISABLED)),
             new Command(Dialect.ADD_LB_VSERVER, this::addLbVserver),
-            new Command(Dialect.BIND_LB_VSERVER, this::bindLbVserver));
+            new Command(Dialect.BIND_LB_VSERVER, this::bindLbVserver),
+            new Command(Dialect.ADD_LB_MONITOR, this::addLbMonitor),
+            new Command(Dialect.BIND_SERVICE, this::bindService));
 
     private ConfigParser() {}
 
@@ -306,6 +311,74 @@ public final class ConfigParser {
         vserver.bindings.add(new Binding(service.name(), weight, s.at()));
     }
 
+    private void addLbMonitor(Statement s) throws ConfigException {
+        String name = name(s, "monitor", s.arg(0));
+        MonitorConfig previous = monitors.get(name);
+        if (previous != null) {
+            throw s.error("monitor '" + name + "' is already defined at " + previous.location());
+        }
+        String type = Statement.keyword(s.arg(1));
+        if (!type.equals("TFTP")) {
+            throw s.error("monitor type " + s.arg(1) + " is not supported; use TFTP (services without a monitor"
+                    + " are checked by ARP)");
+        }
+        if (!s.has("file")) {
+            throw s.error("a TFTP monitor needs -file <path> (e.g. -file ARDBP32.BIN)");
+        }
+        Duration interval = seconds(s, "interval", MonitorConfig.DEFAULT_INTERVAL);
+        Duration respTimeout = seconds(s, "resptimeout", MonitorConfig.DEFAULT_RESPONSE_TIMEOUT);
+        if (respTimeout.compareTo(interval) >= 0) {
+            // NetScaler refuses the same: a probe must end before the next one starts.
+            throw s.error("-resptimeout " + respTimeout.toSeconds() + " must be less than -interval "
+                    + interval.toSeconds());
+        }
+        int retries = s.has("retries") ? (int) s.number("-retries", s.option("retries"), 1, 127)
+                : MonitorConfig.DEFAULT_RETRIES;
+        int successRetries = s.has("successRetries")
+                ? (int) s.number("-successRetries", s.option("successRetries"), 1, 32)
+                : MonitorConfig.DEFAULT_SUCCESS_RETRIES;
+        Duration downTime = seconds(s, "downTime", MonitorConfig.DEFAULT_DOWN_TIME);
+        int destPort = s.has("destPort") ? s.port(s.option("destPort")) : -1;
+        int blksize = s.has("blksize") ? (int) s.number("-blksize", s.option("blksize"), 8, 65464) : 0;
+        if (s.has("expectSize") && s.has("expectSha256")) {
+            throw s.error("give -expectSize or -expectSha256, not both (the hash implies the size)");
+        }
+        long expectSize = s.has("expectSize")
+                ? s.number("-expectSize", s.option("expectSize"), 0, Long.MAX_VALUE / 2) : -1;
+        String sha = null;
+        if (s.has("expectSha256")) {
+            sha = s.option("expectSha256").toLowerCase(java.util.Locale.ROOT);
+            if (!sha.matches("[0-9a-f]{64}")) {
+                throw s.error("-expectSha256 needs 64 hex digits, not '" + s.option("expectSha256") + "'");
+            }
+        }
+        monitors.put(name, new MonitorConfig(name, s.option("file"), interval, respTimeout, retries,
+                successRetries, downTime, destPort, blksize, expectSize, sha, s.at()));
+    }
+
+    private static Duration seconds(Statement s, String option, Duration otherwise) throws ConfigException {
+        return s.has(option) ? Duration.ofSeconds(s.number("-" + option, s.option(option), 1, 20_940))
+                : otherwise;
+    }
+
+    private void bindService(Statement s) throws ConfigException {
+        ServiceConfig service = service(s, s.arg(0));
+        if (!s.has("monitorName")) {
+            throw s.error("bind service needs -monitorName <monitor>");
+        }
+        String monitor = s.option("monitorName");
+        if (!monitors.containsKey(monitor)) {
+            throw s.error("monitor '" + monitor + "' is not defined");
+        }
+        for (MonitorBinding b : monitorBindings) {
+            if (b.service().equals(service.name()) && b.monitor().equals(monitor)) {
+                throw s.error("monitor '" + monitor + "' is already bound to service '" + service.name() + "' at "
+                        + b.location());
+            }
+        }
+        monitorBindings.add(new MonitorBinding(service.name(), monitor, s.at()));
+    }
+
     private DsrConfig build() throws ConfigException {
         // A vserver address needs no 'add ns ip' (NetScaler does not ask for one either); it is
         // a /32 VIP, added after the explicit ones so that a later 'add ns ip' is no duplicate.
@@ -323,8 +396,8 @@ public final class ConfigParser {
                         + "): a backend cannot be a VIP");
             }
         }
-        return new DsrConfig(List.copyOf(allVips.values()), routes, servers, services, built,
-                notices.messages());
+        return new DsrConfig(List.copyOf(allVips.values()), routes, servers, services, built, monitors,
+                monitorBindings, notices.messages());
     }
 
     private static String name(Statement s, String kind, String name) throws ConfigException {

@@ -192,10 +192,43 @@ final class Dialect {
             .unsupported("policyName", "priority")
             .build();
 
+    // NetScaler's monitor options that describe other monitor types or its own bookkeeping.
+    static final CommandSpec ADD_LB_MONITOR = command("add lb monitor", "<name>", "<type>")
+            .option("file")
+            .option("interval")
+            .option("resptimeout")
+            .option("retries")
+            .option("successRetries")
+            .option("downTime")
+            .option("destPort")
+            .option("blksize")
+            .option("expectSize")
+            .option("expectSha256")
+            .ignore("units1", oneOf("SEC"), "dsrlb monitor times are in seconds")
+            .ignore("units2", oneOf("SEC"), "dsrlb monitor times are in seconds")
+            .ignore("units3", oneOf("SEC"), "dsrlb monitor times are in seconds")
+            .ignore("units4", oneOf("SEC"), "dsrlb monitor times are in seconds")
+            .ignore("state", ENABLED_DISABLED)
+            .ignore("reverse", YES_NO)
+            .ignore("transparent", YES_NO)
+            .ignore("LRTM", ENABLED_DISABLED)
+            .ignore("deviation", UINT)
+            .ignore("failureRetries", UINT)
+            .ignore("alertRetries", UINT)
+            .ignore("trofsCode", UINT)
+            .ignore("destIP", TEXT, "the DSR monitor checks each service's own address and the VIP")
+            .ignore("comment", TEXT)
+            .build();
+
+    static final CommandSpec BIND_SERVICE = command("bind service", "<name>")
+            .option("monitorName")
+            .ignore("monState", ENABLED_DISABLED)
+            .ignore("weight", UINT, "bind the service to the vserver with -weight instead")
+            .ignore("passive", YES_NO)
+            .build();
+
     /** NetScaler commands that a later version of dsrlb will read. */
-    static final List<List<String>> NOT_YET = List.of(
-            List.of("add", "lb", "monitor"),
-            List.of("bind", "service"));
+    static final List<List<String>> NOT_YET = List.of();
 
     /**
      * NetScaler service and vserver types other than ANY, UDP and TCP: they make NetScaler

@@ -16,13 +16,23 @@ public record DsrConfig(
         Map<String, ServerConfig> servers,
         Map<String, ServiceConfig> services,
         Map<String, VserverConfig> vservers,
+        Map<String, MonitorConfig> monitors,
+        List<MonitorBinding> monitorBindings,
         List<String> notices) {
+    /** A config without monitors. */
+    public DsrConfig(List<VipConfig> vips, List<RouteConfig> routes, Map<String, ServerConfig> servers,
+            Map<String, ServiceConfig> services, Map<String, VserverConfig> vservers, List<String> notices) {
+        this(vips, routes, servers, services, vservers, Map.of(), List.of(), notices);
+    }
+
     public DsrConfig {
         vips = List.copyOf(vips);
         routes = List.copyOf(routes);
         servers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
         services = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(services));
         vservers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vservers));
+        monitors = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(monitors));
+        monitorBindings = List.copyOf(monitorBindings);
         notices = List.copyOf(notices);
     }
 }

@@ -123,6 +123,38 @@ class ConfigParserTest {
         assertThrows(NoSuchFileException.class, () -> ConfigParser.load(dir.resolve("missing.conf")));
     }
 
+    @Test
+    void monitorsWithDefaultsAndOptionsAndTheirBindings() throws Exception {
+        DsrConfig config = parse(BASE + String.join("\n",
+                "add lb monitor pxe TFTP -file ARDBP32.BIN",
+                "add lb monitor big tftp -file m5.bin -interval 10 -resptimeout 3 -retries 2 -successRetries 2"
+                        + " -downTime 20 -destPort 6969 -blksize 1428 -expectSize 5242880 -units3 SEC",
+                "bind service svc1 -monitorName pxe",
+                "bind service svc1 -monitorName big",
+                "") + "\n");
+        MonitorConfig pxe = config.monitors().get("pxe");
+        assertEquals("ARDBP32.BIN", pxe.file());
+        assertEquals(java.time.Duration.ofSeconds(5), pxe.interval());
+        assertEquals(java.time.Duration.ofSeconds(2), pxe.responseTimeout());
+        assertEquals(3, pxe.retries());
+        assertEquals(1, pxe.successRetries());
+        assertEquals(java.time.Duration.ofSeconds(30), pxe.downTime());
+        assertEquals(-1, pxe.destPort());
+        assertEquals(0, pxe.blksize());
+        assertEquals(-1, pxe.expectSize());
+        MonitorConfig big = config.monitors().get("big");
+        assertEquals(java.time.Duration.ofSeconds(10), big.interval());
+        assertEquals(java.time.Duration.ofSeconds(3), big.responseTimeout());
+        assertEquals(2, big.retries());
+        assertEquals(2, big.successRetries());
+        assertEquals(java.time.Duration.ofSeconds(20), big.downTime());
+        assertEquals(6969, big.destPort());
+        assertEquals(1428, big.blksize());
+        assertEquals(5242880, big.expectSize());
+        assertEquals(List.of("pxe", "big"), config.monitorBindings().stream().map(MonitorBinding::monitor).toList());
+        assertEquals(List.of("svc1", "svc1"), config.monitorBindings().stream().map(MonitorBinding::service).toList());
+    }
+
     // ---- errors ---------------------------------------------------------------------------
 
     static Stream<Arguments> errors() {
@@ -130,8 +162,19 @@ class ConfigParserTest {
                 // commands
                 error("frobnicate the thing now", 5, "unknown command 'frobnicate the thing ...'"),
                 error("add serviceGroup g ANY", 5, "unknown command 'add serviceGroup g ...'"),
-                error("add lb monitor m TFTP -file x", 5, "command 'add lb monitor' is not supported yet"),
-                error("bind service svc1 -monitorName m", 5, "command 'bind service' is not supported yet"),
+                // monitors
+                error("add lb monitor m PING", 5, "monitor type PING is not supported; use TFTP"),
+                error("add lb monitor m TFTP", 5, "a TFTP monitor needs -file <path>"),
+                error("add lb monitor m TFTP -file x -interval 2 -resptimeout 2", 5,
+                        "-resptimeout 2 must be less than -interval 2"),
+                error("add lb monitor m TFTP -file x -expectSha256 abc", 5, "-expectSha256 needs 64 hex digits"),
+                error("add lb monitor m TFTP -file x -expectSize 1 -expectSha256 " + "0".repeat(64), 5,
+                        "give -expectSize or -expectSha256, not both"),
+                error("add lb monitor m TFTP -file x -units3 MSEC", 5, "bad value 'MSEC' for -units3"),
+                error("bind service svc1 -monitorName m", 5, "monitor 'm' is not defined"),
+                error("add lb monitor m TFTP -file x\nbind service svc1", 6, "bind service needs -monitorName"),
+                error("add lb monitor m TFTP -file x\nbind service nope -monitorName m", 6,
+                        "service 'nope' is not defined"),
                 // tokens
                 error("add server \"s2 10.0.0.31", 5, "unterminated quoted string"),
                 error("add server \"s2\"x 10.0.0.31", 5, "a space must follow the closing quote"),

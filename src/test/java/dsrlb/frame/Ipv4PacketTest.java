@@ -22,6 +22,14 @@ class Ipv4PacketTest {
     }
 
     @Test
+    void writtenHeaderChecksumVerifies() {
+        // The ones' complement sum over a header that includes its checksum is 0xffff.
+        assertEquals(0xffff, L4Checksum.fold(L4Checksum.sum(frame, 14, 20)));
+        assertEquals(0x4000, Bytes.u16(frame, 14 + 6), "DF set, no fragment offset");
+        assertEquals(64, Bytes.u8(frame, 14 + 8));
+    }
+
+    @Test
     void truncatedHeader() {
         assertEquals(Ipv4Packet.TRUNCATED, Ipv4Packet.validate(frame, 14, 14 + 19));
     }
