@@ -1,0 +1,122 @@
+package dsrlb.health;
+
+import dsrlb.balance.LoadBalancer;
+import dsrlb.balance.ServiceStatus;
+import dsrlb.balance.ServiceView;
+import dsrlb.config.MonitorBinding;
+import dsrlb.config.MonitorConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every monitor bound to a service on its own schedule (every {@code -interval}, every
+ * {@code -downTime} while DOWN) and hands verdicts to the load balancer, which logs each change
+ * with its reason and republishes the forwarding state at once. A service with several
+ * monitors is UP only while all of them are.
+ */
+public final class HealthMonitor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+
+    private final LoadBalancer balancer;
+    private final ScheduledExecutorService scheduler;
+    private final List<Check> checks = new ArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * @param probes makes the probe of a monitor (the TFTP download, or a fake in tests)
+     */
+    public HealthMonitor(LoadBalancer balancer, List<MonitorBinding> bindings,
+            java.util.Map<String, MonitorConfig> monitors, Function<MonitorConfig, ServiceProbe> probes) {
+        this.balancer = balancer;
+        for (MonitorBinding b : bindings) {
+            int id = balancer.serviceId(b.service());
+            MonitorConfig m = monitors.get(b.monitor());
+            checks.add(new Check(id, m, probes.apply(m), new HealthTracker(m.retries(), m.successRetries())));
+        }
+        int threads = Math.max(1, Math.min(4, checks.size()));
+        this.scheduler = Executors.newScheduledThreadPool(threads, r -> {
+            Thread t = new Thread(r, "dsrlb-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Ids of the services that have at least one monitor. */
+    public List<Integer> monitoredServices() {
+        return checks.stream().map(Check::serviceId).distinct().toList();
+    }
+
+    public void start() {
+        for (Check c : checks) {
+            // A monitored service is DOWN until its first probe passes; say so up front.
+            balancer.setHealth(c.serviceId, ServiceStatus.DOWN, "monitor " + c.monitor.name() + ": not probed yet");
+            scheduler.schedule(() -> run(c), 0, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void run(Check c) {
+        if (closed) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            ServiceView view = balancer.state().services()[c.serviceId];
+            ProbeResult result = c.probe.probe(view);
+            if (c.tracker.record(result)) {
+                log.info("monitor {} on service {}: {} ({})", c.monitor.name(), view.name(),
+                        c.tracker.status().label(), c.tracker.reason());
+            }
+            publish(c.serviceId);
+        } catch (RuntimeException e) {
+            log.error("monitor {} failed unexpectedly", c.monitor.name(), e);
+        } finally {
+            if (!closed) {
+                Duration period = c.tracker.status() == ServiceStatus.UP ? c.monitor.interval() : c.monitor.downTime();
+                long delay = Math.max(0, period.toNanos() - (System.nanoTime() - started));
+                scheduler.schedule(() -> run(c), delay, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** Combines the service's monitors: the first one that is not UP decides. */
+    private void publish(int serviceId) {
+        ServiceStatus status = ServiceStatus.UP;
+        StringBuilder reason = new StringBuilder();
+        for (Check c : checks) {
+            if (c.serviceId != serviceId) {
+                continue;
+            }
+            if (c.tracker.status() != ServiceStatus.UP && status == ServiceStatus.UP) {
+                status = c.tracker.status();
+                reason.setLength(0);
+                reason.append("monitor ").append(c.monitor.name()).append(": ").append(c.tracker.reason());
+            } else if (status == ServiceStatus.UP) {
+                if (reason.length() > 0) {
+                    reason.append("; ");
+                }
+                reason.append("monitor ").append(c.monitor.name()).append(": ").append(c.tracker.reason());
+            }
+        }
+        balancer.setHealth(serviceId, status, reason.toString());
+    }
+
+    /** The trackers of one service, for status output. */
+    public List<HealthTracker> trackers(int serviceId) {
+        return checks.stream().filter(c -> c.serviceId == serviceId).map(Check::tracker).toList();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+    }
+
+    private record Check(int serviceId, MonitorConfig monitor, ServiceProbe probe, HealthTracker tracker) {}
+}
