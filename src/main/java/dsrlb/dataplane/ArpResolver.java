@@ -34,7 +34,9 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     private final long refreshNanos;
     private final long staleAfterNanos;
     private final LongSupplier clock;
+    private final int[] vips;
     private final byte[] out = new byte[Arp.FRAME_LENGTH];
+    private long lastVipProbe = Long.MIN_VALUE;
     private ScheduledExecutorService timer;
 
     public ArpResolver(PacketIo io, LoadBalancer balancer, int ownIp, long refreshNanos, long staleAfterNanos,
@@ -44,6 +46,7 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         this.ownIp = ownIp;
         List<ServiceConfig> services = balancer.services();
         this.backendIps = services.stream().mapToInt(ServiceConfig::address).toArray();
+        this.vips = balancer.config().vips().stream().mapToInt(dsrlb.config.VipConfig::address).toArray();
         this.known = new MacAddress[backendIps.length];
         this.lastSeen = new AtomicLongArray(backendIps.length);
         this.refreshNanos = refreshNanos;
@@ -61,9 +64,13 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         timer.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
     }
 
-    /** One round: ask for unknown and due backends, expire silent ones. */
+    /** One round: ask for unknown and due backends, expire silent ones, probe the VIPs. */
     synchronized void tick() {
         long now = clock.getAsLong();
+        if (lastVipProbe == Long.MIN_VALUE || now - lastVipProbe >= refreshNanos) {
+            lastVipProbe = now;
+            probeVips();
+        }
         for (int i = 0; i < backendIps.length; i++) {
             MacAddress mac = known[i];
             long age = now - lastSeen.get(i);
@@ -79,6 +86,22 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
                 } catch (IOException e) {
                     log.warn("cannot send ARP request: {}", e.getMessage());
                 }
+            }
+        }
+    }
+
+    /**
+     * Asks who has each VIP. Only dsrlb may answer; the forwarder counts and reports any other
+     * MAC that does. This finds a backend with arp_ignore=0 even though its answers to the
+     * router are unicast and never reach us.
+     */
+    private void probeVips() {
+        for (int vip : vips) {
+            int n = Arp.writeRequest(out, io.mac(), ownIp, vip);
+            try {
+                io.send(out, n);
+            } catch (IOException e) {
+                log.warn("cannot send ARP request: {}", e.getMessage());
             }
         }
     }

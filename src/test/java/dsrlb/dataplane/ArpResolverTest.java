@@ -36,10 +36,12 @@ class ArpResolverTest {
     }
 
     @Test
-    void asksEveryBackendFromTheLbsOwnAddress() {
+    void asksEveryBackendFromTheLbsOwnAddressAndProbesTheVip() {
         resolver.tick();
         List<byte[]> sent = io.sent();
-        assertEquals(2, sent.size());
+        assertEquals(3, sent.size());
+        assertEquals(TestConfigs.VIP, Arp.targetIp(sent.get(0)), "who has the VIP? only we may answer");
+        sent = sent.subList(1, 3);
         for (byte[] f : sent) {
             assertTrue(MacAddress.BROADCAST.matches(f, 0));
             assertEquals(Arp.OP_REQUEST, Arp.operation(f));
@@ -57,6 +59,7 @@ class ArpResolverTest {
         assertEquals(ServiceStatus.UP, lb.state().services()[0].status());
         assertFalse(resolver.allResolved(), "tftp2 has not answered");
 
+        resolver.tick();
         io.clearSent();
         now += TimeUnit.SECONDS.toNanos(5);
         resolver.tick();
@@ -65,7 +68,7 @@ class ArpResolverTest {
         io.clearSent();
         now += TimeUnit.SECONDS.toNanos(6);
         resolver.tick();
-        assertEquals(2, io.sent().size(), "refresh due for the resolved one too");
+        assertEquals(3, io.sent().size(), "refresh due for the resolved one and the VIP probe");
 
         now += TimeUnit.SECONDS.toNanos(30);
         resolver.tick();
