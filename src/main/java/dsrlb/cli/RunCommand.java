@@ -3,9 +3,11 @@ package dsrlb.cli;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
+import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.ServiceView;
 import dsrlb.balance.Vserver;
 import dsrlb.config.DsrConfig;
+import dsrlb.config.MonitorConfig;
 import dsrlb.config.ServiceConfig;
 import dsrlb.config.VipConfig;
 import dsrlb.config.VserverConfig;
@@ -18,6 +20,8 @@ import dsrlb.dataplane.NetworkInterfaceInfo;
 import dsrlb.dataplane.PcapPacketIo;
 import dsrlb.dataplane.ReceiveLoop;
 import dsrlb.frame.Arp;
+import dsrlb.health.HealthMonitor;
+import dsrlb.health.TftpServiceProbe;
 import dsrlb.net.Ipv4;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -107,6 +111,8 @@ final class RunCommand implements Callable<Integer> {
         Forwarder forwarder = new Forwarder(io, balancer, resolver);
         forwarderRef.set(forwarder);
         forwarder.publish(balancer.state());
+        HealthMonitor health = new HealthMonitor(balancer, cfg.monitorBindings(), cfg.monitors(),
+                m -> new TftpServiceProbe(m, cfg, io, nif.address()));
         ReceiveLoop loop = new ReceiveLoop(io, forwarder);
         Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
 
@@ -120,13 +126,21 @@ final class RunCommand implements Callable<Integer> {
                             .collect(Collectors.joining(", ")));
         }
         for (ServiceConfig s : cfg.services().values()) {
-            log.info("service {} {} {}:{} {}", s.name(), s.protocol(), Ipv4.format(s.address()),
-                    s.port() < 0 ? "*" : s.port(), s.state());
+            String monitors = cfg.monitorBindings().stream().filter(b -> b.service().equals(s.name()))
+                    .map(b -> b.monitor()).collect(Collectors.joining(", "));
+            log.info("service {} {} {}:{} {} monitors [{}]", s.name(), s.protocol(), Ipv4.format(s.address()),
+                    s.port() < 0 ? "*" : s.port(), s.state(), monitors.isEmpty() ? "ARP reachability" : monitors);
+        }
+        for (MonitorConfig m : cfg.monitors().values()) {
+            log.info("monitor {} TFTP file {} interval {} s resptimeout {} s retries {} successRetries {} downTime {} s",
+                    m.name(), m.file(), m.interval().toSeconds(), m.responseTimeout().toSeconds(), m.retries(),
+                    m.successRetries(), m.downTime().toSeconds());
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             log.info("stopping");
+            health.close();
             loop.stop();
             resolver.close();
             io.wakeup();
@@ -149,8 +163,10 @@ final class RunCommand implements Callable<Integer> {
         rx.start();
         sendGratuitousArp(io, cfg, nif);
         resolver.start();
+        health.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
-        while (!resolver.allResolved() && System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline
+                && !balancer.serviceViews().stream().allMatch(s -> s.eligible() || s.status() == ServiceStatus.OUT_OF_SERVICE)) {
             Thread.sleep(50);
         }
         long up = balancer.serviceViews().stream().filter(ServiceView::eligible).count();

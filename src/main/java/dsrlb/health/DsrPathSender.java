@@ -1,0 +1,38 @@
+package dsrlb.health;
+
+import dsrlb.dataplane.PacketIo;
+import dsrlb.frame.UdpFrameWriter;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sends a probe's datagrams to the VIP the way the forwarder sends a client's: in a frame
+ * addressed to one backend's MAC, through dsrlb's own packet I/O. The backend can only
+ * answer if it holds the VIP (on its loopback) and answers from it; the answer comes back
+ * to the LB's own address, where the probe's socket receives it.
+ */
+public final class DsrPathSender {
+    private static final AtomicInteger IP_ID = new AtomicInteger();
+
+    private final PacketIo io;
+    private final MacAddress backendMac;
+
+    public DsrPathSender(PacketIo io, MacAddress backendMac) {
+        this.io = io;
+        this.backendMac = backendMac;
+    }
+
+    public void send(byte[] data, int length, InetSocketAddress from, InetSocketAddress to) throws IOException {
+        byte[] frame = new byte[UdpFrameWriter.HEADERS + length];
+        int n = UdpFrameWriter.write(frame, backendMac, io.mac(), toInt(from), toInt(to), from.getPort(),
+                to.getPort(), IP_ID.incrementAndGet() & 0xffff, data, length);
+        io.send(frame, n);
+    }
+
+    private static int toInt(InetSocketAddress a) {
+        return Ipv4.parse(a.getAddress().getHostAddress());
+    }
+}

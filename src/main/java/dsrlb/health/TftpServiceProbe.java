@@ -1,0 +1,124 @@
+package dsrlb.health;
+
+import dsrlb.balance.ServiceView;
+import dsrlb.config.DsrConfig;
+import dsrlb.config.MonitorConfig;
+import dsrlb.config.ServiceConfig;
+import dsrlb.config.VserverConfig;
+import dsrlb.dataplane.PacketIo;
+import dsrlb.health.tftp.FailureKind;
+import dsrlb.health.tftp.TftpClient;
+import dsrlb.health.tftp.TftpRequest;
+import dsrlb.health.tftp.TftpResult;
+import dsrlb.health.tftp.TftpTransfer;
+import dsrlb.net.Ipv4;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The TFTP monitor: downloads the monitor's file twice per probe, first from the backend's own
+ * address (is the server there, does it serve the right file?), then from the VIP in frames
+ * addressed to the backend's MAC, as a client's packets reach it through dsrlb (does the backend
+ * hold the VIP and answer from it?). Either failing makes the probe fail, with a reason that
+ * says which.
+ *
+ * <p>Timing: {@code -resptimeout} bounds the wait for the first answer (two tries of half of
+ * it), so a dead server fails a probe in about {@code -resptimeout}, and the whole probe is
+ * bounded by {@code -interval} so probes never pile up.
+ */
+public final class TftpServiceProbe implements ServiceProbe {
+    private final MonitorConfig monitor;
+    private final PacketIo io;
+    private final InetAddress lbAddress;
+    private final Map<String, List<InetAddress>> vipsByService;
+    private final Map<String, ServiceConfig> services;
+
+    public TftpServiceProbe(MonitorConfig monitor, DsrConfig config, PacketIo io, int lbAddress) {
+        this.monitor = monitor;
+        this.io = io;
+        this.lbAddress = lbAddress == 0 ? null : inet(lbAddress);
+        this.services = config.services();
+        Map<String, List<InetAddress>> vips = new java.util.HashMap<>();
+        for (VserverConfig v : config.vservers().values()) {
+            v.bindings().forEach(b -> vips.computeIfAbsent(b.service(), k -> new ArrayList<>()).add(inet(v.vip())));
+        }
+        this.vipsByService = vips;
+    }
+
+    @Override
+    public ProbeResult probe(ServiceView service) {
+        if (service.mac() == null) {
+            return ProbeResult.failure("no ARP reply from " + Ipv4.format(service.address()), Duration.ZERO);
+        }
+        ServiceConfig config = services.get(service.name());
+        int port = monitor.destPort() > 0 ? monitor.destPort()
+                : config.port() > 0 ? config.port() : MonitorConfig.DEFAULT_PORT;
+        TftpRequest real = request(inet(service.address()), port);
+        TftpResult direct = TftpClient.download(real);
+        if (!direct.success()) {
+            return ProbeResult.failure("real address " + Ipv4.format(service.address()) + ":" + port + ": "
+                    + direct.diagnosis().reason(), direct.elapsed());
+        }
+        StringBuilder summary = new StringBuilder(monitor.file()).append(' ').append(direct.bytes())
+                .append(" bytes: real address ").append(seconds(direct.elapsed()));
+        if (lbAddress == null) {
+            return ProbeResult.success(summary.append(", DSR path not checked (the LB has no IPv4 address)")
+                    .toString(), direct.elapsed());
+        }
+        for (InetAddress vip : vipsByService.getOrDefault(service.name(), List.of())) {
+            String where = "DSR path via VIP " + vip.getHostAddress() + ": ";
+            TftpResult viaVip;
+            try {
+                viaVip = viaDsrPath(request(vip, port), service);
+            } catch (IOException e) {
+                return ProbeResult.failure(where + "cannot bind a UDP socket to " + lbAddress.getHostAddress() + ": "
+                        + e.getMessage(), direct.elapsed());
+            }
+            if (!viaVip.success() && viaVip.diagnosis().kind() == FailureKind.WRONG_SOURCE) {
+                return ProbeResult.failure(where + "answered from " + viaVip.serverTid().getAddress().getHostAddress()
+                        + " instead of the VIP (PXE clients drop that); real address OK", direct.elapsed());
+            }
+            if (!viaVip.success()) {
+                return ProbeResult.failure(where + viaVip.diagnosis().reason()
+                        + " (is the VIP on the backend's loopback?); real address OK", direct.elapsed());
+            }
+            summary.append(", via VIP ").append(seconds(viaVip.elapsed()));
+        }
+        return ProbeResult.success(summary.toString(), direct.elapsed());
+    }
+
+    private TftpResult viaDsrPath(TftpRequest request, ServiceView service) throws IOException {
+        DsrPathSender raw = new DsrPathSender(io, service.mac());
+        try (TftpTransfer transfer = TftpClient.open(request)) {
+            InetSocketAddress from = transfer.localAddress();
+            return transfer.run((data, length, to) -> raw.send(data, length, from, to));
+        }
+    }
+
+    private TftpRequest request(InetAddress server, int port) {
+        Duration perPacket = monitor.responseTimeout().dividedBy(2);
+        return new TftpRequest(server, port, monitor.file(), monitor.blksize(), perPacket, 1, monitor.interval(),
+                monitor.expectSize() >= 0 ? OptionalLong.of(monitor.expectSize()) : OptionalLong.empty(),
+                monitor.expectSha256(), lbAddress);
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.3f s", d.toNanos() / 1e9);
+    }
+
+    private static InetAddress inet(int address) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (address >>> 24), (byte) (address >>> 16),
+                    (byte) (address >>> 8), (byte) address});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
+    }
+}
