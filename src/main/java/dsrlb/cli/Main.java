@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dsrlb", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A software load balancer in MAC-based forwarding (DSR) mode, configured like a NetScaler.",
         subcommands = {RunCommand.class, CheckCommand.class, BackendSetupCommand.class,
-                ProbeCommand.class,
+                ProbeCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for bad config or arguments, as NetScaler's batch and most daemons use. */
