@@ -1,7 +1,7 @@
 package dsrlb.cli;
 
-import dsrlb.bench.Percentiles;
 import dsrlb.bench.RoundTripMeter;
+import dsrlb.storm.Percentiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -42,12 +42,16 @@ final class BenchRttCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("dsrlb bench rtt: no reply from " + dst + " (" + s.lost() + " lost)");
             return 1;
         }
-        Percentiles p = new Percentiles(s.nanos());
+        Percentiles p = Percentiles.ofNanos(s.nanos());
         String f = json
                 ? "{\"target\":\"%s\",\"samples\":%d,\"lost\":%d,\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f}%n"
                 : "target=%s samples=%d lost=%d p50_us=%.1f p90_us=%.1f p99_us=%.1f max_us=%.1f%n";
         out.printf(Locale.ROOT, f, dst.getAddress().getHostAddress() + ":" + port, p.count(), s.lost(),
-                p.at(50) / 1e3, p.at(90) / 1e3, p.at(99) / 1e3, p.max() / 1e3);
+                micros(p.percentile(50)), micros(p.percentile(90)), micros(p.percentile(99)), micros(p.max()));
         return s.lost() == 0 ? 0 : 1;
+    }
+
+    private static double micros(java.time.Duration d) {
+        return d.toNanos() / 1e3;
     }
 }

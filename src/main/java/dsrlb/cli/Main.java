@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "A software load balancer in MAC-based forwarding (DSR) mode, configured like a NetScaler.",
         subcommands = {RunCommand.class, CheckCommand.class, BackendSetupCommand.class,
                 ProbeCommand.class, BenchCommand.class,
+                StormCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for bad config or arguments, as NetScaler's batch and most daemons use. */

@@ -149,13 +149,14 @@ final class RunCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            long kernelDrops = io.droppedByKernel();
             if (rx.isAlive()) {
                 // Closing under a blocked reader would hang the JVM's exit; the OS closes it.
                 log.warn("receive thread did not stop; leaving the capture handle to the OS");
             } else {
                 io.close();
             }
-            printCounters(forwarder.counters(), balancer);
+            printCounters(forwarder.counters(), balancer, kernelDrops);
             stopped.countDown();
         }, "dsrlb-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -199,12 +200,13 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void printCounters(Counters c, LoadBalancer balancer) {
+    private static void printCounters(Counters c, LoadBalancer balancer, long kernelDrops) {
         StringBuilder sb = new StringBuilder("counters: received ").append(c.received())
                 .append(", forwarded ").append(c.forwarded())
                 .append(", checksums completed ").append(c.checksumsCompleted())
                 .append(", ARP replies ").append(c.arpRepliesSent())
-                .append(", VIP ARP conflicts ").append(c.vipArpConflicts());
+                .append(", VIP ARP conflicts ").append(c.vipArpConflicts())
+                .append(", lost before capture ").append(kernelDrops < 0 ? "unknown" : Long.toString(kernelDrops));
         for (DropReason r : DropReason.values()) {
             long n = c.drops(r);
             if (n > 0) {

@@ -29,6 +29,11 @@ public interface PacketIo extends AutoCloseable {
      */
     void wakeup();
 
+    /** Frames lost before we could read them (ring overflow), or -1 when the engine cannot tell. */
+    default long droppedByKernel() {
+        return -1;
+    }
+
     /** The interface's own MAC: the source of everything we send. */
     MacAddress mac();
 

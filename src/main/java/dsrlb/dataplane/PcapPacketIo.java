@@ -20,6 +20,13 @@ import org.pcap4j.core.PcapNetworkInterface;
  */
 public final class PcapPacketIo implements PacketIo {
     private static final int POLL_MILLIS = 100;
+    /**
+     * The kernel ring between the interface and us. libpcap's default (2 MiB) holds only ~32
+     * frames at a 64 KiB snaplen: a boot storm's burst of ACKs overflowed it, and every lost
+     * ACK costs its client a TFTP timeout. The snaplen stays whole so a frame is never
+     * forwarded cut short.
+     */
+    private static final int BUFFER_BYTES = 64 << 20;
 
     private final PcapHandle handle;
     private final MacAddress mac;
@@ -41,6 +48,7 @@ public final class PcapPacketIo implements PacketIo {
                     .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
                     .timeoutMillis(POLL_MILLIS)
                     .immediateMode(true)
+                    .bufferSize(BUFFER_BYTES)
                     .build();
             handle.setDirection(PcapHandle.PcapDirection.IN);
             handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
@@ -82,6 +90,16 @@ public final class PcapPacketIo implements PacketIo {
             handle.breakLoop();
         } catch (NotOpenException e) {
             // already closed: nothing is blocked in it
+        }
+    }
+
+    /** Frames the kernel dropped because we did not read them in time (libpcap's ps_drop). */
+    @Override
+    public long droppedByKernel() {
+        try {
+            return handle.getStats().getNumPacketsDropped();
+        } catch (PcapNativeException | NotOpenException e) {
+            return -1;
         }
     }
 

@@ -1,0 +1,311 @@
+package dsrlb.cli;
+
+import dsrlb.cli.ProbeCommand.DurationConverter;
+import dsrlb.cli.ProbeCommand.Json;
+import dsrlb.health.tftp.FailureKind;
+import dsrlb.health.tftp.TftpRequest;
+import dsrlb.storm.ClientResult;
+import dsrlb.storm.Percentiles;
+import dsrlb.storm.ProgressBar;
+import dsrlb.storm.SourceAddresses;
+import dsrlb.storm.Storm;
+import dsrlb.storm.StormResult;
+import java.io.PrintWriter;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** A PXE boot storm on demand: many TFTP clients, one per source address, all at once. */
+@Command(name = "storm", mixinStandardHelpOptions = true,
+        description = {
+            "A boot storm: one TFTP client per source address, all let go at the same instant (after every"
+                    + " client has bound its address), each fetching --file from --target; then a report.",
+            "Each client binds its own source address, which must be configured on this host (loopback has all"
+                    + " of 127/8). Like PXE firmware, clients ask blksize and tsize, wait --timeout for each answer"
+                    + " and send again up to --retries times (no ICMP check as in dsrlb probe: a closed port"
+                    + " shows as timeouts).",
+            "Bounded: at most " + Storm.MAX_CLIENTS + " clients, one per source, and every client ends by"
+                    + " --max-time after the start (a client still running then has failed).",
+            "While it runs: a progress line on stderr if stderr is a terminal, unless --no-progress. At the end,"
+                    + " on stdout: clients completed and failed; completion time p50/p90/p99/max of the completed"
+                    + " clients (from the common start to a client's last ACK); storm time (to the last client's"
+                    + " end); aggregate throughput and bytes; retransmissions; the first failures as"
+                    + " 'client: reason'.",
+            "--json prints one JSON document instead: the summary and 'results', one object per client (client,"
+                    + " ok, seconds, transferSeconds, bytes, retransmissions, duplicates, sha256, kind, reason);"
+                    + " 'seconds' is the completion time, 'transferSeconds' RRQ to last ACK as dsrlb probe counts.",
+            "Which backend served whom: in DSR every answer comes from the VIP, so a client cannot tell. Join"
+                    + " 'client' of the --json results with the backends' own record, e.g. in the lab with"
+                    + " lab/served-by ('<client> <backend>' a line).",
+            "Sources: comma-separated addresses and ranges, e.g. 192.0.2.100-192.0.2.163,192.0.2.200 or"
+                    + " 192.0.2.100-163. Durations: 30s, 500ms, 2m, or plain (decimal) seconds."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:every client completed (with the expected size and SHA-256, when given)",
+            "1:at least one client failed",
+            "2:bad arguments"})
+final class StormCommand implements Callable<Integer> {
+    /** Failures listed by name in the report; --json has all of them. */
+    static final int FAILURES_SHOWN = 5;
+
+    @Option(names = "--target", required = true, paramLabel = "HOST",
+            description = "TFTP server or VIP, IPv4 name or address.")
+    String target;
+
+    @Option(names = "--port", defaultValue = "69", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--file", required = true, paramLabel = "FILE", description = "File every client fetches.")
+    String file;
+
+    @Option(names = "--sources", required = true, paramLabel = "LIST",
+            description = "IPv4 source addresses, one client each: a.b.c.d, a.b.c.d-a.b.c.e, a.b.c.d-e, comma-separated.")
+    String sources;
+
+    @Option(names = "--clients", paramLabel = "N",
+            description = "Use the first N sources (default: all; at most " + Storm.MAX_CLIENTS + ").")
+    Integer clients;
+
+    @Option(names = "--blksize", defaultValue = "" + TftpRequest.DEFAULT_BLKSIZE, paramLabel = "BYTES",
+            description = "RFC 2348 block size to ask, with tsize; 0 asks no options (default: ${DEFAULT-VALUE}).")
+    int blksize;
+
+    @Option(names = "--timeout", defaultValue = "1s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Wait for each answer this long before sending again (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--retries", defaultValue = "5", paramLabel = "N",
+            description = "Send a packet again this many times before giving up (default: ${DEFAULT-VALUE}).")
+    int retries;
+
+    @Option(names = "--max-time", defaultValue = "300s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Bound of the whole storm (default: ${DEFAULT-VALUE}).")
+    Duration maxTime;
+
+    @Option(names = "--expect-size", paramLabel = "BYTES", description = "A client fails unless the file has this size.")
+    Long expectSize;
+
+    @Option(names = "--expect-sha256", paramLabel = "HEX",
+            description = "A client fails unless the file has this SHA-256.")
+    String expectSha256;
+
+    @Option(names = "--json", description = "One JSON document: the summary and every client's result.")
+    boolean json;
+
+    @Option(names = "--no-progress", description = "No progress line on stderr, even on a terminal.")
+    boolean noProgress;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String bad = invalidArguments();
+        if (bad != null) {
+            return usageError(bad);
+        }
+        List<Inet4Address> addresses;
+        try {
+            addresses = SourceAddresses.parse(sources);
+        } catch (IllegalArgumentException e) {
+            return usageError("--sources: " + e.getMessage());
+        }
+        if (clients != null && clients > addresses.size()) {
+            return usageError("--clients " + clients + " is more than the " + addresses.size()
+                    + " --sources addresses (one client per source address)");
+        }
+        int n = clients != null ? clients : addresses.size();
+        if (n > Storm.MAX_CLIENTS) {
+            return usageError("--sources has " + addresses.size() + " addresses, more than " + Storm.MAX_CLIENTS
+                    + " clients: use --clients");
+        }
+        InetAddress server;
+        try {
+            server = InetAddress.getByName(target);
+        } catch (UnknownHostException e) {
+            return usageError("cannot resolve " + target);
+        }
+        if (!(server instanceof Inet4Address)) {
+            return usageError("--target must be IPv4, like the sources: " + server.getHostAddress());
+        }
+        TftpRequest request = new TftpRequest(server, port, file, blksize, timeout, retries, maxTime,
+                expectSize == null ? OptionalLong.empty() : OptionalLong.of(expectSize), expectSha256, null);
+        Storm storm = new Storm(request, addresses.subList(0, n), maxTime);
+
+        StormResult result;
+        ProgressBar bar = !noProgress && ProgressBar.stderrIsTerminal()
+                ? ProgressBar.start(storm::progress, spec.commandLine().getErr()) : null;
+        try {
+            result = storm.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            spec.commandLine().getErr().println("dsrlb storm: interrupted");
+            return Main.EXIT_RUNTIME;
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? json(result) : table(result));
+        out.flush();
+        return result.allCompleted() ? 0 : Main.EXIT_RUNTIME;
+    }
+
+    private String invalidArguments() {
+        if (port < 1 || port > 65535) {
+            return "--port must be 1..65535";
+        }
+        if (file.isEmpty() || file.indexOf('\0') >= 0) {
+            return "--file must be a non-empty name";
+        }
+        if (clients != null && clients < 1) {
+            return "--clients must be at least 1";
+        }
+        if (timeout.isZero()) {
+            return "--timeout must be above 0";
+        }
+        if (maxTime.isZero()) {
+            return "--max-time must be above 0";
+        }
+        if (retries < 0) {
+            return "--retries must be at least 0";
+        }
+        if (blksize != 0 && (blksize < TftpRequest.MIN_BLKSIZE || blksize > TftpRequest.MAX_BLKSIZE)) {
+            return "--blksize must be 0 or " + TftpRequest.MIN_BLKSIZE + ".." + TftpRequest.MAX_BLKSIZE;
+        }
+        if (expectSize != null && expectSize < 0) {
+            return "--expect-size must be at least 0";
+        }
+        if (expectSha256 != null
+                && (expectSha256.length() != 64 || !expectSha256.chars().allMatch(HexFormat::isHexDigit))) {
+            return "--expect-sha256 must be 64 hex digits";
+        }
+        return null;
+    }
+
+    private int usageError(String message) {
+        spec.commandLine().getErr().println("dsrlb storm: " + message);
+        return Main.EXIT_USAGE;
+    }
+
+    /** The human report: one "what  figures" row a line, then the first failures. */
+    static String table(StormResult r) {
+        TftpRequest q = r.request();
+        StringBuilder sb = new StringBuilder();
+        sb.append("storm: ").append(r.clients().size()).append(" clients, ").append(q.file()).append(" from ")
+                .append(q.server().getHostAddress()).append(':').append(q.port())
+                .append(q.asksOptions() ? ", blksize " + q.blksize() : ", no options")
+                .append(", timeout ").append(ProbeCommand.seconds(q.timeout())).append(" s x ").append(q.retries())
+                .append(" retries\n");
+        row(sb, "clients", r.completed() + " completed, " + r.failed() + " failed");
+        Percentiles p = r.completionTimes();
+        row(sb, "completion time", p.isEmpty() ? "- (no client completed)"
+                : "p50 " + s(p.percentile(50)) + ", p90 " + s(p.percentile(90)) + ", p99 " + s(p.percentile(99))
+                        + ", max " + s(p.max()));
+        row(sb, "storm time", s(r.wall()) + " (common start to the last client's end)");
+        row(sb, "throughput", String.format(Locale.ROOT, "%.2f MiB/s, %d bytes", r.mibPerSecond(), r.bytes()));
+        row(sb, "retransmissions", r.retransmissions() + " by the clients, " + r.duplicates()
+                + " duplicate blocks from the server");
+        row(sb, "sha256", sha256Line(r));
+        if (r.failed() > 0) {
+            row(sb, "failures", r.failuresByKind().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                    .collect(Collectors.joining(", ")));
+            List<ClientResult> f = r.failures();
+            f.stream().limit(FAILURES_SHOWN).forEach(c -> sb.append("  ").append(c.client()).append(": ")
+                    .append(c.reason()).append('\n'));
+            if (f.size() > FAILURES_SHOWN) {
+                sb.append("  ... and ").append(f.size() - FAILURES_SHOWN).append(" more (--json has them all)\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String sha256Line(StormResult r) {
+        Set<String> hashes = r.distinctSha256();
+        if (hashes.isEmpty()) {
+            return "- (no client completed)";
+        }
+        if (hashes.size() > 1) {
+            return hashes.size() + " different hashes among " + r.completed() + " completed clients";
+        }
+        return hashes.iterator().next() + (r.completed() == 1 ? " (1 client)" : " (all " + r.completed() + ")")
+                + (r.request().expectedSha256() != null ? ", as expected" : "");
+    }
+
+    private static void row(StringBuilder sb, String what, String figures) {
+        sb.append(String.format(Locale.ROOT, "%-17s%s%n", what, figures));
+    }
+
+    private static String s(Duration d) {
+        return ProbeCommand.seconds(d) + " s";
+    }
+
+    /** One JSON document: the summary, then "results" with one client a line. */
+    static String json(StormResult r) {
+        TftpRequest q = r.request();
+        Percentiles p = r.completionTimes();
+        String percentiles = p.isEmpty() ? "null"
+                : new Json().rawField("p50", ProbeCommand.seconds(p.percentile(50)))
+                        .rawField("p90", ProbeCommand.seconds(p.percentile(90)))
+                        .rawField("p99", ProbeCommand.seconds(p.percentile(99)))
+                        .rawField("max", ProbeCommand.seconds(p.max())).toString();
+        Json byKind = new Json();
+        for (Map.Entry<FailureKind, Integer> e : r.failuresByKind().entrySet()) {
+            byKind.field(e.getKey().name(), e.getValue());
+        }
+        List<String> results = new ArrayList<>(r.clients().size());
+        for (ClientResult c : r.clients()) {
+            results.add(new Json()
+                    .field("client", c.client())
+                    .rawField("ok", Boolean.toString(c.ok()))
+                    .rawField("seconds", ProbeCommand.seconds(c.completion()))
+                    .rawField("transferSeconds", ProbeCommand.seconds(c.transfer()))
+                    .field("bytes", c.bytes())
+                    .field("retransmissions", c.retransmissions())
+                    .field("duplicates", c.duplicates())
+                    .field("sha256", c.sha256())
+                    .field("kind", c.kind() == null ? null : c.kind().name())
+                    .field("reason", c.reason())
+                    .toString());
+        }
+        String summary = new Json()
+                .field("target", q.server().getHostAddress())
+                .field("port", q.port())
+                .field("file", q.file())
+                .field("blksize", q.blksize())
+                .rawField("timeoutSeconds", ProbeCommand.seconds(q.timeout()))
+                .field("retries", q.retries())
+                .rawField("maxTimeSeconds", ProbeCommand.seconds(r.maxTime()))
+                .rawField("expectSize", q.expectedSize().isPresent() ? Long.toString(q.expectedSize().getAsLong()) : "null")
+                .field("expectSha256", q.expectedSha256())
+                .field("clients", r.clients().size())
+                .field("completed", r.completed())
+                .field("failed", r.failed())
+                .rawField("stormSeconds", ProbeCommand.seconds(r.wall()))
+                .rawField("completionSeconds", percentiles)
+                .field("bytes", r.bytes())
+                .rawField("mibPerSecond", String.format(Locale.ROOT, "%.2f", r.mibPerSecond()))
+                .field("retransmissions", r.retransmissions())
+                .field("duplicates", r.duplicates())
+                .rawField("failuresByKind", byKind.toString())
+                .toString();
+        // The summary object, reopened for the results array: one client a line for grep and diff.
+        return summary.substring(0, summary.length() - 1) + ",\"results\":[\n"
+                + String.join(",\n", results) + "\n]}\n";
+    }
+}

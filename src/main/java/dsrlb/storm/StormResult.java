@@ -1,0 +1,83 @@
+package dsrlb.storm;
+
+import dsrlb.health.tftp.FailureKind;
+import dsrlb.health.tftp.TftpRequest;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A finished storm: every client's result in the order of the sources, and the time from the
+ * common start to the last client's end.
+ *
+ * @param request what every client asked (its local address and total bound set per client)
+ * @param maxTime the storm's bound
+ * @param clients one result per client, in source order
+ * @param wall from the common start to the end of the last client
+ */
+public record StormResult(TftpRequest request, Duration maxTime, List<ClientResult> clients, Duration wall) {
+    public StormResult {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(maxTime, "maxTime");
+        Objects.requireNonNull(wall, "wall");
+        clients = List.copyOf(clients);
+    }
+
+    public int completed() {
+        return (int) clients.stream().filter(ClientResult::ok).count();
+    }
+
+    public int failed() {
+        return clients.size() - completed();
+    }
+
+    public boolean allCompleted() {
+        return failed() == 0;
+    }
+
+    /** Content bytes received by all clients, failed ones included (what crossed the wire in order). */
+    public long bytes() {
+        return clients.stream().mapToLong(ClientResult::bytes).sum();
+    }
+
+    public long retransmissions() {
+        return clients.stream().mapToLong(ClientResult::retransmissions).sum();
+    }
+
+    public long duplicates() {
+        return clients.stream().mapToLong(ClientResult::duplicates).sum();
+    }
+
+    /** Completion times (common start to last ACK) of the clients that completed. */
+    public Percentiles completionTimes() {
+        return Percentiles.of(clients.stream().filter(ClientResult::ok).map(ClientResult::completion).toList());
+    }
+
+    /** All bytes received over the wall time, in MiB/s; 0 when no time passed. */
+    public double mibPerSecond() {
+        double s = wall.toNanos() / 1e9;
+        return s <= 0 ? 0 : bytes() / (1024.0 * 1024.0) / s;
+    }
+
+    public List<ClientResult> failures() {
+        return clients.stream().filter(c -> !c.ok()).toList();
+    }
+
+    /** How many clients failed for each reason kind, in the enum's order. */
+    public Map<FailureKind, Integer> failuresByKind() {
+        Map<FailureKind, Integer> m = new EnumMap<>(FailureKind.class);
+        failures().forEach(c -> m.merge(c.kind(), 1, Integer::sum));
+        return m;
+    }
+
+    /** The distinct hashes of the completed clients' files (one when all got the same content). */
+    public Set<String> distinctSha256() {
+        Set<String> s = new TreeSet<>();
+        clients.stream().filter(ClientResult::ok).map(ClientResult::sha256).filter(Objects::nonNull).forEach(s::add);
+        return s;
+    }
+}
