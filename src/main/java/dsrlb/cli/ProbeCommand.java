@@ -11,7 +11,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -162,35 +161,10 @@ final class ProbeCommand implements Callable<Integer> {
         if (warning != null && critical != null && warning.compareTo(critical) > 0) {
             return "--warning must not be above --critical";
         }
-        if (port < 1 || port > 65535) {
-            return "--port must be 1..65535";
-        }
-        if (file.isEmpty() || file.indexOf('\0') >= 0) {
-            return "--file must be a non-empty name";
-        }
         if (count < 1) {
             return "--count must be at least 1";
         }
-        if (timeout.isZero()) {
-            return "--timeout must be above 0";
-        }
-        if (maxTime != null && maxTime.isZero()) {
-            return "--max-time must be above 0";
-        }
-        if (retries < 0) {
-            return "--retries must be at least 0";
-        }
-        if (blksize != 0 && (blksize < TftpRequest.MIN_BLKSIZE || blksize > TftpRequest.MAX_BLKSIZE)) {
-            return "--blksize must be 0 or " + TftpRequest.MIN_BLKSIZE + ".." + TftpRequest.MAX_BLKSIZE;
-        }
-        if (expectSize != null && expectSize < 0) {
-            return "--expect-size must be at least 0";
-        }
-        if (expectSha256 != null
-                && (expectSha256.length() != 64 || !expectSha256.chars().allMatch(HexFormat::isHexDigit))) {
-            return "--expect-sha256 must be 64 hex digits";
-        }
-        return null;
+        return TftpArguments.problem(port, file, timeout, maxTime, retries, blksize, expectSize, expectSha256);
     }
 
     private TftpRequest request() throws UnknownHostException {

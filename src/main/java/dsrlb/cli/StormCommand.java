@@ -16,7 +16,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -167,35 +166,10 @@ final class StormCommand implements Callable<Integer> {
     }
 
     private String invalidArguments() {
-        if (port < 1 || port > 65535) {
-            return "--port must be 1..65535";
-        }
-        if (file.isEmpty() || file.indexOf('\0') >= 0) {
-            return "--file must be a non-empty name";
-        }
         if (clients != null && clients < 1) {
             return "--clients must be at least 1";
         }
-        if (timeout.isZero()) {
-            return "--timeout must be above 0";
-        }
-        if (maxTime.isZero()) {
-            return "--max-time must be above 0";
-        }
-        if (retries < 0) {
-            return "--retries must be at least 0";
-        }
-        if (blksize != 0 && (blksize < TftpRequest.MIN_BLKSIZE || blksize > TftpRequest.MAX_BLKSIZE)) {
-            return "--blksize must be 0 or " + TftpRequest.MIN_BLKSIZE + ".." + TftpRequest.MAX_BLKSIZE;
-        }
-        if (expectSize != null && expectSize < 0) {
-            return "--expect-size must be at least 0";
-        }
-        if (expectSha256 != null
-                && (expectSha256.length() != 64 || !expectSha256.chars().allMatch(HexFormat::isHexDigit))) {
-            return "--expect-sha256 must be 64 hex digits";
-        }
-        return null;
+        return TftpArguments.problem(port, file, timeout, maxTime, retries, blksize, expectSize, expectSha256);
     }
 
     private int usageError(String message) {
