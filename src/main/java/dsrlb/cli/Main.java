@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, CheckCommand.class, BackendSetupCommand.class,
                 ProbeCommand.class, BenchCommand.class,
                 StormCommand.class,
+                ShowCommand.class, StatCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for bad config or arguments, as NetScaler's batch and most daemons use. */

@@ -348,27 +348,9 @@ final class ProbeCommand implements Callable<Integer> {
         }
 
         static String quote(String s) {
-            StringBuilder q = new StringBuilder(s.length() + 2).append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> q.append("\\\"");
-                    case '\\' -> q.append("\\\\");
-                    case '\n' -> q.append("\\n");
-                    case '\r' -> q.append("\\r");
-                    case '\t' -> q.append("\\t");
-                    case '\b' -> q.append("\\b");
-                    case '\f' -> q.append("\\f");
-                    default -> {
-                        if (c < 0x20 || c > 0x7E) {
-                            q.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                        } else {
-                            q.append(c);
-                        }
-                    }
-                }
-            }
-            return q.append('"').toString();
+            StringBuilder q = new StringBuilder(s.length() + 2);
+            dsrlb.admin.JsonWriter.quote(q, s);
+            return q.toString();
         }
 
         @Override

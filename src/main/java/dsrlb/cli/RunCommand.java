@@ -1,6 +1,9 @@
 package dsrlb.cli;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dsrlb.admin.AdminServer;
+import dsrlb.admin.LiveStatus;
+import dsrlb.admin.StatusResponder;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
 import dsrlb.balance.ServiceStatus;
@@ -25,6 +28,8 @@ import dsrlb.health.TftpServiceProbe;
 import dsrlb.net.Ipv4;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +67,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--ready-timeout", defaultValue = "5", paramLabel = "SECONDS",
             description = "How long to wait for every backend's MAC before reporting ready (default: ${DEFAULT-VALUE}).")
     int readyTimeoutSeconds;
+
+    @Option(names = "--control-socket", defaultValue = AdminServer.DEFAULT_PATH, paramLabel = "PATH",
+            description = "Unix socket for dsrlb show/stat (default: ${DEFAULT-VALUE}; mode 0660).")
+    Path controlSocket;
 
     @Spec
     CommandSpec spec;
@@ -113,6 +122,15 @@ final class RunCommand implements Callable<Integer> {
         forwarder.publish(balancer.state());
         HealthMonitor health = new HealthMonitor(balancer, cfg.monitorBindings(), cfg.monitors(),
                 m -> new TftpServiceProbe(m, cfg, io, nif.address()));
+        AdminServer admin;
+        try {
+            admin = AdminServer.start(controlSocket,
+                    new StatusResponder(new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC())));
+        } catch (IOException e) {
+            err.println("dsrlb run: " + e.getMessage());
+            io.close();
+            return Main.EXIT_RUNTIME;
+        }
         ReceiveLoop loop = new ReceiveLoop(io, forwarder);
         Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
 
@@ -140,6 +158,7 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             log.info("stopping");
+            admin.close();
             health.close();
             loop.stop();
             resolver.close();

@@ -1,5 +1,7 @@
 package dsrlb.dataplane;
 
+import dsrlb.net.MacAddress;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,11 +14,25 @@ public final class Counters {
     final LongAdder checksumsCompleted = new LongAdder();
     final LongAdder arpRepliesSent = new LongAdder();
     final LongAdder vipArpConflicts = new LongAdder();
+    // The claim object changes only when another VIP or MAC claims; its time on every claim,
+    // so a host that keeps claiming costs no allocation on the receive thread.
+    private volatile VipClaim lastVipClaim;
+    private volatile long lastVipClaimMillis;
 
     public Counters() {
         for (int i = 0; i < drops.length; i++) {
             drops[i] = new LongAdder();
         }
+    }
+
+    /** Counts an ARP packet from {@code frame[macOffset..]}'s MAC that claims {@code vip}. */
+    void vipArpConflict(int vip, byte[] frame, int macOffset) {
+        vipArpConflicts.increment();
+        VipClaim last = lastVipClaim;
+        if (last == null || last.vip != vip || !last.mac.matches(frame, macOffset)) {
+            lastVipClaim = new VipClaim(vip, MacAddress.read(frame, macOffset));
+        }
+        lastVipClaimMillis = System.currentTimeMillis();
     }
 
     void drop(DropReason reason) {
@@ -55,4 +71,20 @@ public final class Counters {
     public long vipArpConflicts() {
         return vipArpConflicts.sum();
     }
+
+    /** The most recent VIP claim by another MAC, or null when there was none. */
+    public VipArpConflict lastVipArpConflict() {
+        VipClaim c = lastVipClaim;
+        return c == null ? null : new VipArpConflict(c.vip, c.mac, Instant.ofEpochMilli(lastVipClaimMillis));
+    }
+
+    /**
+     * A MAC other than ours that claimed a VIP by ARP.
+     *
+     * @param vip the VIP, as an int in network order
+     * @param lastSeen the latest claim (by this or, in a race, an earlier claimer)
+     */
+    public record VipArpConflict(int vip, MacAddress mac, Instant lastSeen) {}
+
+    private record VipClaim(int vip, MacAddress mac) {}
 }

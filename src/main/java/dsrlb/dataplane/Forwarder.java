@@ -89,7 +89,7 @@ public final class Forwarder {
         int senderIp = Arp.senderIp(frame);
         if (s.vipIndex(senderIp) >= 0) {
             // Someone else claims a VIP: a backend whose arp_ignore/arp_announce is wrong.
-            counters.vipArpConflicts.increment();
+            counters.vipArpConflict(senderIp, frame, Arp.SENDER_MAC);
             long now = System.nanoTime();
             if (now - lastConflictLog >= CONFLICT_LOG_INTERVAL_NANOS) {
                 lastConflictLog = now;

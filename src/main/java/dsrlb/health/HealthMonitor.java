@@ -112,6 +112,17 @@ public final class HealthMonitor implements AutoCloseable {
         return checks.stream().filter(c -> c.serviceId == serviceId).map(Check::tracker).toList();
     }
 
+    /** The monitors of one service by name, with their trackers, for status output. */
+    public java.util.Map<String, HealthTracker> trackersByMonitor(int serviceId) {
+        java.util.Map<String, HealthTracker> m = new java.util.LinkedHashMap<>();
+        for (Check c : checks) {
+            if (c.serviceId == serviceId) {
+                m.put(c.monitor.name(), c.tracker);
+            }
+        }
+        return m;
+    }
+
     @Override
     public void close() {
         closed = true;

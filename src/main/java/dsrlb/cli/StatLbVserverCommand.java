@@ -1,0 +1,34 @@
+package dsrlb.cli;
+
+import dsrlb.admin.AdminRequest;
+import dsrlb.admin.StatText;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code stat lb vserver [name]}. */
+@Command(name = "vserver", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Counters: received, forwarded, drops by reason, checksums completed, ARP replies, VIP ARP "
+                + "conflicts (with the last offending MAC); per vserver hits, new clients, persistence hits, "
+                + "re-picks, persisted clients.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:shown", "1:dsrlb is not running, or no such vserver", "2:bad arguments"})
+final class StatLbVserverCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "One vserver (default: all).")
+    String name;
+
+    @Mixin
+    ShowOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return options.execute(spec, new AdminRequest(AdminRequest.Kind.STAT_LB_VSERVER, name),
+                answer -> StatText.stat(answer.global(), answer.vservers(), name != null));
+    }
+}

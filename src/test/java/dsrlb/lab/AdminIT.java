@@ -1,0 +1,216 @@
+package dsrlb.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dsrlb.admin.GlobalReport;
+import dsrlb.admin.PersistenceReport;
+import dsrlb.admin.ResponseReader;
+import dsrlb.admin.ServiceReport;
+import dsrlb.admin.VserverReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * dsrlb show/stat against the running daemon in the lab: what they report must match what
+ * the clients did, with the backends' nftables sets (lab/served-by) as the ground truth. The
+ * client runs on the host: a Unix socket is a file, no namespace needed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdminIT {
+    static final String TFTP1_MAC = "02:d5:1b:64:00:30";
+    static final int CLIENTS = 10;
+
+    Path dir;
+    Path socket;
+    DsrlbProcess dsrlb;
+    final Map<String, String> servedBy = new TreeMap<>();
+
+    @BeforeAll
+    void start() throws IOException {
+        Lab.requireNamespaces();
+        Lab.down();
+        Lab.up("--offload", "on");
+        dir = Files.createTempDirectory("dsrlb-admin-it");
+        // A directory that does not exist yet: dsrlb makes it, as it makes /run/dsrlb.
+        socket = dir.resolve("run/dsrlb.sock");
+        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--control-socket", socket.toString(),
+                "--arp-refresh", "2");
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (dsrlb != null) {
+            dsrlb.close();
+        }
+        Lab.inNamespace("dsrlb-tftp1", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1",
+                "net.ipv4.conf.eth0.arp_ignore=1");
+        Lab.down();
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** {@code dsrlb <args> --control-socket <socket>} on the host. */
+    private Lab.Result client(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", Lab.JAR.toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--control-socket", socket.toString()));
+        return Lab.runQuietly(30, cmd.toArray(String[]::new));
+    }
+
+    private ResponseReader json(String... args) throws Exception {
+        String[] withJson = new String[args.length + 1];
+        System.arraycopy(args, 0, withJson, 0, args.length);
+        withJson[args.length] = "--json";
+        Lab.Result r = Lab.check(client(withJson), String.join(" ", withJson));
+        ResponseReader reader = ResponseReader.of(r.out());
+        assertEquals(null, reader.error(), r.out());
+        return reader;
+    }
+
+    @Test
+    @Order(1)
+    void theSocketIsAFileOnlyRootAndItsGroupMayUse() throws IOException {
+        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+        assertTrue(dsrlb.log().contains("control socket " + socket + " (mode 0660)"), dsrlb.log());
+    }
+
+    @Test
+    @Order(2)
+    void showAndStatMatchWhatTenClientsDid() throws Exception {
+        Lab.resetServedBy();
+        String expected = Lab.sha256(Lab.served("ARDBP32.BIN"));
+        for (int i = 0; i < CLIENTS; i++) {
+            String src = "192.0.2." + (100 + i);
+            Path out = dir.resolve("dl-" + src);
+            Lab.Result r = TftpClient.CURL.download(Lab.VIP, "ARDBP32.BIN", out, src, 15);
+            assertTrue(r.ok(), src + ": " + r);
+            assertEquals(expected, Lab.sha256(out), src);
+        }
+        Map<String, Integer> perBackend = new TreeMap<>();
+        for (Map.Entry<String, List<String>> e : Lab.servedBy().entrySet()) {
+            assertEquals(1, e.getValue().size(), e.getKey() + " served by " + e.getValue());
+            servedBy.put(e.getKey(), e.getValue().get(0));
+            perBackend.merge(e.getValue().get(0), 1, Integer::sum);
+        }
+        assertEquals(CLIENTS, servedBy.size(), servedBy.toString());
+
+        List<ServiceReport> services = json("show", "service").services();
+        assertEquals(List.of("tftp1", "tftp2"), services.stream().map(ServiceReport::name).toList());
+        long packets = 0;
+        for (ServiceReport s : services) {
+            assertEquals("UP", s.state(), s.toString());
+            assertNotNull(s.mac(), s.toString());
+            assertEquals(perBackend.getOrDefault(s.name(), 0), (int) s.persistedClients(),
+                    s.name() + ": persisted clients vs lab/served-by " + servedBy);
+            assertTrue(s.packetsForwarded() > 0, s.toString());
+            assertTrue(s.bytesForwarded() > s.packetsForwarded() * 42, s.toString());
+            packets += s.packetsForwarded();
+        }
+
+        ResponseReader stat = json("stat", "lb", "vserver");
+        VserverReport tftp = stat.vservers().get(0);
+        assertEquals("tftp", tftp.name());
+        assertEquals(CLIENTS, tftp.newClients(), tftp.toString());
+        assertEquals(CLIENTS, tftp.persistenceTableSize(), tftp.toString());
+        assertEquals(0, tftp.repicks(), tftp.toString());
+        assertTrue(tftp.persistenceHits() > 0, tftp.toString());
+        assertEquals("UP", tftp.state());
+        GlobalReport global = stat.global();
+        assertEquals(packets, global.forwarded(), "the interface's count is the services' sum");
+        assertEquals(tftp.hits(), global.forwarded(), "every hit was forwarded");
+        assertTrue(global.received() >= global.forwarded(), global.toString());
+        assertTrue(global.checksumsCompleted() > 0, "offload on: partial checksums completed");
+
+        String human = Lab.check(client("show", "lb", "vserver", "tftp"), "show lb vserver tftp").out();
+        assertTrue(human.contains("\ttftp (198.51.100.20:*) - ANY\tType: ADDRESS\n\tState: UP\n"), human);
+        assertTrue(human.contains("\tVserver hits: " + tftp.hits() + "\tNew clients: 10\t"), human);
+        assertTrue(human.contains("1) tftp1 (198.51.100.30: *) - ANY State: UP\tWeight: 1\n"), human);
+        String table = Lab.check(client("show", "service"), "show service").out();
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("tftp1  198.51.100.30  *     ANY       UP    ")),
+                table);
+    }
+
+    @Test
+    @Order(3)
+    void showPersistenceNamesTheServiceTheClientWentTo() throws Exception {
+        String client = "192.0.2.100";
+        String backend = servedBy.get(client);
+        assertNotNull(backend, "needs the downloads of the test before: " + servedBy);
+
+        PersistenceReport one = json("show", "persistence", "--client", client).persistence();
+        assertEquals(List.of(new PersistenceReport.Entry(client, "tftp", backend)), one.entries());
+
+        String human = Lab.check(client("show", "persistence", "--client", client), "show persistence").out();
+        assertTrue(human.lines().anyMatch(l -> l.matches(java.util.regex.Pattern.quote(client) + "\\s+tftp\\s+"
+                + backend)), human);
+
+        PersistenceReport all = json("show", "persistence").persistence();
+        assertEquals(CLIENTS, all.total());
+        for (PersistenceReport.Entry e : all.entries()) {
+            assertEquals(servedBy.get(e.client()), e.service(), e.toString());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aBackendAnsweringArpForTheVipShowsInStatWithItsMac() throws Exception {
+        Lab.check(Lab.inNamespace("dsrlb-tftp1", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=0",
+                "net.ipv4.conf.eth0.arp_ignore=0"), "arp_ignore=0");
+        try {
+            GlobalReport g = null;
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                g = json("stat", "lb", "vserver").global();
+                if (g.lastVipArpConflict() != null) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            assertNotNull(g.lastVipArpConflict(), "no VIP ARP conflict within 15 s: " + g);
+            assertTrue(g.vipArpConflicts() >= 1, g.toString());
+            assertEquals(TFTP1_MAC, g.lastVipArpConflict().mac());
+            assertEquals(Lab.VIP, g.lastVipArpConflict().vip());
+            String human = Lab.check(client("stat", "lb", "vserver"), "stat lb vserver").out();
+            assertTrue(human.contains("Last VIP ARP conflict: " + Lab.VIP + " claimed by MAC " + TFTP1_MAC), human);
+        } finally {
+            Lab.inNamespace("dsrlb-tftp1", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1",
+                    "net.ipv4.conf.eth0.arp_ignore=1");
+        }
+    }
+
+    @Test
+    @Order(99)
+    void stoppingRemovesTheSocketAndTheClientSaysSo() {
+        dsrlb.stop();
+        assertFalse(dsrlb.isAlive());
+        assertFalse(Files.exists(socket), "socket removed on stop");
+        Lab.Result r = client("show", "service");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("dsrlb show service: dsrlb is not running (no control socket at " + socket + ")\n", r.err());
+    }
+}
