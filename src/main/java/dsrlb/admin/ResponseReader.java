@@ -23,6 +23,11 @@ public final class ResponseReader {
         return new ResponseReader(new JsonObject(JsonParser.parseObject(json), ""));
     }
 
+    /** The state of the service an enable/disable request changed. */
+    public String serviceState() throws JsonException {
+        return root.string("state");
+    }
+
     /** The daemon's error message, or null for an answer. */
     public String error() throws JsonException {
         return root.bool("ok") ? null : root.string("error");

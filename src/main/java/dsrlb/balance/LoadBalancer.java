@@ -38,6 +38,8 @@ public final class LoadBalancer {
     // Guarded by this.
     private final MacAddress[] macs;
     private final boolean[] adminEnabled;
+    private final boolean[] draining;
+    private final long[] drainDeadline;
     private final ServiceStatus[] health;
     private final String[] healthReason;
     private ServiceView[] published = new ServiceView[0];
@@ -45,6 +47,8 @@ public final class LoadBalancer {
 
     private final LongAdder[] forwardedPackets;
     private final LongAdder[] forwardedBytes;
+    /** System.nanoTime() of each service's last forwarded packet, 0 for never: tells when a drain is over. */
+    private final java.util.concurrent.atomic.AtomicLongArray lastForwarded;
 
     public LoadBalancer(DsrConfig config, Ticker ticker, int maglevSize, Consumer<ForwardingState> publisher) {
         this.config = config;
@@ -54,6 +58,9 @@ public final class LoadBalancer {
         int n = serviceConfigs.size();
         macs = new MacAddress[n];
         adminEnabled = new boolean[n];
+        draining = new boolean[n];
+        drainDeadline = new long[n];
+        lastForwarded = new java.util.concurrent.atomic.AtomicLongArray(n);
         health = new ServiceStatus[n];
         healthReason = new String[n];
         forwardedPackets = new LongAdder[n];
@@ -132,17 +139,48 @@ public final class LoadBalancer {
         publish();
     }
 
+    /** Enables, or disables at once (its clients are re-picked at their next packet). */
     public synchronized void setAdminEnabled(int id, boolean enabled) {
-        if (adminEnabled[id] == enabled) {
+        if (adminEnabled[id] == enabled && !draining[id]) {
             return;
         }
         adminEnabled[id] = enabled;
+        draining[id] = false;
         publish();
+    }
+
+    /**
+     * Disables gracefully: no new clients from now on, its persisted clients stay until they
+     * have all been idle for a while (see {@link #finishDrains}) or {@code delay} has passed
+     * (zero: no limit); then OUT OF SERVICE.
+     */
+    public synchronized void disableGracefully(int id, java.time.Duration delay, long nowNanos) {
+        if (!adminEnabled[id] || draining[id]) {
+            return;
+        }
+        draining[id] = true;
+        drainDeadline[id] = delay.isZero() ? Long.MAX_VALUE : nowNanos + delay.toNanos();
+        publish();
+    }
+
+    /** Ends the drains whose services forwarded nothing for {@code idleNanos}, or whose delay is up. */
+    public synchronized void finishDrains(long nowNanos, long idleNanos) {
+        for (int id = 0; id < draining.length; id++) {
+            long last = lastForwarded.get(id);
+            if (draining[id] && (last == 0 || nowNanos - last >= idleNanos || nowNanos - drainDeadline[id] >= 0)) {
+                log.info("service {}: drained ({})", serviceConfigs.get(id).name(),
+                        nowNanos - drainDeadline[id] >= 0 ? "delay over" : "its clients are idle");
+                draining[id] = false;
+                adminEnabled[id] = false;
+                publish();
+            }
+        }
     }
 
     public void countForwarded(int id, int bytes) {
         forwardedPackets[id].increment();
         forwardedBytes[id].add(bytes);
+        lastForwarded.lazySet(id, System.nanoTime());
     }
 
     public long forwardedPackets(int id) {
@@ -166,6 +204,12 @@ public final class LoadBalancer {
             } else if (macs[i] == null) {
                 status = ServiceStatus.DOWN;
                 reason = "no ARP reply";
+            } else if (health[i] != ServiceStatus.UP) {
+                status = health[i];
+                reason = healthReason[i];
+            } else if (draining[i]) {
+                status = ServiceStatus.GOING_OUT_OF_SERVICE;
+                reason = "disabled gracefully: no new clients, waiting for its clients to finish";
             } else {
                 status = health[i];
                 reason = healthReason[i];

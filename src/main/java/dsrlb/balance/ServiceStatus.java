@@ -4,6 +4,8 @@ package dsrlb.balance;
 public enum ServiceStatus {
     UP("UP"),
     DOWN("DOWN"),
+    /** Disabled gracefully: no new clients, its clients finish (NetScaler's label). */
+    GOING_OUT_OF_SERVICE("GOING OUT OF SERVICE"),
     OUT_OF_SERVICE("OUT OF SERVICE");
 
     private final String label;

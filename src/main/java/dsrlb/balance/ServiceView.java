@@ -15,4 +15,9 @@ public record ServiceView(int id, String name, int address, MacAddress mac, Serv
     public boolean eligible() {
         return status == ServiceStatus.UP && mac != null;
     }
+
+    /** Keeps the clients persisted to it: UP, or draining (disabled gracefully). */
+    public boolean keepsPersistedClients() {
+        return (status == ServiceStatus.UP || status == ServiceStatus.GOING_OUT_OF_SERVICE) && mac != null;
+    }
 }

@@ -43,7 +43,7 @@ public final class Vserver {
         if (persistence != null) {
             int id = persistence.lookup(clientIp);
             if (id >= 0) {
-                if (services[id].eligible()) {
+                if (services[id].keepsPersistedClients()) {
                     persistenceHits.increment();
                     return id;
                 }

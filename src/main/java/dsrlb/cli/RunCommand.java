@@ -3,6 +3,7 @@ package dsrlb.cli;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dsrlb.admin.AdminServer;
 import dsrlb.admin.LiveStatus;
+import dsrlb.admin.ControlResponder;
 import dsrlb.admin.StatusResponder;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
         description = "Answer ARP for the VIPs and forward their frames to the backends by MAC (DSR).")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("dsrlb");
+    /** A gracefully disabled service is drained once nothing went to it for this long (TFTP clients ACK every block). */
+    private static final long DRAIN_IDLE_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     @Mixin
     ConfigOption config;
@@ -124,13 +127,19 @@ final class RunCommand implements Callable<Integer> {
                 m -> new TftpServiceProbe(m, cfg, io, nif.address()));
         AdminServer admin;
         try {
-            admin = AdminServer.start(controlSocket,
-                    new StatusResponder(new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC())));
+            admin = AdminServer.start(controlSocket, new ControlResponder(new LoadBalancerControl(balancer),
+                    new StatusResponder(new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC()))));
         } catch (IOException e) {
             err.println("dsrlb run: " + e.getMessage());
             io.close();
             return Main.EXIT_RUNTIME;
         }
+        java.util.concurrent.ScheduledExecutorService drains = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "dsrlb-drain");
+                    t.setDaemon(true);
+                    return t;
+                });
         ReceiveLoop loop = new ReceiveLoop(io, forwarder);
         Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
 
@@ -159,6 +168,7 @@ final class RunCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             log.info("stopping");
             admin.close();
+            drains.shutdownNow();
             health.close();
             loop.stop();
             resolver.close();
@@ -184,6 +194,8 @@ final class RunCommand implements Callable<Integer> {
         sendGratuitousArp(io, cfg, nif);
         resolver.start();
         health.start();
+        drains.scheduleWithFixedDelay(() -> balancer.finishDrains(System.nanoTime(), DRAIN_IDLE_NANOS), 500, 500,
+                TimeUnit.MILLISECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
         while (System.nanoTime() < deadline
                 && !balancer.serviceViews().stream().allMatch(s -> s.eligible() || s.status() == ServiceStatus.OUT_OF_SERVICE)) {

@@ -204,6 +204,52 @@ class AdminIT {
     }
 
     @Test
+    @Order(5)
+    void aGracefulDisableLetsARunningTransferFinishTakesNoNewClientsThenIsOutOfService() throws Exception {
+        String src = "192.0.2.120";
+        Lab.Result first = TftpClient.CURL.download(Lab.VIP, "b512.bin", dir.resolve("first"), src, 15);
+        assertTrue(first.ok(), first.toString());
+        String backend = Lab.servedBy().get(src).get(0);
+        String other = backend.equals("tftp1") ? "tftp2" : "tftp1";
+
+        // 64-byte blocks: 81 920 lock-step round trips, several seconds through dsrlb, so the
+        // drain surely starts while this transfer runs.
+        java.util.concurrent.CompletableFuture<Lab.Result> running = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Lab.inNamespace(Lab.CLIENT_NS, 90, "curl", "-sS", "--fail", "--tftp-blksize", "64", "--interface",
+                        src, "-o", dir.resolve("running").toString(), "tftp://" + Lab.VIP + "/m5.bin"));
+        Thread.sleep(300);
+        Lab.Result disable = Lab.check(client("disable", "service", backend, "--graceful"), "disable --graceful");
+        assertTrue(disable.out().contains("GOING OUT OF SERVICE"), disable.toString());
+        assertFalse(running.isDone(), "the transfer must still be running when the drain starts");
+
+        for (int i = 121; i <= 123; i++) {
+            String c = "192.0.2." + i;
+            Lab.Result r = TftpClient.CURL.download(Lab.VIP, "b512.bin", dir.resolve("new-" + i), c, 15);
+            assertTrue(r.ok(), r.toString());
+            assertEquals(List.of(other), Lab.servedBy().get(c), c + " is new: not to the draining " + backend);
+        }
+        Lab.Result done = running.get(90, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(done.ok(), "the running transfer finished: " + done);
+        assertEquals(Lab.sha256(Lab.served("m5.bin")), Lab.sha256(dir.resolve("running")));
+        assertEquals(List.of(backend), Lab.servedBy().get(src), "it stayed on " + backend);
+
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        String state = "";
+        while (System.nanoTime() < deadline) {
+            state = json("show", "service", backend).services().get(0).state();
+            if (state.equals("OUT OF SERVICE")) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals("OUT OF SERVICE", state, backend + " after its client went idle");
+
+        Lab.Result enable = Lab.check(client("enable", "service", backend), "enable");
+        assertTrue(enable.out().contains(": UP"), enable.toString());
+        assertEquals("UP", json("show", "service", backend).services().get(0).state());
+    }
+
+    @Test
     @Order(99)
     void stoppingRemovesTheSocketAndTheClientSaysSo() {
         dsrlb.stop();

@@ -1,0 +1,39 @@
+package dsrlb.cli;
+
+import dsrlb.admin.AdminClient;
+import dsrlb.admin.JsonParser.JsonException;
+import dsrlb.admin.ResponseReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Sends an enable/disable request to the running dsrlb and prints the service's new state. */
+final class ServiceSteering {
+    private ServiceSteering() {}
+
+    static int send(CommandSpec spec, ShowOptions options, String line, String service) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String command = spec.qualifiedName();
+        try {
+            String answer = AdminClient.request(options.controlSocket, line, ShowOptions.TIMEOUT);
+            ResponseReader reader = ResponseReader.of(answer);
+            String error = reader.error();
+            if (error != null) {
+                err.println(command + ": " + error);
+                return Main.EXIT_RUNTIME;
+            }
+            out.println(options.json ? answer : "service " + service + ": " + reader.serviceState() + "\n Done");
+            out.flush();
+            return 0;
+        } catch (IOException | JsonException e) {
+            err.println(command + ": " + e.getMessage());
+            return Main.EXIT_RUNTIME;
+        }
+    }
+
+    /** Quotes a name for the request line the way the config does, when it holds spaces. */
+    static String token(String name) {
+        return name.matches("[^\\s\"]+") ? name : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
