@@ -1,0 +1,153 @@
+package dsrlb.cli;
+
+import dsrlb.config.DsrConfig;
+import dsrlb.config.ServiceConfig;
+import dsrlb.config.VipConfig;
+import dsrlb.dataplane.Libpcap;
+import dsrlb.dataplane.NetworkInterfaceInfo;
+import dsrlb.dataplane.PcapPacketIo;
+import dsrlb.doctor.ArpSurvey;
+import dsrlb.doctor.Finding;
+import dsrlb.doctor.HostChecks;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.Inet4Address;
+import java.net.NetworkInterface;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Checks the LB box against what DSR needs and says what to fix. */
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Check this host for dsrlb: ip_forward off, CAP_NET_RAW, libpcap, the interface, the VIP not"
+                + " held by the kernel, every backend answering ARP, nobody else answering ARP for a VIP.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:nothing to fix", "1:something to fix (FAIL lines)", "2:bad config or arguments"})
+final class DoctorCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "IF",
+            description = "Interface on the server LAN (default: the one whose subnet holds the first VIP).")
+    String interfaceName;
+
+    @Option(names = "--arp-wait", defaultValue = "1500", paramLabel = "MS",
+            description = "How long to collect ARP replies (default: ${DEFAULT-VALUE}).")
+    long arpWaitMillis;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        DsrConfig cfg = config.load(spec.commandLine().getErr());
+        if (cfg == null) {
+            return Main.EXIT_USAGE;
+        }
+        if (arpWaitMillis < 100 || arpWaitMillis > 30_000) {
+            spec.commandLine().getErr().println("dsrlb doctor: --arp-wait 100..30000");
+            return Main.EXIT_USAGE;
+        }
+        List<Finding> findings = new ArrayList<>();
+        HostChecks host = new HostChecks(HostChecks::read);
+        List<Integer> vips = cfg.vips().stream().map(VipConfig::address).toList();
+        NetworkInterfaceInfo nif = null;
+        try {
+            nif = interfaceName != null ? NetworkInterfaceInfo.byName(interfaceName)
+                    : NetworkInterfaceInfo.forAddress(vips.get(0));
+            findings.add(Finding.ok("interface", nif.name() + " up, MAC " + nif.mac() + ", "
+                    + Ipv4.format(nif.address()) + "/" + nif.prefixLength()));
+        } catch (IOException | RuntimeException e) {
+            findings.add(Finding.fail("interface", e.getMessage(), "name the server-LAN interface with --interface"));
+        }
+        if (nif != null) {
+            findings.add(host.ipForward(nif.name()));
+        }
+        findings.add(host.capabilities());
+        findings.add(host.vipNotInKernel(vips, kernelAddresses()));
+        if (nif != null) {
+            findings.addAll(arp(cfg, nif, vips));
+        }
+        return print(findings);
+    }
+
+    private List<Finding> arp(DsrConfig cfg, NetworkInterfaceInfo nif, List<Integer> vips) {
+        List<Finding> out = new ArrayList<>();
+        List<Integer> backends = cfg.services().values().stream().map(ServiceConfig::address).distinct().toList();
+        List<Integer> asked = new ArrayList<>(backends);
+        asked.addAll(vips);
+        ArpSurvey.Answers answers;
+        Libpcap.configure();
+        try (PcapPacketIo io = PcapPacketIo.open(nif.name(), nif.mac(), "arp and not ether src " + nif.mac())) {
+            out.add(Finding.ok("libpcap", "opened " + nif.name()));
+            answers = ArpSurvey.ask(io, nif.address(), asked, arpWaitMillis);
+        } catch (IOException e) {
+            out.add(Finding.fail("libpcap", e.getMessage(), "install libpcap0.8 and run with CAP_NET_RAW"));
+            return out;
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+            out.add(Finding.fail("libpcap", "cannot be loaded: " + e, "apt-get install libpcap0.8"));
+            return out;
+        }
+        for (int b : backends) {
+            List<MacAddress> macs = answers.of(b);
+            if (macs.isEmpty()) {
+                out.add(Finding.fail("backend " + Ipv4.format(b), "no ARP reply",
+                        "is it up and on " + nif.name() + "'s subnet?"));
+            } else {
+                out.add(Finding.ok("backend " + Ipv4.format(b), "answers ARP: " + macs.get(0)));
+            }
+        }
+        for (int vip : vips) {
+            List<MacAddress> macs = answers.of(vip);
+            if (macs.isEmpty()) {
+                out.add(Finding.ok("VIP " + Ipv4.format(vip), "nobody else answers ARP for it"));
+            } else {
+                out.add(Finding.fail("VIP " + Ipv4.format(vip), "answered by " + macs.stream().map(Object::toString)
+                        .collect(Collectors.joining(", ")),
+                        "on that host: sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2"
+                                + " (see dsrlb backend-setup)"));
+            }
+        }
+        return out;
+    }
+
+    private int print(List<Finding> findings) {
+        PrintWriter out = spec.commandLine().getOut();
+        boolean failed = false;
+        for (Finding f : findings) {
+            out.printf("%-4s %-24s %s%n", f.level(), f.check(), f.detail());
+            if (f.fix() != null) {
+                out.printf("     %-24s fix: %s%n", "", f.fix());
+            }
+            failed |= f.level() == Finding.Level.FAIL;
+        }
+        out.println(failed ? "something to fix" : "nothing to fix");
+        out.flush();
+        return failed ? 1 : 0;
+    }
+
+    private static List<Integer> kernelAddresses() {
+        List<Integer> addresses = new ArrayList<>();
+        try {
+            for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (var a : Collections.list(n.getInetAddresses())) {
+                    if (a instanceof Inet4Address v4) {
+                        addresses.add(Ipv4.parse(v4.getHostAddress()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // An empty list makes the VIP check pass; the interface check reports the real problem.
+        }
+        return addresses;
+    }
+}

@@ -1,0 +1,78 @@
+package dsrlb.doctor;
+
+import dsrlb.net.Ipv4;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Checks of the LB host that need no packets: forwarding off, capabilities, the VIP not held
+ * by the kernel. The file reader is a parameter so tests can feed /proc contents.
+ */
+public final class HostChecks {
+    static final int CAP_NET_ADMIN = 12;
+    static final int CAP_NET_RAW = 13;
+
+    private final Function<String, String> readFile;
+
+    /** @param readFile path → content, or null when it cannot be read */
+    public HostChecks(Function<String, String> readFile) {
+        this.readFile = readFile;
+    }
+
+    public Finding ipForward(String ifName) {
+        String all = trim(readFile.apply("/proc/sys/net/ipv4/ip_forward"));
+        String dev = trim(readFile.apply("/proc/sys/net/ipv4/conf/" + ifName + "/forwarding"));
+        if (all == null) {
+            return Finding.warn("ip_forward", "cannot read /proc/sys/net/ipv4/ip_forward", "check it by hand");
+        }
+        if (all.equals("0") && (dev == null || dev.equals("0"))) {
+            return Finding.ok("ip_forward", "0: the kernel does not forward a second copy of VIP frames");
+        }
+        return Finding.fail("ip_forward", "ip_forward=" + all + (dev != null ? ", " + ifName + ".forwarding=" + dev : "")
+                + ": the kernel would forward a second copy of frames dsrlb forwards",
+                "sysctl -w net.ipv4.ip_forward=0 (and persist it in /etc/sysctl.d)");
+    }
+
+    public Finding capabilities() {
+        String status = readFile.apply("/proc/self/status");
+        if (status == null) {
+            return Finding.warn("capabilities", "cannot read /proc/self/status", "run as root or with CAP_NET_RAW");
+        }
+        long eff = 0;
+        for (String line : status.split("\n")) {
+            if (line.startsWith("CapEff:")) {
+                eff = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+            }
+        }
+        if ((eff & (1L << CAP_NET_RAW)) == 0) {
+            return Finding.fail("capabilities", "no CAP_NET_RAW: libpcap cannot open the interface",
+                    "run as root, or grant it: setcap cap_net_raw+ep on the java binary, or AmbientCapabilities=CAP_NET_RAW in the unit");
+        }
+        return Finding.ok("capabilities", "CAP_NET_RAW" + ((eff & (1L << CAP_NET_ADMIN)) != 0 ? " and CAP_NET_ADMIN" : ""));
+    }
+
+    /** The VIPs must not be on any kernel interface of the LB host: dsrlb answers ARP for them. */
+    public Finding vipNotInKernel(List<Integer> vips, List<Integer> kernelAddresses) {
+        for (int vip : vips) {
+            if (kernelAddresses.contains(vip)) {
+                return Finding.fail("VIP", Ipv4.format(vip) + " is configured on a kernel interface of this host",
+                        "ip addr del " + Ipv4.format(vip) + "/32 dev <if>: dsrlb owns the VIP by answering ARP itself");
+            }
+        }
+        return Finding.ok("VIP", "not held by the kernel");
+    }
+
+    /** Reads a file, or null. */
+    public static String read(String path) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(path));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String trim(String s) {
+        return s == null ? null : s.trim();
+    }
+}

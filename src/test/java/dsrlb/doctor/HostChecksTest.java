@@ -1,0 +1,49 @@
+package dsrlb.doctor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dsrlb.net.Ipv4;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HostChecksTest {
+    private static HostChecks with(Map<String, String> files) {
+        return new HostChecks(files::get);
+    }
+
+    @Test
+    void forwardingMustBeOff() {
+        assertEquals(Finding.Level.OK, with(Map.of("/proc/sys/net/ipv4/ip_forward", "0\n",
+                "/proc/sys/net/ipv4/conf/eth0/forwarding", "0\n")).ipForward("eth0").level());
+        Finding on = with(Map.of("/proc/sys/net/ipv4/ip_forward", "1\n")).ipForward("eth0");
+        assertEquals(Finding.Level.FAIL, on.level());
+        assertTrue(on.fix().contains("net.ipv4.ip_forward=0"), on.fix());
+        assertEquals(Finding.Level.WARN, with(Map.of()).ipForward("eth0").level());
+    }
+
+    @Test
+    void capNetRawIsReadFromCapEff() {
+        // 0x2000 = bit 13 (CAP_NET_RAW); 0x3000 adds bit 12 (CAP_NET_ADMIN).
+        Finding raw = with(Map.of("/proc/self/status", "Name:\tjava\nCapEff:\t0000000000002000\n")).capabilities();
+        assertEquals(Finding.Level.OK, raw.level());
+        assertEquals("CAP_NET_RAW", raw.detail());
+        assertEquals("CAP_NET_RAW and CAP_NET_ADMIN",
+                with(Map.of("/proc/self/status", "CapEff:\t0000000000003000\n")).capabilities().detail());
+        assertEquals(Finding.Level.FAIL,
+                with(Map.of("/proc/self/status", "CapEff:\t0000000000001000\n")).capabilities().level());
+        assertEquals(Finding.Level.OK,
+                with(Map.of("/proc/self/status", "CapEff:\t000001ffffffffff\n")).capabilities().level());
+    }
+
+    @Test
+    void theKernelMustNotHoldTheVip() {
+        int vip = Ipv4.parse("198.51.100.20");
+        HostChecks h = with(Map.of());
+        assertEquals(Finding.Level.OK, h.vipNotInKernel(List.of(vip), List.of(Ipv4.parse("198.51.100.10"))).level());
+        Finding held = h.vipNotInKernel(List.of(vip), List.of(Ipv4.parse("198.51.100.10"), vip));
+        assertEquals(Finding.Level.FAIL, held.level());
+        assertTrue(held.fix().startsWith("ip addr del 198.51.100.20/32"), held.fix());
+    }
+}
