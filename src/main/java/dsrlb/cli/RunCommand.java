@@ -26,6 +26,7 @@ import dsrlb.dataplane.ReceiveLoop;
 import dsrlb.frame.Arp;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.TftpServiceProbe;
+import dsrlb.metrics.MetricsExporter;
 import dsrlb.net.Ipv4;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -75,6 +76,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Unix socket for dsrlb show/stat (default: ${DEFAULT-VALUE}; mode 0660).")
     Path controlSocket;
 
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics on http://HOST:PORT/metrics (default: off; loopback, "
+                    + "e.g. 127.0.0.1:9108, unless --metrics-allow-remote).")
+    String metricsAddress;
+
+    @Option(names = "--metrics-allow-remote",
+            description = "Allow --metrics-address on a non-loopback address (the endpoint has no authentication).")
+    boolean metricsAllowRemote;
+
     @Spec
     CommandSpec spec;
 
@@ -84,6 +94,20 @@ final class RunCommand implements Callable<Integer> {
         if (arpRefreshSeconds < 1 || arpStaleSeconds <= arpRefreshSeconds || readyTimeoutSeconds < 0) {
             err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0");
             return Main.EXIT_USAGE;
+        }
+        java.net.InetSocketAddress metricsAt = null;
+        if (metricsAddress != null) {
+            try {
+                metricsAt = MetricsExporter.parseAddress(metricsAddress);
+            } catch (IllegalArgumentException e) {
+                err.println("dsrlb run: --metrics-address: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            if (!metricsAt.getAddress().isLoopbackAddress() && !metricsAllowRemote) {
+                err.println("dsrlb run: --metrics-address " + metricsAddress
+                        + " is not a loopback address; add --metrics-allow-remote to serve it there");
+                return Main.EXIT_USAGE;
+            }
         }
         DsrConfig cfg = config.load(err);
         if (cfg == null) {
@@ -134,6 +158,20 @@ final class RunCommand implements Callable<Integer> {
             io.close();
             return Main.EXIT_RUNTIME;
         }
+        MetricsExporter metrics = null;
+        if (metricsAt != null) {
+            try {
+                metrics = new MetricsExporter(new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC()))
+                        .start(metricsAt.getAddress(), metricsAt.getPort());
+                log.info("metrics on http://{}:{}/metrics", metricsAt.getHostString(), metrics.port());
+            } catch (IOException e) {
+                err.println("dsrlb run: --metrics-address " + metricsAddress + ": " + e.getMessage());
+                admin.close();
+                io.close();
+                return Main.EXIT_RUNTIME;
+            }
+        }
+        MetricsExporter metricsServer = metrics;
         java.util.concurrent.ScheduledExecutorService drains = java.util.concurrent.Executors
                 .newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "dsrlb-drain");
@@ -167,6 +205,9 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             log.info("stopping");
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
             admin.close();
             drains.shutdownNow();
             health.close();

@@ -1,0 +1,197 @@
+package dsrlb.metrics;
+
+import dsrlb.admin.GlobalReport;
+import dsrlb.admin.ServiceReport;
+import dsrlb.admin.StatusSource;
+import dsrlb.admin.VserverReport;
+import dsrlb.balance.ServiceStatus;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Prometheus metrics over HTTP ({@code /metrics}), with the official client library. Every
+ * metric is a callback that reads the daemon's status source at scrape time (the same numbers
+ * as {@code dsrlb show/stat}): nothing is added to the packet path.
+ */
+public final class MetricsExporter implements AutoCloseable {
+    /** Scrapes within this long of each other share one snapshot (each callback reads the same one). */
+    private static final long SNAPSHOT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final StatusSource status;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private HTTPServer server;
+    private Snapshot snapshot;
+
+    private record Snapshot(long takenNanos, List<ServiceReport> services, List<VserverReport> vservers,
+            GlobalReport global) {}
+
+    public MetricsExporter(StatusSource status) {
+        this.status = status;
+        register();
+    }
+
+    /** The registry with dsrlb's metrics (for tests, or another exporter). */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Serves {@code /metrics} on {@code address:port} (port 0: an ephemeral one, see {@link #port()}). */
+    public MetricsExporter start(InetAddress address, int port) throws IOException {
+        server = HTTPServer.builder().inetAddress(address).port(port).registry(registry).buildAndStart();
+        return this;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /**
+     * Parses {@code HOST:PORT} ({@code [::1]:9108} for IPv6).
+     *
+     * @throws IllegalArgumentException with a message for the operator
+     */
+    public static InetSocketAddress parseAddress(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1) {
+            throw new IllegalArgumentException("expected HOST:PORT, e.g. 127.0.0.1:9108, got " + hostPort);
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad port in " + hostPort);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("bad port in " + hostPort);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unknown host " + host);
+        }
+    }
+
+    private synchronized Snapshot snapshot() {
+        long now = System.nanoTime();
+        if (snapshot == null || now - snapshot.takenNanos() > SNAPSHOT_NANOS) {
+            snapshot = new Snapshot(now, status.services(), status.vservers(), status.global());
+        }
+        return snapshot;
+    }
+
+    private void register() {
+        // Counters: the library adds the _total suffix in the exposition.
+        CounterWithCallback.builder().name("dsrlb_service_forwarded_packets")
+                .help("Packets forwarded to the service's MAC").labelNames("service")
+                .callback(cb -> snapshot().services().forEach(s -> cb.call(s.packetsForwarded(), s.name())))
+                .register(registry);
+        CounterWithCallback.builder().name("dsrlb_service_forwarded_bytes")
+                .help("Bytes (whole Ethernet frames) forwarded to the service's MAC").labelNames("service")
+                .callback(cb -> snapshot().services().forEach(s -> cb.call(s.bytesForwarded(), s.name())))
+                .register(registry);
+        GaugeWithCallback.builder().name("dsrlb_service_persisted_clients")
+                .help("Clients that SOURCEIP persistence sends to the service, over all vservers")
+                .labelNames("service")
+                .callback(cb -> snapshot().services().forEach(s -> cb.call(s.persistedClients(), s.name())))
+                .register(registry);
+        GaugeWithCallback.builder().name("dsrlb_service_up")
+                .help("1 while the service is UP (receives new clients), else 0").labelNames("service")
+                .callback(cb -> snapshot().services().forEach(
+                        s -> cb.call(s.state().equals(ServiceStatus.UP.label()) ? 1 : 0, s.name())))
+                .register(registry);
+        GaugeWithCallback.builder().name("dsrlb_service_state")
+                .help("1 for the service's current state (UP, DOWN, GOING OUT OF SERVICE, OUT OF SERVICE), 0 for the others")
+                .labelNames("service", "state")
+                .callback(cb -> snapshot().services().forEach(s -> {
+                    for (ServiceStatus st : ServiceStatus.values()) {
+                        cb.call(s.state().equals(st.label()) ? 1 : 0, s.name(), st.label());
+                    }
+                }))
+                .register(registry);
+        GaugeWithCallback.builder().name("dsrlb_monitor_last_response_seconds")
+                .help("How long the monitor's last probe of the service took").labelNames("service", "monitor")
+                .callback(cb -> snapshot().services().forEach(s -> s.monitors().forEach(m -> {
+                    if (m.lastProbe() != null && m.lastProbe().responseTime() != null) {
+                        cb.call(m.lastProbe().responseTime().toNanos() / 1e9, s.name(), m.name());
+                    }
+                })))
+                .register(registry);
+        GaugeWithCallback.builder().name("dsrlb_monitor_up")
+                .help("1 while the monitor's verdict on the service is UP, else 0").labelNames("service", "monitor")
+                .callback(cb -> snapshot().services().forEach(s -> s.monitors().forEach(
+                        m -> cb.call(m.state().equals(ServiceStatus.UP.label()) ? 1 : 0, s.name(), m.name()))))
+                .register(registry);
+
+        CounterWithCallback.builder().name("dsrlb_vserver_new_clients")
+                .help("Packets given a service by the lb method (new clients and re-picked ones)")
+                .labelNames("vserver")
+                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.newClients(), v.name())))
+                .register(registry);
+        CounterWithCallback.builder().name("dsrlb_vserver_persistence_hits")
+                .help("Packets that went where persistence said").labelNames("vserver")
+                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceHits(), v.name())))
+                .register(registry);
+        CounterWithCallback.builder().name("dsrlb_vserver_repicks")
+                .help("Persisted clients whose service was no longer UP and who were given another")
+                .labelNames("vserver")
+                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.repicks(), v.name())))
+                .register(registry);
+        GaugeWithCallback.builder().name("dsrlb_vserver_persistence_entries")
+                .help("Clients in the vserver's SOURCEIP persistence table").labelNames("vserver")
+                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceTableSize(), v.name())))
+                .register(registry);
+        GaugeWithCallback.builder().name("dsrlb_vserver_up")
+                .help("1 while any service bound to the vserver is UP, else 0").labelNames("vserver")
+                .callback(cb -> snapshot().vservers().forEach(
+                        v -> cb.call(v.state().equals(ServiceStatus.UP.label()) ? 1 : 0, v.name())))
+                .register(registry);
+
+        CounterWithCallback.builder().name("dsrlb_received_packets")
+                .help("Frames received on the interface (ARP and IPv4 to a VIP)")
+                .callback(cb -> cb.call(snapshot().global().received()))
+                .register(registry);
+        CounterWithCallback.builder().name("dsrlb_forwarded_packets")
+                .help("Frames forwarded to a backend (the sum of dsrlb_service_forwarded_packets)")
+                .callback(cb -> cb.call(snapshot().global().forwarded()))
+                .register(registry);
+        CounterWithCallback.builder().name("dsrlb_dropped_packets")
+                .help("Frames not forwarded, by reason").labelNames("reason")
+                .callback(cb -> {
+                    for (Map.Entry<String, Long> e : snapshot().global().drops().entrySet()) {
+                        cb.call(e.getValue(), e.getKey());
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder().name("dsrlb_checksums_completed")
+                .help("Partial UDP/TCP checksums (left by offload) completed before forwarding")
+                .callback(cb -> cb.call(snapshot().global().checksumsCompleted()))
+                .register(registry);
+        CounterWithCallback.builder().name("dsrlb_arp_replies_sent")
+                .help("ARP replies sent for the VIPs")
+                .callback(cb -> cb.call(snapshot().global().arpRepliesSent()))
+                .register(registry);
+        CounterWithCallback.builder().name("dsrlb_vip_arp_conflicts")
+                .help("ARP packets from another MAC claiming a VIP (a backend with arp_ignore/arp_announce wrong)")
+                .callback(cb -> cb.call(snapshot().global().vipArpConflicts()))
+                .register(registry);
+    }
+}

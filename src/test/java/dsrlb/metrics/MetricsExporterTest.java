@@ -1,0 +1,123 @@
+package dsrlb.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dsrlb.admin.LiveStatus;
+import dsrlb.balance.FakeTicker;
+import dsrlb.balance.LoadBalancer;
+import dsrlb.balance.TestConfigs;
+import dsrlb.dataplane.Forwarder;
+import dsrlb.dataplane.MemoryPacketIo;
+import dsrlb.frame.TestFrames;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The exporter over a real load balancer and forwarder fed with frames, scraped over HTTP. */
+class MetricsExporterTest {
+    static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
+    static final MacAddress ROUTER = MacAddress.parse("02:00:00:00:00:01");
+
+    final MemoryPacketIo io = new MemoryPacketIo(LB);
+    LoadBalancer lb;
+    Forwarder forwarder;
+    MetricsExporter exporter;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Forwarder[] ref = new Forwarder[1];
+        lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {
+            if (ref[0] != null) {
+                ref[0].publish(s);
+            }
+        });
+        forwarder = new Forwarder(io, lb, f -> {});
+        ref[0] = forwarder;
+        lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
+        lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
+        exporter = new MetricsExporter(new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC()))
+                .start(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    @AfterEach
+    void tearDown() {
+        exporter.close();
+    }
+
+    private int send(String client, int packets) {
+        byte[] f = TestFrames.udp(LB, ROUTER, Ipv4.parse(client), TestConfigs.VIP, 40000, 69, new byte[20]);
+        for (int i = 0; i < packets; i++) {
+            forwarder.handle(f.clone(), f.length);
+        }
+        return f.length;
+    }
+
+    private String scrape() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + exporter.port() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    private static void assertLine(String text, String line) {
+        assertTrue(text.lines().anyMatch(l -> l.equals(line)), "no line `" + line + "` in:\n" + text);
+    }
+
+    @Test
+    void theScrapeShowsWhatTheForwarderDid() throws Exception {
+        int length = send("192.0.2.1", 3);
+        send("192.0.2.2", 3);
+        send("192.0.2.3", 3);
+        forwarder.handle(new byte[10], 10);
+        lb.setAdminEnabled(1, false);
+
+        String text = scrape();
+        // Round robin: clients 1 and 3 to tftp1, 2 to tftp2.
+        assertLine(text, "dsrlb_service_forwarded_packets_total{service=\"tftp1\"} 6.0");
+        assertLine(text, "dsrlb_service_forwarded_packets_total{service=\"tftp2\"} 3.0");
+        assertLine(text, "dsrlb_service_forwarded_bytes_total{service=\"tftp1\"} " + (6.0 * length));
+        assertLine(text, "dsrlb_forwarded_packets_total 9.0");
+        assertLine(text, "dsrlb_received_packets_total 10.0");
+        assertLine(text, "dsrlb_dropped_packets_total{reason=\"truncated\"} 1.0");
+        assertLine(text, "dsrlb_dropped_packets_total{reason=\"no_vserver\"} 0.0");
+        assertLine(text, "dsrlb_checksums_completed_total 0.0");
+        assertLine(text, "dsrlb_arp_replies_sent_total 0.0");
+        assertLine(text, "dsrlb_vip_arp_conflicts_total 0.0");
+        assertLine(text, "dsrlb_vserver_new_clients_total{vserver=\"tftp\"} 3.0");
+        assertLine(text, "dsrlb_vserver_persistence_hits_total{vserver=\"tftp\"} 6.0");
+        assertLine(text, "dsrlb_vserver_repicks_total{vserver=\"tftp\"} 0.0");
+        assertLine(text, "dsrlb_vserver_persistence_entries{vserver=\"tftp\"} 3.0");
+        assertLine(text, "dsrlb_vserver_up{vserver=\"tftp\"} 1.0");
+        assertLine(text, "dsrlb_service_persisted_clients{service=\"tftp1\"} 2.0");
+        assertLine(text, "dsrlb_service_up{service=\"tftp1\"} 1.0");
+        assertLine(text, "dsrlb_service_up{service=\"tftp2\"} 0.0");
+        assertLine(text, "dsrlb_service_state{service=\"tftp1\",state=\"UP\"} 1.0");
+        assertLine(text, "dsrlb_service_state{service=\"tftp1\",state=\"DOWN\"} 0.0");
+        assertLine(text, "dsrlb_service_state{service=\"tftp2\",state=\"OUT OF SERVICE\"} 1.0");
+        assertLine(text, "dsrlb_service_state{service=\"tftp2\",state=\"UP\"} 0.0");
+        assertLine(text, "# TYPE dsrlb_service_forwarded_packets_total counter");
+        assertLine(text, "# TYPE dsrlb_service_up gauge");
+    }
+
+    @Test
+    void addressesAreHostColonPort() {
+        assertEquals(9108, MetricsExporter.parseAddress("127.0.0.1:9108").getPort());
+        assertTrue(MetricsExporter.parseAddress("127.0.0.1:9108").getAddress().isLoopbackAddress());
+        assertTrue(MetricsExporter.parseAddress("[::1]:9108").getAddress().isLoopbackAddress());
+        assertTrue(!MetricsExporter.parseAddress("0.0.0.0:9108").getAddress().isLoopbackAddress());
+        assertThrows(IllegalArgumentException.class, () -> MetricsExporter.parseAddress("9108"));
+        assertThrows(IllegalArgumentException.class, () -> MetricsExporter.parseAddress("127.0.0.1:x"));
+        assertThrows(IllegalArgumentException.class, () -> MetricsExporter.parseAddress("127.0.0.1:70000"));
+    }
+}
