@@ -36,9 +36,8 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = {"-i", "--interface"}, paramLabel = "IF",
-            description = "Interface on the server LAN (default: the one whose subnet holds the first VIP).")
-    String interfaceName;
+    @Mixin
+    InterfaceOption lanInterface;
 
     @Option(names = "--arp-wait", defaultValue = "1500", paramLabel = "MS",
             description = "How long to collect ARP replies (default: ${DEFAULT-VALUE}).")
@@ -62,8 +61,7 @@ final class DoctorCommand implements Callable<Integer> {
         List<Integer> vips = cfg.vips().stream().map(VipConfig::address).toList();
         NetworkInterfaceInfo nif = null;
         try {
-            nif = interfaceName != null ? NetworkInterfaceInfo.byName(interfaceName)
-                    : NetworkInterfaceInfo.forAddress(vips.get(0));
+            nif = lanInterface.resolve(cfg);
             findings.add(Finding.ok("interface", nif.name() + " up, MAC " + nif.mac() + ", "
                     + Ipv4.format(nif.address()) + "/" + nif.prefixLength()));
         } catch (IOException | RuntimeException e) {

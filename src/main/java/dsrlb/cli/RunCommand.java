@@ -56,9 +56,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = {"-i", "--interface"}, paramLabel = "IF",
-            description = "Interface on the server LAN (default: the one whose subnet holds the first VIP).")
-    String interfaceName;
+    @Mixin
+    InterfaceOption lanInterface;
 
     @Option(names = "--arp-refresh", defaultValue = "10", paramLabel = "SECONDS",
             description = "Re-ask each backend's MAC this often (default: ${DEFAULT-VALUE}).")
@@ -122,8 +121,7 @@ final class RunCommand implements Callable<Integer> {
         NetworkInterfaceInfo nif;
         PcapPacketIo io;
         try {
-            nif = interfaceName != null ? NetworkInterfaceInfo.byName(interfaceName)
-                    : NetworkInterfaceInfo.forAddress(cfg.vips().get(0).address());
+            nif = lanInterface.resolve(cfg);
             Libpcap.configure();
             io = PcapPacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
         } catch (IOException e) {
