@@ -49,9 +49,9 @@ readonly LAB_LB_IP=198.51.100.10
 readonly LAB_VIP=198.51.100.20
 readonly LAB_TFTP1_IP=198.51.100.30
 readonly LAB_TFTP2_IP=198.51.100.31
-# Extra client addresses 192.0.2.100 .. 192.0.2.163 for multi-client tests.
-readonly LAB_CLIENT_EXTRA_FIRST=100
-readonly LAB_CLIENT_EXTRA_COUNT=64
+# Extra client addresses 192.0.2.32 .. 192.0.2.231 for multi-client tests (storms of 200).
+readonly LAB_CLIENT_EXTRA_FIRST=32
+readonly LAB_CLIENT_EXTRA_COUNT=200
 
 # Fixed, locally administered MACs: captures and failures stay readable, and a
 # test can name a backend's MAC without asking the lab. The last byte mirrors
