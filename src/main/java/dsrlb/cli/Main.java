@@ -22,6 +22,6 @@ public final class Main {
 
     static CommandLine commandLine() {
         // picocli already exits 2 (ExitCode.USAGE) on invalid arguments.
-        return new CommandLine(new Main());
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 }

@@ -18,6 +18,9 @@ import dsrlb.config.VserverConfig;
 import dsrlb.dataplane.ArpResolver;
 import dsrlb.dataplane.Counters;
 import dsrlb.dataplane.DropReason;
+import dsrlb.dataplane.Engine;
+import dsrlb.dataplane.NativePacketIo;
+import dsrlb.dataplane.PacketIo;
 import dsrlb.dataplane.Forwarder;
 import dsrlb.dataplane.Libpcap;
 import dsrlb.dataplane.NetworkInterfaceInfo;
@@ -84,6 +87,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Allow --metrics-address on a non-loopback address (the endpoint has no authentication).")
     boolean metricsAllowRemote;
 
+    @Option(names = "--engine", defaultValue = "pcap", paramLabel = "ENGINE",
+            description = "Packet engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). pcap is portable; "
+                    + "native uses dsrlb's AF_PACKET ring library; offload lets the kernel (nftables netdev) forward "
+                    + "every client after dsrlb's decision.")
+    Engine engine;
+
     @Spec
     CommandSpec spec;
 
@@ -119,11 +128,10 @@ final class RunCommand implements Callable<Integer> {
         cfg.notices().forEach(n -> log.info("{}", n));
 
         NetworkInterfaceInfo nif;
-        PcapPacketIo io;
+        PacketIo io;
         try {
             nif = lanInterface.resolve(cfg);
-            Libpcap.configure();
-            io = PcapPacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
+            io = openEngine(cfg, nif);
         } catch (IOException e) {
             err.println("dsrlb run: " + e.getMessage());
             return Main.EXIT_RUNTIME;
@@ -179,8 +187,8 @@ final class RunCommand implements Callable<Integer> {
         ReceiveLoop loop = new ReceiveLoop(io, forwarder);
         Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
 
-        log.info("dsrlb on {} (MAC {}, {}/{}), MAC-based forwarding", nif.name(), nif.mac(),
-                Ipv4.format(nif.address()), nif.prefixLength());
+        log.info("dsrlb on {} (MAC {}, {}/{}), MAC-based forwarding, engine {}", nif.name(), nif.mac(),
+                Ipv4.format(nif.address()), nif.prefixLength(), engine.cliName());
         for (VserverConfig v : cfg.vservers().values()) {
             log.info("vserver {} {} {}:{} lbMethod {} persistence {} timeout {} min (max {} clients) services [{}]",
                     v.name(), v.protocol(), Ipv4.format(v.vip()), v.port() < 0 ? "*" : v.port(), v.method(),
@@ -247,6 +255,17 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    private PacketIo openEngine(DsrConfig cfg, NetworkInterfaceInfo nif) throws IOException {
+        return switch (engine) {
+            case PCAP -> {
+                Libpcap.configure();
+                yield PcapPacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
+            }
+            case NATIVE -> NativePacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
+            case OFFLOAD -> throw new IOException("--engine offload: not available yet");
+        };
+    }
+
     /**
      * What the kernel hands us: ARP, and IPv4 to a VIP; never our own frames (direction IN
      * already, this is belt and braces for engines without direction support).
@@ -257,7 +276,7 @@ final class RunCommand implements Callable<Integer> {
         return "not ether src " + nif.mac() + " and (arp or (ip and (" + vips + ")))";
     }
 
-    private static void sendGratuitousArp(PcapPacketIo io, DsrConfig cfg, NetworkInterfaceInfo nif) {
+    private static void sendGratuitousArp(PacketIo io, DsrConfig cfg, NetworkInterfaceInfo nif) {
         byte[] frame = new byte[Arp.FRAME_LENGTH];
         for (VipConfig v : cfg.vips()) {
             int n = Arp.writeGratuitous(frame, nif.mac(), v.address());

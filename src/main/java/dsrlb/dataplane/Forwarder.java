@@ -32,13 +32,19 @@ public final class Forwarder {
     private final MacAddress ownMac;
     private final LoadBalancer balancer;
     private final ArpObserver arpObserver;
+    private final ClientOffload offload;
     private final Counters counters = new Counters();
     private final byte[] arpOut = new byte[Arp.FRAME_LENGTH];
     private volatile ForwardingState state;
     private long lastConflictLog = System.nanoTime() - CONFLICT_LOG_INTERVAL_NANOS;
 
     public Forwarder(PacketIo io, LoadBalancer balancer, ArpObserver arpObserver) {
+        this(io, balancer, arpObserver, ClientOffload.NONE);
+    }
+
+    public Forwarder(PacketIo io, LoadBalancer balancer, ArpObserver arpObserver, ClientOffload offload) {
         this.io = io;
+        this.offload = offload;
         this.ownMac = io.mac();
         this.balancer = balancer;
         this.arpObserver = arpObserver;
@@ -135,7 +141,8 @@ public final class Forwarder {
             counters.drop(DropReason.NO_VSERVER);
             return;
         }
-        int id = route.vserver().pick(Ipv4Packet.source(frame, ip), route.pool(), s.services());
+        int client = Ipv4Packet.source(frame, ip);
+        int id = route.vserver().pick(client, route.pool(), s.services());
         if (id < 0) {
             counters.drop(DropReason.NO_SERVICE_UP);
             return;
@@ -153,6 +160,7 @@ public final class Forwarder {
         if (send(frame, length)) {
             counters.forwarded.increment();
             balancer.countForwarded(id, length);
+            offload.forwarded(vip, client, id);
         }
     }
 
