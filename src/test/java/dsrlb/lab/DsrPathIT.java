@@ -47,12 +47,17 @@ abstract class DsrPathIT {
     /** True when the lab's veths leave UDP checksums partial, so dsrlb must complete them. */
     abstract boolean offloadOn();
 
+    /** Extra `dsrlb run` arguments, e.g. the engine. */
+    String[] dsrlbArgs() {
+        return new String[0];
+    }
+
     @BeforeAll
     void startLab() throws IOException {
         Lab.requireNamespaces();
         Lab.down();
         Lab.up(labOptions());
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"));
+        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), dsrlbArgs());
     }
 
     @AfterAll
