@@ -183,6 +183,15 @@ public final class LoadBalancer {
         lastForwarded.lazySet(id, System.nanoTime());
     }
 
+    /**
+     * Something forwarded for service {@code id} at {@code nanos} (System.nanoTime) without
+     * passing {@link #countForwarded}: the kernel, under the offload engine. Keeps a draining
+     * service from looking idle.
+     */
+    public void noteActivity(int id, long nanos) {
+        lastForwarded.accumulateAndGet(id, nanos, Math::max);
+    }
+
     public long forwardedPackets(int id) {
         return forwardedPackets[id].sum();
     }

@@ -43,6 +43,17 @@ public final class Persistence {
         table.put(new ClientKey(clientIp), serviceId);
     }
 
+    /**
+     * Marks a client as active (any thread): used when the kernel forwards its packets and
+     * dsrlb never sees them. A client not in the table is added with {@code serviceId}.
+     */
+    public void keepAlive(int clientIp, int serviceId) {
+        ClientKey key = new ClientKey(clientIp);
+        if (table.getIfPresent(key) == null) {
+            table.asMap().putIfAbsent(key, serviceId);
+        }
+    }
+
     public void forget(int clientIp) {
         table.invalidate(new ClientKey(clientIp));
     }

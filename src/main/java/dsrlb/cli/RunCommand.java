@@ -30,6 +30,8 @@ import dsrlb.frame.Arp;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.TftpServiceProbe;
 import dsrlb.metrics.MetricsExporter;
+import dsrlb.offload.OffloadEngine;
+import dsrlb.offload.OffloadProgrammer;
 import dsrlb.net.Ipv4;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -93,14 +95,23 @@ final class RunCommand implements Callable<Integer> {
                     + "every client after dsrlb's decision.")
     Engine engine;
 
+    @Option(names = "--offload-sync", defaultValue = "1", paramLabel = "SECONDS",
+            description = "With --engine offload: read the kernel's client maps back this often, so draining, "
+                    + "persistence and status see the clients the kernel serves (default: ${DEFAULT-VALUE}).")
+    int offloadSyncSeconds;
+
     @Spec
     CommandSpec spec;
+
+    private OffloadEngine offloadEngine;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (arpRefreshSeconds < 1 || arpStaleSeconds <= arpRefreshSeconds || readyTimeoutSeconds < 0) {
-            err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0");
+        if (arpRefreshSeconds < 1 || arpStaleSeconds <= arpRefreshSeconds || readyTimeoutSeconds < 0
+                || offloadSyncSeconds < 1) {
+            err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0, "
+                    + "--offload-sync >= 1");
             return Main.EXIT_USAGE;
         }
         java.net.InetSocketAddress metricsAt = null;
@@ -141,16 +152,25 @@ final class RunCommand implements Callable<Integer> {
         }
 
         AtomicReference<Forwarder> forwarderRef = new AtomicReference<>();
+        AtomicReference<OffloadProgrammer> programmerRef = new AtomicReference<>();
         LoadBalancer balancer = new LoadBalancer(cfg, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE, state -> {
             Forwarder f = forwarderRef.get();
             if (f != null) {
                 f.publish(state);
             }
+            OffloadProgrammer p = programmerRef.get();
+            if (p != null) {
+                p.publish(state);
+            }
         });
+        OffloadProgrammer programmer = offloadEngine == null ? null
+                : offloadEngine.startProgrammer(balancer, TimeUnit.SECONDS.toNanos(offloadSyncSeconds));
+        programmerRef.set(programmer);
         ArpResolver resolver = new ArpResolver(io, balancer, nif.address(),
                 TimeUnit.SECONDS.toNanos(arpRefreshSeconds), TimeUnit.SECONDS.toNanos(arpStaleSeconds),
                 System::nanoTime);
-        Forwarder forwarder = new Forwarder(io, balancer, resolver);
+        Forwarder forwarder = programmer == null ? new Forwarder(io, balancer, resolver)
+                : new Forwarder(io, balancer, resolver, programmer);
         forwarderRef.set(forwarder);
         forwarder.publish(balancer.state());
         HealthMonitor health = new HealthMonitor(balancer, cfg.monitorBindings(), cfg.monitors(),
@@ -162,6 +182,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("dsrlb run: " + e.getMessage());
             io.close();
+            closeOffload();
             return Main.EXIT_RUNTIME;
         }
         MetricsExporter metrics = null;
@@ -174,6 +195,7 @@ final class RunCommand implements Callable<Integer> {
                 err.println("dsrlb run: --metrics-address " + metricsAddress + ": " + e.getMessage());
                 admin.close();
                 io.close();
+                closeOffload();
                 return Main.EXIT_RUNTIME;
             }
         }
@@ -233,6 +255,13 @@ final class RunCommand implements Callable<Integer> {
                 io.close();
             }
             printCounters(forwarder.counters(), balancer, kernelDrops);
+            if (programmer != null) {
+                log.info("offload: kernel forwarded {} packets, {} bytes; {} clients in its maps; {} installs, "
+                        + "{} removals, {} failures, {} decisions dropped", programmer.offloadedPackets(),
+                        programmer.offloadedBytes(), programmer.kernelEntries(), programmer.installs(),
+                        programmer.removals(), programmer.failures(), programmer.ringDrops());
+            }
+            closeOffload();
             stopped.countDown();
         }, "dsrlb-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -262,8 +291,18 @@ final class RunCommand implements Callable<Integer> {
                 yield PcapPacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
             }
             case NATIVE -> NativePacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
-            case OFFLOAD -> throw new IOException("--engine offload: not available yet");
+            case OFFLOAD -> {
+                Libpcap.configure();
+                offloadEngine = OffloadEngine.open(cfg, nif, captureFilter(cfg, nif));
+                yield offloadEngine.packetIo();
+            }
         };
+    }
+
+    private void closeOffload() {
+        if (offloadEngine != null) {
+            offloadEngine.close();
+        }
     }
 
     /**
