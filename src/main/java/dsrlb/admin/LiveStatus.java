@@ -31,6 +31,7 @@ public final class LiveStatus implements StatusSource {
     private final Counters counters;
     private final HealthMonitor health;
     private final Clock clock;
+    private volatile java.util.function.Supplier<GlobalReport.KernelPath> kernelPath = () -> null;
 
     /** @param health null when no monitor runs */
     public LiveStatus(LoadBalancer balancer, Counters counters, HealthMonitor health, Clock clock) {
@@ -105,6 +106,12 @@ public final class LiveStatus implements StatusSource {
         return out;
     }
 
+    /** With the offload engine: where its kernel-side counters come from. */
+    public LiveStatus withKernelPath(java.util.function.Supplier<GlobalReport.KernelPath> source) {
+        this.kernelPath = source;
+        return this;
+    }
+
     @Override
     public GlobalReport global() {
         Map<String, Long> drops = new LinkedHashMap<>();
@@ -116,7 +123,7 @@ public final class LiveStatus implements StatusSource {
                 counters.checksumsCompleted(), counters.arpRepliesSent(), counters.vipArpConflicts(),
                 c == null ? null : new GlobalReport.VipArpConflict(Ipv4.format(c.vip()), c.mac().toString(),
                         c.lastSeen()),
-                drops);
+                drops, kernelPath.get());
     }
 
     @Override

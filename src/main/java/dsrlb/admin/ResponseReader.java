@@ -74,6 +74,7 @@ public final class ResponseReader {
     public GlobalReport global() throws JsonException {
         JsonObject g = root.object("global");
         JsonObject c = g.optionalObject("lastVipArpConflict");
+        JsonObject k = g.optionalObject("kernelPath");
         Map<String, Long> drops = new LinkedHashMap<>();
         JsonObject d = g.object("drops");
         for (String reason : d.members().keySet()) {
@@ -83,7 +84,8 @@ public final class ResponseReader {
                 g.number("checksumsCompleted"), g.number("arpRepliesSent"), g.number("vipArpConflicts"),
                 c == null ? null : new GlobalReport.VipArpConflict(c.string("vip"), c.string("mac"),
                         c.instant("lastSeen")),
-                drops);
+                drops, k == null ? null : new GlobalReport.KernelPath(k.number("packets"), k.number("bytes"),
+                        k.number("clients"), k.number("installs"), k.number("removals"), k.number("failures")));
     }
 
     public PersistenceReport persistence() throws JsonException {

@@ -178,7 +178,7 @@ final class RunCommand implements Callable<Integer> {
         AdminServer admin;
         try {
             admin = AdminServer.start(controlSocket, new ControlResponder(new LoadBalancerControl(balancer),
-                    new StatusResponder(new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC()))));
+                    new StatusResponder(liveStatus(balancer, forwarder, health, programmer))));
         } catch (IOException e) {
             err.println("dsrlb run: " + e.getMessage());
             io.close();
@@ -188,7 +188,7 @@ final class RunCommand implements Callable<Integer> {
         MetricsExporter metrics = null;
         if (metricsAt != null) {
             try {
-                metrics = new MetricsExporter(new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC()))
+                metrics = new MetricsExporter(liveStatus(balancer, forwarder, health, programmer))
                         .start(metricsAt.getAddress(), metricsAt.getPort());
                 log.info("metrics on http://{}:{}/metrics", metricsAt.getHostString(), metrics.port());
             } catch (IOException e) {
@@ -297,6 +297,14 @@ final class RunCommand implements Callable<Integer> {
                 yield offloadEngine.packetIo();
             }
         };
+    }
+
+    private static LiveStatus liveStatus(LoadBalancer balancer, Forwarder forwarder, HealthMonitor health,
+            OffloadProgrammer programmer) {
+        LiveStatus status = new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC());
+        return programmer == null ? status : status.withKernelPath(() -> new dsrlb.admin.GlobalReport.KernelPath(
+                programmer.offloadedPackets(), programmer.offloadedBytes(), programmer.kernelEntries(),
+                programmer.installs(), programmer.removals(), programmer.failures()));
     }
 
     private void closeOffload() {

@@ -193,5 +193,22 @@ public final class MetricsExporter implements AutoCloseable {
                 .help("ARP packets from another MAC claiming a VIP (a backend with arp_ignore/arp_announce wrong)")
                 .callback(cb -> cb.call(snapshot().global().vipArpConflicts()))
                 .register(registry);
+        // Only with --engine offload; absent series otherwise (a zero would read as "kernel idle").
+        CounterWithCallback.builder().name("dsrlb_kernel_forwarded_packets")
+                .help("Frames the kernel forwarded for dsrlb's clients (--engine offload, read every --offload-sync)")
+                .callback(cb -> {
+                    if (snapshot().global().kernelPath() != null) {
+                        cb.call(snapshot().global().kernelPath().packets());
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder().name("dsrlb_kernel_clients")
+                .help("Clients in the kernel's maps (--engine offload)")
+                .callback(cb -> {
+                    if (snapshot().global().kernelPath() != null) {
+                        cb.call(snapshot().global().kernelPath().clients());
+                    }
+                })
+                .register(registry);
     }
 }
