@@ -100,6 +100,11 @@ final class RunCommand implements Callable<Integer> {
                     + "persistence and status see the clients the kernel serves (default: ${DEFAULT-VALUE}).")
     int offloadSyncSeconds;
 
+    @Option(names = "--realtime-priority", defaultValue = "10", paramLabel = "1..99",
+            description = "SCHED_FIFO priority of the receive thread where permitted (CAP_SYS_NICE); 0 keeps "
+                    + "normal scheduling (default: ${DEFAULT-VALUE}).")
+    int realtimePriority;
+
     @Spec
     CommandSpec spec;
 
@@ -109,9 +114,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         if (arpRefreshSeconds < 1 || arpStaleSeconds <= arpRefreshSeconds || readyTimeoutSeconds < 0
-                || offloadSyncSeconds < 1) {
+                || offloadSyncSeconds < 1 || realtimePriority < 0 || realtimePriority > 99) {
             err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0, "
-                    + "--offload-sync >= 1");
+                    + "--offload-sync >= 1, --realtime-priority 0..99");
             return Main.EXIT_USAGE;
         }
         java.net.InetSocketAddress metricsAt = null;
@@ -206,7 +211,7 @@ final class RunCommand implements Callable<Integer> {
                     t.setDaemon(true);
                     return t;
                 });
-        ReceiveLoop loop = new ReceiveLoop(io, forwarder);
+        ReceiveLoop loop = new ReceiveLoop(io, forwarder, realtimePriority);
         Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
 
         log.info("dsrlb on {} (MAC {}, {}/{}), MAC-based forwarding, engine {}", nif.name(), nif.mac(),
