@@ -28,13 +28,18 @@ import java.util.Map;
  */
 public final class LiveStatus implements StatusSource {
     private final LoadBalancer balancer;
-    private final Counters counters;
+    private final java.util.function.Supplier<Counters> counters;
     private final HealthMonitor health;
     private final Clock clock;
-    private volatile java.util.function.Supplier<GlobalReport.KernelPath> kernelPath = () -> null;
 
     /** @param health null when no monitor runs */
     public LiveStatus(LoadBalancer balancer, Counters counters, HealthMonitor health, Clock clock) {
+        this(balancer, () -> counters, health, clock);
+    }
+
+    /** @param counters the forwarder's, which outlive a config reload */
+    public LiveStatus(LoadBalancer balancer, java.util.function.Supplier<Counters> counters, HealthMonitor health,
+            Clock clock) {
         this.balancer = balancer;
         this.counters = counters;
         this.health = health;
@@ -106,14 +111,9 @@ public final class LiveStatus implements StatusSource {
         return out;
     }
 
-    /** With the offload engine: where its kernel-side counters come from. */
-    public LiveStatus withKernelPath(java.util.function.Supplier<GlobalReport.KernelPath> source) {
-        this.kernelPath = source;
-        return this;
-    }
-
     @Override
     public GlobalReport global() {
+        Counters counters = this.counters.get();
         Map<String, Long> drops = new LinkedHashMap<>();
         for (DropReason r : DropReason.values()) {
             drops.put(r.metricName(), counters.drops(r));
@@ -123,7 +123,7 @@ public final class LiveStatus implements StatusSource {
                 counters.checksumsCompleted(), counters.arpRepliesSent(), counters.vipArpConflicts(),
                 c == null ? null : new GlobalReport.VipArpConflict(Ipv4.format(c.vip()), c.mac().toString(),
                         c.lastSeen()),
-                drops, kernelPath.get());
+                drops);
     }
 
     @Override

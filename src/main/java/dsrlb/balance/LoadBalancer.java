@@ -178,6 +178,10 @@ public final class LoadBalancer {
     }
 
     public void countForwarded(int id, int bytes) {
+        if (id >= forwardedPackets.length) {
+            // A frame decided with the state of the config before a reload: not ours to count.
+            return;
+        }
         forwardedPackets[id].increment();
         forwardedBytes[id].add(bytes);
         lastForwarded.lazySet(id, System.nanoTime());
@@ -190,6 +194,12 @@ public final class LoadBalancer {
      */
     public void noteActivity(int id, long nanos) {
         lastForwarded.accumulateAndGet(id, nanos, Math::max);
+    }
+
+    /** After a reload: the counts the same service had in the previous generation. */
+    public void carryCounters(int id, long packets, long bytes) {
+        forwardedPackets[id].add(packets);
+        forwardedBytes[id].add(bytes);
     }
 
     public long forwardedPackets(int id) {

@@ -109,8 +109,10 @@ public final class OffloadEngine implements AutoCloseable {
     }
 
     /** Starts writing the balancer's decisions into the kernel; call once, before forwarding. */
-    public OffloadProgrammer startProgrammer(LoadBalancer balancer, long syncIntervalNanos) {
-        programmer = new OffloadProgrammer(nft, ruleset, balancer.state(), (vip, client, serviceId, idleNanos) -> {
+    public OffloadProgrammer startProgrammer(java.util.function.Supplier<LoadBalancer> current,
+            long syncIntervalNanos) {
+        programmer = new OffloadProgrammer(nft, ruleset, current.get().state(), (vip, client, serviceId, idleNanos) -> {
+            LoadBalancer balancer = current.get();
             balancer.noteActivity(serviceId, System.nanoTime() - idleNanos);
             ForwardingState s = balancer.state();
             if (vip < s.routesByVip().length && s.routesByVip()[vip].length == 1) {

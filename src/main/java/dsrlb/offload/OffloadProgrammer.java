@@ -60,6 +60,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
     private final Thread writer;
     private volatile ForwardingState state;
     private volatile boolean stateChanged;
+    private volatile boolean resetRequested;
     private volatile boolean running = true;
     private long lastErrorLog;
 
@@ -105,6 +106,16 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         }
     }
 
+    /**
+     * A reloaded config: service ids now mean other services, so every client leaves the
+     * kernel and is written again, with the new ids, when its next packet reaches dsrlb.
+     */
+    public void reset(ForwardingState newState) {
+        state = newState;
+        resetRequested = true;
+        LockSupport.unpark(writer);
+    }
+
     /** Control plane: a new snapshot (health, admin state, MACs). */
     public void publish(ForwardingState newState) {
         state = newState;
@@ -116,6 +127,10 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         long nextSync = System.nanoTime() + syncIntervalNanos;
         while (running) {
             try {
+                if (resetRequested) {
+                    resetRequested = false;
+                    withdrawAll();
+                }
                 if (stateChanged) {
                     stateChanged = false;
                     withdrawIneligible();
@@ -185,6 +200,17 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         }
         if (!commands.isEmpty()) {
             log.info("offload: taking {} clients back from the kernel (service state changed)", commands.size());
+        }
+        apply(commands, onSuccess, removals);
+    }
+
+    void withdrawAll() {
+        List<String> commands = new ArrayList<>();
+        List<Runnable> onSuccess = new ArrayList<>();
+        for (Map.Entry<Long, Installed> e : mirror.entrySet()) {
+            long key = e.getKey();
+            commands.add(ruleset.removeElement(vipOf(key), clientOf(key), e.getValue().mac));
+            onSuccess.add(() -> mirror.remove(key));
         }
         apply(commands, onSuccess, removals);
     }
@@ -334,6 +360,10 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
 
     /** For tests: one pass of the writer loop on the caller's thread. */
     void runOnce() {
+        if (resetRequested) {
+            resetRequested = false;
+            withdrawAll();
+        }
         if (stateChanged) {
             stateChanged = false;
             withdrawIneligible();
@@ -341,7 +371,4 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         installOffered();
     }
 
-    static String describe(int vip, int client) {
-        return "VIP " + vip + " client " + Ipv4.format(client);
-    }
 }
