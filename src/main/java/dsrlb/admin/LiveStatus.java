@@ -106,7 +106,8 @@ public final class LiveStatus implements StatusSource {
             out.add(new VserverReport(c.name(), c.protocol().name(), Ipv4.format(c.vip()), c.port(), c.method().name(),
                     c.persistence().name(), c.timeoutMinutes(), c.persistenceMaxEntries(),
                     up ? ServiceStatus.UP.label() : ServiceStatus.DOWN.label(), v.newClients(), v.persistenceHits(),
-                    v.repicks(), v.persistence() == null ? 0 : v.persistence().size(), bound));
+                    v.repicks(), v.persistence() == null ? 0 : v.persistence().size(),
+                    v.persistence() == null ? 0 : v.persistence().evictions(), bound));
         }
         return out;
     }

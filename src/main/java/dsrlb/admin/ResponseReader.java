@@ -66,7 +66,8 @@ public final class ResponseReader {
             out.add(new VserverReport(v.string("name"), v.string("protocol"), v.string("vip"), v.port("port"),
                     v.string("lbMethod"), v.string("persistenceType"), v.integer("persistenceTimeoutMinutes"),
                     v.number("persistenceMaxEntries"), v.string("state"), v.number("newClients"),
-                    v.number("persistenceHits"), v.number("repicks"), v.number("persistenceTableSize"), bound));
+                    v.number("persistenceHits"), v.number("repicks"), v.number("persistenceTableSize"),
+                    v.number("persistenceEvictions"), bound));
         }
         return out;
     }

@@ -126,6 +126,7 @@ public final class ResponseWriter {
                     .field("persistenceHits", v.persistenceHits())
                     .field("repicks", v.repicks())
                     .field("persistenceTableSize", v.persistenceTableSize())
+                    .field("persistenceEvictions", v.persistenceEvictions())
                     .name("services").beginArray();
             for (VserverReport.Bound b : v.services()) {
                 w.beginObject()

@@ -24,8 +24,9 @@ public final class Persistence {
      *     bound still applies)
      */
     public Persistence(Duration timeout, long maximumSize, Ticker ticker) {
+        // recordStats: only counters (LongAdders) on eviction, nothing on the lookup path's allocation.
         Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(maximumSize).ticker(ticker)
-                .executor(Runnable::run);
+                .executor(Runnable::run).recordStats();
         if (!timeout.isZero()) {
             builder.expireAfterAccess(timeout);
         }
@@ -61,6 +62,11 @@ public final class Persistence {
     /** Drops every client persisted to {@code serviceId} (used when a service is disabled). */
     public void forgetService(int serviceId) {
         table.asMap().values().removeIf(id -> id == serviceId);
+    }
+
+    /** Clients dropped for idling past the timeout or for the size bound (not explicit forgets). */
+    public long evictions() {
+        return table.stats().evictionCount();
     }
 
     public long size() {

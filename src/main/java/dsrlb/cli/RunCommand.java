@@ -115,6 +115,8 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private OffloadEngine offloadEngine;
+    /** Set once the metrics endpoint exists; every generation's monitors report through it. */
+    private volatile MetricsExporter probeMetrics;
 
     @Override
     public Integer call() throws Exception {
@@ -202,6 +204,7 @@ final class RunCommand implements Callable<Integer> {
         if (metricsAt != null) {
             try {
                 metrics = new MetricsExporter(status).start(metricsAt.getAddress(), metricsAt.getPort());
+                probeMetrics = metrics;
                 log.info("metrics on http://{}:{}/metrics", metricsAt.getHostString(), metrics.port());
             } catch (IOException e) {
                 err.println("dsrlb run: --metrics-address " + metricsAddress + ": " + e.getMessage());
@@ -334,6 +337,12 @@ final class RunCommand implements Callable<Integer> {
                 System::nanoTime);
         HealthMonitor health = new HealthMonitor(balancer, c.monitorBindings(), c.monitors(),
                 m -> new TftpServiceProbe(m, c, io, nif.address()));
+        health.onProbe((service, monitor, result) -> {
+            MetricsExporter m = probeMetrics;
+            if (m != null && result.responseTime() != null) {
+                m.observeProbe(service, monitor, result.ok(), result.responseTime().toNanos() / 1e9);
+            }
+        });
         // The forwarder's counters outlive generations; it exists before any status is read.
         LiveStatus status = new LiveStatus(balancer, () -> forwarderRef.get().counters(), health,
                 Clock.systemUTC());

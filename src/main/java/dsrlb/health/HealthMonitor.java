@@ -28,6 +28,16 @@ public final class HealthMonitor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<Check> checks = new ArrayList<>();
     private volatile boolean closed;
+    private volatile ProbeListener listener = (service, monitor, result) -> { };
+
+    /** Told of every probe's result (the metrics' response-time histogram). */
+    public interface ProbeListener {
+        void probed(String service, String monitor, ProbeResult result);
+    }
+
+    public void onProbe(ProbeListener l) {
+        this.listener = l;
+    }
 
     /**
      * @param probes makes the probe of a monitor (the TFTP download, or a fake in tests)
@@ -105,6 +115,7 @@ public final class HealthMonitor implements AutoCloseable {
         try {
             ServiceView view = balancer.state().services()[c.serviceId];
             ProbeResult result = c.probe.probe(view);
+            listener.probed(view.name(), c.monitor.name(), result);
             if (c.tracker.record(result)) {
                 log.info("monitor {} on service {}: {} ({})", c.monitor.name(), view.name(),
                         c.tracker.status().label(), c.tracker.reason());

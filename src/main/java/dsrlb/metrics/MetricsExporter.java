@@ -33,9 +33,23 @@ public final class MetricsExporter implements AutoCloseable {
     private record Snapshot(long takenNanos, List<ServiceReport> services, List<VserverReport> vservers,
             GlobalReport global) {}
 
+    private final io.prometheus.metrics.core.metrics.Histogram monitorResponse;
+
     public MetricsExporter(StatusSource status) {
         this.status = status;
         register();
+        monitorResponse = io.prometheus.metrics.core.metrics.Histogram.builder()
+                .name("dsrlb_monitor_response_seconds")
+                .help("Response time of each monitor probe (a whole TFTP download), failed ones included")
+                .labelNames("service", "monitor", "result")
+                .classicOnly()
+                .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .register(registry);
+    }
+
+    /** A probe finished: observed into dsrlb_monitor_response_seconds. */
+    public void observeProbe(String service, String monitor, boolean ok, double seconds) {
+        monitorResponse.labelValues(service, monitor, ok ? "success" : "failure").observe(seconds);
     }
 
     /** The registry with dsrlb's metrics (for tests, or another exporter). */
@@ -158,6 +172,11 @@ public final class MetricsExporter implements AutoCloseable {
         GaugeWithCallback.builder().name("dsrlb_vserver_persistence_entries")
                 .help("Clients in the vserver's SOURCEIP persistence table").labelNames("vserver")
                 .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceTableSize(), v.name())))
+                .register(registry);
+        CounterWithCallback.builder().name("dsrlb_vserver_persistence_evictions")
+                .help("Clients the persistence table dropped: idle past -timeout or over -persistenceMaxEntries")
+                .labelNames("vserver")
+                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceEvictions(), v.name())))
                 .register(registry);
         GaugeWithCallback.builder().name("dsrlb_vserver_up")
                 .help("1 while any service bound to the vserver is UP, else 0").labelNames("vserver")
