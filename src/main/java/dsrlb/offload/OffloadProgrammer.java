@@ -127,17 +127,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         long nextSync = System.nanoTime() + syncIntervalNanos;
         while (running) {
             try {
-                if (resetRequested) {
-                    resetRequested = false;
-                    withdrawAll();
-                }
-                if (stateChanged) {
-                    stateChanged = false;
-                    withdrawIneligible();
-                }
-                if (!ring.isEmpty()) {
-                    installOffered();
-                }
+                runOnce();
                 long now = System.nanoTime();
                 if (now - nextSync >= 0) {
                     sync();
@@ -358,7 +348,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         }
     }
 
-    /** For tests: one pass of the writer loop on the caller's thread. */
+    /** One pass of the writer: a reset, then withdrawals, then new decisions (tests call it directly). */
     void runOnce() {
         if (resetRequested) {
             resetRequested = false;
@@ -368,7 +358,9 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             stateChanged = false;
             withdrawIneligible();
         }
-        installOffered();
+        if (!ring.isEmpty()) {
+            installOffered();
+        }
     }
 
 }
