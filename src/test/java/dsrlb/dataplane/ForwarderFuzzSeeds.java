@@ -34,12 +34,49 @@ public final class ForwarderFuzzSeeds {
 
     private ForwarderFuzzSeeds() {}
 
+    /**
+     * @param args the forwarder corpus directory; optionally the frame codec corpus directories
+     *     (FrameCodecFuzzTestInputs/ipv4AndChecksum and .../arp), which take the raw frames
+     */
     public static void main(String[] args) throws IOException {
-        Path dir = Path.of(args[0]);
-        Files.createDirectories(dir);
-        for (Map.Entry<String, byte[]> seed : seeds().entrySet()) {
-            Files.write(dir.resolve(seed.getKey()), seed.getValue());
+        write(Path.of(args[0]), seeds());
+        if (args.length == 3) {
+            Map<String, byte[]> ipv4 = new LinkedHashMap<>();
+            Map<String, byte[]> arp = new LinkedHashMap<>();
+            for (Map.Entry<String, byte[]> f : frames().entrySet()) {
+                (f.getKey().startsWith("arp") ? arp : ipv4).put(f.getKey(), f.getValue());
+            }
+            write(Path.of(args[1]), ipv4);
+            write(Path.of(args[2]), arp);
         }
+    }
+
+    private static void write(Path dir, Map<String, byte[]> files) throws IOException {
+        Files.createDirectories(dir);
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Files.write(dir.resolve(f.getKey()), f.getValue());
+        }
+    }
+
+    /** Single frames by name (ARP ones start with "arp"). */
+    static Map<String, byte[]> frames() {
+        Map<String, byte[]> f = new LinkedHashMap<>();
+        f.put("rrq", TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN")));
+        f.put("ack-partial", TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 50000, new byte[] {0, 4, 0, 1}));
+        f.put("tcp-syn-partial", HostileFrames.tcpSynPartial(LB, ROUTER, CLIENT, VIP, 51000, 80));
+        f.put("ip-options", HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40001, 69,
+                HostileFrames.ROUTER_ALERT, TestFrames.tftpRrq("ARDBP32.BIN")));
+        List<byte[]> fragments = HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151,
+                new byte[100], 64);
+        f.put("fragment-first", fragments.get(0));
+        f.put("fragment-last", fragments.get(1));
+        f.put("vlan-tagged", HostileFrames.vlanTagged(f.get("rrq"), 10));
+        f.put("arp-request-vip", TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP));
+        f.put("arp-reply-backend", HostileFrames.arpReply(TFTP1, TFTP1_IP, LB, Ipv4.parse("198.51.100.10")));
+        byte[] garp = new byte[Arp.FRAME_LENGTH];
+        Arp.writeGratuitous(garp, TFTP1, VIP);
+        f.put("arp-gratuitous-vip", garp);
+        return f;
     }
 
     static Map<String, byte[]> seeds() {
