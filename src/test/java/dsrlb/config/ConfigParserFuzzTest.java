@@ -24,7 +24,9 @@ class ConfigParserFuzzTest {
         "service ", "lb vserver ", "lb monitor ", " -type VIP", " ANY ", " UDP ", " TCP ", " * ",
         " -persistenceType ", "SOURCEIP", "NONE", " -timeout ", " -lbMethod ", "ROUNDROBIN", "SOURCEIPHASH",
         " -m MAC", " -persistenceMaxEntries ", " -weight ", " -monitorName ", " TFTP -file ", " -interval ",
-        " -graceful YES", "255.255.255.255", "198.51.100.20", "\"", "#", "\n"})
+        " -graceful YES", "255.255.255.255", "198.51.100.20", "#",
+        // libFuzzer's dictionary syntax: a quote and a line break, escaped
+        "\\x22", "\\x0a"})
     void parse(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8);
         try {
