@@ -109,6 +109,11 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     /** Called on the receive thread with every ARP packet; allocates only when a MAC changes. */
     @Override
     public void onArp(byte[] frame) {
+        if (!isHostMac(frame, Arp.SENDER_MAC)) {
+            // A broadcast/multicast/zero or our own MAC for a backend would make the forwarder
+            // flood every client's packets or send them to itself (found by ForwarderFuzzTest).
+            return;
+        }
         int sender = Arp.senderIp(frame);
         for (int i = 0; i < backendIps.length; i++) {
             if (backendIps[i] == sender) {
@@ -119,6 +124,18 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
                 }
             }
         }
+    }
+
+    private boolean isHostMac(byte[] frame, int offset) {
+        if ((frame[offset] & 1) != 0 || io.mac().matches(frame, offset)) {
+            return false;
+        }
+        for (int i = offset; i < offset + MacAddress.LENGTH; i++) {
+            if (frame[i] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private synchronized void learn(int i, MacAddress mac) {

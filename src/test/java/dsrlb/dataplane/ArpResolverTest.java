@@ -90,4 +90,15 @@ class ArpResolverTest {
         assertNull(lb.state().services()[0].mac());
         assertNull(lb.state().services()[1].mac());
     }
+
+    /** Found by ForwarderFuzzTest: a spoofed reply made the forwarder send every client's packets to a group MAC. */
+    @Test
+    void aBackendIsNeverLearnedAtAGroupZeroOrOurOwnMac() {
+        resolver.onArp(replyFrom(TFTP1, TFTP1_IP));
+        for (String bad : new String[] {"31:00:00:00:00:31", "ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01",
+                "00:00:00:00:00:00", LB.toString()}) {
+            resolver.onArp(replyFrom(MacAddress.parse(bad), TFTP1_IP));
+            assertEquals(TFTP1, lb.state().services()[0].mac(), bad + " ignored");
+        }
+    }
 }

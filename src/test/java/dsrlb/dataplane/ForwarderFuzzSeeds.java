@@ -1,0 +1,127 @@
+package dsrlb.dataplane;
+
+import dsrlb.balance.TestConfigs;
+import dsrlb.frame.Arp;
+import dsrlb.frame.Bytes;
+import dsrlb.frame.Ethernet;
+import dsrlb.frame.HostileFrames;
+import dsrlb.frame.TestFrames;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the seed corpus of {@link ForwarderFuzzTest}: the frames of the unit tests (a PXE
+ * client's RRQ and ACKs, ARP for the VIP, hostile fixtures) in {@link FuzzFrames} format, one
+ * file each. Run once when the fixtures change:
+ * {@code java -cp target/test-classes:target/classes dsrlb.dataplane.ForwarderFuzzSeeds
+ * src/test/resources/dsrlb/dataplane/ForwarderFuzzTestInputs/forwarder}
+ */
+public final class ForwarderFuzzSeeds {
+    static final MacAddress LB = ForwarderFuzzTest.LB;
+    static final MacAddress ROUTER = MacAddress.parse("02:00:00:00:00:01");
+    static final MacAddress TFTP1 = ForwarderFuzzTest.TFTP1;
+    static final int VIP = TestConfigs.VIP;
+    static final int CLIENT = Ipv4.parse("192.0.2.10");
+    static final int ROUTER_IP = Ipv4.parse("198.51.100.1");
+    static final int TFTP1_IP = Ipv4.parse("198.51.100.30");
+
+    private ForwarderFuzzSeeds() {}
+
+    /**
+     * @param args the forwarder corpus directory; optionally the frame codec corpus directories
+     *     (FrameCodecFuzzTestInputs/ipv4AndChecksum and .../arp), which take the raw frames
+     */
+    public static void main(String[] args) throws IOException {
+        write(Path.of(args[0]), seeds());
+        if (args.length == 3) {
+            Map<String, byte[]> ipv4 = new LinkedHashMap<>();
+            Map<String, byte[]> arp = new LinkedHashMap<>();
+            for (Map.Entry<String, byte[]> f : frames().entrySet()) {
+                (f.getKey().startsWith("arp") ? arp : ipv4).put(f.getKey(), f.getValue());
+            }
+            write(Path.of(args[1]), ipv4);
+            write(Path.of(args[2]), arp);
+        }
+    }
+
+    private static void write(Path dir, Map<String, byte[]> files) throws IOException {
+        Files.createDirectories(dir);
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Files.write(dir.resolve(f.getKey()), f.getValue());
+        }
+    }
+
+    /** Single frames by name (ARP ones start with "arp"). */
+    static Map<String, byte[]> frames() {
+        Map<String, byte[]> f = new LinkedHashMap<>();
+        f.put("rrq", TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN")));
+        f.put("ack-partial", TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 50000, new byte[] {0, 4, 0, 1}));
+        f.put("tcp-syn-partial", HostileFrames.tcpSynPartial(LB, ROUTER, CLIENT, VIP, 51000, 80));
+        f.put("ip-options", HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40001, 69,
+                HostileFrames.ROUTER_ALERT, TestFrames.tftpRrq("ARDBP32.BIN")));
+        List<byte[]> fragments = HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151,
+                new byte[100], 64);
+        f.put("fragment-first", fragments.get(0));
+        f.put("fragment-last", fragments.get(1));
+        f.put("vlan-tagged", HostileFrames.vlanTagged(f.get("rrq"), 10));
+        f.put("arp-request-vip", TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP));
+        f.put("arp-reply-backend", HostileFrames.arpReply(TFTP1, TFTP1_IP, LB, Ipv4.parse("198.51.100.10")));
+        byte[] garp = new byte[Arp.FRAME_LENGTH];
+        Arp.writeGratuitous(garp, TFTP1, VIP);
+        f.put("arp-gratuitous-vip", garp);
+        return f;
+    }
+
+    static Map<String, byte[]> seeds() {
+        byte[] rrq = TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
+        byte[] rrqPartial = TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 69,
+                TestFrames.tftpRrq("pxelinux.0"));
+        byte[] ack = TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
+        byte[] ackVip2 = TestFrames.udpPartial(LB, ROUTER, CLIENT, ForwarderFuzzTest.VIP2, 40000, 50000,
+                new byte[] {0, 4, 0, 2});
+        byte[] syn = HostileFrames.tcpSynPartial(LB, ROUTER, CLIENT, VIP, 51000, 80);
+        byte[] arpForVip = TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP);
+        byte[] arpForVip2 = TestFrames.arpRequest(ROUTER, ROUTER_IP, ForwarderFuzzTest.VIP2);
+        byte[] arpFromBackend = HostileFrames.arpReply(TFTP1, TFTP1_IP, LB, Ipv4.parse("198.51.100.10"));
+        byte[] garpVip = new byte[Arp.FRAME_LENGTH];
+        Arp.writeGratuitous(garpVip, TFTP1, VIP);
+        byte[] options = HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40001, 69,
+                HostileFrames.ROUTER_ALERT, TestFrames.tftpRrq("ARDBP32.BIN"));
+        List<byte[]> fragments = HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151,
+                new byte[1200], 512);
+        byte[] ttl1 = HostileFrames.udpWithTtl(LB, ROUTER, CLIENT, VIP, 40003, 69, 1, TestFrames.tftpRrq("x"));
+        byte[] vlan = HostileFrames.vlanTagged(rrq, 10);
+        byte[] broadcast = TestFrames.udp(MacAddress.BROADCAST, ROUTER, CLIENT, VIP, 40000, 69, new byte[4]);
+        byte[] ownSource = TestFrames.udp(LB, LB, CLIENT, VIP, 40000, 69, new byte[4]);
+        byte[] fromBackend = TestFrames.udp(LB, TFTP1, CLIENT, VIP, 40000, 69, new byte[4]);
+        byte[] notVip = TestFrames.udp(LB, ROUTER, CLIENT, TFTP1_IP, 40000, 69, new byte[4]);
+        byte[] badIhl = rrq.clone();
+        badIhl[Ethernet.HEADER_LENGTH] = 0x4f;
+        byte[] longTotal = rrq.clone();
+        Bytes.putU16(longTotal, Ethernet.HEADER_LENGTH + 2, 1500);
+        byte[] padded = Arrays.copyOf(ack, 60);
+
+        Map<String, byte[]> s = new LinkedHashMap<>();
+        for (int config = 0; config < ForwarderFuzzTest.CONFIGS.length; config++) {
+            s.put("pxe-client-c" + config, FuzzFrames.encode(config, arpForVip, rrqPartial, ack, ack));
+        }
+        s.put("rrq-complete-checksum", FuzzFrames.encode(0, rrq));
+        s.put("tcp-syn-partial", FuzzFrames.encode(3, syn, arpForVip2, ackVip2));
+        s.put("backend-arp-then-forward", FuzzFrames.encode(0, arpFromBackend, rrq, garpVip, ack));
+        s.put("ip-options", FuzzFrames.encode(0, options));
+        s.put("fragments", FuzzFrames.encode(1, fragments.toArray(new byte[0][])));
+        s.put("fragments-port-vserver", FuzzFrames.encode(3, fragments.toArray(new byte[0][])));
+        s.put("ttl-1", FuzzFrames.encode(0, ttl1));
+        s.put("vlan-tagged", FuzzFrames.encode(0, vlan));
+        s.put("not-for-us", FuzzFrames.encode(2, broadcast, ownSource, fromBackend, notVip));
+        s.put("bad-headers", FuzzFrames.encode(0, badIhl, longTotal, Arrays.copyOf(rrq, 30), padded));
+        return s;
+    }
+}

@@ -1,0 +1,307 @@
+package dsrlb.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dsrlb.balance.FakeTicker;
+import dsrlb.balance.LoadBalancer;
+import dsrlb.balance.ServiceStatus;
+import dsrlb.balance.TestConfigs;
+import dsrlb.config.DsrConfig;
+import dsrlb.config.LbMethod;
+import dsrlb.config.PersistenceType;
+import dsrlb.frame.Arp;
+import dsrlb.frame.Bytes;
+import dsrlb.frame.Ethernet;
+import dsrlb.frame.HostileFrames;
+import dsrlb.frame.Ipv4Packet;
+import dsrlb.frame.L4Checksum;
+import dsrlb.frame.TestFrames;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Frames a hostile or broken LAN sends, each with its defined outcome: forwarded with only the
+ * MAC addresses changed, answered (ARP), or dropped and counted under one {@link DropReason}.
+ * A dropped frame is never sent and never modified.
+ */
+class HostileTrafficTest {
+    static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
+    static final MacAddress ROUTER = MacAddress.parse("02:00:00:00:00:01");
+    static final MacAddress TFTP1 = MacAddress.parse("02:00:00:00:00:30");
+    static final MacAddress TFTP2 = MacAddress.parse("02:00:00:00:00:31");
+    static final MacAddress INTRUDER = MacAddress.parse("02:00:00:00:00:66");
+    static final int VIP = TestConfigs.VIP;
+    static final int CLIENT = Ipv4.parse("192.0.2.10");
+    static final int ROUTER_IP = Ipv4.parse("198.51.100.1");
+    static final byte[] RRQ = TestFrames.tftpRrq("ARDBP32.BIN");
+
+    MemoryPacketIo io;
+    LoadBalancer lb;
+    Forwarder forwarder;
+
+    HostileTrafficTest() {
+        start(TestConfigs.seed());
+    }
+
+    private void start(DsrConfig config) {
+        io = new MemoryPacketIo(LB);
+        Forwarder[] ref = new Forwarder[1];
+        lb = new LoadBalancer(config, new FakeTicker(), 251, s -> {
+            if (ref[0] != null) {
+                ref[0].publish(s);
+            }
+        });
+        ArpResolver resolver = new ArpResolver(io, lb, Ipv4.parse("198.51.100.10"), 10_000_000_000L,
+                35_000_000_000L, () -> 0L);
+        forwarder = new Forwarder(io, lb, resolver);
+        ref[0] = forwarder;
+        lb.setMac(0, TFTP1);
+        lb.setMac(1, TFTP2);
+        lb.setHealth(0, ServiceStatus.UP, "test");
+        lb.setHealth(1, ServiceStatus.UP, "test");
+    }
+
+    private byte[] rrq(int client) {
+        return TestFrames.udp(LB, ROUTER, client, VIP, 40000, 69, RRQ);
+    }
+
+    /** The frame is dropped for {@code reason}: counted once, nothing sent, the buffer untouched. */
+    private void assertDropped(DropReason reason, byte[] frame) {
+        long before = forwarder.counters().drops(reason);
+        long forwarded = forwarder.counters().forwarded();
+        byte[] buffer = frame.clone();
+        forwarder.handle(buffer, buffer.length);
+        assertEquals(before + 1, forwarder.counters().drops(reason), reason.name());
+        assertEquals(forwarded, forwarder.counters().forwarded(), reason.name());
+        assertEquals(List.of(), io.sent(), reason + ": nothing sent");
+        assertArrayEquals(frame, buffer, reason + ": never mangled");
+    }
+
+    /** The frame is forwarded to {@code backend} byte for byte but for the two MACs; returns what went out. */
+    private byte[] assertForwardedUnchanged(byte[] frame, MacAddress backend) {
+        byte[] out = forward(frame);
+        assertTrue(backend.matches(out, Ethernet.DESTINATION), "to " + backend);
+        assertArrayEquals(Arrays.copyOfRange(frame, Ethernet.ETHER_TYPE, frame.length),
+                Arrays.copyOfRange(out, Ethernet.ETHER_TYPE, out.length), "only the MACs change");
+        return out;
+    }
+
+    private byte[] forward(byte[] frame) {
+        io.clearSent();
+        byte[] buffer = frame.clone();
+        forwarder.handle(buffer, buffer.length);
+        assertEquals(1, io.sent().size(), "forwarded");
+        byte[] out = io.sent().get(0);
+        io.clearSent();
+        assertEquals(frame.length, out.length);
+        assertTrue(LB.matches(out, Ethernet.SOURCE));
+        return out;
+    }
+
+    @Test
+    void truncatedFramesAreDroppedAtTheFirstHeaderThatDoesNotFit() {
+        byte[] rrq = rrq(CLIENT);
+        for (int n = 1; n < Ethernet.HEADER_LENGTH; n++) {
+            assertDropped(DropReason.TRUNCATED, Arrays.copyOf(rrq, n));
+        }
+        for (int n = Ethernet.HEADER_LENGTH; n < rrq.length; n++) {
+            assertDropped(DropReason.BAD_IP_HEADER, Arrays.copyOf(rrq, n)); // header or total length cut
+        }
+        byte[] arp = TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP);
+        for (int n = Ethernet.HEADER_LENGTH; n < Arp.OFFSET + Arp.LENGTH; n++) {
+            assertDropped(DropReason.MALFORMED_ARP, Arrays.copyOf(arp, n));
+        }
+    }
+
+    @Test
+    void badIhlAndTotalLengthAreDropped() {
+        for (int ihl = 0; ihl < 5; ihl++) {
+            byte[] f = rrq(CLIENT);
+            f[Ethernet.HEADER_LENGTH] = (byte) (0x40 | ihl);
+            assertDropped(DropReason.BAD_IP_HEADER, f);
+        }
+        byte[] longIhl = rrq(CLIENT);
+        longIhl[Ethernet.HEADER_LENGTH] = 0x4f; // a 60-byte header
+        Bytes.putU16(longIhl, Ethernet.HEADER_LENGTH + 2, 40); // in a packet said to be 40 bytes long
+        assertDropped(DropReason.BAD_IP_HEADER, longIhl);
+
+        byte[] beyondCapture = rrq(CLIENT);
+        Bytes.putU16(beyondCapture, Ethernet.HEADER_LENGTH + 2, beyondCapture.length); // 14 bytes too long
+        assertDropped(DropReason.BAD_IP_HEADER, beyondCapture);
+
+        byte[] zero = rrq(CLIENT);
+        Bytes.putU16(zero, Ethernet.HEADER_LENGTH + 2, 0);
+        assertDropped(DropReason.BAD_IP_HEADER, zero);
+
+        byte[] ipv6InIpv4 = rrq(CLIENT);
+        ipv6InIpv4[Ethernet.HEADER_LENGTH] = 0x65;
+        assertDropped(DropReason.BAD_IP_HEADER, ipv6InIpv4);
+    }
+
+    @Test
+    void ethernetPaddingAfterAShortPacketIsForwardedAsCaptured() {
+        byte[] ack = TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
+        byte[] padded = Arrays.copyOf(ack, 60); // minimum Ethernet frame
+        assertForwardedUnchanged(padded, TFTP1);
+    }
+
+    @Test
+    void ipOptionsAreForwardedUntouchedAndAPartialChecksumBehindThemCompleted() {
+        byte[] options = HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40000, 69,
+                HostileFrames.ROUTER_ALERT, RRQ);
+        assertForwardedUnchanged(options, TFTP1);
+
+        byte[] partial = options.clone();
+        L4Checksum.fillPartial(partial, Ethernet.HEADER_LENGTH);
+        byte[] out = forward(partial);
+        assertTrue(L4Checksum.isValid(out, Ethernet.HEADER_LENGTH));
+        assertArrayEquals(Arrays.copyOfRange(options, 12, options.length), Arrays.copyOfRange(out, 12, out.length));
+    }
+
+    @Test
+    void fragmentsOfADatagramReachOneBackendWithSourceIpPersistence() {
+        allFragmentsReachOneBackend();
+    }
+
+    @Test
+    void fragmentsOfADatagramReachOneBackendWithSourceIpHash() {
+        start(TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 0, 1));
+        allFragmentsReachOneBackend();
+    }
+
+    /**
+     * Eight clients' datagrams, fragmented, interleaved and partly reordered as a LAN may deliver
+     * them: every fragment of a client's datagram goes where its first went, untouched (the UDP
+     * checksum of a fragmented datagram covers bytes no single frame holds, so it is left alone).
+     */
+    private void allFragmentsReachOneBackend() {
+        List<byte[]> frames = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            frames.addAll(HostileFrames.udpFragments(LB, ROUTER, CLIENT + c, VIP, 40000, 69, 0x7000 + c,
+                    new byte[3000], 1480));
+        }
+        Collections.shuffle(frames, new Random(7));
+        int[] backendOf = new int[8];
+        Arrays.fill(backendOf, -1);
+        for (byte[] f : frames) {
+            int client = Ipv4Packet.source(f, Ethernet.HEADER_LENGTH) - CLIENT;
+            byte[] out = forward(f);
+            assertArrayEquals(Arrays.copyOfRange(f, 12, f.length), Arrays.copyOfRange(out, 12, out.length));
+            int backend = TFTP1.matches(out, 0) ? 0 : 1;
+            if (backendOf[client] < 0) {
+                backendOf[client] = backend;
+            }
+            assertEquals(backendOf[client], backend, "client " + client + "'s fragments on one backend");
+        }
+        assertTrue(Arrays.stream(backendOf).distinct().count() == 2, "both backends used");
+        assertEquals(0, forwarder.counters().checksumsCompleted());
+    }
+
+    @Test
+    void groupDestinationMacsAreNotForwarded() {
+        for (String mac : new String[] {"ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:fb", "33:33:00:00:00:01",
+                "03:00:00:00:00:01"}) {
+            assertDropped(DropReason.GROUP_DESTINATION,
+                    TestFrames.udp(MacAddress.parse(mac), ROUTER, CLIENT, VIP, 40000, 69, RRQ));
+        }
+    }
+
+    @Test
+    void framesWithOurOwnSourceMacAreIgnored() {
+        assertDropped(DropReason.OWN_SOURCE_MAC, TestFrames.udp(LB, LB, CLIENT, VIP, 40000, 69, RRQ));
+        assertDropped(DropReason.OWN_SOURCE_MAC, TestFrames.arpRequest(LB, ROUTER_IP, VIP));
+    }
+
+    /** No VLAN support yet: a tagged frame is dropped by rule, whatever it carries, and left as it was. */
+    @Test
+    void vlanTaggedFramesAreDroppedNeverMangled() {
+        assertDropped(DropReason.VLAN_TAGGED, HostileFrames.vlanTagged(rrq(CLIENT), 10));
+        assertDropped(DropReason.VLAN_TAGGED, HostileFrames.vlanTagged(rrq(CLIENT), 0)); // priority tag
+        assertDropped(DropReason.VLAN_TAGGED, HostileFrames.vlanTagged(TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP),
+                10));
+        byte[] qinq = HostileFrames.vlanTagged(HostileFrames.vlanTagged(rrq(CLIENT), 10), 20);
+        Bytes.putU16(qinq, Ethernet.ETHER_TYPE, Ethernet.TYPE_QINQ);
+        assertDropped(DropReason.VLAN_TAGGED, qinq);
+        assertEquals(0, forwarder.counters().arpRepliesSent());
+    }
+
+    /** dsrlb works at layer 2: it neither checks nor decrements the TTL, as a switch would not. */
+    @Test
+    void ttlOneAndZeroAreForwardedUnchanged() {
+        for (int ttl : new int[] {1, 0}) {
+            byte[] f = HostileFrames.udpWithTtl(LB, ROUTER, CLIENT, VIP, 40000, 69, ttl, RRQ);
+            byte[] out = assertForwardedUnchanged(f, TFTP1);
+            assertEquals(ttl, out[Ethernet.HEADER_LENGTH + 8]);
+        }
+    }
+
+    @Test
+    void otherEthertypesAndTrafficForOthersAreDropped() {
+        byte[] ipv6 = rrq(CLIENT);
+        Bytes.putU16(ipv6, Ethernet.ETHER_TYPE, 0x86dd);
+        assertDropped(DropReason.OTHER_ETHERTYPE, ipv6);
+        assertDropped(DropReason.NOT_VIP, TestFrames.udp(LB, ROUTER, CLIENT, ROUTER_IP, 40000, 69, RRQ));
+        assertDropped(DropReason.NOT_OUR_MAC, TestFrames.udp(TFTP2, ROUTER, CLIENT, VIP, 40000, 69, RRQ));
+        assertDropped(DropReason.WOULD_LOOP, TestFrames.udp(LB, TFTP1, CLIENT, VIP, 40000, 69, RRQ));
+    }
+
+    @Test
+    void arpRequestsForTheVipFromAnyHostAreAnswered() {
+        for (MacAddress asker : new MacAddress[] {ROUTER, TFTP1, INTRUDER}) {
+            io.clearSent();
+            forwarder.handle(TestFrames.arpRequest(asker, ROUTER_IP, VIP), Arp.FRAME_LENGTH);
+            assertEquals(1, io.sent().size());
+            byte[] reply = io.sent().get(0);
+            assertEquals(Arp.OP_REPLY, Arp.operation(reply));
+            assertTrue(asker.matches(reply, Ethernet.DESTINATION));
+            assertTrue(LB.matches(reply, Arp.SENDER_MAC));
+        }
+        assertEquals(3, forwarder.counters().arpRepliesSent());
+        assertEquals(0, forwarder.counters().vipArpConflicts());
+    }
+
+    /** Another host claiming the VIP (a backend with arp_ignore=0, or a spoofer) is counted and named. */
+    @Test
+    void arpRepliesAndGratuitousArpForTheVipFromOthersAreCountedAsConflicts() {
+        byte[] reply = HostileFrames.arpReply(INTRUDER, VIP, ROUTER, ROUTER_IP);
+        assertDropped(DropReason.ARP_NOT_FOR_VIP, reply);
+        assertEquals(1, forwarder.counters().vipArpConflicts());
+        Counters.VipArpConflict last = forwarder.counters().lastVipArpConflict();
+        assertNotNull(last);
+        assertEquals(VIP, last.vip());
+        assertEquals(INTRUDER, last.mac());
+
+        // A gratuitous ARP is a request for the VIP: we answer it (reasserting the VIP) and count the claim.
+        byte[] garp = new byte[Arp.FRAME_LENGTH];
+        Arp.writeGratuitous(garp, TFTP2, VIP);
+        forwarder.handle(garp, garp.length);
+        assertEquals(2, forwarder.counters().vipArpConflicts());
+        assertEquals(TFTP2, forwarder.counters().lastVipArpConflict().mac());
+        assertEquals(1, forwarder.counters().arpRepliesSent());
+
+        // Traffic still flows to the real backends.
+        io.clearSent();
+        assertForwardedUnchanged(rrq(CLIENT), TFTP1);
+    }
+
+    /** A spoofed ARP reply for a backend's address with a group or our own MAC does not redirect traffic. */
+    @Test
+    void spoofedBackendMacsAreNotLearned() {
+        for (MacAddress spoof : new MacAddress[] {MacAddress.BROADCAST, MacAddress.parse("01:00:5e:00:00:01"),
+                MacAddress.ZERO, LB}) {
+            byte[] f = HostileFrames.arpReply(spoof, Ipv4.parse("198.51.100.30"), LB, Ipv4.parse("198.51.100.10"));
+            INTRUDER.writeTo(f, Ethernet.SOURCE);
+            assertDropped(DropReason.ARP_NOT_FOR_VIP, f);
+        }
+        assertForwardedUnchanged(rrq(CLIENT), TFTP1);
+    }
+}
