@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reload in the lab: a bad config (by `dsrlb reload` and by SIGHUP) keeps the old one serving
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ReloadIT {
     static final String CLIENT = "192.0.2.170";
 
-    @TempDir
     Path dir;
     Path config;
     Path socket;
@@ -38,6 +36,8 @@ class ReloadIT {
         Lab.requireNamespaces();
         Lab.down();
         Lab.up();
+        // Made here: a @TempDir field is not there yet in a PER_CLASS @BeforeAll.
+        dir = Files.createTempDirectory("dsrlb-reload-it");
         seed = Files.readString(Lab.BASEDIR.resolve("examples/seed.conf"));
         config = dir.resolve("dsrlb.conf");
         Files.writeString(config, seed);
@@ -46,11 +46,18 @@ class ReloadIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
         if (dsrlb != null) {
             dsrlb.close();
         }
         Lab.down();
+        if (dir != null) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private Lab.Result reload() {
