@@ -1,6 +1,7 @@
 package dsrlb.admin;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Map;
  */
 public record GlobalReport(Instant time, long received, long forwarded, long checksumsCompleted,
         long arpRepliesSent, long vipArpConflicts, VipArpConflict lastVipArpConflict, Map<String, Long> drops,
-        KernelPath kernelPath) {
+        KernelPath kernelPath, Transfers transfers) {
     public GlobalReport {
         drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));
     }
@@ -21,8 +22,24 @@ public record GlobalReport(Instant time, long received, long forwarded, long che
     public GlobalReport(Instant time, long received, long forwarded, long checksumsCompleted, long arpRepliesSent,
             long vipArpConflicts, VipArpConflict lastVipArpConflict, Map<String, Long> drops) {
         this(time, received, forwarded, checksumsCompleted, arpRepliesSent, vipArpConflicts, lastVipArpConflict, drops,
-                null);
+                null, null);
     }
+
+    /**
+     * TFTP transfers seen (an RRQ starts one, 3 s without a client packet ends it).
+     *
+     * @param untracked RRQs the transfer table had no room for
+     */
+    public record Transfers(long started, long finished, long untracked, List<Count> topFiles,
+            List<Count> topClients) {
+        public Transfers {
+            topFiles = List.copyOf(topFiles);
+            topClients = List.copyOf(topClients);
+        }
+    }
+
+    /** A file name or client with its number of requests. */
+    public record Count(String key, long requests) {}
 
     /**
      * The offload engine's kernel side, as last read back (every --offload-sync).

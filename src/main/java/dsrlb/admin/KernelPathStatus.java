@@ -27,7 +27,7 @@ public final class KernelPathStatus implements StatusSource {
     public GlobalReport global() {
         GlobalReport g = status.global();
         return new GlobalReport(g.time(), g.received(), g.forwarded(), g.checksumsCompleted(), g.arpRepliesSent(),
-                g.vipArpConflicts(), g.lastVipArpConflict(), g.drops(), kernelPath.get());
+                g.vipArpConflicts(), g.lastVipArpConflict(), g.drops(), kernelPath.get(), g.transfers());
     }
 
     @Override

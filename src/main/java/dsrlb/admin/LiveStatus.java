@@ -31,10 +31,17 @@ public final class LiveStatus implements StatusSource {
     private final java.util.function.Supplier<Counters> counters;
     private final HealthMonitor health;
     private final Clock clock;
+    private dsrlb.transfer.TransferTracker transfers;
 
     /** @param health null when no monitor runs */
     public LiveStatus(LoadBalancer balancer, Counters counters, HealthMonitor health, Clock clock) {
         this(balancer, () -> counters, health, clock);
+    }
+
+    /** With transfer tracking: active transfers per service, requests per file and client. */
+    public LiveStatus withTransfers(dsrlb.transfer.TransferTracker tracker) {
+        this.transfers = tracker;
+        return this;
     }
 
     /** @param counters the forwarder's, which outlive a config reload */
@@ -67,7 +74,8 @@ public final class LiveStatus implements StatusSource {
             ServiceView view = views.get(id);
             out.add(new ServiceReport(c.name(), c.server(), Ipv4.format(c.address()), c.protocol().name(), c.port(),
                     view.status().label(), view.reason(), view.mac() == null ? null : view.mac().toString(),
-                    persisted[id], balancer.forwardedPackets(id), balancer.forwardedBytes(id), bindings.get(id),
+                    persisted[id], transfers == null ? 0 : transfers.active(id), balancer.forwardedPackets(id),
+                    balancer.forwardedBytes(id), bindings.get(id),
                     monitors(id)));
         }
         return out;
@@ -124,7 +132,17 @@ public final class LiveStatus implements StatusSource {
                 counters.checksumsCompleted(), counters.arpRepliesSent(), counters.vipArpConflicts(),
                 c == null ? null : new GlobalReport.VipArpConflict(Ipv4.format(c.vip()), c.mac().toString(),
                         c.lastSeen()),
-                drops);
+                drops, null, transfers == null ? null : transferReport());
+    }
+
+    private GlobalReport.Transfers transferReport() {
+        List<GlobalReport.Count> files = new ArrayList<>();
+        transfers.topFiles(10).forEach(e -> files.add(new GlobalReport.Count(e.getKey(), e.getValue())));
+        List<GlobalReport.Count> clients = new ArrayList<>();
+        transfers.topClients(10).forEach(e -> clients.add(new GlobalReport.Count(Ipv4.format(e.getKey()),
+                e.getValue())));
+        return new GlobalReport.Transfers(transfers.started(), transfers.finished(), transfers.untracked(), files,
+                clients);
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class ResponseReader {
             }
             out.add(new ServiceReport(s.string("name"), s.string("server"), s.string("address"), s.string("protocol"),
                     s.port("port"), s.string("state"), s.string("reason"), s.optionalString("mac"),
-                    s.number("persistedClients"), s.number("packetsForwarded"), s.number("bytesForwarded"),
+                    s.number("persistedClients"), s.number("activeTransfers"), s.number("packetsForwarded"), s.number("bytesForwarded"),
                     bindings, monitors));
         }
         return out;
@@ -76,6 +76,7 @@ public final class ResponseReader {
         JsonObject g = root.object("global");
         JsonObject c = g.optionalObject("lastVipArpConflict");
         JsonObject k = g.optionalObject("kernelPath");
+        JsonObject tr = g.optionalObject("transfers");
         Map<String, Long> drops = new LinkedHashMap<>();
         JsonObject d = g.object("drops");
         for (String reason : d.members().keySet()) {
@@ -86,7 +87,17 @@ public final class ResponseReader {
                 c == null ? null : new GlobalReport.VipArpConflict(c.string("vip"), c.string("mac"),
                         c.instant("lastSeen")),
                 drops, k == null ? null : new GlobalReport.KernelPath(k.number("packets"), k.number("bytes"),
-                        k.number("clients"), k.number("installs"), k.number("removals"), k.number("failures")));
+                        k.number("clients"), k.number("installs"), k.number("removals"), k.number("failures")),
+                tr == null ? null : new GlobalReport.Transfers(tr.number("started"), tr.number("finished"),
+                        tr.number("untracked"), counts(tr.objects("topFiles")), counts(tr.objects("topClients"))));
+    }
+
+    private static List<GlobalReport.Count> counts(List<JsonObject> items) throws JsonException {
+        List<GlobalReport.Count> out = new ArrayList<>();
+        for (JsonObject o : items) {
+            out.add(new GlobalReport.Count(o.string("key"), o.number("requests")));
+        }
+        return out;
     }
 
     public PersistenceReport persistence() throws JsonException {

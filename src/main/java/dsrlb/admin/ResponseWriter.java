@@ -29,6 +29,7 @@ public final class ResponseWriter {
                     .field("reason", s.reason())
                     .field("mac", s.mac())
                     .field("persistedClients", s.persistedClients())
+                    .field("activeTransfers", s.activeTransfers())
                     .field("packetsForwarded", s.packetsForwarded())
                     .field("bytesForwarded", s.bytesForwarded())
                     .name("bindings").beginArray();
@@ -80,6 +81,14 @@ public final class ResponseWriter {
             w.field(d.getKey(), d.getValue());
         }
         w.endObject();
+        GlobalReport.Transfers tr = g.transfers();
+        if (tr != null) {
+            w.name("transfers").beginObject().field("started", tr.started()).field("finished", tr.finished())
+                    .field("untracked", tr.untracked());
+            counts(w, "topFiles", tr.topFiles());
+            counts(w, "topClients", tr.topClients());
+            w.endObject();
+        }
         GlobalReport.KernelPath k = g.kernelPath();
         if (k != null) {
             w.name("kernelPath").beginObject().field("packets", k.packets()).field("bytes", k.bytes())
@@ -89,6 +98,14 @@ public final class ResponseWriter {
         w.endObject();
         vserverArray(w, vservers);
         return w.endObject().toString();
+    }
+
+    private static void counts(JsonWriter w, String name, List<GlobalReport.Count> counts) {
+        w.name(name).beginArray();
+        for (GlobalReport.Count c : counts) {
+            w.beginObject().field("key", c.key()).field("requests", c.requests()).endObject();
+        }
+        w.endArray();
     }
 
     public static String persistence(AdminRequest request, PersistenceReport p) {

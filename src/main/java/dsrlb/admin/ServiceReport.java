@@ -13,7 +13,8 @@ import java.util.List;
  * @param bindings the vservers it is bound to, with the weight of each binding
  */
 public record ServiceReport(String name, String server, String address, String protocol, int port, String state,
-        String reason, String mac, long persistedClients, long packetsForwarded, long bytesForwarded,
+        String reason, String mac, long persistedClients, long activeTransfers, long packetsForwarded,
+        long bytesForwarded,
         List<Binding> bindings, List<Monitor> monitors) {
     public ServiceReport {
         bindings = List.copyOf(bindings);

@@ -13,10 +13,11 @@ public final class ServiceText {
             return sb.append(Text.DONE).toString();
         }
         TextTable t = new TextTable("Name", "Address", "Port", "Protocol", "State", "MAC", ">Persisted",
-                ">Packets", ">Bytes", "Reason");
+                ">Transfers", ">Packets", ">Bytes", "Reason");
         for (ServiceReport s : services) {
             t.row(s.name(), s.address(), Text.port(s.port()), s.protocol(), s.state(),
-                    s.mac() == null ? "-" : s.mac(), s.persistedClients(), s.packetsForwarded(), s.bytesForwarded(),
+                    s.mac() == null ? "-" : s.mac(), s.persistedClients(), s.activeTransfers(), s.packetsForwarded(),
+                    s.bytesForwarded(),
                     Text.clean(s.reason()));
         }
         t.appendTo(sb);
@@ -33,6 +34,7 @@ public final class ServiceText {
             sb.append("\tBound to vserver: ").append(b.vserver()).append("\tWeight: ").append(b.weight()).append('\n');
         }
         sb.append("\tPersisted clients: ").append(s.persistedClients()).append('\n');
+        sb.append("\tActive transfers: ").append(s.activeTransfers()).append('\n');
         sb.append("\tForwarded: ").append(s.packetsForwarded()).append(" packets, ").append(s.bytesForwarded())
                 .append(" bytes\n");
         if (s.monitors().isEmpty()) {

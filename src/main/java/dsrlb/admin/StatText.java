@@ -19,6 +19,23 @@ public final class StatText {
                 .row("ARP replies sent", g.arpRepliesSent())
                 .row("VIP ARP conflicts", g.vipArpConflicts())
                 .appendTo(sb);
+        GlobalReport.Transfers tr = g.transfers();
+        if (tr != null) {
+            sb.append('\n');
+            new TextTable("TFTP transfers", ">Total").row("Started (RRQ)", tr.started())
+                    .row("Finished (client idle 3 s)", tr.finished()).row("Not tracked", tr.untracked())
+                    .appendTo(sb);
+            if (!tr.topFiles().isEmpty()) {
+                TextTable files = new TextTable("Most requested files", ">Requests");
+                tr.topFiles().forEach(c -> files.row(Text.clean(c.key()), c.requests()));
+                sb.append('\n');
+                files.appendTo(sb);
+                TextTable clients = new TextTable("Top clients", ">Requests");
+                tr.topClients().forEach(c -> clients.row(c.key(), c.requests()));
+                sb.append('\n');
+                clients.appendTo(sb);
+            }
+        }
         GlobalReport.KernelPath k = g.kernelPath();
         if (k != null) {
             sb.append('\n');

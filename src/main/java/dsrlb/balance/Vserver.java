@@ -22,6 +22,10 @@ public final class Vserver {
     /** Smooth weighted round robin (as in nginx): one credit per binding position. */
     private final int[] credit;
 
+    /** Active transfers by service id (LEASTTRANSFERS); none are known until the daemon says. */
+    private volatile java.util.function.IntUnaryOperator activeTransfers = id -> 0;
+    private int rotation;
+
     private final LongAdder newClients = new LongAdder();
     private final LongAdder persistenceHits = new LongAdder();
     private final LongAdder repicks = new LongAdder();
@@ -53,14 +57,41 @@ public final class Vserver {
         if (pool.isEmpty()) {
             return -1;
         }
-        int id = config.method() == LbMethod.SOURCEIPHASH
-                ? pool.serviceIds()[pool.maglev()[Maglev.slot(clientIp, pool.maglev().length)]]
-                : nextRoundRobin(pool);
+        int id = switch (config.method()) {
+            case SOURCEIPHASH -> pool.serviceIds()[pool.maglev()[Maglev.slot(clientIp, pool.maglev().length)]];
+            case LEASTTRANSFERS -> leastTransfers(pool);
+            case ROUNDROBIN -> nextRoundRobin(pool);
+        };
         newClients.increment();
         if (persistence != null) {
             persistence.remember(clientIp, id);
         }
         return id;
+    }
+
+    /** Fewest active transfers per unit of weight; ties go round, so equal services share a burst. */
+    private int leastTransfers(PoolSnapshot pool) {
+        int[] ids = pool.serviceIds();
+        int[] weights = pool.weights();
+        java.util.function.IntUnaryOperator active = activeTransfers;
+        int n = ids.length;
+        int start = Math.floorMod(rotation++, n);
+        int best = -1;
+        long bestScore = Long.MAX_VALUE;
+        for (int k = 0; k < n; k++) {
+            int i = (start + k) % n;
+            long score = (long) active.applyAsInt(ids[i]) * 1_000_000L / Math.max(1, weights[i]);
+            if (score < bestScore) {
+                bestScore = score;
+                best = i;
+            }
+        }
+        return ids[best];
+    }
+
+    /** Where LEASTTRANSFERS reads the active transfers of a service. */
+    public void useTransferCounts(java.util.function.IntUnaryOperator counts) {
+        this.activeTransfers = counts;
     }
 
     private int nextRoundRobin(PoolSnapshot pool) {

@@ -30,6 +30,7 @@ import dsrlb.frame.Arp;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.TftpServiceProbe;
 import dsrlb.metrics.MetricsExporter;
+import dsrlb.transfer.TransferTracker;
 import dsrlb.admin.StatusSource;
 import dsrlb.daemon.CurrentGeneration;
 import dsrlb.daemon.Generation;
@@ -171,18 +172,20 @@ final class RunCommand implements Callable<Integer> {
         Generation first = build.apply(cfg);
         live.install(first);
         OffloadProgrammer programmer = offloadEngine == null ? null
-                : offloadEngine.startProgrammer(() -> live.get().balancer(),
+                : offloadEngine.startProgrammer(() -> live.get().balancer(), () -> live.get().transfers(),
                         TimeUnit.SECONDS.toNanos(offloadSyncSeconds));
         programmerRef.set(programmer);
         Forwarder forwarder = programmer == null ? new Forwarder(io, first.balancer(), first.resolver())
                 : new Forwarder(io, first.balancer(), first.resolver(), programmer);
         forwarderRef.set(forwarder);
+        forwarder.trackTransfers(first.transfers());
         forwarder.publish(first.balancer().state());
         if (programmer != null) {
             programmer.publish(first.balancer().state());
         }
         Reloader reloader = new Reloader(config.file, live, build, g -> {
             forwarder.rebind(g.balancer(), g.resolver());
+            forwarder.trackTransfers(g.transfers());
             forwarder.publish(g.balancer().state());
             if (programmer != null) {
                 // Service ids belong to a generation: the kernel's clients are learnt again.
@@ -283,8 +286,17 @@ final class RunCommand implements Callable<Integer> {
         rx.start();
         sendGratuitousArp(io, cfg, nif);
         first.start();
-        drains.scheduleWithFixedDelay(() -> live.get().balancer().finishDrains(System.nanoTime(), DRAIN_IDLE_NANOS),
-                500, 500, TimeUnit.MILLISECONDS);
+        drains.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            Generation g = live.get();
+            g.balancer().finishDrains(now, DRAIN_IDLE_NANOS);
+            g.transfers().sweep(now, (serviceId, nanos) -> {
+                MetricsExporter m = probeMetrics;
+                if (m != null) {
+                    m.observeTransfer(g.balancer().services().get(serviceId).name(), nanos / 1e9);
+                }
+            });
+        }, 500, 500, TimeUnit.MILLISECONDS);
         reloadOnSighup(reloader);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
         LoadBalancer balancer = first.balancer();
@@ -343,10 +355,12 @@ final class RunCommand implements Callable<Integer> {
                 m.observeProbe(service, monitor, result.ok(), result.responseTime().toNanos() / 1e9);
             }
         });
+        TransferTracker transfers = new TransferTracker(c.services().size(), DRAIN_IDLE_NANOS);
+        balancer.vservers().forEach(v -> v.useTransferCounts(transfers.activeCounts()));
         // The forwarder's counters outlive generations; it exists before any status is read.
         LiveStatus status = new LiveStatus(balancer, () -> forwarderRef.get().counters(), health,
-                Clock.systemUTC());
-        return new Generation(c, balancer, resolver, health, status, new LoadBalancerControl(balancer));
+                Clock.systemUTC()).withTransfers(transfers);
+        return new Generation(c, balancer, resolver, health, transfers, status, new LoadBalancerControl(balancer));
     }
 
     private static StatusSource withKernelPath(StatusSource status, OffloadProgrammer programmer) {

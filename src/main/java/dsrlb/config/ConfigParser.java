@@ -478,13 +478,17 @@ public final class ConfigParser {
                 return LbMethod.ROUNDROBIN;
             case "SOURCEIPHASH":
                 return LbMethod.SOURCEIPHASH;
+            case "LEASTTRANSFERS":
+                return LbMethod.LEASTTRANSFERS;
             default:
                 break;
         }
         if (Dialect.OTHER_LB_METHODS.contains(method)) {
-            throw s.error("-lbMethod " + method + " is not supported (yet): use ROUNDROBIN or SOURCEIPHASH");
+            throw s.error("-lbMethod " + method
+                    + " is not supported (yet): use ROUNDROBIN, SOURCEIPHASH or LEASTTRANSFERS");
         }
-        throw s.error("-lbMethod " + text + " is not a load-balancing method; use ROUNDROBIN or SOURCEIPHASH");
+        throw s.error("-lbMethod " + text
+                + " is not a load-balancing method; use ROUNDROBIN, SOURCEIPHASH or LEASTTRANSFERS");
     }
 
     private static String portText(int port) {

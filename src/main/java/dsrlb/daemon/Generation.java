@@ -14,7 +14,7 @@ import dsrlb.health.HealthMonitor;
  * forwarder and its counters outlive generations.
  */
 public record Generation(DsrConfig config, LoadBalancer balancer, ArpResolver resolver, HealthMonitor health,
-        LiveStatus status, ServiceControl control) implements AutoCloseable {
+        dsrlb.transfer.TransferTracker transfers, LiveStatus status, ServiceControl control) implements AutoCloseable {
 
     public void start() {
         resolver.start();

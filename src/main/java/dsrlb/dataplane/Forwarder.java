@@ -33,6 +33,7 @@ public final class Forwarder {
     // Replaced together on a config reload (rebind); read once per frame.
     private volatile LoadBalancer balancer;
     private volatile ArpObserver arpObserver;
+    private volatile dsrlb.transfer.TransferTracker transfers;
     private final ClientOffload offload;
     private final Counters counters = new Counters();
     private final byte[] arpOut = new byte[Arp.FRAME_LENGTH];
@@ -59,6 +60,11 @@ public final class Forwarder {
     public void rebind(LoadBalancer newBalancer, ArpObserver newArpObserver) {
         this.balancer = newBalancer;
         this.arpObserver = newArpObserver;
+    }
+
+    /** Where forwarded TFTP requests and client packets are reported (null: nowhere); one per config generation. */
+    public void trackTransfers(dsrlb.transfer.TransferTracker tracker) {
+        this.transfers = tracker;
     }
 
     /** Called by the control plane with each new snapshot. */
@@ -171,8 +177,29 @@ public final class Forwarder {
             counters.forwarded.increment();
             balancer.countForwarded(id, length);
             offload.forwarded(vip, client, id);
+            dsrlb.transfer.TransferTracker t = transfers;
+            if (t != null && protocol == Ipv4Packet.PROTO_UDP && port >= 0) {
+                track(t, frame, ip, client, id, port);
+            }
         }
     }
+
+    /** A read request to port 69 starts a transfer; any other packet of the client keeps its transfer going. */
+    private static void track(dsrlb.transfer.TransferTracker t, byte[] frame, int ip, int client, int serviceId,
+            int port) {
+        long now = System.nanoTime();
+        int udp = ip + Ipv4Packet.headerLength(frame, ip);
+        int end = ip + Ipv4Packet.totalLength(frame, ip);
+        int payload = udp + 8;
+        if (port == TFTP_PORT && end >= payload + 4 && Bytes.u16(frame, payload) == TFTP_RRQ) {
+            t.request(client, serviceId, now, frame, payload + 2, end);
+        } else {
+            t.packet(client, now);
+        }
+    }
+
+    private static final int TFTP_PORT = 69;
+    private static final int TFTP_RRQ = 1;
 
     /** The TCP/UDP destination port, or -1 for other protocols, non-first fragments and short packets. */
     private static int destinationPort(byte[] frame, int ip, int protocol) {

@@ -34,6 +34,7 @@ public final class MetricsExporter implements AutoCloseable {
             GlobalReport global) {}
 
     private final io.prometheus.metrics.core.metrics.Histogram monitorResponse;
+    private final io.prometheus.metrics.core.metrics.Histogram transferSeconds;
 
     public MetricsExporter(StatusSource status) {
         this.status = status;
@@ -45,6 +46,18 @@ public final class MetricsExporter implements AutoCloseable {
                 .classicOnly()
                 .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
                 .register(registry);
+        transferSeconds = io.prometheus.metrics.core.metrics.Histogram.builder()
+                .name("dsrlb_transfer_seconds")
+                .help("TFTP transfers through dsrlb: RRQ to the client's last packet (ended by 3 s of silence)")
+                .labelNames("service")
+                .classicOnly()
+                .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+                .register(registry);
+    }
+
+    /** A TFTP transfer ended (its client went quiet): RRQ to last client packet, into dsrlb_transfer_seconds. */
+    public void observeTransfer(String service, double seconds) {
+        transferSeconds.labelValues(service).observe(seconds);
     }
 
     /** A probe finished: observed into dsrlb_monitor_response_seconds. */
@@ -177,6 +190,11 @@ public final class MetricsExporter implements AutoCloseable {
                 .help("Clients the persistence table dropped: idle past -timeout or over -persistenceMaxEntries")
                 .labelNames("vserver")
                 .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceEvictions(), v.name())))
+                .register(registry);
+        GaugeWithCallback.builder().name("dsrlb_service_active_transfers")
+                .help("TFTP transfers in progress on the service (an RRQ seen, its client not silent for 3 s)")
+                .labelNames("service")
+                .callback(cb -> snapshot().services().forEach(s -> cb.call(s.activeTransfers(), s.name())))
                 .register(registry);
         GaugeWithCallback.builder().name("dsrlb_vserver_up")
                 .help("1 while any service bound to the vserver is UP, else 0").labelNames("vserver")

@@ -110,9 +110,12 @@ public final class OffloadEngine implements AutoCloseable {
 
     /** Starts writing the balancer's decisions into the kernel; call once, before forwarding. */
     public OffloadProgrammer startProgrammer(java.util.function.Supplier<LoadBalancer> current,
-            long syncIntervalNanos) {
+            java.util.function.Supplier<dsrlb.transfer.TransferTracker> transfers, long syncIntervalNanos) {
         programmer = new OffloadProgrammer(nft, ruleset, current.get().state(), (vip, client, serviceId, idleNanos) -> {
             LoadBalancer balancer = current.get();
+            if (transfers != null) {
+                transfers.get().packet(client, System.nanoTime() - idleNanos);
+            }
             balancer.noteActivity(serviceId, System.nanoTime() - idleNanos);
             ForwardingState s = balancer.state();
             if (vip < s.routesByVip().length && s.routesByVip()[vip].length == 1) {

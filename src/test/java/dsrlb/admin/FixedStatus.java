@@ -19,17 +19,17 @@ public final class FixedStatus implements StatusSource {
         return List.of(
                 new ServiceReport("tftp1", "198.51.100.30", "198.51.100.30", "ANY", -1, "UP",
                         "monitor tftp-pxe: ARDBP32.BIN 262144 bytes: real address 1.056 s, via VIP 0.037 s",
-                        TFTP1_MAC, 6, 1234, 567_890, List.of(new ServiceReport.Binding("tftp", 1)),
+                        TFTP1_MAC, 6, 2, 1234, 567_890, List.of(new ServiceReport.Binding("tftp", 1)),
                         List.of(new ServiceReport.Monitor("tftp-pxe", "UP", "ARDBP32.BIN 262144 bytes",
                                 new ServiceReport.Probe(true, "ARDBP32.BIN 262144 bytes", Duration.ofMillis(37))))),
                 new ServiceReport("tftp2", "198.51.100.31", "198.51.100.31", "ANY", -1, "DOWN",
                         "monitor tftp-pxe: ICMP port unreachable from 198.51.100.31:69 \"quoted\"\ttab",
-                        "02:d5:1b:64:00:31", 0, 0, 0, List.of(new ServiceReport.Binding("tftp", 3)),
+                        "02:d5:1b:64:00:31", 0, 0, 0, 0, List.of(new ServiceReport.Binding("tftp", 3)),
                         List.of(new ServiceReport.Monitor("tftp-pxe", "DOWN", "ICMP port unreachable",
                                 new ServiceReport.Probe(false, "ICMP port unreachable", Duration.ofNanos(1_500_000))),
                                 new ServiceReport.Monitor("other", "DOWN", "not probed yet", null))),
                 new ServiceReport("plain", "web", "198.51.100.40", "UDP", 69, "OUT OF SERVICE", "disabled", null, 0,
-                        0, 0, List.of(), List.of()));
+                        0, 0, 0, List.of(), List.of()));
     }
 
     @Override

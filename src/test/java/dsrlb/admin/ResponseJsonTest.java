@@ -98,7 +98,7 @@ class ResponseJsonTest {
     @Test
     void theReaderIgnoresUnknownMembersAndNamesMissingOnes() throws JsonException {
         String withExtra = responder.respond("show service tftp1").replace("\"name\":\"tftp1\"",
-                "\"activeTransfers\":{\"x\":[1]},\"name\":\"tftp1\"");
+                "\"futureMember\":{\"x\":[1]},\"name\":\"tftp1\"");
         assertEquals(List.of(status.services().get(0)), ResponseReader.of(withExtra).services());
         String missing = responder.respond("show service tftp1").replace("\"persistedClients\":6,", "");
         JsonException e = assertThrows(JsonException.class, () -> ResponseReader.of(missing).services());

@@ -36,13 +36,13 @@ class TextTest {
     @Test
     void showServiceIsATableWithNumbersRightAligned() {
         List<String> lines = ServiceText.show(status.services(), false).lines().toList();
-        assertEquals("Name   Address        Port  Protocol  State           MAC                Persisted  Packets"
-                + "   Bytes  Reason", lines.get(0));
-        assertEquals("tftp1  198.51.100.30  *     ANY       UP              02:d5:1b:64:00:30          6     1234"
-                + "  567890  monitor tftp-pxe: ARDBP32.BIN 262144 bytes: real address 1.056 s, via VIP 0.037 s",
+        assertEquals("Name   Address        Port  Protocol  State           MAC                Persisted  Transfers"
+                + "  Packets   Bytes  Reason", lines.get(0));
+        assertEquals("tftp1  198.51.100.30  *     ANY       UP              02:d5:1b:64:00:30          6          2"
+                + "     1234  567890  monitor tftp-pxe: ARDBP32.BIN 262144 bytes: real address 1.056 s, via VIP 0.037 s",
                 lines.get(1));
-        assertEquals("plain  198.51.100.40  69    UDP       OUT OF SERVICE  -                          0        0"
-                + "       0  disabled", lines.get(3));
+        assertEquals("plain  198.51.100.40  69    UDP       OUT OF SERVICE  -                          0          0"
+                + "        0       0  disabled", lines.get(3));
         assertEquals(" Done", lines.get(4));
     }
 
@@ -51,7 +51,8 @@ class TextTest {
         String s = ServiceText.show(status.services().subList(1, 2), true);
         assertTrue(s.startsWith("\ttftp2 (198.51.100.31:*) - ANY\n\tState: DOWN\n"), s);
         assertTrue(s.contains("\tServer Name: 198.51.100.31\tMAC: 02:d5:1b:64:00:31\n"
-                + "\tBound to vserver: tftp\tWeight: 3\n\tPersisted clients: 0\n\tForwarded: 0 packets, 0 bytes\n"), s);
+                + "\tBound to vserver: tftp\tWeight: 3\n\tPersisted clients: 0\n\tActive transfers: 0\n"
+                + "\tForwarded: 0 packets, 0 bytes\n"), s);
         assertTrue(s.contains("1)\tMonitor Name: tftp-pxe\n\t\tState: DOWN\tReason: ICMP port unreachable\n"
                 + "\t\tLast response: Failure - ICMP port unreachable\n\t\tResponse Time: 1.500 millisec\n"), s);
         assertTrue(s.contains("2)\tMonitor Name: other\n\t\tState: DOWN\tReason: not probed yet\n"
@@ -66,7 +67,7 @@ class TextTest {
         String table = ServiceText.show(List.of(s), false);
         assertTrue(table.contains("\"quoted\" tab"), table);
         ServiceReport evil = new ServiceReport("x", "x", "198.51.100.9", "ANY", -1, "DOWN", "TFTP error 1: \u001b[2J",
-                null, 0, 0, 0, List.of(), List.of(new ServiceReport.Monitor("m", "DOWN", "\u001b]0;pwned\u0007",
+                null, 0, 0, 0, 0, List.of(), List.of(new ServiceReport.Monitor("m", "DOWN", "\u001b]0;pwned\u0007",
                         new ServiceReport.Probe(false, "a\rb\u009bc", null))));
         for (String out : List.of(ServiceText.show(List.of(evil), false), ServiceText.show(List.of(evil), true))) {
             assertTrue(out.chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == '\r' || c == 0x9b), out);

@@ -247,7 +247,7 @@ class ConfigParserTest {
                 error("add lb vserver v2 ANY 10.0.0.21 * -timeout 5m", 5, "-timeout '5m' is not a number"),
                 error("add lb vserver v2 ANY 10.0.0.21 * -timeout -1", 5, "-timeout '-1' is not a number"),
                 error("add lb vserver v2 ANY 10.0.0.21 * -lbMethod LEASTCONNECTION", 5,
-                        "-lbMethod LEASTCONNECTION is not supported (yet): use ROUNDROBIN or SOURCEIPHASH"),
+                        "-lbMethod LEASTCONNECTION is not supported (yet): use ROUNDROBIN, SOURCEIPHASH or LEASTTRANSFERS"),
                 error("add lb vserver v2 ANY 10.0.0.21 * -lbMethod RANDOM", 5,
                         "-lbMethod RANDOM is not a load-balancing method"),
                 error("add lb vserver v2 ANY 10.0.0.21 * -m IP", 5, "dsrlb forwards in MAC mode only (-m MAC)"),

@@ -58,7 +58,8 @@ class ReloaderTest {
                 35_000_000_000L, System::nanoTime);
         HealthMonitor health = new HealthMonitor(lb, cfg.monitorBindings(), cfg.monitors(),
                 m -> view -> ProbeResult.success("fake probe", java.time.Duration.ofMillis(10)));
-        return new Generation(cfg, lb, resolver, health, new LiveStatus(lb, new Counters(), health,
+        return new Generation(cfg, lb, resolver, health, new dsrlb.transfer.TransferTracker(2, 3_000_000_000L),
+                new LiveStatus(lb, new Counters(), health,
                 Clock.systemUTC()), null);
     }
 

@@ -57,10 +57,18 @@ class ForwarderAllocationTest {
         });
         Forwarder forwarder = new Forwarder(io, lb, f -> {});
         ref[0] = forwarder;
+        // Transfer tracking on, as the daemon runs: every ACK updates its client's transfer.
+        dsrlb.transfer.TransferTracker transfers = new dsrlb.transfer.TransferTracker(2, 3_000_000_000L);
+        forwarder.trackTransfers(transfers);
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
 
         int clients = 64;
+        for (int c = 0; c < clients; c++) {
+            byte[] rrq = TestFrames.udp(LB, MacAddress.parse("02:00:00:00:00:01"), Ipv4.parse("192.0.2.100") + c,
+                    TestConfigs.VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
+            forwarder.handle(rrq, rrq.length);
+        }
         byte[][] acks = new byte[clients][];
         for (int c = 0; c < clients; c++) {
             acks[c] = TestFrames.udpPartial(LB, MacAddress.parse("02:00:00:00:00:01"),
@@ -84,7 +92,8 @@ class ForwarderAllocationTest {
         }
         long allocated = mx.getThreadAllocatedBytes(tid) - before;
 
-        assertEquals(1_200_000, io.sent);
+        assertEquals(1_200_064, io.sent);
+        assertEquals(64, transfers.started());
         assertEquals(1_200_000, forwarder.counters().checksumsCompleted());
         // Below 1 byte per packet on average (issue 5); one object per packet would be ≥ 16 MB.
         assertTrue(allocated < packets, allocated + " bytes allocated for " + packets + " packets");
