@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Debian package on this machine, and dsrlb started the way its systemd unit starts it:
@@ -53,7 +52,7 @@ class LeastPrivilegeIT {
     /** CAP_NET_RAW is capability 13. */
     static final long NET_RAW = 1L << 13;
 
-    @TempDir
+    /** Made by hand, not @TempDir: it must exist in @BeforeAll and be readable by other users. */
     Path tmp;
 
     boolean installed;
@@ -79,6 +78,7 @@ class LeastPrivilegeIT {
 
         // What RuntimeDirectory=dsrlb + RuntimeDirectoryMode=0750 make, in a private place so
         // that nothing else's /run/dsrlb is touched.
+        tmp = Files.createTempDirectory("dsrlb-least-privilege");
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         runtimeDir = Files.createDirectory(tmp.resolve("run-dsrlb"));
         chown(runtimeDir, "dsrlb", "dsrlb");
@@ -106,6 +106,9 @@ class LeastPrivilegeIT {
                 if (!groupExisted && Lab.runQuietly(5, "getent", "group", "dsrlb").ok()) {
                     Lab.runQuietly(20, "groupdel", "dsrlb");
                 }
+            }
+            if (tmp != null) {
+                Lab.runQuietly(20, "rm", "-rf", tmp.toString());
             }
         }
     }
