@@ -51,6 +51,8 @@ class LeastPrivilegeIT {
     static final Path CONFIG = Path.of("/etc/dsrlb/dsrlb.conf");
     /** CAP_NET_RAW is capability 13. */
     static final long NET_RAW = 1L << 13;
+    /** Written before dpkg -i, removed after the purge: a killed run's leftover is recognised as ours. */
+    static final Path MARKER = Path.of("/var/tmp/dsrlb-least-privilege-it.installed");
 
     /** Made by hand, not @TempDir: it must exist in @BeforeAll and be readable by other users. */
     Path tmp;
@@ -67,12 +69,21 @@ class LeastPrivilegeIT {
     void installPackageAndStartLab() throws IOException {
         Lab.requireNamespaces();
         assertTrue(Files.isRegularFile(DEB), "no package at " + DEB + "; ./mvnw package builds it");
+        if (Files.exists(MARKER)) {
+            // A run of this test that was killed before its clean-up: finish that clean-up.
+            boolean[] before = readMarker();
+            userExisted = before[0];
+            groupExisted = before[1];
+            installed = true;
+            purge();
+        }
         if (Lab.run(10, "dpkg-query", "-W", "-f=${Status}", "dsrlb").out().contains("ok installed")) {
             fail("package dsrlb is already installed on this machine; this test installs and purges it, "
-                    + "so it will not touch an installation it did not make");
+                    + "so it will not touch an installation it did not make (dpkg --purge dsrlb to let it run)");
         }
         userExisted = Lab.run(5, "getent", "passwd", "dsrlb").ok();
         groupExisted = Lab.run(5, "getent", "group", "dsrlb").ok();
+        Files.writeString(MARKER, "user-existed=" + userExisted + "\ngroup-existed=" + groupExisted + "\n");
         installed = true;
         Lab.check(Lab.run(180, "dpkg", "-i", DEB.toString()), "dpkg -i " + DEB);
 
@@ -98,15 +109,7 @@ class LeastPrivilegeIT {
             }
             Lab.down();
         } finally {
-            if (installed) {
-                Lab.runQuietly(120, "dpkg", "--purge", "dsrlb");
-                if (!userExisted) {
-                    Lab.runQuietly(20, "userdel", "dsrlb");
-                }
-                if (!groupExisted && Lab.runQuietly(5, "getent", "group", "dsrlb").ok()) {
-                    Lab.runQuietly(20, "groupdel", "dsrlb");
-                }
-            }
+            purge();
             if (tmp != null) {
                 Lab.runQuietly(20, "rm", "-rf", tmp.toString());
             }
@@ -248,6 +251,34 @@ class LeastPrivilegeIT {
         assertTrue(m.find(), "no counters line:\n" + out);
         assertTrue(Long.parseLong(m.group(2)) > 500, "forwarded " + m.group(2));
         assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket is removed at stop");
+    }
+
+    /** Purges the package this test installed, and the user and group when it created them. */
+    private void purge() {
+        if (!installed) {
+            return;
+        }
+        Lab.Result r = Lab.runQuietly(120, "dpkg", "--purge", "dsrlb");
+        if (!userExisted && Lab.runQuietly(5, "getent", "passwd", "dsrlb").ok()) {
+            Lab.runQuietly(20, "userdel", "dsrlb");
+        }
+        if (!groupExisted && Lab.runQuietly(5, "getent", "group", "dsrlb").ok()) {
+            Lab.runQuietly(20, "groupdel", "dsrlb");
+        }
+        if (r.ok()) {
+            installed = false;
+            try {
+                Files.deleteIfExists(MARKER);
+            } catch (IOException ignored) {
+                // the next run finds it and purges again, which is harmless
+            }
+        }
+    }
+
+    /** {user existed, group existed} before the interrupted run installed the package. */
+    private static boolean[] readMarker() throws IOException {
+        String m = Files.readString(MARKER);
+        return new boolean[] {m.contains("user-existed=true"), m.contains("group-existed=true")};
     }
 
     /** The installed unit's ExecStart, as words, with the test's control socket added. */
