@@ -82,7 +82,7 @@ readonly LAB_MARKER=.dsrlb-lab
 readonly LAB_STATE="$LAB_DIR/state"
 
 readonly LAB_PACKAGES=(iproute2 iputils-arping ethtool nftables tftpd-hpa tftp-hpa
-    atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps)
+    atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps netsniff-ng)
 # The Debian package's man pages: picocli writes AsciiDoc, asciidoctor makes roff
 # (packaging/build-docs, run by every ./mvnw package).
 readonly LAB_BUILD_PACKAGES=(asciidoctor)
@@ -329,12 +329,26 @@ lab_teardown() {
 }
 
 # ---------------------------------------------------------------- TFTP servers
+# lab_daemon <cmd...>: starts a daemon without our file descriptors above 2. Whoever runs the
+# lab under `flock /tmp/dsrlb-lab.lock` holds the lock on such a descriptor; a daemon that
+# inherited it would keep the lab locked after a killed run until someone stops it.
+lab_daemon() {
+    local fd
+    for fd in "/proc/$BASHPID/fd"/*; do
+        fd="${fd##*/}"
+        if ((fd > 2)); then
+            eval "exec $fd>&-" 2>/dev/null || true
+        fi
+    done
+    "$@"
+}
+
 lab_start_tftpd_hpa() {
     local backend="$1"
     # Listens on the wildcard address; each transfer's child binds to the
     # address the RRQ was sent to (IP_PKTINFO), i.e. answers from the VIP.
-    ip netns exec "$(lab_ns "$backend")" in.tftpd --listen --address 0.0.0.0:69 --secure \
-        --pidfile "$LAB_DIR/$backend.pid" "$LAB_DIR/$backend"
+    (lab_daemon ip netns exec "$(lab_ns "$backend")" in.tftpd --listen --address 0.0.0.0:69 --secure \
+        --pidfile "$LAB_DIR/$backend.pid" "$LAB_DIR/$backend")
 }
 
 lab_start_dnsmasq() {
@@ -344,10 +358,10 @@ lab_start_dnsmasq() {
     # learns the destination address per packet and answers from it (the VIP).
     # --tftp-max: the default 50 concurrent transfers is below the storms the
     # tests run.
-    ip netns exec "$(lab_ns "$backend")" dnsmasq --conf-file=/dev/null --port=0 \
+    (lab_daemon ip netns exec "$(lab_ns "$backend")" dnsmasq --conf-file=/dev/null --port=0 \
         --no-resolv --no-hosts --enable-tftp --tftp-root="$LAB_DIR/$backend" \
         --tftp-max=512 --pid-file="$LAB_DIR/$backend.pid" \
-        --log-facility="$LAB_DIR/$backend.log"
+        --log-facility="$LAB_DIR/$backend.log")
 }
 
 lab_wait_listening() {

@@ -90,7 +90,7 @@ public record AdminRequest(Kind kind, String argument) {
     }
 
     /** Splits like the config tokenizer: whitespace separates, "..." holds spaces with \" and \\. */
-    static List<String> tokenize(String line) throws BadRequestException {
+    public static List<String> tokenize(String line) throws BadRequestException {
         List<String> tokens = new ArrayList<>();
         int n = line.length();
         int i = 0;

@@ -28,12 +28,18 @@ import java.util.Map;
  */
 public final class LiveStatus implements StatusSource {
     private final LoadBalancer balancer;
-    private final Counters counters;
+    private final java.util.function.Supplier<Counters> counters;
     private final HealthMonitor health;
     private final Clock clock;
 
     /** @param health null when no monitor runs */
     public LiveStatus(LoadBalancer balancer, Counters counters, HealthMonitor health, Clock clock) {
+        this(balancer, () -> counters, health, clock);
+    }
+
+    /** @param counters the forwarder's, which outlive a config reload */
+    public LiveStatus(LoadBalancer balancer, java.util.function.Supplier<Counters> counters, HealthMonitor health,
+            Clock clock) {
         this.balancer = balancer;
         this.counters = counters;
         this.health = health;
@@ -100,13 +106,15 @@ public final class LiveStatus implements StatusSource {
             out.add(new VserverReport(c.name(), c.protocol().name(), Ipv4.format(c.vip()), c.port(), c.method().name(),
                     c.persistence().name(), c.timeoutMinutes(), c.persistenceMaxEntries(),
                     up ? ServiceStatus.UP.label() : ServiceStatus.DOWN.label(), v.newClients(), v.persistenceHits(),
-                    v.repicks(), v.persistence() == null ? 0 : v.persistence().size(), bound));
+                    v.repicks(), v.persistence() == null ? 0 : v.persistence().size(),
+                    v.persistence() == null ? 0 : v.persistence().evictions(), bound));
         }
         return out;
     }
 
     @Override
     public GlobalReport global() {
+        Counters counters = this.counters.get();
         Map<String, Long> drops = new LinkedHashMap<>();
         for (DropReason r : DropReason.values()) {
             drops.put(r.metricName(), counters.drops(r));

@@ -66,7 +66,8 @@ public final class ResponseReader {
             out.add(new VserverReport(v.string("name"), v.string("protocol"), v.string("vip"), v.port("port"),
                     v.string("lbMethod"), v.string("persistenceType"), v.integer("persistenceTimeoutMinutes"),
                     v.number("persistenceMaxEntries"), v.string("state"), v.number("newClients"),
-                    v.number("persistenceHits"), v.number("repicks"), v.number("persistenceTableSize"), bound));
+                    v.number("persistenceHits"), v.number("repicks"), v.number("persistenceTableSize"),
+                    v.number("persistenceEvictions"), bound));
         }
         return out;
     }
@@ -74,6 +75,7 @@ public final class ResponseReader {
     public GlobalReport global() throws JsonException {
         JsonObject g = root.object("global");
         JsonObject c = g.optionalObject("lastVipArpConflict");
+        JsonObject k = g.optionalObject("kernelPath");
         Map<String, Long> drops = new LinkedHashMap<>();
         JsonObject d = g.object("drops");
         for (String reason : d.members().keySet()) {
@@ -83,7 +85,8 @@ public final class ResponseReader {
                 g.number("checksumsCompleted"), g.number("arpRepliesSent"), g.number("vipArpConflicts"),
                 c == null ? null : new GlobalReport.VipArpConflict(c.string("vip"), c.string("mac"),
                         c.instant("lastSeen")),
-                drops);
+                drops, k == null ? null : new GlobalReport.KernelPath(k.number("packets"), k.number("bytes"),
+                        k.number("clients"), k.number("installs"), k.number("removals"), k.number("failures")));
     }
 
     public PersistenceReport persistence() throws JsonException {

@@ -79,7 +79,14 @@ public final class ResponseWriter {
         for (Map.Entry<String, Long> d : g.drops().entrySet()) {
             w.field(d.getKey(), d.getValue());
         }
-        w.endObject().endObject();
+        w.endObject();
+        GlobalReport.KernelPath k = g.kernelPath();
+        if (k != null) {
+            w.name("kernelPath").beginObject().field("packets", k.packets()).field("bytes", k.bytes())
+                    .field("clients", k.clients()).field("installs", k.installs()).field("removals", k.removals())
+                    .field("failures", k.failures()).endObject();
+        }
+        w.endObject();
         vserverArray(w, vservers);
         return w.endObject().toString();
     }
@@ -119,6 +126,7 @@ public final class ResponseWriter {
                     .field("persistenceHits", v.persistenceHits())
                     .field("repicks", v.repicks())
                     .field("persistenceTableSize", v.persistenceTableSize())
+                    .field("persistenceEvictions", v.persistenceEvictions())
                     .name("services").beginArray();
             for (VserverReport.Bound b : v.services()) {
                 w.beginObject()

@@ -19,6 +19,18 @@ public final class StatText {
                 .row("ARP replies sent", g.arpRepliesSent())
                 .row("VIP ARP conflicts", g.vipArpConflicts())
                 .appendTo(sb);
+        GlobalReport.KernelPath k = g.kernelPath();
+        if (k != null) {
+            sb.append('\n');
+            new TextTable("Kernel path (--engine offload)", ">Total")
+                    .row("Packets forwarded by the kernel", k.packets())
+                    .row("Bytes forwarded by the kernel", k.bytes())
+                    .row("Clients in the kernel's maps", k.clients())
+                    .row("Clients installed", k.installs())
+                    .row("Clients taken back", k.removals())
+                    .row("nftables failures", k.failures())
+                    .appendTo(sb);
+        }
         GlobalReport.VipArpConflict c = g.lastVipArpConflict();
         if (c != null) {
             sb.append("Last VIP ARP conflict: ").append(c.vip()).append(" claimed by MAC ").append(c.mac())

@@ -12,10 +12,12 @@ import java.util.List;
  * @param persistenceHits packets that went where persistence said
  * @param repicks persisted clients whose service was no longer UP and who were given another
  * @param persistenceTableSize clients in the SOURCEIP table now
+ * @param persistenceEvictions clients the table dropped (idle past -timeout, or over its size bound)
  */
 public record VserverReport(String name, String protocol, String vip, int port, String lbMethod,
         String persistenceType, int persistenceTimeoutMinutes, long persistenceMaxEntries, String state,
-        long newClients, long persistenceHits, long repicks, long persistenceTableSize, List<Bound> services) {
+        long newClients, long persistenceHits, long repicks, long persistenceTableSize, long persistenceEvictions,
+        List<Bound> services) {
     public VserverReport {
         services = List.copyOf(services);
     }

@@ -178,9 +178,28 @@ public final class LoadBalancer {
     }
 
     public void countForwarded(int id, int bytes) {
+        if (id >= forwardedPackets.length) {
+            // A frame decided with the state of the config before a reload: not ours to count.
+            return;
+        }
         forwardedPackets[id].increment();
         forwardedBytes[id].add(bytes);
         lastForwarded.lazySet(id, System.nanoTime());
+    }
+
+    /**
+     * Something forwarded for service {@code id} at {@code nanos} (System.nanoTime) without
+     * passing {@link #countForwarded}: the kernel, under the offload engine. Keeps a draining
+     * service from looking idle.
+     */
+    public void noteActivity(int id, long nanos) {
+        lastForwarded.accumulateAndGet(id, nanos, Math::max);
+    }
+
+    /** After a reload: the counts the same service had in the previous generation. */
+    public void carryCounters(int id, long packets, long bytes) {
+        forwardedPackets[id].add(packets);
+        forwardedBytes[id].add(bytes);
     }
 
     public long forwardedPackets(int id) {

@@ -24,8 +24,9 @@ public final class Persistence {
      *     bound still applies)
      */
     public Persistence(Duration timeout, long maximumSize, Ticker ticker) {
+        // recordStats: only counters (LongAdders) on eviction, nothing on the lookup path's allocation.
         Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(maximumSize).ticker(ticker)
-                .executor(Runnable::run);
+                .executor(Runnable::run).recordStats();
         if (!timeout.isZero()) {
             builder.expireAfterAccess(timeout);
         }
@@ -43,6 +44,17 @@ public final class Persistence {
         table.put(new ClientKey(clientIp), serviceId);
     }
 
+    /**
+     * Marks a client as active (any thread): used when the kernel forwards its packets and
+     * dsrlb never sees them. A client not in the table is added with {@code serviceId}.
+     */
+    public void keepAlive(int clientIp, int serviceId) {
+        ClientKey key = new ClientKey(clientIp);
+        if (table.getIfPresent(key) == null) {
+            table.asMap().putIfAbsent(key, serviceId);
+        }
+    }
+
     public void forget(int clientIp) {
         table.invalidate(new ClientKey(clientIp));
     }
@@ -50,6 +62,11 @@ public final class Persistence {
     /** Drops every client persisted to {@code serviceId} (used when a service is disabled). */
     public void forgetService(int serviceId) {
         table.asMap().values().removeIf(id -> id == serviceId);
+    }
+
+    /** Clients dropped for idling past the timeout or for the size bound (not explicit forgets). */
+    public long evictions() {
+        return table.stats().evictionCount();
     }
 
     public long size() {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.OptionSpec;
         description = "A software load balancer in MAC-based forwarding (DSR) mode, configured like a NetScaler.",
         subcommands = {RunCommand.class, CheckCommand.class, BackendSetupCommand.class,
                 ProbeCommand.class, BenchCommand.class, EnableCommand.class, DisableCommand.class, DoctorCommand.class,
-                StormCommand.class,
+                StormCommand.class, ReloadCommand.class,
                 ShowCommand.class, StatCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

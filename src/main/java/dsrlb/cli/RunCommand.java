@@ -30,6 +30,14 @@ import dsrlb.frame.Arp;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.TftpServiceProbe;
 import dsrlb.metrics.MetricsExporter;
+import dsrlb.admin.StatusSource;
+import dsrlb.daemon.CurrentGeneration;
+import dsrlb.daemon.Generation;
+import dsrlb.daemon.ReloadResponder;
+import dsrlb.daemon.Reloader;
+import java.util.function.Function;
+import dsrlb.offload.OffloadEngine;
+import dsrlb.offload.OffloadProgrammer;
 import dsrlb.net.Ipv4;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -93,14 +101,30 @@ final class RunCommand implements Callable<Integer> {
                     + "every client after dsrlb's decision.")
     Engine engine;
 
+    @Option(names = "--offload-sync", defaultValue = "1", paramLabel = "SECONDS",
+            description = "With --engine offload: read the kernel's client maps back this often, so draining, "
+                    + "persistence and status see the clients the kernel serves (default: ${DEFAULT-VALUE}).")
+    int offloadSyncSeconds;
+
+    @Option(names = "--realtime-priority", defaultValue = "10", paramLabel = "1..99",
+            description = "SCHED_FIFO priority of the receive thread where permitted (CAP_SYS_NICE); 0 keeps "
+                    + "normal scheduling (default: ${DEFAULT-VALUE}).")
+    int realtimePriority;
+
     @Spec
     CommandSpec spec;
+
+    private OffloadEngine offloadEngine;
+    /** Set once the metrics endpoint exists; every generation's monitors report through it. */
+    private volatile MetricsExporter probeMetrics;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (arpRefreshSeconds < 1 || arpStaleSeconds <= arpRefreshSeconds || readyTimeoutSeconds < 0) {
-            err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0");
+        if (arpRefreshSeconds < 1 || arpStaleSeconds <= arpRefreshSeconds || readyTimeoutSeconds < 0
+                || offloadSyncSeconds < 1 || realtimePriority < 0 || realtimePriority > 99) {
+            err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0, "
+                    + "--offload-sync >= 1, --realtime-priority 0..99");
             return Main.EXIT_USAGE;
         }
         java.net.InetSocketAddress metricsAt = null;
@@ -140,40 +164,53 @@ final class RunCommand implements Callable<Integer> {
             return Main.EXIT_RUNTIME;
         }
 
+        CurrentGeneration live = new CurrentGeneration();
         AtomicReference<Forwarder> forwarderRef = new AtomicReference<>();
-        LoadBalancer balancer = new LoadBalancer(cfg, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE, state -> {
-            Forwarder f = forwarderRef.get();
-            if (f != null) {
-                f.publish(state);
+        AtomicReference<OffloadProgrammer> programmerRef = new AtomicReference<>();
+        Function<DsrConfig, Generation> build = c -> buildGeneration(c, nif, io, live, forwarderRef, programmerRef);
+        Generation first = build.apply(cfg);
+        live.install(first);
+        OffloadProgrammer programmer = offloadEngine == null ? null
+                : offloadEngine.startProgrammer(() -> live.get().balancer(),
+                        TimeUnit.SECONDS.toNanos(offloadSyncSeconds));
+        programmerRef.set(programmer);
+        Forwarder forwarder = programmer == null ? new Forwarder(io, first.balancer(), first.resolver())
+                : new Forwarder(io, first.balancer(), first.resolver(), programmer);
+        forwarderRef.set(forwarder);
+        forwarder.publish(first.balancer().state());
+        if (programmer != null) {
+            programmer.publish(first.balancer().state());
+        }
+        Reloader reloader = new Reloader(config.file, live, build, g -> {
+            forwarder.rebind(g.balancer(), g.resolver());
+            forwarder.publish(g.balancer().state());
+            if (programmer != null) {
+                // Service ids belong to a generation: the kernel's clients are learnt again.
+                programmer.reset(g.balancer().state());
             }
         });
-        ArpResolver resolver = new ArpResolver(io, balancer, nif.address(),
-                TimeUnit.SECONDS.toNanos(arpRefreshSeconds), TimeUnit.SECONDS.toNanos(arpStaleSeconds),
-                System::nanoTime);
-        Forwarder forwarder = new Forwarder(io, balancer, resolver);
-        forwarderRef.set(forwarder);
-        forwarder.publish(balancer.state());
-        HealthMonitor health = new HealthMonitor(balancer, cfg.monitorBindings(), cfg.monitors(),
-                m -> new TftpServiceProbe(m, cfg, io, nif.address()));
+        StatusSource status = programmer == null ? live : withKernelPath(live, programmer);
         AdminServer admin;
         try {
-            admin = AdminServer.start(controlSocket, new ControlResponder(new LoadBalancerControl(balancer),
-                    new StatusResponder(new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC()))));
+            admin = AdminServer.start(controlSocket, new ReloadResponder(reloader::reload,
+                    new ControlResponder(live, new StatusResponder(status))));
         } catch (IOException e) {
             err.println("dsrlb run: " + e.getMessage());
             io.close();
+            closeOffload();
             return Main.EXIT_RUNTIME;
         }
         MetricsExporter metrics = null;
         if (metricsAt != null) {
             try {
-                metrics = new MetricsExporter(new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC()))
-                        .start(metricsAt.getAddress(), metricsAt.getPort());
+                metrics = new MetricsExporter(status).start(metricsAt.getAddress(), metricsAt.getPort());
+                probeMetrics = metrics;
                 log.info("metrics on http://{}:{}/metrics", metricsAt.getHostString(), metrics.port());
             } catch (IOException e) {
                 err.println("dsrlb run: --metrics-address " + metricsAddress + ": " + e.getMessage());
                 admin.close();
                 io.close();
+                closeOffload();
                 return Main.EXIT_RUNTIME;
             }
         }
@@ -184,7 +221,7 @@ final class RunCommand implements Callable<Integer> {
                     t.setDaemon(true);
                     return t;
                 });
-        ReceiveLoop loop = new ReceiveLoop(io, forwarder);
+        ReceiveLoop loop = new ReceiveLoop(io, forwarder, realtimePriority);
         Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
 
         log.info("dsrlb on {} (MAC {}, {}/{}), MAC-based forwarding, engine {}", nif.name(), nif.mac(),
@@ -216,9 +253,8 @@ final class RunCommand implements Callable<Integer> {
             }
             admin.close();
             drains.shutdownNow();
-            health.close();
+            live.get().close();
             loop.stop();
-            resolver.close();
             io.wakeup();
             try {
                 rx.join(2_000);
@@ -232,18 +268,26 @@ final class RunCommand implements Callable<Integer> {
             } else {
                 io.close();
             }
-            printCounters(forwarder.counters(), balancer, kernelDrops);
+            printCounters(forwarder.counters(), live.get().balancer(), kernelDrops);
+            if (programmer != null) {
+                log.info("offload: kernel forwarded {} packets, {} bytes; {} clients in its maps; {} installs, "
+                        + "{} removals, {} failures, {} decisions dropped", programmer.offloadedPackets(),
+                        programmer.offloadedBytes(), programmer.kernelEntries(), programmer.installs(),
+                        programmer.removals(), programmer.failures(), programmer.ringDrops());
+            }
+            closeOffload();
             stopped.countDown();
         }, "dsrlb-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         rx.start();
         sendGratuitousArp(io, cfg, nif);
-        resolver.start();
-        health.start();
-        drains.scheduleWithFixedDelay(() -> balancer.finishDrains(System.nanoTime(), DRAIN_IDLE_NANOS), 500, 500,
-                TimeUnit.MILLISECONDS);
+        first.start();
+        drains.scheduleWithFixedDelay(() -> live.get().balancer().finishDrains(System.nanoTime(), DRAIN_IDLE_NANOS),
+                500, 500, TimeUnit.MILLISECONDS);
+        reloadOnSighup(reloader);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
+        LoadBalancer balancer = first.balancer();
         while (System.nanoTime() < deadline
                 && !balancer.serviceViews().stream().allMatch(s -> s.eligible() || s.status() == ServiceStatus.OUT_OF_SERVICE)) {
             Thread.sleep(50);
@@ -262,8 +306,73 @@ final class RunCommand implements Callable<Integer> {
                 yield PcapPacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
             }
             case NATIVE -> NativePacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
-            case OFFLOAD -> throw new IOException("--engine offload: not available yet");
+            case OFFLOAD -> {
+                Libpcap.configure();
+                offloadEngine = OffloadEngine.open(cfg, nif, captureFilter(cfg, nif));
+                yield offloadEngine.packetIo();
+            }
         };
+    }
+
+    /** One config's balancer, resolver and monitors; its snapshots reach the packet path only while it is current. */
+    private Generation buildGeneration(DsrConfig c, NetworkInterfaceInfo nif, PacketIo io, CurrentGeneration live,
+            AtomicReference<Forwarder> forwarderRef, AtomicReference<OffloadProgrammer> programmerRef) {
+        LoadBalancer[] self = new LoadBalancer[1];
+        LoadBalancer balancer = new LoadBalancer(c, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE, state -> {
+            if (self[0] == null || !live.isCurrent(self[0])) {
+                return;
+            }
+            Forwarder f = forwarderRef.get();
+            if (f != null) {
+                f.publish(state);
+            }
+            OffloadProgrammer p = programmerRef.get();
+            if (p != null) {
+                p.publish(state);
+            }
+        });
+        self[0] = balancer;
+        ArpResolver resolver = new ArpResolver(io, balancer, nif.address(),
+                TimeUnit.SECONDS.toNanos(arpRefreshSeconds), TimeUnit.SECONDS.toNanos(arpStaleSeconds),
+                System::nanoTime);
+        HealthMonitor health = new HealthMonitor(balancer, c.monitorBindings(), c.monitors(),
+                m -> new TftpServiceProbe(m, c, io, nif.address()));
+        health.onProbe((service, monitor, result) -> {
+            MetricsExporter m = probeMetrics;
+            if (m != null && result.responseTime() != null) {
+                m.observeProbe(service, monitor, result.ok(), result.responseTime().toNanos() / 1e9);
+            }
+        });
+        // The forwarder's counters outlive generations; it exists before any status is read.
+        LiveStatus status = new LiveStatus(balancer, () -> forwarderRef.get().counters(), health,
+                Clock.systemUTC());
+        return new Generation(c, balancer, resolver, health, status, new LoadBalancerControl(balancer));
+    }
+
+    private static StatusSource withKernelPath(StatusSource status, OffloadProgrammer programmer) {
+        return new dsrlb.admin.KernelPathStatus(status, () -> new dsrlb.admin.GlobalReport.KernelPath(
+                programmer.offloadedPackets(), programmer.offloadedBytes(), programmer.kernelEntries(),
+                programmer.installs(), programmer.removals(), programmer.failures()));
+    }
+
+    /** SIGHUP re-reads the config, as daemons do; the outcome is logged by the reloader. */
+    @SuppressWarnings("removal")
+    private static void reloadOnSighup(Reloader reloader) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                Thread t = new Thread(reloader::reload, "dsrlb-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException e) {
+            log.warn("SIGHUP cannot be handled here ({}); use `dsrlb reload`", e.getMessage());
+        }
+    }
+
+    private void closeOffload() {
+        if (offloadEngine != null) {
+            offloadEngine.close();
+        }
     }
 
     /**

@@ -30,8 +30,9 @@ public final class Forwarder {
 
     private final PacketIo io;
     private final MacAddress ownMac;
-    private final LoadBalancer balancer;
-    private final ArpObserver arpObserver;
+    // Replaced together on a config reload (rebind); read once per frame.
+    private volatile LoadBalancer balancer;
+    private volatile ArpObserver arpObserver;
     private final ClientOffload offload;
     private final Counters counters = new Counters();
     private final byte[] arpOut = new byte[Arp.FRAME_LENGTH];
@@ -49,6 +50,15 @@ public final class Forwarder {
         this.balancer = balancer;
         this.arpObserver = arpObserver;
         this.state = balancer.state();
+    }
+
+    /**
+     * A reloaded config: frames from now on count towards {@code newBalancer}'s services and
+     * ARP goes to its resolver. Publish the new balancer's state right after.
+     */
+    public void rebind(LoadBalancer newBalancer, ArpObserver newArpObserver) {
+        this.balancer = newBalancer;
+        this.arpObserver = newArpObserver;
     }
 
     /** Called by the control plane with each new snapshot. */

@@ -41,6 +41,12 @@ public final class PcapPacketIo implements PacketIo {
      * @throws IOException with libpcap's message when the interface cannot be opened
      */
     public static PcapPacketIo open(String interfaceName, MacAddress mac, String filter) throws IOException {
+        return open(interfaceName, mac, filter, BUFFER_BYTES);
+    }
+
+    /** @param bufferBytes the kernel ring's size (small for a handle that only sends) */
+    public static PcapPacketIo open(String interfaceName, MacAddress mac, String filter, int bufferBytes)
+            throws IOException {
         PcapHandle handle = null;
         try {
             handle = new PcapHandle.Builder(interfaceName)
@@ -48,7 +54,7 @@ public final class PcapPacketIo implements PacketIo {
                     .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
                     .timeoutMillis(POLL_MILLIS)
                     .immediateMode(true)
-                    .bufferSize(BUFFER_BYTES)
+                    .bufferSize(bufferBytes)
                     .build();
             handle.setDirection(PcapHandle.PcapDirection.IN);
             handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);

@@ -13,15 +13,23 @@ public final class ReceiveLoop implements Runnable {
     private final PacketIo io;
     private final Forwarder forwarder;
     private final byte[] buffer = new byte[BUFFER_SIZE];
+    private final int realtimePriority;
     private volatile boolean running = true;
 
     public ReceiveLoop(PacketIo io, Forwarder forwarder) {
+        this(io, forwarder, 0);
+    }
+
+    /** @param realtimePriority SCHED_FIFO priority for the thread that runs this loop, 0 for none */
+    public ReceiveLoop(PacketIo io, Forwarder forwarder, int realtimePriority) {
         this.io = io;
         this.forwarder = forwarder;
+        this.realtimePriority = realtimePriority;
     }
 
     @Override
     public void run() {
+        RealtimePriority.applyToCurrentThread(realtimePriority);
         while (running) {
             int n;
             try {

@@ -28,6 +28,16 @@ public final class HealthMonitor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<Check> checks = new ArrayList<>();
     private volatile boolean closed;
+    private volatile ProbeListener listener = (service, monitor, result) -> { };
+
+    /** Told of every probe's result (the metrics' response-time histogram). */
+    public interface ProbeListener {
+        void probed(String service, String monitor, ProbeResult result);
+    }
+
+    public void onProbe(ProbeListener l) {
+        this.listener = l;
+    }
 
     /**
      * @param probes makes the probe of a monitor (the TFTP download, or a fake in tests)
@@ -38,7 +48,7 @@ public final class HealthMonitor implements AutoCloseable {
         for (MonitorBinding b : bindings) {
             int id = balancer.serviceId(b.service());
             MonitorConfig m = monitors.get(b.monitor());
-            checks.add(new Check(id, m, probes.apply(m), new HealthTracker(m.retries(), m.successRetries())));
+            checks.add(new Check(id, m, probes.apply(m), new HealthTracker(m.retries(), m.successRetries()), false));
         }
         int threads = Math.max(1, Math.min(4, checks.size()));
         this.scheduler = Executors.newScheduledThreadPool(threads, r -> {
@@ -55,10 +65,46 @@ public final class HealthMonitor implements AutoCloseable {
 
     public void start() {
         for (Check c : checks) {
-            // A monitored service is DOWN until its first probe passes; say so up front.
-            balancer.setHealth(c.serviceId, ServiceStatus.DOWN, "monitor " + c.monitor.name() + ": not probed yet");
+            if (!c.adopted()) {
+                // A monitored service is DOWN until its first probe passes; say so up front.
+                balancer.setHealth(c.serviceId, ServiceStatus.DOWN, "monitor " + c.monitor.name()
+                        + ": not probed yet");
+            }
+        }
+        for (Check c : checks) {
+            if (c.adopted()) {
+                publish(c.serviceId);
+            }
             scheduler.schedule(() -> run(c), 0, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Before {@link #start}, after a config reload: each check whose service and monitor are
+     * unchanged takes over the previous monitor's tracker, so its service keeps its state (and
+     * its retry counts) instead of starting DOWN. {@code previous} must be closed already.
+     *
+     * @param unchanged names of the services whose config and monitor bindings did not change
+     * @return how many checks were carried over
+     */
+    public int adoptTrackers(HealthMonitor previous, java.util.Set<String> unchanged) {
+        int adopted = 0;
+        for (int i = 0; i < checks.size(); i++) {
+            Check c = checks.get(i);
+            String service = balancer.services().get(c.serviceId).name();
+            if (!unchanged.contains(service)) {
+                continue;
+            }
+            for (Check old : previous.checks) {
+                if (dsrlb.config.ConfigDiff.same(old.monitor, c.monitor)
+                        && previous.balancer.services().get(old.serviceId).name().equals(service)) {
+                    checks.set(i, new Check(c.serviceId, c.monitor, c.probe, old.tracker, true));
+                    adopted++;
+                    break;
+                }
+            }
+        }
+        return adopted;
     }
 
     private void run(Check c) {
@@ -69,6 +115,7 @@ public final class HealthMonitor implements AutoCloseable {
         try {
             ServiceView view = balancer.state().services()[c.serviceId];
             ProbeResult result = c.probe.probe(view);
+            listener.probed(view.name(), c.monitor.name(), result);
             if (c.tracker.record(result)) {
                 log.info("monitor {} on service {}: {} ({})", c.monitor.name(), view.name(),
                         c.tracker.status().label(), c.tracker.reason());
@@ -129,5 +176,7 @@ public final class HealthMonitor implements AutoCloseable {
         scheduler.shutdownNow();
     }
 
-    private record Check(int serviceId, MonitorConfig monitor, ServiceProbe probe, HealthTracker tracker) {}
+    /** @param adopted its tracker came from the monitor of the config before a reload */
+    private record Check(int serviceId, MonitorConfig monitor, ServiceProbe probe, HealthTracker tracker,
+            boolean adopted) {}
 }

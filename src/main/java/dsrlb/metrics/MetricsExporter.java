@@ -33,9 +33,23 @@ public final class MetricsExporter implements AutoCloseable {
     private record Snapshot(long takenNanos, List<ServiceReport> services, List<VserverReport> vservers,
             GlobalReport global) {}
 
+    private final io.prometheus.metrics.core.metrics.Histogram monitorResponse;
+
     public MetricsExporter(StatusSource status) {
         this.status = status;
         register();
+        monitorResponse = io.prometheus.metrics.core.metrics.Histogram.builder()
+                .name("dsrlb_monitor_response_seconds")
+                .help("Response time of each monitor probe (a whole TFTP download), failed ones included")
+                .labelNames("service", "monitor", "result")
+                .classicOnly()
+                .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .register(registry);
+    }
+
+    /** A probe finished: observed into dsrlb_monitor_response_seconds. */
+    public void observeProbe(String service, String monitor, boolean ok, double seconds) {
+        monitorResponse.labelValues(service, monitor, ok ? "success" : "failure").observe(seconds);
     }
 
     /** The registry with dsrlb's metrics (for tests, or another exporter). */
@@ -159,6 +173,11 @@ public final class MetricsExporter implements AutoCloseable {
                 .help("Clients in the vserver's SOURCEIP persistence table").labelNames("vserver")
                 .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceTableSize(), v.name())))
                 .register(registry);
+        CounterWithCallback.builder().name("dsrlb_vserver_persistence_evictions")
+                .help("Clients the persistence table dropped: idle past -timeout or over -persistenceMaxEntries")
+                .labelNames("vserver")
+                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceEvictions(), v.name())))
+                .register(registry);
         GaugeWithCallback.builder().name("dsrlb_vserver_up")
                 .help("1 while any service bound to the vserver is UP, else 0").labelNames("vserver")
                 .callback(cb -> snapshot().vservers().forEach(
@@ -192,6 +211,23 @@ public final class MetricsExporter implements AutoCloseable {
         CounterWithCallback.builder().name("dsrlb_vip_arp_conflicts")
                 .help("ARP packets from another MAC claiming a VIP (a backend with arp_ignore/arp_announce wrong)")
                 .callback(cb -> cb.call(snapshot().global().vipArpConflicts()))
+                .register(registry);
+        // Only with --engine offload; absent series otherwise (a zero would read as "kernel idle").
+        CounterWithCallback.builder().name("dsrlb_kernel_forwarded_packets")
+                .help("Frames the kernel forwarded for dsrlb's clients (--engine offload, read every --offload-sync)")
+                .callback(cb -> {
+                    if (snapshot().global().kernelPath() != null) {
+                        cb.call(snapshot().global().kernelPath().packets());
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder().name("dsrlb_kernel_clients")
+                .help("Clients in the kernel's maps (--engine offload)")
+                .callback(cb -> {
+                    if (snapshot().global().kernelPath() != null) {
+                        cb.call(snapshot().global().kernelPath().clients());
+                    }
+                })
                 .register(registry);
     }
 }

@@ -36,11 +36,11 @@ public final class FixedStatus implements StatusSource {
     public List<VserverReport> vservers() {
         return List.of(
                 new VserverReport("tftp", "ANY", "198.51.100.20", -1, "ROUNDROBIN", "SOURCEIP", 100, 1_000_000, "UP",
-                        5, 2570, 1, 4, List.of(
+                        5, 2570, 1, 4, 7, List.of(
                                 new VserverReport.Bound("tftp1", "198.51.100.30", "ANY", -1, 1, "UP"),
                                 new VserverReport.Bound("tftp2", "198.51.100.31", "ANY", -1, 3, "DOWN"))),
                 new VserverReport("plain vs", "UDP", "198.51.100.21", 69, "SOURCEIPHASH", "NONE", 2, 1_000_000,
-                        "DOWN", 0, 0, 0, 0, List.of(
+                        "DOWN", 0, 0, 0, 0, 0, List.of(
                                 new VserverReport.Bound("plain", "198.51.100.40", "UDP", 69, 1, "OUT OF SERVICE"))));
     }
 

@@ -55,6 +55,11 @@ public final class DsrlbProcess implements AutoCloseable {
         }
     }
 
+    /** The dsrlb JVM's pid (`ip netns exec` execs it in place). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Stops it with SIGTERM, as systemd would, and returns its whole output. */
     public String stop() {
         process.destroy();

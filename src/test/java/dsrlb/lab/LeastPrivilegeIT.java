@@ -36,8 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The Debian package on this machine, and dsrlb started the way its systemd unit starts it:
  * user and group dsrlb, CAP_NET_RAW as the only capability (ambient, bounding set), no new
  * privileges. systemd is not PID 1 here, so setpriv applies what the unit's User=, Group=,
- * AmbientCapabilities=, CapabilityBoundingSet= and NoNewPrivileges= would; the ExecStart
- * line is taken from the installed unit, and the runtime directory is made as
+ * AmbientCapabilities=, CapabilityBoundingSet= and NoNewPrivileges= would, and prlimit its
+ * LimitRTPRIO=; ExecStart and LimitRTPRIO are taken from the installed unit, and the runtime directory is made as
  * RuntimeDirectory= makes it (dsrlb:dsrlb, mode 0750).
  *
  * <p>The package is purged at the end, also on failure; the user and group are removed when
@@ -172,6 +172,8 @@ class LeastPrivilegeIT {
             Thread.sleep(100);
         }
         assertTrue(Files.readString(log).contains("ready: 2 of 2 services UP"), Files.readString(log));
+        // LimitRTPRIO= of the unit, not a capability, lets the receive thread be real-time.
+        assertTrue(Files.readString(log).contains(": SCHED_FIFO priority 10"), Files.readString(log));
 
         // ip netns exec, setpriv and the launcher all exec: this pid is the JVM's.
         Map<String, String> status = procStatus(dsrlb.pid());
@@ -281,11 +283,20 @@ class LeastPrivilegeIT {
         return new boolean[] {m.contains("user-existed=true"), m.contains("group-existed=true")};
     }
 
+    /** A setting of the installed unit, e.g. LimitRTPRIO. */
+    private static String unitSetting(String name) {
+        try {
+            return Files.readString(UNIT).lines().filter(l -> l.startsWith(name + "=")).findFirst()
+                    .map(l -> l.substring(name.length() + 1).trim())
+                    .orElseThrow(() -> new AssertionError("no " + name + "= in " + UNIT));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The installed unit's ExecStart, as words, with the test's control socket added. */
     private List<String> execStart() throws IOException {
-        String line = Files.readString(UNIT).lines().filter(l -> l.startsWith("ExecStart=")).findFirst()
-                .orElseThrow(() -> new AssertionError("no ExecStart= in " + UNIT));
-        List<String> words = new ArrayList<>(List.of(line.substring("ExecStart=".length()).trim().split("\\s+")));
+        List<String> words = new ArrayList<>(List.of(unitSetting("ExecStart").split("\\s+")));
         words.addAll(List.of("--control-socket", socket.toString()));
         return words;
     }
@@ -296,7 +307,8 @@ class LeastPrivilegeIT {
      * systemd gives a service.
      */
     private static List<String> asUnitUser(String caps, List<String> command) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", Lab.LB_NS, "setpriv", "--reuid", "dsrlb",
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", Lab.LB_NS,
+                "prlimit", "--rtprio=" + unitSetting("LimitRTPRIO"), "setpriv", "--reuid", "dsrlb",
                 "--regid", "dsrlb", "--init-groups", "--inh-caps", "-all" + (caps.equals("-all") ? "" : "," + caps),
                 "--ambient-caps", "-all" + (caps.equals("-all") ? "" : "," + caps), "--bounding-set",
                 "-all" + (caps.equals("-all") ? "" : "," + caps), "--no-new-privs", "--",

@@ -111,6 +111,21 @@ class MetricsExporterTest {
     }
 
     @Test
+    void probeResponseTimesAreAHistogramAndEvictionsACounter() throws Exception {
+        exporter.observeProbe("tftp1", "tftp-pxe", true, 0.03);
+        exporter.observeProbe("tftp1", "tftp-pxe", true, 0.3);
+        exporter.observeProbe("tftp1", "tftp-pxe", false, 2.0);
+        String text = scrape();
+        assertLine(text, "dsrlb_monitor_response_seconds_bucket{monitor=\"tftp-pxe\",result=\"success\","
+                + "service=\"tftp1\",le=\"0.05\"} 1");
+        assertLine(text, "dsrlb_monitor_response_seconds_count{monitor=\"tftp-pxe\",result=\"success\","
+                + "service=\"tftp1\"} 2");
+        assertLine(text, "dsrlb_monitor_response_seconds_count{monitor=\"tftp-pxe\",result=\"failure\","
+                + "service=\"tftp1\"} 1");
+        assertLine(text, "dsrlb_vserver_persistence_evictions_total{vserver=\"tftp\"} 0.0");
+    }
+
+    @Test
     void addressesAreHostColonPort() {
         assertEquals(9108, MetricsExporter.parseAddress("127.0.0.1:9108").getPort());
         assertTrue(MetricsExporter.parseAddress("127.0.0.1:9108").getAddress().isLoopbackAddress());

@@ -1,0 +1,29 @@
+package dsrlb.daemon;
+
+import dsrlb.admin.LiveStatus;
+import dsrlb.admin.ServiceControl;
+import dsrlb.balance.LoadBalancer;
+import dsrlb.config.DsrConfig;
+import dsrlb.dataplane.ArpResolver;
+import dsrlb.health.HealthMonitor;
+
+/**
+ * What one loaded config runs on: its balancer, the ARP resolver and health monitor of its
+ * services, and the status and steering views the control socket serves. A reload builds a
+ * new generation beside the running one, carries state over, and swaps; the packet engine, the
+ * forwarder and its counters outlive generations.
+ */
+public record Generation(DsrConfig config, LoadBalancer balancer, ArpResolver resolver, HealthMonitor health,
+        LiveStatus status, ServiceControl control) implements AutoCloseable {
+
+    public void start() {
+        resolver.start();
+        health.start();
+    }
+
+    @Override
+    public void close() {
+        health.close();
+        resolver.close();
+    }
+}

@@ -1,0 +1,78 @@
+package dsrlb.daemon;
+
+import dsrlb.config.ConfigException;
+import dsrlb.config.ConfigParser;
+import dsrlb.config.DsrConfig;
+import dsrlb.config.VipConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code dsrlb reload} and SIGHUP: reads the config file again and, only if all of it is valid,
+ * runs the new config in a new {@link Generation} with the old one's state carried over. A bad
+ * file changes nothing; its {@code file:line: message} is logged and returned.
+ */
+public final class Reloader {
+    private static final Logger log = LoggerFactory.getLogger(Reloader.class);
+
+    /** What became of one reload. */
+    public record Outcome(boolean ok, String message) {
+    }
+
+    private final Path file;
+    private final CurrentGeneration current;
+    private final Function<DsrConfig, Generation> build;
+    private final Consumer<Generation> swapIn;
+
+    /**
+     * @param build makes a generation for a config, not started
+     * @param swapIn points the packet path at a new generation (forwarder rebind, publish)
+     */
+    public Reloader(Path file, CurrentGeneration current, Function<DsrConfig, Generation> build,
+            Consumer<Generation> swapIn) {
+        this.file = file;
+        this.current = current;
+        this.build = build;
+        this.swapIn = swapIn;
+    }
+
+    public synchronized Outcome reload() {
+        DsrConfig next;
+        try {
+            next = ConfigParser.load(file);
+        } catch (ConfigException e) {
+            return refuse(e.getMessage());
+        } catch (IOException e) {
+            return refuse(file + ": " + e.getMessage());
+        }
+        Generation old = current.get();
+        List<Integer> before = old.config().vips().stream().map(VipConfig::address).toList();
+        List<Integer> after = next.vips().stream().map(VipConfig::address).toList();
+        if (!before.equals(after)) {
+            // The capture filter, the ARP answers and the offload rules are built from the VIPs.
+            return refuse(file + ": the VIPs changed; restart dsrlb to apply a new set of VIPs");
+        }
+        next.notices().forEach(n -> log.info("{}", n));
+        Generation fresh = build.apply(next);
+        StateTransfer.Summary summary = StateTransfer.carry(old.balancer(), fresh.balancer());
+        old.health().close();
+        int adopted = fresh.health().adoptTrackers(old.health(), summary.unchanged());
+        current.set(fresh);
+        swapIn.accept(fresh);
+        fresh.start();
+        old.resolver().close();
+        String message = "reloaded " + file + ": " + summary + ", " + adopted + " monitors kept their state";
+        log.info("{}", message);
+        return new Outcome(true, message);
+    }
+
+    private static Outcome refuse(String why) {
+        log.error("reload refused, still running the previous config: {}", why);
+        return new Outcome(false, why);
+    }
+}

@@ -1,0 +1,69 @@
+package dsrlb.offload;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Hands (VIP, client, service) decisions from the receive thread to the offload writer without
+ * locks or allocation: one producer, one consumer, fixed capacity. When full, a decision is
+ * dropped and counted; the client's next packet reaches dsrlb again and offers it again.
+ */
+final class DecisionRing {
+    private final int mask;
+    private final int[] vips;
+    private final int[] clients;
+    private final int[] services;
+    /** Next slot to write; written by the producer only. */
+    private final AtomicLong head = new AtomicLong();
+    /** Next slot to read; written by the consumer only. */
+    private final AtomicLong tail = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+
+    DecisionRing(int capacityPowerOfTwo) {
+        if (Integer.bitCount(capacityPowerOfTwo) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two: " + capacityPowerOfTwo);
+        }
+        mask = capacityPowerOfTwo - 1;
+        vips = new int[capacityPowerOfTwo];
+        clients = new int[capacityPowerOfTwo];
+        services = new int[capacityPowerOfTwo];
+    }
+
+    /** Producer side. @return false when full */
+    boolean offer(int vip, int client, int service) {
+        long h = head.get();
+        if (h - tail.get() > mask) {
+            dropped.incrementAndGet();
+            return false;
+        }
+        int i = (int) (h & mask);
+        vips[i] = vip;
+        clients[i] = client;
+        services[i] = service;
+        head.lazySet(h + 1);
+        return true;
+    }
+
+    interface Sink {
+        void accept(int vip, int client, int service);
+    }
+
+    /** Consumer side: hands over everything offered so far. @return how many */
+    int drain(Sink sink) {
+        long t = tail.get();
+        long h = head.get();
+        for (long s = t; s < h; s++) {
+            int i = (int) (s & mask);
+            sink.accept(vips[i], clients[i], services[i]);
+        }
+        tail.lazySet(h);
+        return (int) (h - t);
+    }
+
+    boolean isEmpty() {
+        return head.get() == tail.get();
+    }
+
+    long dropped() {
+        return dropped.get();
+    }
+}

@@ -1,0 +1,101 @@
+package dsrlb.offload;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+
+/**
+ * {@link Nftables} through libnftables (Debian: libnftables1), in process: a decision costs
+ * one library call, not a fork of nft. The context is not thread-safe, so calls are serialized.
+ */
+public final class LibNftables implements Nftables {
+    /** NFT_CTX_OUTPUT_JSON in nftables/libnftables.h. */
+    private static final int OUTPUT_JSON = 1 << 4;
+
+    private static volatile Throwable loadFailure;
+    private static volatile boolean loaded;
+
+    private Pointer ctx;
+
+    private LibNftables(Pointer ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * @throws IOException when libnftables cannot be loaded
+     */
+    public static LibNftables open() throws IOException {
+        load();
+        Pointer ctx = nft_ctx_new(0);
+        if (ctx == null) {
+            throw new IOException("libnftables: nft_ctx_new failed");
+        }
+        nft_ctx_buffer_output(ctx);
+        nft_ctx_buffer_error(ctx);
+        nft_ctx_output_set_flags(ctx, OUTPUT_JSON);
+        return new LibNftables(ctx);
+    }
+
+    private static synchronized void load() throws IOException {
+        if (loaded) {
+            return;
+        }
+        if (loadFailure == null) {
+            try {
+                NativeLibrary lib;
+                try {
+                    lib = NativeLibrary.getInstance("nftables");
+                } catch (UnsatisfiedLinkError e) {
+                    // Debian ships only the versioned name unless libnftables-dev is installed.
+                    lib = NativeLibrary.getInstance("libnftables.so.1");
+                }
+                Native.register(LibNftables.class, lib);
+                loaded = true;
+                return;
+            } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+                loadFailure = e;
+            }
+        }
+        throw new IOException("libnftables cannot be loaded (" + loadFailure.getMessage()
+                + "); install it: apt-get install libnftables1");
+    }
+
+    @Override
+    public synchronized String run(String commands) throws NftablesException {
+        if (ctx == null) {
+            throw new NftablesException("libnftables context closed");
+        }
+        int rc = nft_run_cmd_from_buffer(ctx, commands);
+        String out = nft_ctx_get_output_buffer(ctx);
+        String err = nft_ctx_get_error_buffer(ctx);
+        if (rc != 0) {
+            throw new NftablesException(err == null || err.isBlank() ? "nft failed (" + rc + ")" : err.strip());
+        }
+        return out == null ? "" : out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ctx != null) {
+            nft_ctx_free(ctx);
+            ctx = null;
+        }
+    }
+
+    private static native Pointer nft_ctx_new(int flags);
+
+    private static native void nft_ctx_free(Pointer ctx);
+
+    private static native int nft_ctx_buffer_output(Pointer ctx);
+
+    private static native int nft_ctx_buffer_error(Pointer ctx);
+
+    private static native String nft_ctx_get_output_buffer(Pointer ctx);
+
+    private static native String nft_ctx_get_error_buffer(Pointer ctx);
+
+    private static native void nft_ctx_output_set_flags(Pointer ctx, int flags);
+
+    private static native int nft_run_cmd_from_buffer(Pointer ctx, String buf);
+}

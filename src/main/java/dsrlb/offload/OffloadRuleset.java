@@ -1,0 +1,112 @@
+package dsrlb.offload;
+
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.util.List;
+
+/**
+ * The nftables netdev table the offload engine owns (design.md, "Kernel offload"). Frames to a
+ * VIP whose client is in that VIP's map are rewritten and sent back out by the kernel; the
+ * rest, and a copy of every ARP frame, go to the capture veth where dsrlb reads them. libpcap
+ * taps see a frame before the ingress hook, so capturing on the LAN interface itself would copy
+ * every kernel-forwarded ACK to user space; the capture veth sees only what dsrlb must decide.
+ *
+ * @param table table name (netdev family)
+ * @param device the LAN interface
+ * @param missDevice the veth end frames are sent into
+ * @param captureDevice its peer, where dsrlb captures (its own ingress drops everything, so
+ *     the namespace's IP stack never sees these frames)
+ * @param vips one entry a VIP, in the forwarding state's order
+ */
+public record OffloadRuleset(String table, String device, String missDevice, String captureDevice, MacAddress ownMac,
+        List<VipRule> vips) {
+
+    /**
+     * @param offloaded whether the kernel may forward this VIP's known clients (one `ANY *`
+     *     vserver with SOURCEIP persistence or SOURCEIPHASH); otherwise every frame goes to dsrlb
+     * @param timeoutSeconds idle time after which the kernel forgets a client; 0 = never
+     * @param maxEntries the map's size bound
+     */
+    public record VipRule(int index, int vip, boolean offloaded, long timeoutSeconds, long maxEntries) {
+    }
+
+    public OffloadRuleset {
+        vips = List.copyOf(vips);
+    }
+
+    public static String mapName(int vipIndex) {
+        return "client_" + vipIndex;
+    }
+
+    public static String counterName(int vipIndex) {
+        return "offloaded_" + vipIndex;
+    }
+
+    /** The whole table, created fresh (any table of that name left by a crashed run is replaced). */
+    public String create() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("table netdev ").append(table).append(" {}\n");
+        sb.append("delete table netdev ").append(table).append('\n');
+        sb.append("table netdev ").append(table).append(" {\n");
+        for (VipRule v : vips) {
+            if (!v.offloaded()) {
+                continue;
+            }
+            sb.append("  map ").append(mapName(v.index())).append(" { type ipv4_addr : ether_addr; size ")
+                    .append(v.maxEntries()).append("; flags dynamic");
+            if (v.timeoutSeconds() > 0) {
+                sb.append(",timeout; timeout ").append(v.timeoutSeconds()).append('s');
+            }
+            sb.append("; }\n");
+            sb.append("  counter ").append(counterName(v.index())).append(" { }\n");
+        }
+        sb.append("  chain ingress {\n");
+        sb.append("    type filter hook ingress device \"").append(device).append("\" priority 0; policy accept;\n");
+        sb.append("    ether type arp dup to \"").append(missDevice).append("\"\n");
+        for (VipRule v : vips) {
+            String match = "ether daddr " + ownMac + " ip daddr " + Ipv4.format(v.vip());
+            if (v.offloaded()) {
+                String map = "@" + mapName(v.index());
+                sb.append("    ").append(match).append(" ether daddr set ip saddr map ").append(map)
+                        .append(" update ").append(map).append(" { ip saddr : ether daddr }")
+                        .append(" ether saddr set ").append(ownMac)
+                        .append(" counter name \"").append(counterName(v.index())).append("\"")
+                        .append(" fwd to \"").append(device).append("\"\n");
+            }
+            sb.append("    ").append(match).append(" fwd to \"").append(missDevice).append("\"\n");
+        }
+        sb.append("  }\n");
+        sb.append("  chain capture {\n");
+        sb.append("    type filter hook ingress device \"").append(captureDevice)
+                .append("\" priority 0; policy drop;\n");
+        sb.append("  }\n");
+        sb.append("}\n");
+        return sb.toString();
+    }
+
+    public String delete() {
+        return "delete table netdev " + table + "\n";
+    }
+
+    public String addElement(int vipIndex, int client, MacAddress backend) {
+        return "add element netdev " + table + " " + mapName(vipIndex) + " { " + Ipv4.format(client) + " : "
+                + backend + " }\n";
+    }
+
+    /**
+     * Removes a client without failing when the kernel already forgot it: adding the element
+     * it had (a no-op when present) makes the delete always find it.
+     */
+    public String removeElement(int vipIndex, int client, MacAddress had) {
+        return addElement(vipIndex, client, had) + "delete element netdev " + table + " " + mapName(vipIndex)
+                + " { " + Ipv4.format(client) + " }\n";
+    }
+
+    public String listMap(int vipIndex) {
+        return "list map netdev " + table + " " + mapName(vipIndex) + "\n";
+    }
+
+    public String listCounter(int vipIndex) {
+        return "list counter netdev " + table + " " + counterName(vipIndex) + "\n";
+    }
+}

@@ -1,0 +1,89 @@
+package dsrlb.offload;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Stands in for libnftables with the kernel's rules for map elements that matter here: a batch
+ * is all or nothing, adding an existing key with another value fails (EBUSY), deleting a
+ * missing key fails (ENOENT), and `list map` answers in nft's JSON.
+ */
+final class FakeKernelMaps implements Nftables {
+    private static final Pattern ADD = Pattern.compile("add element netdev (\\S+) (\\S+) \\{ (\\S+) : (\\S+) }");
+    private static final Pattern DELETE = Pattern.compile("delete element netdev (\\S+) (\\S+) \\{ (\\S+) }");
+    private static final Pattern LIST_MAP = Pattern.compile("list map netdev (\\S+) (\\S+)");
+    private static final Pattern LIST_COUNTER = Pattern.compile("list counter netdev (\\S+) (\\S+)");
+
+    /** map name → client → MAC. */
+    final Map<String, Map<String, String>> maps = new LinkedHashMap<>();
+    /** map name → client → seconds left. */
+    final Map<String, Map<String, Long>> expires = new LinkedHashMap<>();
+    final List<String> batches = new ArrayList<>();
+    long counterPackets = 1234;
+    int refuseNext;
+
+    @Override
+    public String run(String commands) throws NftablesException {
+        batches.add(commands);
+        if (refuseNext > 0) {
+            refuseNext--;
+            throw new NftablesException("Error: Could not process rule: Device or resource busy");
+        }
+        Map<String, Map<String, String>> copy = new LinkedHashMap<>();
+        maps.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
+        StringBuilder out = new StringBuilder();
+        for (String line : commands.split("\n")) {
+            Matcher m;
+            if ((m = ADD.matcher(line)).matches()) {
+                Map<String, String> map = copy.computeIfAbsent(m.group(2), k -> new LinkedHashMap<>());
+                String had = map.get(m.group(3));
+                if (had != null && !had.equals(m.group(4))) {
+                    throw new NftablesException("Error: Could not process rule: File exists\n" + line);
+                }
+                map.put(m.group(3), m.group(4));
+            } else if ((m = DELETE.matcher(line)).matches()) {
+                Map<String, String> map = copy.get(m.group(2));
+                if (map == null || map.remove(m.group(3)) == null) {
+                    throw new NftablesException("Error: Could not process rule: No such file or directory\n" + line);
+                }
+            } else if ((m = LIST_MAP.matcher(line)).matches()) {
+                out.append(listMap(m.group(2), copy.getOrDefault(m.group(2), Map.of())));
+            } else if ((m = LIST_COUNTER.matcher(line)).matches()) {
+                out.append("{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}, {\"counter\": {\"family\": "
+                        + "\"netdev\", \"name\": \"" + m.group(2) + "\", \"table\": \"t\", \"handle\": 2, "
+                        + "\"packets\": " + counterPackets + ", \"bytes\": " + counterPackets * 100 + "}}]}");
+            } else if (!line.isBlank()) {
+                throw new NftablesException("Error: syntax error in fake: " + line);
+            }
+        }
+        maps.clear();
+        maps.putAll(copy);
+        return out.toString();
+    }
+
+    private String listMap(String name, Map<String, String> elems) {
+        StringBuilder sb = new StringBuilder("{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}, {\"map\": "
+                + "{\"family\": \"netdev\", \"name\": \"" + name + "\", \"table\": \"t\", \"type\": \"ipv4_addr\", "
+                + "\"handle\": 3, \"map\": \"ether_addr\", \"flags\": [\"timeout\"], \"timeout\": 6000");
+        if (!elems.isEmpty()) {
+            sb.append(", \"elem\": [");
+            String sep = "";
+            for (Map.Entry<String, String> e : elems.entrySet()) {
+                long left = expires.getOrDefault(name, Map.of()).getOrDefault(e.getKey(), 6000L);
+                sb.append(sep).append("[{\"elem\": {\"val\": \"").append(e.getKey()).append("\", \"timeout\": 6000, ")
+                        .append("\"expires\": ").append(left).append("}}, \"").append(e.getValue()).append("\"]");
+                sep = ", ";
+            }
+            sb.append(']');
+        }
+        return sb.append("}}]}").toString();
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,193 @@
+package dsrlb.offload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dsrlb.balance.FakeTicker;
+import dsrlb.balance.LoadBalancer;
+import dsrlb.balance.ServiceStatus;
+import dsrlb.balance.TestConfigs;
+import dsrlb.config.DsrConfig;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OffloadProgrammerTest {
+    static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
+    static final MacAddress TFTP1 = MacAddress.parse("02:00:00:00:00:30");
+    static final MacAddress TFTP2 = MacAddress.parse("02:00:00:00:00:31");
+    static final int A = Ipv4.parse("192.0.2.32");
+    static final int B = Ipv4.parse("192.0.2.33");
+    static final int C = Ipv4.parse("192.0.2.34");
+
+    final FakeKernelMaps kernel = new FakeKernelMaps();
+    final List<String> activity = new ArrayList<>();
+    LoadBalancer lb;
+    OffloadProgrammer programmer;
+
+    @BeforeEach
+    void setUp() {
+        DsrConfig cfg = TestConfigs.seed();
+        OffloadProgrammer[] ref = new OffloadProgrammer[1];
+        lb = new LoadBalancer(cfg, new FakeTicker(), 251, s -> {
+            if (ref[0] != null) {
+                ref[0].publish(s);
+            }
+        });
+        lb.setMac(0, TFTP1);
+        lb.setMac(1, TFTP2);
+        lb.setHealth(0, ServiceStatus.UP, "test");
+        lb.setHealth(1, ServiceStatus.UP, "test");
+        OffloadRuleset rules = new OffloadRuleset("dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB,
+                OffloadEngine.vipRules(cfg));
+        programmer = new OffloadProgrammer(kernel, rules, lb.state(), (vip, client, id, idle) -> activity.add(
+                Ipv4.format(client) + " svc " + id + " idle " + TimeUnit.NANOSECONDS.toSeconds(idle)),
+                TimeUnit.SECONDS.toNanos(1));
+        ref[0] = programmer;
+    }
+
+    Map<String, String> clients() {
+        return kernel.maps.getOrDefault("client_0", Map.of());
+    }
+
+    @Test
+    void aDecisionBecomesAKernelElement() {
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        assertEquals(Map.of("192.0.2.32", TFTP1.toString()), clients());
+        assertEquals(1, programmer.installs());
+    }
+
+    @Test
+    void packetsWhileTheElementIsInFlightDoNotRewriteIt() {
+        programmer.forwarded(0, A, 0);
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        assertEquals(1, kernel.batches.size(), kernel.batches.toString());
+    }
+
+    @Test
+    void aBurstOfNewClientsIsOneTransaction() {
+        for (int i = 0; i < 100; i++) {
+            programmer.forwarded(0, Ipv4.parse("192.0.2." + (32 + i)), i % 2);
+        }
+        programmer.runOnce();
+        assertEquals(1, kernel.batches.size());
+        assertEquals(100, clients().size());
+        assertEquals(TFTP2.toString(), clients().get("192.0.2.33"));
+    }
+
+    @Test
+    void aServiceGoingDownTakesItsClientsBackFromTheKernel() {
+        programmer.forwarded(0, A, 0);
+        programmer.forwarded(0, B, 0);
+        programmer.forwarded(0, C, 1);
+        programmer.runOnce();
+        lb.setHealth(0, ServiceStatus.DOWN, "monitor failed");
+        programmer.runOnce();
+        assertEquals(Map.of("192.0.2.34", TFTP2.toString()), clients());
+        assertEquals(2, programmer.removals());
+        assertEquals(0, programmer.failures());
+    }
+
+    @Test
+    void aDrainingServiceKeepsItsClientsInTheKernel() {
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        lb.disableGracefully(0, java.time.Duration.ofSeconds(30), System.nanoTime());
+        programmer.runOnce();
+        assertEquals(Map.of("192.0.2.32", TFTP1.toString()), clients());
+    }
+
+    @Test
+    void aClientTheKernelAlreadyForgotIsRemovedWithoutFailing() {
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        kernel.maps.get("client_0").clear(); // expired in the kernel
+        lb.setHealth(0, ServiceStatus.DOWN, "monitor failed");
+        programmer.runOnce();
+        assertEquals(0, programmer.failures());
+        assertTrue(clients().isEmpty());
+    }
+
+    @Test
+    void aNewMacReplacesTheElements() {
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        MacAddress replaced = MacAddress.parse("02:00:00:00:00:99");
+        lb.setMac(0, replaced);
+        programmer.runOnce();
+        assertTrue(clients().isEmpty(), "taken back, to be re-added with the new MAC on its next packet");
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        assertEquals(replaced.toString(), clients().get("192.0.2.32"));
+    }
+
+    @Test
+    void oneStaleElementDoesNotCostTheOthers() {
+        kernel.maps.computeIfAbsent("client_0", k -> new java.util.LinkedHashMap<>()).put("192.0.2.32", TFTP2.toString());
+        programmer.forwarded(0, A, 0);
+        programmer.forwarded(0, B, 0);
+        programmer.runOnce();
+        assertEquals(TFTP1.toString(), clients().get("192.0.2.33"));
+        assertEquals(1, programmer.failures());
+        assertEquals(1, programmer.installs());
+    }
+
+    @Test
+    void readingTheMapsBackReportsIdleTimesAndCounters() {
+        programmer.forwarded(0, A, 0);
+        programmer.forwarded(0, B, 1);
+        programmer.runOnce();
+        kernel.expires.put("client_0", Map.of("192.0.2.32", 5990L, "192.0.2.33", 6000L));
+        programmer.sync();
+        assertEquals(List.of("192.0.2.32 svc 0 idle 10", "192.0.2.33 svc 1 idle 0"), activity);
+        assertEquals(2, programmer.kernelEntries());
+        assertEquals(1234, programmer.offloadedPackets());
+        assertEquals(123_400, programmer.offloadedBytes());
+    }
+
+    @Test
+    void aClientTheKernelForgotIsWrittenAgainOnItsNextPacket() throws InterruptedException {
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        kernel.maps.get("client_0").clear();
+        Thread.sleep(600); // past the in-flight window
+        programmer.sync();
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        assertEquals(TFTP1.toString(), clients().get("192.0.2.32"));
+        assertEquals(2, programmer.installs());
+    }
+
+    @Test
+    void vipsThatAreNotOffloadedAreIgnored() {
+        programmer.forwarded(5, A, 0);
+        programmer.runOnce();
+        assertTrue(kernel.batches.isEmpty());
+    }
+
+    @Test
+    void theReceiveThreadSideAllocatesNothing() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 20_000; i++) {
+            programmer.forwarded(0, i, 0); // warm up; the ring fills and then drops
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        int n = 1_000_000;
+        for (int i = 0; i < n; i++) {
+            programmer.forwarded(0, i, i & 1);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < n, allocated + " bytes for " + n + " decisions");
+        assertTrue(programmer.ringDrops() > 0);
+    }
+}

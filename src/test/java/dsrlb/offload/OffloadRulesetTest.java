@@ -1,0 +1,70 @@
+package dsrlb.offload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dsrlb.balance.TestConfigs;
+import dsrlb.config.ConfigParser;
+import dsrlb.config.DsrConfig;
+import dsrlb.config.LbMethod;
+import dsrlb.config.PersistenceType;
+import dsrlb.net.MacAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OffloadRulesetTest {
+    static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
+
+    @Test
+    void theSeedVipIsOffloadedWithItsPersistenceTimeout() {
+        List<OffloadRuleset.VipRule> rules = OffloadEngine.vipRules(TestConfigs.seed());
+        assertEquals(List.of(new OffloadRuleset.VipRule(0, TestConfigs.VIP, true, 6000, 1_000_000)), rules);
+    }
+
+    @Test
+    void theKernelForwardsKnownClientsAndHandsTheRestAndArpToTheCaptureVeth() {
+        String text = new OffloadRuleset("dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB,
+                OffloadEngine.vipRules(TestConfigs.seed())).create();
+        assertTrue(text.contains("map client_0 { type ipv4_addr : ether_addr; size 1000000; flags dynamic,timeout; "
+                + "timeout 6000s; }"), text);
+        assertTrue(text.contains("ether type arp dup to \"dsrlbm2\"\n"), text);
+        assertTrue(text.contains("ether daddr 02:00:00:00:00:10 ip daddr 198.51.100.20 ether daddr set ip saddr map "
+                + "@client_0 update @client_0 { ip saddr : ether daddr } ether saddr set 02:00:00:00:00:10 counter "
+                + "name \"offloaded_0\" fwd to \"eth0\"\n"), text);
+        int kernelRule = text.indexOf("fwd to \"eth0\"");
+        int missRule = text.indexOf("ip daddr 198.51.100.20 fwd to \"dsrlbm2\"");
+        assertTrue(kernelRule > 0 && missRule > kernelRule, "a miss falls through to the capture veth: " + text);
+        assertTrue(text.contains("type filter hook ingress device \"dsrlbc2\" priority 0; policy drop;"), text);
+    }
+
+    @Test
+    void withoutPersistenceOrHashEveryFrameStaysInUserSpace() {
+        DsrConfig rr = TestConfigs.anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.NONE, 2, 100);
+        assertFalse(OffloadEngine.vipRules(rr).get(0).offloaded());
+        String text = new OffloadRuleset("t", "eth0", "m", "c", LB, OffloadEngine.vipRules(rr)).create();
+        assertFalse(text.contains("map "), text);
+        assertTrue(text.contains("ip daddr 198.51.100.20 fwd to \"m\""), text);
+        assertTrue(OffloadEngine.vipRules(TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2, 100))
+                .get(0).offloaded());
+    }
+
+    @Test
+    void aPortSpecificVserverStaysInUserSpace() throws Exception {
+        DsrConfig cfg = ConfigParser.parse("t.conf", """
+                add server s1 198.51.100.30
+                add service svc1 s1 UDP 69
+                add lb vserver v UDP 198.51.100.20 69 -persistenceType SOURCEIP
+                bind lb vserver v svc1
+                """);
+        assertFalse(OffloadEngine.vipRules(cfg).get(0).offloaded());
+    }
+
+    @Test
+    void removingAClientNeverFailsOnAnElementTheKernelAlreadyDropped() {
+        OffloadRuleset r = new OffloadRuleset("t", "eth0", "m", "c", LB, List.of());
+        assertEquals("add element netdev t client_0 { 192.0.2.10 : 02:00:00:00:00:30 }\n"
+                + "delete element netdev t client_0 { 192.0.2.10 }\n",
+                r.removeElement(0, dsrlb.net.Ipv4.parse("192.0.2.10"), MacAddress.parse("02:00:00:00:00:30")));
+    }
+}
