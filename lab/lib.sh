@@ -83,6 +83,9 @@ readonly LAB_STATE="$LAB_DIR/state"
 
 readonly LAB_PACKAGES=(iproute2 iputils-arping ethtool nftables tftpd-hpa tftp-hpa
     atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps netsniff-ng)
+# The Debian package's man pages: picocli writes AsciiDoc, asciidoctor makes roff
+# (packaging/build-docs, run by every ./mvnw package).
+readonly LAB_BUILD_PACKAGES=(asciidoctor)
 
 # ---------------------------------------------------------------- logging
 lab_log() { printf '[lab] %s\n' "$*" >&2; }
@@ -205,6 +208,7 @@ lab_pkg_installed() {
 # lab_install_deps: installs whatever the lab needs and is missing.
 lab_install_deps() {
     lab_install_packages "${LAB_PACKAGES[@]}"
+    lab_install_packages "${LAB_BUILD_PACKAGES[@]}"
 }
 
 # lab_install_jdk: a JDK of at least release 17 (the pom's

@@ -28,7 +28,9 @@ public final class AdminClient {
      * @throws IOException when the exchange fails or times out
      */
     public static String request(Path socket, String line, Duration timeout) throws IOException {
-        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+        // notExists, not !exists: a socket in a directory we may not enter is "permission
+        // denied" below, not "not running".
+        if (Files.notExists(socket, LinkOption.NOFOLLOW_LINKS)) {
             throw new NotRunningException("dsrlb is not running (no control socket at " + socket + ")");
         }
         SocketChannel c;
@@ -37,7 +39,11 @@ public final class AdminClient {
         } catch (ConnectException e) {
             throw new NotRunningException("dsrlb is not running (nothing answers on control socket " + socket + ")");
         } catch (IOException e) {
-            throw new IOException("cannot connect to control socket " + socket + ": " + e.getMessage(), e);
+            String why = String.valueOf(e.getMessage());
+            if (why.toLowerCase(java.util.Locale.ROOT).contains("permission denied")) {
+                why += " (only root and members of the socket's group may use it, e.g. adduser $USER dsrlb)";
+            }
+            throw new IOException("cannot connect to control socket " + socket + ": " + why, e);
         }
         // Blocking Unix channels have no read timeout: closing the channel ends a blocked read.
         CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> close(c),

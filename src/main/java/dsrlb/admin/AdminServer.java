@@ -16,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
@@ -106,6 +109,7 @@ public final class AdminServer implements AutoCloseable {
         Object fileKey;
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+            takeDirectoryGroup(path);
             fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (IOException e) {
             server.close();
@@ -116,6 +120,31 @@ public final class AdminServer implements AutoCloseable {
         log.info("control socket {} (mode 0660)", path);
         s.acceptor.start();
         return s;
+    }
+
+    /**
+     * The socket's group decides who may use it. Under the packaged unit dsrlb runs as group
+     * dsrlb and the socket is that group's already; run by root in a directory an operator
+     * gave a group (chgrp dsrlb /run/dsrlb), the socket takes that group too, so members of
+     * it can steer a root-run dsrlb without root. Best effort: the mode is 0660 either way.
+     */
+    private static void takeDirectoryGroup(Path socket) {
+        Path dir = socket.toAbsolutePath().getParent();
+        if (dir == null) {
+            return;
+        }
+        try {
+            GroupPrincipal dirGroup = Files.readAttributes(dir, PosixFileAttributes.class).group();
+            GroupPrincipal own = Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .group();
+            if (!dirGroup.equals(own)) {
+                Files.getFileAttributeView(socket, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setGroup(dirGroup);
+                log.info("control socket {} given group {} (the group of {})", socket, dirGroup.getName(), dir);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("control socket {}: cannot give it the group of {}: {}", socket, dir, e.toString());
+        }
     }
 
     /**

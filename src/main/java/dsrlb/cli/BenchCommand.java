@@ -3,7 +3,7 @@ package dsrlb.cli;
 import picocli.CommandLine.Command;
 
 /** Measurements that lab/bench combines into BENCHMARKS.md. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Measurements for lab/bench: round-trip latency, persistence heap.",
         subcommands = {BenchRttCommand.class, BenchHeapCommand.class})
 final class BenchCommand {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Heap used by the persistence table at a given number of clients. */
-@Command(name = "heap", mixinStandardHelpOptions = true,
+@Command(name = "heap", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Heap retained by a SOURCEIP persistence table of N clients (after full GCs).")
 final class BenchHeapCommand implements Callable<Integer> {
     @Option(names = "--entries", defaultValue = "1000000", description = "Clients, 1..20000000 (default: ${DEFAULT-VALUE}).") int entries;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Request → first reply of a TFTP server, one request at a time. */
-@Command(name = "rtt", mixinStandardHelpOptions = true,
+@Command(name = "rtt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Round trips RRQ -> first reply (an ERROR for a missing file) to a TFTP server: p50/p90/p99/max in microseconds.")
 final class BenchRttCommand implements Callable<Integer> {
     @Option(names = "--target", required = true, paramLabel = "HOST") String target;

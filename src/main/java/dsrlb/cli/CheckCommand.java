@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Loads a config and reports what it holds, without touching the network. */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Check a config: exit 0 when it loads, 2 with file:line: message when not.")
 final class CheckCommand implements Callable<Integer> {
     @Mixin

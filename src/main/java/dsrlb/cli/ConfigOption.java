@@ -1,6 +1,7 @@
 package dsrlb.cli;
 
 import dsrlb.config.ConfigException;
+import dsrlb.config.ConfigFileSafety;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
 import java.io.IOException;
@@ -16,6 +17,15 @@ final class ConfigOption {
 
     /** Loads the config, or prints {@code file:line: message} and returns null. */
     DsrConfig load(PrintWriter err) {
+        return load(file, err);
+    }
+
+    /**
+     * Loads a config, or prints {@code file:line: message} and returns null; a config others
+     * can write draws a warning on {@code err} first (it is loaded all the same).
+     */
+    static DsrConfig load(Path file, PrintWriter err) {
+        ConfigFileSafety.warning(file).ifPresent(w -> err.println("dsrlb: warning: " + w));
         try {
             return ConfigParser.load(file);
         } catch (ConfigException e) {

@@ -2,6 +2,8 @@ package dsrlb.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code dsrlb} command: one subcommand a class. */
 @Command(name = "dsrlb", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -22,6 +24,18 @@ public final class Main {
 
     static CommandLine commandLine() {
         // picocli already exits 2 (ExitCode.USAGE) on invalid arguments.
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine root = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        giveHelpCommandAVersion(root.getSubcommands().get("help").getCommandSpec());
+        return root;
+    }
+
+    /**
+     * picocli's built-in {@code help} has -h/--help only; every dsrlb command answers
+     * --version too, so the man page, the completion and the operator see one rule.
+     */
+    private static void giveHelpCommandAVersion(CommandSpec help) {
+        help.versionProvider(new VersionProvider());
+        help.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
     }
 }

@@ -32,7 +32,7 @@ import picocli.CommandLine.TypeConversionException;
  * eG's "TFTP Performance Test" as a command: downloads a file for real and reports availability
  * and response time, with a detailed diagnosis when the download fails.
  */
-@Command(name = "probe", mixinStandardHelpOptions = true, preprocessor = ProbeCommand.NagiosExitCodes.class,
+@Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, preprocessor = ProbeCommand.NagiosExitCodes.class,
         description = {
             "Download a file over TFTP and report, per run: time, host, port, file, availability (100 %% or 0 %%),"
                     + " response time in seconds (RRQ sent to last ACK sent) and bytes; when unavailable, the"

@@ -58,7 +58,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Owns the VIPs on one interface and forwards until SIGINT/SIGTERM. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Answer ARP for the VIPs and forward their frames to the backends by MAC (DSR).")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("dsrlb");

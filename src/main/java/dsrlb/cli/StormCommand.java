@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** A PXE boot storm on demand: many TFTP clients, one per source address, all at once. */
-@Command(name = "storm", mixinStandardHelpOptions = true,
+@Command(name = "storm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
             "A boot storm: one TFTP client per source address, all let go at the same instant (after every"
                     + " client has bound its address), each fetching --file from --target; then a report.",

@@ -1,0 +1,340 @@
+package dsrlb.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dsrlb.admin.AdminServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The Debian package on this machine, and dsrlb started the way its systemd unit starts it:
+ * user and group dsrlb, CAP_NET_RAW as the only capability (ambient, bounding set), no new
+ * privileges. systemd is not PID 1 here, so setpriv applies what the unit's User=, Group=,
+ * AmbientCapabilities=, CapabilityBoundingSet= and NoNewPrivileges= would; the ExecStart
+ * line is taken from the installed unit, and the runtime directory is made as
+ * RuntimeDirectory= makes it (dsrlb:dsrlb, mode 0750).
+ *
+ * <p>The package is purged at the end, also on failure; the user and group are removed when
+ * this test created them (the package itself keeps them on purge, as Debian does).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LeastPrivilegeIT {
+    static final Path DEB = Path.of(System.getProperty("dsrlb.deb", "target/dsrlb.deb")).toAbsolutePath();
+    static final Path UNIT = Path.of("/lib/systemd/system/dsrlb.service");
+    static final Path CONFIG = Path.of("/etc/dsrlb/dsrlb.conf");
+    /** CAP_NET_RAW is capability 13. */
+    static final long NET_RAW = 1L << 13;
+    /** Written before dpkg -i, removed after the purge: a killed run's leftover is recognised as ours. */
+    static final Path MARKER = Path.of("/var/tmp/dsrlb-least-privilege-it.installed");
+
+    /** Made by hand, not @TempDir: it must exist in @BeforeAll and be readable by other users. */
+    Path tmp;
+
+    boolean installed;
+    boolean userExisted;
+    boolean groupExisted;
+    Path runtimeDir;
+    Path socket;
+    Path log;
+    Process dsrlb;
+
+    @BeforeAll
+    void installPackageAndStartLab() throws IOException {
+        Lab.requireNamespaces();
+        assertTrue(Files.isRegularFile(DEB), "no package at " + DEB + "; ./mvnw package builds it");
+        if (Files.exists(MARKER)) {
+            // A run of this test that was killed before its clean-up: finish that clean-up.
+            boolean[] before = readMarker();
+            userExisted = before[0];
+            groupExisted = before[1];
+            installed = true;
+            purge();
+        }
+        if (Lab.run(10, "dpkg-query", "-W", "-f=${Status}", "dsrlb").out().contains("ok installed")) {
+            fail("package dsrlb is already installed on this machine; this test installs and purges it, "
+                    + "so it will not touch an installation it did not make (dpkg --purge dsrlb to let it run)");
+        }
+        userExisted = Lab.run(5, "getent", "passwd", "dsrlb").ok();
+        groupExisted = Lab.run(5, "getent", "group", "dsrlb").ok();
+        Files.writeString(MARKER, "user-existed=" + userExisted + "\ngroup-existed=" + groupExisted + "\n");
+        installed = true;
+        Lab.check(Lab.run(180, "dpkg", "-i", DEB.toString()), "dpkg -i " + DEB);
+
+        // What RuntimeDirectory=dsrlb + RuntimeDirectoryMode=0750 make, in a private place so
+        // that nothing else's /run/dsrlb is touched.
+        tmp = Files.createTempDirectory("dsrlb-least-privilege");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        runtimeDir = Files.createDirectory(tmp.resolve("run-dsrlb"));
+        chown(runtimeDir, "dsrlb", "dsrlb");
+        Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwxr-x---"));
+        socket = runtimeDir.resolve("dsrlb.sock");
+        log = tmp.resolve("dsrlb.log");
+
+        Lab.down();
+        Lab.up();
+    }
+
+    @AfterAll
+    void stopAndPurge() {
+        try {
+            if (dsrlb != null && dsrlb.isAlive()) {
+                dsrlb.destroyForcibly();
+            }
+            Lab.down();
+        } finally {
+            purge();
+            if (tmp != null) {
+                Lab.runQuietly(20, "rm", "-rf", tmp.toString());
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void thePackageInstallsTheUnitUserConfigManPagesAndCompletion() throws IOException {
+        String version = Lab.check(Lab.run(30, "/usr/bin/dsrlb", "--version"), "dsrlb --version").out().trim();
+        assertTrue(version.matches("dsrlb \\d+\\.\\d+\\.\\d+.*"), "dsrlb --version: " + version);
+        Lab.Result user = Lab.check(Lab.run(5, "getent", "passwd", "dsrlb"), "user dsrlb");
+        assertTrue(user.out().trim().endsWith(":/usr/sbin/nologin"), user.out());
+        PosixFileAttributes conf = Files.readAttributes(CONFIG, PosixFileAttributes.class);
+        assertEquals("rw-r-----", PosixFilePermissions.toString(conf.permissions()), "mode of " + CONFIG);
+        assertEquals("root", conf.owner().getName());
+        assertEquals("dsrlb", conf.group().getName());
+        assertTrue(Lab.run(5, "dpkg-query", "-W", "-f=${Conffiles}", "dsrlb").out().contains(CONFIG.toString()),
+                CONFIG + " is a conffile");
+        assertTrue(Files.isRegularFile(Path.of("/usr/share/man/man1/dsrlb-run.1.gz")), "man page of dsrlb run");
+        assertTrue(Lab.run(10, "man", "-w", "dsrlb-backend-setup").ok(), "man finds dsrlb-backend-setup");
+        assertTrue(Files.readString(Path.of("/usr/share/bash-completion/completions/dsrlb"))
+                .contains("complete -F"), "bash completion");
+        // systemd checks the unit's directives (names, values, that ExecStart exists).
+        Lab.Result verify = Lab.run(30, "systemd-analyze", "verify", UNIT.toString());
+        assertTrue(verify.ok() && verify.err().isBlank(), "systemd-analyze verify: " + verify);
+        String unit = Files.readString(UNIT);
+        for (String line : List.of("User=dsrlb", "Group=dsrlb", "AmbientCapabilities=CAP_NET_RAW",
+                "CapabilityBoundingSet=CAP_NET_RAW", "NoNewPrivileges=yes", "RuntimeDirectory=dsrlb",
+                "ProtectSystem=strict")) {
+            assertTrue(unit.lines().anyMatch(line::equals), "the unit has " + line);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void withoutCapNetRawItStopsWithAClearMessage() throws Exception {
+        List<String> cmd = asUnitUser("-all", execStart());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("nocap.log").toFile())
+                .start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("dsrlb without CAP_NET_RAW did not stop");
+        }
+        String out = Files.readString(tmp.resolve("nocap.log"));
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("dsrlb run:"), out);
+    }
+
+    @Test
+    @Order(3)
+    void startedAsTheUnitDoesItRunsWithCapNetRawOnly() throws Exception {
+        dsrlb = new ProcessBuilder(asUnitUser("+net_raw", execStart())).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (!Files.readString(log).contains(" ready: ")) {
+            if (!dsrlb.isAlive() || System.nanoTime() > deadline) {
+                fail("dsrlb did not get ready:\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(Files.readString(log).contains("ready: 2 of 2 services UP"), Files.readString(log));
+        // No CAP_SYS_NICE and (here) no RLIMIT_RTPRIO: the receive thread says it stays on normal
+        // scheduling and dsrlb goes on. The unit's LimitRTPRIO=10 would allow it, but this
+        // machine's root lacks CAP_SYS_RESOURCE to raise that limit (prlimit: not permitted).
+        assertTrue(Files.readString(log).contains(": SCHED_FIFO not permitted"), Files.readString(log));
+
+        // ip netns exec, setpriv and the launcher all exec: this pid is the JVM's.
+        Map<String, String> status = procStatus(dsrlb.pid());
+        assertTrue(status.get("Name").startsWith("java"), "process: " + status.get("Name"));
+        String uid = Lab.run(5, "id", "-u", "dsrlb").out().trim();
+        assertEquals(List.of(uid, uid, uid, uid), Arrays.asList(status.get("Uid").split("\\s+")), "uids");
+        assertEquals(NET_RAW, Long.parseLong(status.get("CapEff"), 16), "CapEff " + status.get("CapEff"));
+        assertEquals(NET_RAW, Long.parseLong(status.get("CapPrm"), 16), "CapPrm " + status.get("CapPrm"));
+        assertEquals(NET_RAW, Long.parseLong(status.get("CapBnd"), 16), "CapBnd " + status.get("CapBnd"));
+        assertEquals(NET_RAW, Long.parseLong(status.get("CapAmb"), 16), "CapAmb " + status.get("CapAmb"));
+        assertEquals("1", status.get("NoNewPrivs"));
+    }
+
+    @Test
+    @Order(4)
+    void itForwardsRealTftpDownloadsThroughTheVip() throws IOException {
+        String want = Lab.sha256(Lab.served("ARDBP32.BIN"));
+        Lab.resetServedBy();
+        int n = 0;
+        for (String src : List.of("192.0.2.100", "192.0.2.101", "192.0.2.102", "192.0.2.103")) {
+            TftpClient client = n++ % 2 == 0 ? TftpClient.CURL : TftpClient.TFTP_HPA;
+            Path out = tmp.resolve("get-" + src);
+            Lab.Result r = client.download(Lab.VIP, "ARDBP32.BIN", out, src, 20);
+            assertTrue(r.ok(), client + " from " + src + ": " + r + "\n" + Files.readString(log));
+            assertEquals(want, Lab.sha256(out), "sha256 of ARDBP32.BIN fetched by " + src);
+        }
+        Map<String, List<String>> servedBy = Lab.servedBy();
+        assertEquals(4, servedBy.keySet().stream().filter(c -> c.startsWith("192.0.2.10")).count(),
+                "every client reached a backend through dsrlb: " + servedBy);
+    }
+
+    @Test
+    @Order(5)
+    void theControlSocketIs0660GroupDsrlbAndOnlyThatGroupCanUseIt() throws IOException {
+        PosixFileAttributes a = Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        assertTrue(a.isOther(), socket + " is a socket");
+        assertEquals("rw-rw----", PosixFilePermissions.toString(a.permissions()), "mode of " + socket);
+        assertEquals("dsrlb", a.owner().getName());
+        assertEquals("dsrlb", a.group().getName());
+
+        // A member of group dsrlb (nobody, given dsrlb as a supplementary group).
+        Lab.Result member = Lab.run(60, "setpriv", "--reuid", "nobody", "--regid", "nogroup", "--groups", "dsrlb",
+                "--inh-caps", "-all", "--bounding-set", "-all", "--", "env", "HOME=/nonexistent",
+                "/usr/bin/dsrlb", "show", "lb", "vserver", "--control-socket", socket.toString());
+        assertEquals(0, member.exit(), "a member of group dsrlb: " + member);
+        assertTrue(member.out().contains("tftp"), member.out());
+
+        // Another unprivileged user: the same command, without the group.
+        Lab.Result other = Lab.run(60, "setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups",
+                "--inh-caps", "-all", "--bounding-set", "-all", "--", "env", "HOME=/nonexistent",
+                "/usr/bin/dsrlb", "show", "lb", "vserver", "--control-socket", socket.toString());
+        assertNotEquals(0, other.exit(), "a user outside group dsrlb must not get an answer: " + other);
+        assertTrue(other.err().toLowerCase(java.util.Locale.ROOT).contains("permission denied"), other.toString());
+        assertFalse(other.out().contains("tftp"), other.out());
+    }
+
+    @Test
+    @Order(6)
+    void aRootRunDsrlbGivesItsSocketTheGroupOfItsDirectory() throws IOException {
+        // Run by root (no unit) in a directory an operator gave group dsrlb: the socket follows it.
+        Path dir = Files.createDirectory(tmp.resolve("root-run"));
+        chown(dir, "root", "dsrlb");
+        Path sock = dir.resolve("dsrlb.sock");
+        try (AdminServer s = AdminServer.start(sock, line -> "{}")) {
+            assertEquals("dsrlb", Files.readAttributes(sock, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .group().getName());
+        }
+    }
+
+    @Test
+    @Order(7)
+    void itStopsOnSigtermWithItsCounters() throws Exception {
+        dsrlb.destroy();
+        assertTrue(dsrlb.waitFor(20, TimeUnit.SECONDS), "dsrlb did not stop on SIGTERM");
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("counters: received (\\d+), forwarded (\\d+)").matcher(out);
+        assertTrue(m.find(), "no counters line:\n" + out);
+        assertTrue(Long.parseLong(m.group(2)) > 500, "forwarded " + m.group(2));
+        assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket is removed at stop");
+    }
+
+    /** Purges the package this test installed, and the user and group when it created them. */
+    private void purge() {
+        if (!installed) {
+            return;
+        }
+        Lab.Result r = Lab.runQuietly(120, "dpkg", "--purge", "dsrlb");
+        if (!userExisted && Lab.runQuietly(5, "getent", "passwd", "dsrlb").ok()) {
+            Lab.runQuietly(20, "userdel", "dsrlb");
+        }
+        if (!groupExisted && Lab.runQuietly(5, "getent", "group", "dsrlb").ok()) {
+            Lab.runQuietly(20, "groupdel", "dsrlb");
+        }
+        if (r.ok()) {
+            installed = false;
+            try {
+                Files.deleteIfExists(MARKER);
+            } catch (IOException ignored) {
+                // the next run finds it and purges again, which is harmless
+            }
+        }
+    }
+
+    /** {user existed, group existed} before the interrupted run installed the package. */
+    private static boolean[] readMarker() throws IOException {
+        String m = Files.readString(MARKER);
+        return new boolean[] {m.contains("user-existed=true"), m.contains("group-existed=true")};
+    }
+
+    /** A setting of the installed unit, e.g. LimitRTPRIO. */
+    private static String unitSetting(String name) {
+        try {
+            return Files.readString(UNIT).lines().filter(l -> l.startsWith(name + "=")).findFirst()
+                    .map(l -> l.substring(name.length() + 1).trim())
+                    .orElseThrow(() -> new AssertionError("no " + name + "= in " + UNIT));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The installed unit's ExecStart, as words, with the test's control socket added. */
+    private List<String> execStart() throws IOException {
+        List<String> words = new ArrayList<>(List.of(unitSetting("ExecStart").split("\\s+")));
+        words.addAll(List.of("--control-socket", socket.toString()));
+        return words;
+    }
+
+    /**
+     * What the unit's User=/Group=, AmbientCapabilities=/CapabilityBoundingSet= (only
+     * {@code caps}) and NoNewPrivileges= do, in the lb namespace, with the environment
+     * systemd gives a service.
+     */
+    private static List<String> asUnitUser(String caps, List<String> command) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", Lab.LB_NS, "setpriv", "--reuid", "dsrlb",
+                "--regid", "dsrlb", "--init-groups", "--inh-caps", "-all" + (caps.equals("-all") ? "" : "," + caps),
+                "--ambient-caps", "-all" + (caps.equals("-all") ? "" : "," + caps), "--bounding-set",
+                "-all" + (caps.equals("-all") ? "" : "," + caps), "--no-new-privs", "--",
+                "env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/nonexistent", "USER=dsrlb",
+                "LOGNAME=dsrlb", "LANG=C.UTF-8"));
+        cmd.addAll(command);
+        return cmd;
+    }
+
+    private static Map<String, String> procStatus(long pid) throws IOException {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                m.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return m;
+    }
+
+    private static void chown(Path p, String user, String group) throws IOException {
+        UserPrincipalLookupService users = p.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+        v.setOwner(users.lookupPrincipalByName(user));
+        GroupPrincipal g = users.lookupPrincipalByGroupName(group);
+        v.setGroup(g);
+    }
+}
