@@ -228,6 +228,9 @@ class FaultsIT {
         Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "ip", "link", "set", "eth0", "up"), "eth0 up");
         sleep(2_000);
         assertTrue(dsrlb.isAlive(), dsrlb.log());
+        // What the receive loop saw while the link was down (libpcap errors, retried each second).
+        dsrlb.log().lines().filter(l -> l.contains("retrying") || l.contains("ERROR"))
+                .forEach(l -> System.out.println("dsrlb| " + l));
 
         Lab.Result r = storm("192.0.2.100-192.0.2.131", "--expect-sha256", sha);
         StormIT.report("storm after eth0 down/up", r);
