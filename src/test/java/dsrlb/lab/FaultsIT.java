@@ -141,8 +141,8 @@ class FaultsIT {
         }
         assertTrue(underWay, "tftp1 started no transfer");
         int mark = dsrlb.log().length();
-        // tftpd-hpa forks a process per transfer: stopping the daemon alone leaves transfers running.
-        // Kill them too, by id (every process in tftp1's namespace is the lab's), as a crash would.
+        // lab/backend stop kills in.tftpd's process group, its transfers with it; anything left in
+        // tftp1's namespace (all the lab's) is killed by id, so no transfer survives, as in a crash.
         Lab.check(Lab.runQuietly(30, Lab.BASEDIR.resolve("lab/backend").toString(), "stop", "tftp1"), "stop tftp1");
         int killed = 0;
         for (String pid : tftp1Pids()) {
@@ -171,7 +171,7 @@ class FaultsIT {
                 }
             }
             assertEquals(failed.size() + 32, clientsSeen, "every retried and new client served by tftp2");
-            System.out.printf("tftp1 killed mid-storm (%d transfer processes): %d of %d clients failed, all completed"
+            System.out.printf("tftp1 killed mid-storm (%d stragglers killed): %d of %d clients failed, all completed"
                     + " on retry%n", killed, failed.size(), CLIENTS);
         } finally {
             Lab.runQuietly(30, Lab.BASEDIR.resolve("lab/backend").toString(), "start", "tftp1");
