@@ -74,6 +74,17 @@ public final class DsrlbProcess implements AutoCloseable {
         return log();
     }
 
+    /** Kills it with SIGKILL, as the OOM killer or a crash would: no shutdown hook runs. */
+    public String kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return log();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
