@@ -79,10 +79,10 @@ class DrainDuringStormIT {
     void aGracefulDrainDuringAStormLosesNoTransferAndTakesNoNewClient() throws Exception {
         Lab.resetServedBy();
         String boot = Lab.sha256(Lab.served("ARDBP32.BIN"));
-        // 60 clients x 256 KiB in 512-byte blocks: several seconds of lock-step ACKs.
+        // 60 clients x 256 KiB in 128-byte blocks: 2048 lock-step ACKs each, ~10 s here.
         CompletableFuture<Lab.Result> firstWave = CompletableFuture.supplyAsync(
-                () -> storm(FIRST_WAVE, "ARDBP32.BIN", boot, 512));
-        Thread.sleep(1_500);
+                () -> storm(FIRST_WAVE, "ARDBP32.BIN", boot, 128));
+        Thread.sleep(2_000);
         Lab.check(dsrlbCli("disable", "service", "tftp1", "--graceful"), "disable --graceful");
         assertFalse(firstWave.isDone(), "the drain must come while the first wave runs: " + firstWave.getNow(null));
         assertEquals("GOING OUT OF SERVICE", state("tftp1"));
