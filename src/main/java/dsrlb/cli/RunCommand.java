@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dsrlb.admin.AdminServer;
 import dsrlb.admin.LiveStatus;
 import dsrlb.admin.ControlResponder;
+import dsrlb.admin.HaResponder;
 import dsrlb.admin.StatusResponder;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
@@ -26,7 +27,7 @@ import dsrlb.dataplane.Libpcap;
 import dsrlb.dataplane.NetworkInterfaceInfo;
 import dsrlb.dataplane.PcapPacketIo;
 import dsrlb.dataplane.ReceiveLoop;
-import dsrlb.frame.Arp;
+import dsrlb.dataplane.VipOwnership;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.TftpServiceProbe;
 import dsrlb.metrics.MetricsExporter;
@@ -93,6 +94,11 @@ final class RunCommand implements Callable<Integer> {
                     + "every client after dsrlb's decision.")
     Engine engine;
 
+    @Option(names = "--standby",
+            description = "Start as HA standby: silent (no ARP answers for the VIPs, no forwarding) until "
+                    + "`dsrlb ha active`, which keepalived's notify_master runs.")
+    boolean standby;
+
     @Spec
     CommandSpec spec;
 
@@ -153,12 +159,16 @@ final class RunCommand implements Callable<Integer> {
         Forwarder forwarder = new Forwarder(io, balancer, resolver);
         forwarderRef.set(forwarder);
         forwarder.publish(balancer.state());
+        forwarder.setActive(!standby);
+        VipOwnership ownership = new VipOwnership(forwarder, io,
+                cfg.vips().stream().mapToInt(VipConfig::address).toArray());
         HealthMonitor health = new HealthMonitor(balancer, cfg.monitorBindings(), cfg.monitors(),
                 m -> new TftpServiceProbe(m, cfg, io, nif.address()));
         AdminServer admin;
         try {
-            admin = AdminServer.start(controlSocket, new ControlResponder(new LoadBalancerControl(balancer),
-                    new StatusResponder(new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC()))));
+            admin = AdminServer.start(controlSocket, new HaResponder(new VipOwnershipControl(ownership),
+                    new ControlResponder(new LoadBalancerControl(balancer),
+                    new StatusResponder(new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC())))));
         } catch (IOException e) {
             err.println("dsrlb run: " + e.getMessage());
             io.close();
@@ -238,7 +248,12 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         rx.start();
-        sendGratuitousArp(io, cfg, nif);
+        if (standby) {
+            log.info("HA standby: silent for {} until `dsrlb ha active`",
+                    cfg.vips().stream().map(v -> Ipv4.format(v.address())).collect(Collectors.joining(", ")));
+        } else {
+            ownership.announce();
+        }
         resolver.start();
         health.start();
         drains.scheduleWithFixedDelay(() -> balancer.finishDrains(System.nanoTime(), DRAIN_IDLE_NANOS), 500, 500,
@@ -249,7 +264,8 @@ final class RunCommand implements Callable<Integer> {
             Thread.sleep(50);
         }
         long up = balancer.serviceViews().stream().filter(ServiceView::eligible).count();
-        log.info("ready: {} of {} services UP, forwarding for {}", up, cfg.services().size(),
+        log.info("ready: {} of {} services UP, {} for {}", up, cfg.services().size(),
+                standby ? "HA standby" : "forwarding",
                 cfg.vips().stream().map(v -> Ipv4.format(v.address())).collect(Collectors.joining(", ")));
         stopped.await();
         return 0;
@@ -274,19 +290,6 @@ final class RunCommand implements Callable<Integer> {
         String vips = cfg.vips().stream().map(v -> "dst host " + Ipv4.format(v.address()))
                 .collect(Collectors.joining(" or "));
         return "not ether src " + nif.mac() + " and (arp or (ip and (" + vips + ")))";
-    }
-
-    private static void sendGratuitousArp(PacketIo io, DsrConfig cfg, NetworkInterfaceInfo nif) {
-        byte[] frame = new byte[Arp.FRAME_LENGTH];
-        for (VipConfig v : cfg.vips()) {
-            int n = Arp.writeGratuitous(frame, nif.mac(), v.address());
-            try {
-                io.send(frame, n);
-                log.info("gratuitous ARP: {} is at {}", Ipv4.format(v.address()), nif.mac());
-            } catch (IOException e) {
-                log.warn("gratuitous ARP for {} failed: {}", Ipv4.format(v.address()), e.getMessage());
-            }
-        }
     }
 
     private static void printCounters(Counters c, LoadBalancer balancer, long kernelDrops) {
