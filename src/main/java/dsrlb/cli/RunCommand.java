@@ -5,6 +5,7 @@ import dsrlb.admin.AdminServer;
 import dsrlb.admin.LiveStatus;
 import dsrlb.admin.ControlResponder;
 import dsrlb.admin.HaResponder;
+import dsrlb.admin.HaRoleFile;
 import dsrlb.admin.StatusResponder;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
@@ -98,6 +99,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Start as HA standby: silent (no ARP answers for the VIPs, no forwarding) until "
                     + "`dsrlb ha active`, which keepalived's notify_master runs.")
     boolean standby;
+
+    @Option(names = "--ha-role-file", paramLabel = "PATH",
+            description = "Follow the HA role written to this file (active|standby, or keepalived's "
+                    + "master|backup|fault|stop), checked every 100 ms; examples/keepalived/dsrlb-notify writes it.")
+    Path haRoleFile;
 
     @Spec
     CommandSpec spec;
@@ -256,6 +262,10 @@ final class RunCommand implements Callable<Integer> {
         }
         resolver.start();
         health.start();
+        if (haRoleFile != null) {
+            drains.scheduleWithFixedDelay(new HaRoleFile(haRoleFile, new VipOwnershipControl(ownership)), 0, 100,
+                    TimeUnit.MILLISECONDS);
+        }
         drains.scheduleWithFixedDelay(() -> balancer.finishDrains(System.nanoTime(), DRAIN_IDLE_NANOS), 500, 500,
                 TimeUnit.MILLISECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
