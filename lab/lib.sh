@@ -87,7 +87,7 @@ readonly LAB_MARKER=.dsrlb-lab
 readonly LAB_STATE="$LAB_DIR/state"
 
 readonly LAB_PACKAGES=(iproute2 iputils-arping ethtool nftables tftpd-hpa tftp-hpa
-    atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps keepalived)
+    atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps keepalived vagrant)
 
 # ---------------------------------------------------------------- logging
 lab_log() { printf '[lab] %s\n' "$*" >&2; }
