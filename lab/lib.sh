@@ -38,6 +38,9 @@ readonly LAB_NS_TFTP2=dsrlb-tftp2
 readonly LAB_NAMESPACES=("$LAB_NS_CLIENT" "$LAB_NS_ROUTER" "$LAB_NS_LB" \
     "$LAB_NS_TFTP1" "$LAB_NS_TFTP2" "$LAB_NS_SW")
 readonly LAB_BACKENDS=(tftp1 tftp2)
+# A second load balancer, only in the --ha and --ecmp variants of lab/up; not
+# in LAB_NAMESPACES, so lab_require_up and the default lab do not know it.
+readonly LAB_NS_LB2=dsrlb-lb2
 
 # Documentation prefixes only (RFC 5737): 192.0.2.0/24 is the client LAN,
 # 198.51.100.0/24 the server LAN of the seed configuration.
@@ -46,6 +49,7 @@ readonly LAB_CLIENT_IP=192.0.2.10
 readonly LAB_ROUTER_CLIENT_IP=192.0.2.1
 readonly LAB_ROUTER_SERVER_IP=198.51.100.1
 readonly LAB_LB_IP=198.51.100.10
+readonly LAB_LB2_IP=198.51.100.11
 readonly LAB_VIP=198.51.100.20
 readonly LAB_TFTP1_IP=198.51.100.30
 readonly LAB_TFTP2_IP=198.51.100.31
@@ -60,6 +64,7 @@ readonly LAB_MAC_CLIENT=02:d5:1b:02:00:10
 readonly LAB_MAC_ROUTER_CLIENT=02:d5:1b:02:00:01
 readonly LAB_MAC_ROUTER_SERVER=02:d5:1b:64:00:01
 readonly LAB_MAC_LB=02:d5:1b:64:00:10
+readonly LAB_MAC_LB2=02:d5:1b:64:00:11
 readonly LAB_MAC_TFTP1=02:d5:1b:64:00:30
 readonly LAB_MAC_TFTP2=02:d5:1b:64:00:31
 
@@ -82,7 +87,7 @@ readonly LAB_MARKER=.dsrlb-lab
 readonly LAB_STATE="$LAB_DIR/state"
 
 readonly LAB_PACKAGES=(iproute2 iputils-arping ethtool nftables tftpd-hpa tftp-hpa
-    atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps netsniff-ng)
+    atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps netsniff-ng keepalived vagrant)
 # The Debian package's man pages: picocli writes AsciiDoc, asciidoctor makes roff
 # (packaging/build-docs, run by every ./mvnw package).
 readonly LAB_BUILD_PACKAGES=(asciidoctor)
@@ -100,8 +105,8 @@ lab_require_root() {
 # lab_ns <role|namespace> -> namespace name; accepts "tftp1" or "dsrlb-tftp1".
 lab_ns() {
     case "$1" in
-        client | router | sw | lb | tftp1 | tftp2) printf 'dsrlb-%s\n' "$1" ;;
-        dsrlb-client | dsrlb-router | dsrlb-sw | dsrlb-lb | dsrlb-tftp1 | dsrlb-tftp2) printf '%s\n' "$1" ;;
+        client | router | sw | lb | lb2 | tftp1 | tftp2) printf 'dsrlb-%s\n' "$1" ;;
+        dsrlb-client | dsrlb-router | dsrlb-sw | dsrlb-lb | dsrlb-lb2 | dsrlb-tftp1 | dsrlb-tftp2) printf '%s\n' "$1" ;;
         *) lab_die "unknown lab namespace or role: $1" ;;
     esac
 }
@@ -154,6 +159,9 @@ lab_all_veths() {
     printf '%s eth0\n' "$LAB_NS_CLIENT" "$LAB_NS_ROUTER" "$LAB_NS_LB" "$LAB_NS_TFTP1" "$LAB_NS_TFTP2"
     printf '%s eth1\n' "$LAB_NS_ROUTER"
     printf '%s %s\n' "$LAB_NS_SW" p-router "$LAB_NS_SW" p-lb "$LAB_NS_SW" p-tftp1 "$LAB_NS_SW" p-tftp2
+    if lab_ns_exists "$LAB_NS_LB2"; then
+        printf '%s %s\n' "$LAB_NS_LB2" eth0 "$LAB_NS_SW" p-lb2
+    fi
 }
 
 # lab_set_offload on|off: tx checksum offload on every veth. "on" is what veth
@@ -230,13 +238,14 @@ lab_install_jdk() {
 # temporary policy-rc.d forbids that, and where systemd runs the unit is also
 # disabled so it does not come back at boot.
 lab_install_packages() {
-    local pkg missing=() fresh_tftpd=0
+    local pkg missing=() fresh_tftpd=0 fresh_keepalived=0
     for pkg in "$@"; do
         lab_pkg_installed "$pkg" || missing+=("$pkg")
     done
     ((${#missing[@]} > 0)) || return 0
     for pkg in "${missing[@]}"; do
         if [[ "$pkg" == tftpd-hpa ]]; then fresh_tftpd=1; fi
+        if [[ "$pkg" == keepalived ]]; then fresh_keepalived=1; fi
     done
     lab_log "installing: ${missing[*]}"
     local prc=/usr/sbin/policy-rc.d own_prc=0 rc=0
@@ -260,6 +269,11 @@ lab_install_packages() {
             update-rc.d tftpd-hpa disable >/dev/null 2>&1 || true
             /etc/init.d/tftpd-hpa stop >/dev/null 2>&1 || true
         fi
+    fi
+    # keepalived runs only inside the lab's LB namespaces (lab/up --ha), never
+    # as the host's service.
+    if ((fresh_keepalived)) && [[ -d /run/systemd/system ]]; then
+        systemctl disable --now keepalived.service >/dev/null 2>&1 || true
     fi
 }
 
@@ -311,7 +325,7 @@ lab_teardown() {
             lab_kill_pidfile "$f"
         done
     fi
-    for ns in "${LAB_NAMESPACES[@]}"; do
+    for ns in "${LAB_NAMESPACES[@]}" "$LAB_NS_LB2"; do
         lab_ns_exists "$ns" || continue
         pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ' || true)
         # Processes we did not start (e.g. a dsrlb under test) are not ours to
@@ -401,4 +415,82 @@ lab_start_backend() {
     fi
     lab_wait_listening "$backend"
     [[ "$kind" == dnsmasq ]] || lab_prime_tftpd_hpa "$backend"
+}
+
+# ---------------------------------------------------------------- HA (lab/up --ha)
+# lab_lb_socket <lb|lb2>: the control socket the HA/ECMP tests give that node's dsrlb.
+lab_lb_socket() {
+    printf '%s/%s.sock\n' "$LAB_DIR" "$1"
+}
+
+# lab_lb_role_file <lb|lb2>: the --ha-role-file of that node's dsrlb, written by
+# keepalived's notify script.
+lab_lb_role_file() {
+    printf '%s/%s.role\n' "$LAB_DIR" "$1"
+}
+
+# lab_start_keepalived <lb|lb2> <priority>: keepalived (VRRP only) in the LB's
+# namespace, deciding which dsrlb owns the VIP. The VIP is not keepalived's: it
+# must stay dsrlb's (its ARP answers; a loopback marker satisfies keepalived's
+# need for an address); the notify scripts switch dsrlb between
+# active and standby, and the track script puts a node without a listening
+# dsrlb into FAULT, so a node whose dsrlb died hands over at once.
+lab_start_keepalived() {
+    local lb="$1" priority="$2" repo conf sock
+    repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    conf="$LAB_DIR/keepalived-$lb.conf"
+    sock=$(lab_lb_socket "$lb")
+    local notify="$repo/examples/keepalived/dsrlb-notify"
+    local notify_args
+    notify_args="$(lab_lb_role_file "$lb") $LAB_DIR/ha-notify-$lb.log"
+    cat >"$conf" <<CONF
+global_defs {
+    router_id dsrlb-$lb
+    script_user root
+    # No gratuitous ARP of keepalived's own: it has no address to announce.
+    vrrp_garp_master_delay 0
+}
+vrrp_script chk_dsrlb {
+    script "$repo/examples/keepalived/dsrlb-check $sock"
+    interval 1
+    timeout 1
+    fall 1
+    rise 1
+}
+vrrp_instance dsrlb_vip {
+    state BACKUP
+    interface eth0
+    virtual_router_id 20
+    version 3
+    priority $priority
+    # Failover after 3 × advert_int + skew ≈ 0.7 s when the master vanishes;
+    # at once (priority 0 advert) when its dsrlb dies and it goes to FAULT.
+    advert_int 0.2
+    # keepalived 2.2.7 refuses an instance without addresses ("No VIP
+    # specified"). A loopback marker does no harm: 127.0.0.0/8 never reaches
+    # the LAN, and the service VIP stays dsrlb's, answered from user space.
+    virtual_ipaddress {
+        127.0.0.20/32 dev lo scope host
+    }
+    track_script {
+        chk_dsrlb
+    }
+    notify_master "$notify master $notify_args"
+    notify_backup "$notify backup $notify_args"
+    notify_fault "$notify fault $notify_args"
+    notify_stop "$notify stop $notify_args"
+}
+CONF
+    # Foreground (no syslog in a namespace test box), detached into its own
+    # session; its pid file is what lab_teardown stops (the VRRP child's pid
+    # file is not a *.pid, so teardown stops the parent, which stops the child).
+    setsid ip netns exec "$(lab_ns "$lb")" keepalived --vrrp --dont-fork --log-console --no-syslog \
+        --log-detail --use-file "$conf" --pid "$LAB_DIR/keepalived-$lb.pid" \
+        --vrrp_pid "$LAB_DIR/keepalived-$lb.vrrp-pid" </dev/null >"$LAB_DIR/keepalived-$lb.log" 2>&1 &
+    local i
+    for ((i = 0; i < 50; i++)); do
+        [[ -s "$LAB_DIR/keepalived-$lb.vrrp-pid" ]] && return 0
+        sleep 0.1
+    done
+    lab_die "keepalived did not start in $lb: $(tail -20 "$LAB_DIR/keepalived-$lb.log")"
 }

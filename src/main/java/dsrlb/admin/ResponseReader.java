@@ -28,6 +28,11 @@ public final class ResponseReader {
         return root.string("state");
     }
 
+    /** The HA role (active/standby) an {@code ha} request left the daemon in. */
+    public String haRole() throws JsonException {
+        return root.string("role");
+    }
+
     /** The daemon's error message, or null for an answer. */
     public String error() throws JsonException {
         return root.bool("ok") ? null : root.string("error");

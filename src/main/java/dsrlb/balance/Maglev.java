@@ -15,7 +15,43 @@ public final class Maglev {
     /** A prime well above 100 × the backends we expect, as the paper recommends. */
     public static final int DEFAULT_TABLE_SIZE = 65_537;
 
+    /** The paper's rule: at least this many slots per backend keeps the shares within ~1 %. */
+    public static final int SLOTS_PER_BACKEND = 100;
+
     private Maglev() {}
+
+    /**
+     * The table size for a pool of {@code backends}: the smallest prime that is at least
+     * {@code minimum} and at least {@link #SLOTS_PER_BACKEND} × backends. Size it by the
+     * backends bound, not the ones up, so the size (and every client's slot) stays put while
+     * services come and go.
+     */
+    public static int tableSizeFor(int backends, int minimum) {
+        long want = Math.max(minimum, (long) SLOTS_PER_BACKEND * backends);
+        if (want > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("too many backends for a Maglev table: " + backends);
+        }
+        int candidate = (int) Math.max(2, want);
+        while (!isPrime(candidate)) {
+            candidate++;
+        }
+        return candidate;
+    }
+
+    static boolean isPrime(int n) {
+        if (n < 2) {
+            return false;
+        }
+        if (n % 2 == 0) {
+            return n == 2;
+        }
+        for (int d = 3; (long) d * d <= n; d += 2) {
+            if (n % d == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * @param names backend names, the key of their permutations

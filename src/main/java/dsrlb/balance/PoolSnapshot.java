@@ -28,7 +28,8 @@ public record PoolSnapshot(int[] positions, int[] serviceIds, int[] weights, int
         int[] ids = eligible.stream().mapToInt(BoundService::serviceId).toArray();
         int[] weights = eligible.stream().mapToInt(BoundService::weight).toArray();
         int[] maglev = method == LbMethod.SOURCEIPHASH
-                ? Maglev.build(eligible.stream().map(BoundService::name).toList(), weights, maglevSize)
+                ? Maglev.build(eligible.stream().map(BoundService::name).toList(), weights,
+                        Maglev.tableSizeFor(bindings.size(), maglevSize))
                 : new int[0];
         return new PoolSnapshot(positions.stream().mapToInt(Integer::intValue).toArray(), ids, weights,
                 maglev);

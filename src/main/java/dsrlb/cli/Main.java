@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.OptionSpec;
 @Command(name = "dsrlb", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A software load balancer in MAC-based forwarding (DSR) mode, configured like a NetScaler.",
         subcommands = {RunCommand.class, CheckCommand.class, BackendSetupCommand.class,
-                ProbeCommand.class, BenchCommand.class, EnableCommand.class, DisableCommand.class, DoctorCommand.class,
+                ProbeCommand.class, BenchCommand.class, EnableCommand.class, DisableCommand.class, HaCommand.class, DoctorCommand.class,
                 StormCommand.class, ReloadCommand.class,
                 ShowCommand.class, StatCommand.class,
                 CommandLine.HelpCommand.class})

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dsrlb.admin.AdminServer;
 import dsrlb.admin.LiveStatus;
 import dsrlb.admin.ControlResponder;
+import dsrlb.admin.HaResponder;
+import dsrlb.admin.HaRoleFile;
 import dsrlb.admin.StatusResponder;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
@@ -26,7 +28,7 @@ import dsrlb.dataplane.Libpcap;
 import dsrlb.dataplane.NetworkInterfaceInfo;
 import dsrlb.dataplane.PcapPacketIo;
 import dsrlb.dataplane.ReceiveLoop;
-import dsrlb.frame.Arp;
+import dsrlb.dataplane.VipOwnership;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.TftpServiceProbe;
 import dsrlb.metrics.MetricsExporter;
@@ -112,6 +114,16 @@ final class RunCommand implements Callable<Integer> {
                     + "normal scheduling (default: ${DEFAULT-VALUE}).")
     int realtimePriority;
 
+    @Option(names = "--standby",
+            description = "Start as HA standby: silent (no ARP answers for the VIPs, no forwarding) until "
+                    + "`dsrlb ha active`, which keepalived's notify_master runs.")
+    boolean standby;
+
+    @Option(names = "--ha-role-file", paramLabel = "PATH",
+            description = "Follow the HA role written to this file (active|standby, or keepalived's "
+                    + "master|backup|fault|stop), checked every 100 ms; examples/keepalived/dsrlb-notify writes it.")
+    Path haRoleFile;
+
     @Spec
     CommandSpec spec;
 
@@ -192,11 +204,15 @@ final class RunCommand implements Callable<Integer> {
                 programmer.reset(g.balancer().state());
             }
         });
+        forwarder.setActive(!standby);
+        VipOwnership ownership = new VipOwnership(forwarder, io,
+                cfg.vips().stream().mapToInt(VipConfig::address).toArray());
         StatusSource status = programmer == null ? live : withKernelPath(live, programmer);
         AdminServer admin;
         try {
             admin = AdminServer.start(controlSocket, new ReloadResponder(reloader::reload,
-                    new ControlResponder(live, new StatusResponder(status))));
+                    new HaResponder(new VipOwnershipControl(ownership),
+                    new ControlResponder(live, new StatusResponder(status)))));
         } catch (IOException e) {
             err.println("dsrlb run: " + e.getMessage());
             io.close();
@@ -284,8 +300,17 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         rx.start();
-        sendGratuitousArp(io, cfg, nif);
+        if (standby) {
+            log.info("HA standby: silent for {} until `dsrlb ha active`",
+                    cfg.vips().stream().map(v -> Ipv4.format(v.address())).collect(Collectors.joining(", ")));
+        } else {
+            ownership.announce();
+        }
         first.start();
+        if (haRoleFile != null) {
+            drains.scheduleWithFixedDelay(new HaRoleFile(haRoleFile, new VipOwnershipControl(ownership)), 0, 100,
+                    TimeUnit.MILLISECONDS);
+        }
         drains.scheduleWithFixedDelay(() -> {
             long now = System.nanoTime();
             Generation g = live.get();
@@ -305,7 +330,8 @@ final class RunCommand implements Callable<Integer> {
             Thread.sleep(50);
         }
         long up = balancer.serviceViews().stream().filter(ServiceView::eligible).count();
-        log.info("ready: {} of {} services UP, forwarding for {}", up, cfg.services().size(),
+        log.info("ready: {} of {} services UP, {} for {}", up, cfg.services().size(),
+                standby ? "HA standby" : "forwarding",
                 cfg.vips().stream().map(v -> Ipv4.format(v.address())).collect(Collectors.joining(", ")));
         stopped.await();
         return 0;
@@ -397,19 +423,6 @@ final class RunCommand implements Callable<Integer> {
         String vips = cfg.vips().stream().map(v -> "dst host " + Ipv4.format(v.address()))
                 .collect(Collectors.joining(" or "));
         return "not ether src " + nif.mac() + " and (arp or (ip and (" + vips + ")))";
-    }
-
-    private static void sendGratuitousArp(PacketIo io, DsrConfig cfg, NetworkInterfaceInfo nif) {
-        byte[] frame = new byte[Arp.FRAME_LENGTH];
-        for (VipConfig v : cfg.vips()) {
-            int n = Arp.writeGratuitous(frame, nif.mac(), v.address());
-            try {
-                io.send(frame, n);
-                log.info("gratuitous ARP: {} is at {}", Ipv4.format(v.address()), nif.mac());
-            } catch (IOException e) {
-                log.warn("gratuitous ARP for {} failed: {}", Ipv4.format(v.address()), e.getMessage());
-            }
-        }
     }
 
     private static void printCounters(Counters c, LoadBalancer balancer, long kernelDrops) {

@@ -15,7 +15,8 @@ public enum DropReason {
     NO_VSERVER("no vserver matches protocol and port"),
     NO_SERVICE_UP("no service of the vserver is UP"),
     WOULD_LOOP("the chosen backend is the frame's sender"),
-    SEND_FAILED("the interface refused the frame");
+    SEND_FAILED("the interface refused the frame"),
+    STANDBY("HA standby: ARP for a VIP or a frame to a VIP, left to the active node");
 
     private final String description;
 

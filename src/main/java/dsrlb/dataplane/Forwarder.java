@@ -38,6 +38,8 @@ public final class Forwarder {
     private final Counters counters = new Counters();
     private final byte[] arpOut = new byte[Arp.FRAME_LENGTH];
     private volatile ForwardingState state;
+    /** HA: a standby neither answers ARP for the VIPs nor forwards; everything else goes on. */
+    private volatile boolean active = true;
     private long lastConflictLog = System.nanoTime() - CONFLICT_LOG_INTERVAL_NANOS;
 
     public Forwarder(PacketIo io, LoadBalancer balancer, ArpObserver arpObserver) {
@@ -70,6 +72,15 @@ public final class Forwarder {
     /** Called by the control plane with each new snapshot. */
     public void publish(ForwardingState newState) {
         this.state = newState;
+    }
+
+    /** Active owns the VIPs (answers ARP, forwards); standby is silent. Any thread. */
+    public void setActive(boolean active) {
+        this.active = active;
+    }
+
+    public boolean isActive() {
+        return active;
     }
 
     public Counters counters() {
@@ -120,6 +131,10 @@ public final class Forwarder {
             }
         }
         if (Arp.operation(frame) == Arp.OP_REQUEST && s.vipIndex(Arp.targetIp(frame)) >= 0) {
+            if (!active) {
+                counters.drop(DropReason.STANDBY);
+                return;
+            }
             int n = Arp.writeReply(frame, arpOut, ownMac, Arp.targetIp(frame));
             if (send(arpOut, n)) {
                 counters.arpRepliesSent.increment();
@@ -140,6 +155,10 @@ public final class Forwarder {
         int vip = s.vipIndex(Ipv4Packet.destination(frame, ip));
         if (vip < 0) {
             counters.drop(DropReason.NOT_VIP);
+            return;
+        }
+        if (!active) {
+            counters.drop(DropReason.STANDBY);
             return;
         }
         if (Ethernet.isGroupDestination(frame)) {

@@ -43,4 +43,17 @@ class MaglevTest {
         // 192.0.2.10 → SplitMix64 finalizer → mod 65537, computed independently.
         assertEquals(44_042, Maglev.slot(0xc000020a, 65_537));
     }
+
+    @Test
+    void theTableSizeIsAPrimeOfAtLeastAHundredSlotsPerBackend() {
+        assertEquals(65_537, Maglev.tableSizeFor(10, Maglev.DEFAULT_TABLE_SIZE));
+        assertTrue(Maglev.isPrime(Maglev.DEFAULT_TABLE_SIZE));
+        for (int n : new int[] {1, 2, 7, 655, 656, 1000, 5000}) {
+            int size = Maglev.tableSizeFor(n, Maglev.DEFAULT_TABLE_SIZE);
+            assertTrue(Maglev.isPrime(size), n + " → " + size);
+            assertTrue(size >= 100 * n && size >= Maglev.DEFAULT_TABLE_SIZE, n + " → " + size);
+        }
+        assertEquals(65_609, Maglev.tableSizeFor(656, Maglev.DEFAULT_TABLE_SIZE)); // 65 600 → next prime
+        assertEquals(257, Maglev.tableSizeFor(2, 257));
+    }
 }

@@ -21,8 +21,13 @@ public final class DsrlbProcess implements AutoCloseable {
 
     /** Starts {@code dsrlb run --config <config>} and waits for its "ready:" line. */
     public static DsrlbProcess start(Path config, String... extraArgs) throws IOException {
+        return startIn(Lab.LB_NS, config, extraArgs);
+    }
+
+    /** {@link #start} in another LB namespace (the HA and ECMP variants' dsrlb-lb2). */
+    public static DsrlbProcess startIn(String namespace, Path config, String... extraArgs) throws IOException {
         Path log = Files.createTempFile("dsrlb-run", ".log");
-        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", Lab.LB_NS,
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", namespace,
                 "java", "-jar", Lab.JAR.toString(), "run", "--config", config.toString()));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -1,0 +1,71 @@
+package dsrlb.dataplane;
+
+import dsrlb.frame.Arp;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether this node owns its VIPs (HA active) or stays silent (standby). Taking them over
+ * announces them with gratuitous ARP, so the router and the backends' neighbours move to our
+ * MAC at once instead of when their cache entry goes stale. What keeps the node ready for a
+ * takeover (health monitors, backend ARP resolution, the Maglev tables) runs in both roles.
+ */
+public final class VipOwnership {
+    private static final Logger log = LoggerFactory.getLogger(VipOwnership.class);
+    /** Announcements per takeover: one frame can be lost on a busy LAN, and a second is cheap. */
+    private static final int ANNOUNCEMENTS = 2;
+
+    private final Forwarder forwarder;
+    private final PacketIo io;
+    private final MacAddress mac;
+    private final int[] vips;
+
+    public VipOwnership(Forwarder forwarder, PacketIo io, int[] vips) {
+        this.forwarder = forwarder;
+        this.io = io;
+        this.mac = io.mac();
+        this.vips = vips.clone();
+    }
+
+    /** Becomes active; always announces, also when already active (a notify script repeated is harmless). */
+    public synchronized void activate() {
+        boolean was = forwarder.isActive();
+        forwarder.setActive(true);
+        if (!was) {
+            log.info("HA: active, taking over the VIPs");
+        }
+        announce();
+    }
+
+    public synchronized void standby() {
+        if (forwarder.isActive()) {
+            log.info("HA: standby, leaving the VIPs to the active node");
+        }
+        forwarder.setActive(false);
+    }
+
+    public boolean isActive() {
+        return forwarder.isActive();
+    }
+
+    /** Gratuitous ARP for every VIP (a request with sender = target = VIP, to broadcast). */
+    public void announce() {
+        byte[] frame = new byte[Arp.FRAME_LENGTH];
+        for (int round = 0; round < ANNOUNCEMENTS; round++) {
+            for (int vip : vips) {
+                int n = Arp.writeGratuitous(frame, mac, vip);
+                try {
+                    io.send(frame, n);
+                    if (round == 0) {
+                        log.info("gratuitous ARP: {} is at {}", Ipv4.format(vip), mac);
+                    }
+                } catch (IOException e) {
+                    log.warn("gratuitous ARP for {} failed: {}", Ipv4.format(vip), e.getMessage());
+                }
+            }
+        }
+    }
+}

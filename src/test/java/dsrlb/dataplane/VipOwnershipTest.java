@@ -1,0 +1,92 @@
+package dsrlb.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dsrlb.balance.FakeTicker;
+import dsrlb.balance.LoadBalancer;
+import dsrlb.balance.ServiceStatus;
+import dsrlb.balance.TestConfigs;
+import dsrlb.frame.Arp;
+import dsrlb.frame.Ethernet;
+import dsrlb.frame.TestFrames;
+import dsrlb.net.Ipv4;
+import dsrlb.net.MacAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HA role switch: a standby is silent on the VIPs, an active node answers and announces them. */
+class VipOwnershipTest {
+    static final MacAddress LB = ForwarderTest.LB;
+    static final MacAddress ROUTER = ForwarderTest.ROUTER;
+    static final int VIP = TestConfigs.VIP;
+    static final int CLIENT = Ipv4.parse("192.0.2.10");
+
+    final MemoryPacketIo io = new MemoryPacketIo(LB);
+    final List<byte[]> observedArp = new ArrayList<>();
+    Forwarder forwarder;
+    VipOwnership ownership;
+
+    @BeforeEach
+    void setUp() {
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> { });
+        forwarder = new Forwarder(io, lb, f -> observedArp.add(f.clone()));
+        lb.setMac(0, ForwarderTest.TFTP1);
+        lb.setMac(1, ForwarderTest.TFTP2);
+        lb.setHealth(0, ServiceStatus.UP, "test");
+        lb.setHealth(1, ServiceStatus.UP, "test");
+        forwarder.publish(lb.state());
+        ownership = new VipOwnership(forwarder, io, new int[] {VIP});
+    }
+
+    private void handle(byte[] f) {
+        byte[] copy = f.clone();
+        forwarder.handle(copy, copy.length);
+    }
+
+    private byte[] rrq() {
+        return TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
+    }
+
+    @Test
+    void aStandbyNeitherAnswersArpForTheVipNorForwards() {
+        ownership.standby();
+        handle(TestFrames.arpRequest(ROUTER, Ipv4.parse("198.51.100.1"), VIP));
+        handle(rrq());
+        assertTrue(io.sent().isEmpty(), "a standby sends nothing");
+        assertEquals(2, forwarder.counters().drops(DropReason.STANDBY));
+        assertEquals(0, forwarder.counters().forwarded());
+        assertFalse(ownership.isActive());
+    }
+
+    @Test
+    void aStandbyStillLearnsBackendMacsFromArp() {
+        ownership.standby();
+        handle(TestFrames.arpRequest(ROUTER, Ipv4.parse("198.51.100.1"), Ipv4.parse("198.51.100.30")));
+        assertEquals(1, observedArp.size(), "the resolver keeps its cache warm");
+    }
+
+    @Test
+    void takingOverAnnouncesTheVipAndForwardsFromThenOn() {
+        ownership.standby();
+        ownership.activate();
+        assertTrue(ownership.isActive());
+        List<byte[]> announced = io.sent();
+        assertTrue(announced.size() >= 1);
+        for (byte[] g : announced) {
+            assertEquals(Ethernet.TYPE_ARP, Ethernet.etherType(g));
+            assertEquals(VIP, Arp.senderIp(g));
+            assertEquals(VIP, Arp.targetIp(g));
+            assertTrue(LB.matches(g, Arp.SENDER_MAC));
+            assertTrue(Ethernet.isGroupDestination(g), "broadcast");
+        }
+        io.clearSent();
+        handle(TestFrames.arpRequest(ROUTER, Ipv4.parse("198.51.100.1"), VIP));
+        handle(rrq());
+        assertEquals(2, io.sent().size(), "ARP reply and the forwarded RRQ");
+        assertEquals(1, forwarder.counters().forwarded());
+    }
+}
