@@ -1,0 +1,115 @@
+package dsrlb.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dsrlb.admin.GlobalReport;
+import dsrlb.admin.ResponseReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Hostile frames on the real wire: trafgen (netsniff-ng) in the router's namespace sends
+ * hand-made frames to dsrlb's MAC on the server LAN. Each kind has its outcome, read from
+ * dsrlb's own counters, and dsrlb keeps serving afterwards.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileTrafficIT {
+    static final String LB_MAC = "0x02, 0xd5, 0x1b, 0x64, 0x00, 0x10";
+    static final String ROUTER_MAC = "0x02, 0xd5, 0x1b, 0x64, 0x00, 0x01";
+    static final String BROADCAST = "0xff, 0xff, 0xff, 0xff, 0xff, 0xff";
+    /** UDP 1024 → 9 from 192.0.2.250 to the VIP, 18 bytes of payload. */
+    static final String UDP_TO_VIP = "192, 0, 2, 250, 198, 51, 100, 20, 0x04, 0x00, 0x00, 0x09, 0x00, 0x1a, 0x00, 0x00, "
+            + "fill(0x00, 18)";
+    static final int EACH = 5;
+
+    Path dir;
+    Path socket;
+    DsrlbProcess dsrlb;
+
+    @BeforeAll
+    void start() throws IOException {
+        Lab.requireNamespaces();
+        Lab.down();
+        Lab.up();
+        dir = Files.createTempDirectory("dsrlb-hostile-it");
+        socket = dir.resolve("dsrlb.sock");
+        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--control-socket", socket.toString());
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (dsrlb != null) {
+            dsrlb.close();
+        }
+        Lab.down();
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private GlobalReport stat() throws Exception {
+        Lab.Result r = Lab.check(Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "stat", "lb", "vserver",
+                "--json", "--control-socket", socket.toString()), "dsrlb stat");
+        return ResponseReader.of(r.out()).global();
+    }
+
+    /** Sends {@link #EACH} copies of one frame (trafgen syntax) from the router onto the server LAN. */
+    private void send(String name, String frame) throws IOException {
+        Path conf = dir.resolve(name + ".cfg");
+        Files.writeString(conf, "{\n" + frame + "\n}\n");
+        Lab.check(Lab.inNamespace(Lab.ROUTER_NS, 20, "trafgen", "--dev", "eth1", "--conf", conf.toString(), "--num",
+                Integer.toString(EACH), "--rate", "100pps", "--cpus", "1", "--no-cpu-stats"), "trafgen " + name);
+    }
+
+    private static long drops(GlobalReport g, String reason) {
+        return g.drops().getOrDefault(reason, 0L);
+    }
+
+    @Test
+    void eachHostileFrameHasItsOutcomeAndDsrlbKeepsServing() throws Exception {
+        GlobalReport before = stat();
+        // IPv4 to the VIP, but to the broadcast MAC: never forwarded.
+        send("broadcast", BROADCAST + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, "
+                + "0x00, 0x40, 0x11, csumip(14, 33), " + UDP_TO_VIP);
+        // IHL 3 (shorter than any IPv4 header).
+        send("ihl3", LB_MAC + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x43, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, 0x00, "
+                + "0x40, 0x11, 0x00, 0x00, " + UDP_TO_VIP);
+        // Total length 1000 in a 60-byte frame.
+        send("truncated", LB_MAC + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x45, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x40, 0x00, "
+                + "0x40, 0x11, csumip(14, 33), " + UDP_TO_VIP);
+        // 802.1Q VLAN 7 around a valid packet: dropped by rule, never forwarded (with or without the tag).
+        send("vlan", LB_MAC + ", " + ROUTER_MAC + ", 0x81, 0x00, 0x00, 0x07, 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, "
+                + "0x00, 0x00, 0x40, 0x00, 0x40, 0x11, csumip(18, 37), " + UDP_TO_VIP);
+        // TTL 1, otherwise valid: dsrlb is a layer-2 hop, it forwards it unchanged.
+        send("ttl1", LB_MAC + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, 0x00, "
+                + "0x01, 0x11, csumip(14, 33), " + UDP_TO_VIP);
+        Thread.sleep(500);
+        GlobalReport after = stat();
+
+        assertEquals(EACH, drops(after, "group_destination") - drops(before, "group_destination"), after.drops()
+                .toString());
+        assertEquals(2 * EACH, drops(after, "bad_ip_header") - drops(before, "bad_ip_header"), after.drops().toString());
+        assertEquals(EACH, after.forwarded() - before.forwarded(),
+                "only the TTL-1 frames are forwarded: " + after.drops());
+        long vlan = drops(after, "vlan_tagged") - drops(before, "vlan_tagged");
+        assertTrue(vlan == 0 || vlan == EACH, "VLAN frames are dropped by rule or never reach dsrlb: " + vlan);
+
+        Path out = dir.resolve("after");
+        Lab.Result r = TftpClient.CURL.download(Lab.VIP, "k64.bin", out, "192.0.2.40", 20);
+        assertTrue(r.ok(), r.toString());
+        assertEquals(Lab.sha256(Lab.served("k64.bin")), Lab.sha256(out));
+        assertTrue(dsrlb.isAlive());
+    }
+}
