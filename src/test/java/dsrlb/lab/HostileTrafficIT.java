@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Hostile frames on the real wire: trafgen (netsniff-ng) in the router's namespace sends
- * hand-made frames to dsrlb's MAC on the server LAN. Each kind has its outcome, read from
+ * Hostile frames on the real wire: trafgen (netsniff-ng) sends hand-made frames straight into
+ * dsrlb's port of the lab switch (p-lb in dsrlb-sw), as if from the router. Straight into the
+ * port, because this kernel's bridge checks IPv4 headers (br_netfilter) and would drop the
+ * malformed ones before dsrlb could see them; a real switch forwards them. Each kind has its outcome, read from
  * dsrlb's own counters, and dsrlb keeps serving afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,11 +67,11 @@ class HostileTrafficIT {
         return ResponseReader.of(r.out()).global();
     }
 
-    /** Sends {@link #EACH} copies of one frame (trafgen syntax) from the router onto the server LAN. */
+    /** Sends {@link #EACH} copies of one frame (trafgen syntax) to dsrlb's interface. */
     private void send(String name, String frame) throws IOException {
         Path conf = dir.resolve(name + ".cfg");
         Files.writeString(conf, "{\n" + frame + "\n}\n");
-        Lab.check(Lab.inNamespace(Lab.ROUTER_NS, 20, "trafgen", "--dev", "eth1", "--conf", conf.toString(), "--num",
+        Lab.check(Lab.inNamespace("dsrlb-sw", 20, "trafgen", "--dev", "p-lb", "--conf", conf.toString(), "--num",
                 Integer.toString(EACH), "--rate", "100pps", "--cpus", "1", "--no-cpu-stats"), "trafgen " + name);
     }
 
