@@ -69,6 +69,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         if (nif != null) {
             findings.add(host.ipForward(nif.name()));
+            findings.add(host.txChecksumOffload(nif.name(), ethtoolFeatures(nif.name())));
         }
         findings.add(host.capabilities());
         findings.add(host.vipNotInKernel(vips, kernelAddresses()));
@@ -147,5 +148,23 @@ final class DoctorCommand implements Callable<Integer> {
             // An empty list makes the VIP check pass; the interface check reports the real problem.
         }
         return addresses;
+    }
+
+    /** `ethtool -k IF` (an argument vector, no shell), or null when it cannot run. */
+    private static String ethtoolFeatures(String ifName) {
+        try {
+            Process p = new ProcessBuilder("ethtool", "-k", ifName).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            return p.exitValue() == 0 ? out : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 }

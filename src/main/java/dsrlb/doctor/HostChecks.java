@@ -53,6 +53,29 @@ public final class HostChecks {
     }
 
     /** The VIPs must not be on any kernel interface of the LB host: dsrlb answers ARP for them. */
+    /**
+     * Transmit checksum offload, from {@code ethtool -k} output (null when ethtool could not
+     * run). With it on, veth and virtio hand captured frames over with partial UDP/TCP
+     * checksums; dsrlb completes them, so this informs rather than warns.
+     */
+    public Finding txChecksumOffload(String ifName, String ethtoolFeatures) {
+        if (ethtoolFeatures == null) {
+            return Finding.warn("tx checksum offload", "ethtool -k " + ifName + " did not run",
+                    "apt-get install ethtool to see it; dsrlb completes partial checksums either way");
+        }
+        for (String line : ethtoolFeatures.split("\n")) {
+            String l = line.strip();
+            if (l.startsWith("tx-checksumming:")) {
+                boolean on = l.substring("tx-checksumming:".length()).strip().startsWith("on");
+                return Finding.ok("tx checksum offload", ifName + " tx-checksumming "
+                        + (on ? "on: captured frames may carry partial checksums, dsrlb completes them"
+                                : "off: checksums arrive complete"));
+            }
+        }
+        return Finding.warn("tx checksum offload", "ethtool -k " + ifName + " says nothing of tx-checksumming",
+                "dsrlb completes partial checksums either way");
+    }
+
     public Finding vipNotInKernel(List<Integer> vips, List<Integer> kernelAddresses) {
         for (int vip : vips) {
             if (kernelAddresses.contains(vip)) {

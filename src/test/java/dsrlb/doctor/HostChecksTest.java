@@ -24,6 +24,19 @@ class HostChecksTest {
     }
 
     @Test
+    void txChecksumOffloadIsReadFromEthtool() {
+        HostChecks h = with(Map.of());
+        Finding on = h.txChecksumOffload("eth0", "Features for eth0:\nrx-checksumming: on\ntx-checksumming: on\n"
+                + "\ttx-checksum-ipv4: off [fixed]\n");
+        assertEquals(Finding.Level.OK, on.level());
+        assertTrue(on.detail().contains("tx-checksumming on: captured frames may carry partial checksums"), on.detail());
+        Finding off = h.txChecksumOffload("eth0", "Features for eth0:\ntx-checksumming: off\n");
+        assertTrue(off.detail().contains("tx-checksumming off"), off.detail());
+        assertEquals(Finding.Level.WARN, h.txChecksumOffload("eth0", null).level());
+        assertEquals(Finding.Level.WARN, h.txChecksumOffload("eth0", "Features for eth0:\n").level());
+    }
+
+    @Test
     void capNetRawIsReadFromCapEff() {
         // 0x2000 = bit 13 (CAP_NET_RAW); 0x3000 adds bit 12 (CAP_NET_ADMIN).
         Finding raw = with(Map.of("/proc/self/status", "Name:\tjava\nCapEff:\t0000000000002000\n")).capabilities();
