@@ -108,7 +108,7 @@ abstract class StormIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void theSameStormStraightToOneBackendIsTheYardstick() {
         Lab.resetServedBy();
 
@@ -126,8 +126,13 @@ abstract class StormIT {
                 seconds, viaVipSeconds < 0 ? "-" : String.format(Locale.ROOT, "%.2f", viaVipSeconds / seconds));
     }
 
+    /**
+     * Before the direct storm: once, after 200 clients had fetched from tftp1's real address, a
+     * tftpd-hpa child answered one VIP client from that real address (WRONG_SOURCE), which no
+     * load balancer can cause in DSR.
+     */
     @Test
-    @Order(3)
+    @Order(2)
     void theHumanReportSaysTheSame() {
         Lab.Result r = storm(Lab.VIP, "--expect-sha256", sha);
 
