@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -163,14 +165,28 @@ class FaultsIT {
             }
             Lab.Result fresh = storm("192.0.2.200-192.0.2.231", "--expect-sha256", sha);
             assertEquals(0, fresh.exit(), fresh.toString());
-            int clientsSeen = 0;
+            Set<String> expected = new TreeSet<>(failed);
+            for (int i = 200; i <= 231; i++) {
+                expected.add("192.0.2." + i);
+            }
+            Set<String> seen = new TreeSet<>();
             for (Map.Entry<String, List<String>> e : Lab.servedBy().entrySet()) {
                 if (e.getKey().startsWith("192.0.2.")) { // not the LB's own monitor probes
                     assertEquals(List.of("tftp2"), e.getValue(), e.getKey() + " after tftp1 died");
-                    clientsSeen++;
+                    seen.add(e.getKey());
                 }
             }
-            assertEquals(failed.size() + 32, clientsSeen, "every retried and new client served by tftp2");
+            assertTrue(seen.containsAll(expected), "every retried and new client served by tftp2: expected "
+                    + expected + ", seen " + seen);
+            // A first-storm client that finished on tftp2 may still send to the VIP after the reset
+            // (ICMP port unreachable for a DATA retransmitted after its socket closed); it went to
+            // tftp2 all along. Anyone else is a decision this test does not expect.
+            Set<String> lingering = new TreeSet<>(seen);
+            lingering.removeAll(expected);
+            for (String c : lingering) {
+                int last = Integer.parseInt(c.substring(c.lastIndexOf('.') + 1));
+                assertTrue(last >= 100 && last <= 163, c + " sent to the VIP but was in no storm");
+            }
             System.out.printf("tftp1 killed mid-storm (%d stragglers killed): %d of %d clients failed, all completed"
                     + " on retry%n", killed, failed.size(), CLIENTS);
         } finally {
