@@ -104,6 +104,12 @@ final class RunCommand implements Callable<Integer> {
                     + "every client after dsrlb's decision.")
     Engine engine;
 
+    @Option(names = "--native-ring", defaultValue = "v2", paramLabel = "RING",
+            description = "With --engine native: the AF_PACKET ring, ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})."
+                    + " v2 hands over each frame at once; v3 hands over blocks, fewer wake-ups under load but a block"
+                    + " that is not full waits up to 1 ms, and lock-step TFTP waits with it.")
+    NativePacketIo.Ring nativeRing;
+
     @Option(names = "--offload-sync", defaultValue = "1", paramLabel = "SECONDS",
             description = "With --engine offload: read the kernel's client maps back this often, so draining, "
                     + "persistence and status see the clients the kernel serves (default: ${DEFAULT-VALUE}).")
@@ -343,7 +349,7 @@ final class RunCommand implements Callable<Integer> {
                 Libpcap.configure();
                 yield PcapPacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
             }
-            case NATIVE -> NativePacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif));
+            case NATIVE -> NativePacketIo.open(nif.name(), nif.mac(), captureFilter(cfg, nif), nativeRing);
             case OFFLOAD -> {
                 Libpcap.configure();
                 offloadEngine = OffloadEngine.open(cfg, nif, captureFilter(cfg, nif));

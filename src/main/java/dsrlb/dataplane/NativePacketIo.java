@@ -1,17 +1,268 @@
 package dsrlb.dataplane;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The native engine (native/: AF_PACKET TPACKET_V3 ring, batched send, through JNA).
- * Placeholder until the library lands: opening it fails with a clear message.
+ * The native engine (native/dsrlbnet.c): an AF_PACKET receive ring mapped into this process
+ * and batched sends, through JNA direct mapping. One native call fetches a batch of frames
+ * (their offsets in the ring); each frame is then copied once, from the mapped ring straight
+ * into the forwarder's buffer, with no JNA crossing and no allocation. What the forwarder
+ * sends while it works through a batch is queued and leaves in one sendmmsg when the batch is
+ * done, before the receiver waits again; sends from other threads (ARP, monitors) go out at
+ * once.
  */
-public final class NativePacketIo {
-    private NativePacketIo() {
+public final class NativePacketIo implements PacketIo {
+    /** How the receive ring hands frames over; see native/dsrlbnet.c. */
+    public enum Ring {
+        /** Frame by frame as each arrives: no added wait, for lock-step traffic like TFTP. */
+        V2(2),
+        /** Block by block: fewer wake-ups under load, but a part-full block waits for its timer. */
+        V3(3);
+
+        final int version;
+
+        Ring(int version) {
+            this.version = version;
+        }
     }
 
-    public static PacketIo open(String interfaceName, MacAddress mac, String filter) throws IOException {
-        throw new IOException("--engine native: the native library is not part of this build yet");
+    private static final int POLL_MILLIS = 100;
+    /** The ring's size: as pcap's buffer, deep enough for a boot storm's bursts of ACKs. */
+    private static final int RING_BYTES = 64 << 20;
+    private static final int V3_BLOCK_BYTES = 1 << 16;
+    private static final int V2_BLOCK_BYTES = 1 << 16;
+    private static final int V3_RETIRE_MILLIS = 1;
+    /** Room for a batch of full-size frames; a frame that does not fit leaves alone. */
+    private static final int TX_BYTES = 1 << 20;
+    private static final int ERROR_BYTES = 256;
+
+    private static volatile Throwable loadFailure;
+    private static volatile boolean loaded;
+
+    private final long handle;
+    private final MacAddress mac;
+    private final String interfaceName;
+    private final ByteBuffer ring;
+    private final Memory rxPairsMemory;
+    private final IntBuffer rxPairs;
+    private final int maxRxBatch;
+    private int rxCount;
+    private int rxNext;
+
+    private final Memory txMemory;
+    private final ByteBuffer txFrames;
+    private final Memory txLengthsMemory;
+    private final IntBuffer txLengths;
+    private final int maxTxBatch;
+    private int txCount;
+
+    private final Object controlSendLock = new Object();
+    private final Memory controlFrame = new Memory(65_536);
+    private final ByteBuffer controlBuffer = controlFrame.getByteBuffer(0, controlFrame.size());
+
+    private volatile Thread receiver;
+    private volatile boolean closed;
+
+    private NativePacketIo(long handle, String interfaceName, MacAddress mac, Ring ringVersion) {
+        this.handle = handle;
+        this.interfaceName = interfaceName;
+        this.mac = mac;
+        int ringBytes = ringVersion == Ring.V3 ? RING_BYTES - RING_BYTES % V3_BLOCK_BYTES : RING_BYTES;
+        this.ring = new Pointer(dsrlb_ring_base(handle)).getByteBuffer(0, ringBytes);
+        this.maxRxBatch = dsrlb_max_batch(handle);
+        this.rxPairsMemory = new Memory(8L * maxRxBatch);
+        this.rxPairs = rxPairsMemory.getByteBuffer(0, rxPairsMemory.size()).order(ByteOrder.nativeOrder()).asIntBuffer();
+        this.maxTxBatch = dsrlb_max_tx_batch();
+        this.txMemory = new Memory(TX_BYTES);
+        this.txFrames = txMemory.getByteBuffer(0, TX_BYTES);
+        this.txLengthsMemory = new Memory(4L * maxTxBatch);
+        this.txLengths = txLengthsMemory.getByteBuffer(0, txLengthsMemory.size()).order(ByteOrder.nativeOrder())
+                .asIntBuffer();
     }
+
+    /** Opens the engine with the ring that suits lock-step TFTP ({@link Ring#V2}). */
+    public static NativePacketIo open(String interfaceName, MacAddress mac, String filter) throws IOException {
+        return open(interfaceName, mac, filter, Ring.V2);
+    }
+
+    /**
+     * @param filter a BPF expression (tcpdump syntax) for what this engine must see
+     * @throws IOException when the library cannot be loaded or the socket cannot be set up (the
+     *     message says which step failed and why, e.g. "socket(AF_PACKET): Operation not permitted")
+     */
+    public static NativePacketIo open(String interfaceName, MacAddress mac, String filter, Ring ring)
+            throws IOException {
+        load();
+        byte[] error = new byte[ERROR_BYTES];
+        int blockBytes = ring == Ring.V3 ? V3_BLOCK_BYTES : V2_BLOCK_BYTES;
+        long handle = dsrlb_open(interfaceName, filter, ring.version, RING_BYTES - RING_BYTES % blockBytes,
+                blockBytes, V3_RETIRE_MILLIS, error, ERROR_BYTES);
+        if (handle == 0) {
+            throw new IOException("--engine native on " + interfaceName + ": " + Native.toString(error));
+        }
+        return new NativePacketIo(handle, interfaceName, mac, ring);
+    }
+
+    private static synchronized void load() throws IOException {
+        if (loaded) {
+            return;
+        }
+        if (loadFailure == null) {
+            try {
+                // From the class path (the jar's linux-x86-64/libdsrlbnet.so) or jna.library.path.
+                Native.register(NativePacketIo.class, NativeLibrary.getInstance("dsrlbnet"));
+                loaded = true;
+                return;
+            } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+                loadFailure = e;
+            }
+        }
+        throw new IOException("the native engine's library (libdsrlbnet.so) cannot be loaded: "
+                + loadFailure.getMessage() + "; it needs libpcap0.8 (apt-get install libpcap0.8),"
+                + " or use --engine pcap");
+    }
+
+    @Override
+    public int receive(byte[] buffer) throws IOException {
+        if (receiver == null) {
+            receiver = Thread.currentThread();
+        }
+        if (rxNext == rxCount) {
+            // The batch is done: what the forwarder made of it leaves before we wait again.
+            flushSends();
+            rxNext = 0;
+            rxCount = 0;
+            if (closed) {
+                throw new IOException("receive on " + interfaceName + ": closed");
+            }
+            int n = dsrlb_rx_batch(handle, Pointer.nativeValue(rxPairsMemory), maxRxBatch, POLL_MILLIS);
+            if (n < 0) {
+                throw new IOException("receive on " + interfaceName + ": error " + -n + " from the ring");
+            }
+            rxCount = n;
+            if (n == 0) {
+                return 0;
+            }
+        }
+        int offset = rxPairs.get(2 * rxNext);
+        int length = Math.min(rxPairs.get(2 * rxNext + 1), buffer.length);
+        rxNext++;
+        ring.get(offset, buffer, 0, length);
+        return length;
+    }
+
+    @Override
+    public void send(byte[] frame, int length) throws IOException {
+        if (Thread.currentThread() != receiver) {
+            sendNow(frame, length);
+            return;
+        }
+        if (txCount == maxTxBatch || txFrames.position() + length > TX_BYTES) {
+            flushSends();
+        }
+        if (length > TX_BYTES) {
+            sendNow(frame, length);
+            return;
+        }
+        txFrames.put(frame, 0, length);
+        txLengths.put(txCount++, length);
+    }
+
+    private void flushSends() throws IOException {
+        if (txCount == 0) {
+            return;
+        }
+        int count = txCount;
+        txCount = 0;
+        txFrames.clear();
+        int sent = dsrlb_tx_batch(handle, Pointer.nativeValue(txMemory), Pointer.nativeValue(txLengthsMemory), count);
+        if (sent < 0) {
+            throw new IOException("send on " + interfaceName + ": error " + -sent + " (" + count + " frames lost)");
+        }
+    }
+
+    private void sendNow(byte[] frame, int length) throws IOException {
+        synchronized (controlSendLock) {
+            if (closed) {
+                throw new IOException("send on " + interfaceName + ": closed");
+            }
+            if (length > controlFrame.size()) {
+                throw new IOException("send on " + interfaceName + ": frame of " + length + " bytes");
+            }
+            controlBuffer.put(0, frame, 0, length);
+            int rc = dsrlb_send(handle, Pointer.nativeValue(controlFrame), length);
+            if (rc < 0) {
+                throw new IOException("send on " + interfaceName + ": error " + -rc);
+            }
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        synchronized (controlSendLock) {
+            if (!closed) {
+                dsrlb_wakeup(handle);
+            }
+        }
+    }
+
+    @Override
+    public long droppedByKernel() {
+        synchronized (controlSendLock) {
+            return closed ? -1 : dsrlb_drops(handle);
+        }
+    }
+
+    @Override
+    public MacAddress mac() {
+        return mac;
+    }
+
+    /** Must be called once the receive thread has left {@link #receive}: the ring goes away. */
+    @Override
+    public void close() {
+        synchronized (controlSendLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            dsrlb_close(handle);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "native " + interfaceName;
+    }
+
+    // native/dsrlbnet.c; addresses as long, so a call converts and allocates nothing.
+    private static native long dsrlb_open(String ifName, String filter, int version, int ringBytes, int blockBytes,
+            int retireMillis, byte[] error, int errorBytes);
+
+    private static native int dsrlb_rx_batch(long handle, long pairs, int max, int timeoutMillis);
+
+    private static native int dsrlb_tx_batch(long handle, long frames, long lengths, int count);
+
+    private static native int dsrlb_send(long handle, long frame, int length);
+
+    private static native void dsrlb_wakeup(long handle);
+
+    private static native long dsrlb_drops(long handle);
+
+    private static native long dsrlb_ring_base(long handle);
+
+    private static native int dsrlb_max_batch(long handle);
+
+    private static native int dsrlb_max_tx_batch();
+
+    private static native void dsrlb_close(long handle);
 }

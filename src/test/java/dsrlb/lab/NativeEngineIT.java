@@ -1,0 +1,54 @@
+package dsrlb.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole DSR suite on {@code --engine native} (dsrlb's AF_PACKET ring library), with
+ * checksum offload on, so the partial checksums the ring hands over must be completed too.
+ */
+class NativeEngineIT extends DsrPathIT {
+    @Override
+    String[] labOptions() {
+        return new String[] {"--offload", "on"};
+    }
+
+    @Override
+    boolean offloadOn() {
+        return true;
+    }
+
+    @Override
+    String[] dsrlbArgs() {
+        return new String[] {"--engine", "native"};
+    }
+
+    /** The ring reports its own losses, unlike an engine that cannot tell ("unknown"). */
+    @Override
+    void assertForwardedByDsrlb(long forwarded, String log) {
+        super.assertForwardedByDsrlb(forwarded, log);
+        Matcher m = Pattern.compile("lost before capture (\\d+)").matcher(log);
+        assertTrue(m.find(), "the native ring counts its drops:\n" + log);
+    }
+
+    /** The block ring (v3) forwards the same transfers, only with other wake-ups. */
+    @Test
+    @Order(6)
+    void theBlockRingForwardsIntactFilesToo() throws Exception {
+        dsrlb.close();
+        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--engine", "native", "--native-ring",
+                "v3");
+        for (TftpClient client : TftpClient.values()) {
+            Path out = tmp.resolve("v3-" + client.name());
+            Lab.Result r = client.download(Lab.VIP, "m5.bin", out, "192.0.2.150", 90);
+            assertTrue(r.ok(), client + " via the v3 ring: " + r);
+            assertEquals(Lab.sha256(Lab.served("m5.bin")), Lab.sha256(out), client + " via the v3 ring");
+        }
+    }
+}
