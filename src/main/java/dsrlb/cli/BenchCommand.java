@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** Measurements that lab/bench combines into BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Measurements for lab/bench: round-trip latency, persistence heap.",
-        subcommands = {BenchRttCommand.class, BenchHeapCommand.class})
+        description = "Measurements for lab/bench: round-trip latency (and the echo it reflects off), persistence heap.",
+        subcommands = {BenchRttCommand.class, BenchEchoCommand.class, BenchHeapCommand.class})
 final class BenchCommand {
 }

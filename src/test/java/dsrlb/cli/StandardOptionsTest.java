@@ -48,7 +48,7 @@ class StandardOptionsTest {
         List<String> names = commandPaths().stream().map(p -> String.join(" ", p)).toList();
         for (String expected : List.of("run", "check", "doctor", "backend-setup", "show lb vserver", "stat lb vserver",
                 "show service", "show persistence", "enable service", "disable service", "probe", "storm",
-                "bench rtt", "bench heap", "help")) {
+                "bench rtt", "bench echo", "bench heap", "help")) {
             assertTrue(names.contains(expected), expected + " missing from " + names);
         }
     }
