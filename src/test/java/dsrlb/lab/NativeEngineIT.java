@@ -13,17 +13,7 @@ import org.junit.jupiter.api.Test;
  * The whole DSR suite on {@code --engine native} (dsrlb's AF_PACKET ring library), with
  * checksum offload on, so the partial checksums the ring hands over must be completed too.
  */
-class NativeEngineIT extends DsrPathIT {
-    @Override
-    String[] labOptions() {
-        return new String[] {"--offload", "on"};
-    }
-
-    @Override
-    boolean offloadOn() {
-        return true;
-    }
-
+class NativeEngineIT extends TftpdHpaOffloadOnIT {
     @Override
     String[] dsrlbArgs() {
         return new String[] {"--engine", "native"};

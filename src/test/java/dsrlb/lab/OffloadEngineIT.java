@@ -22,18 +22,8 @@ import org.junit.jupiter.api.Test;
  * only this engine promises: the kernel carries the ACK stream, dsrlb sees a client's first
  * packets, and a service that stops taking clients loses them in the kernel too.
  */
-class OffloadEngineIT extends DsrPathIT {
+class OffloadEngineIT extends TftpdHpaOffloadOnIT {
     private Path socket;
-
-    @Override
-    String[] labOptions() {
-        return new String[] {"--offload", "on"};
-    }
-
-    @Override
-    boolean offloadOn() {
-        return true;
-    }
 
     @Override
     String[] dsrlbArgs() {
