@@ -8,30 +8,25 @@ import java.util.Locale;
  * {@code enable service <name>} and {@code disable service <name> [-graceful YES|NO] [-delay s]}
  * in NetScaler's words; every other request goes on to the read-only responder.
  */
-public final class ControlResponder implements RequestHandler {
+public final class ControlResponder extends ChainedResponder {
     private static final long MAX_DELAY_SECONDS = 86_400;
 
     private final ServiceControl control;
-    private final RequestHandler next;
 
     public ControlResponder(ServiceControl control, RequestHandler next) {
+        super(next);
         this.control = control;
-        this.next = next;
     }
 
     @Override
-    public String respond(String line) {
-        List<String> t;
-        try {
-            t = AdminRequest.tokenize(line);
-        } catch (AdminRequest.BadRequestException e) {
-            return ResponseWriter.error(e.getMessage());
-        }
-        boolean enable = is(t, "enable");
-        boolean disable = is(t, "disable");
-        if (!(enable || disable) || t.size() < 2 || !t.get(1).equalsIgnoreCase("service")) {
-            return next.respond(line);
-        }
+    protected boolean handles(List<String> t) {
+        return (firstWordIs(t, "enable") || firstWordIs(t, "disable")) && t.size() >= 2
+                && t.get(1).equalsIgnoreCase("service");
+    }
+
+    @Override
+    protected String answer(String line, List<String> t) {
+        boolean enable = firstWordIs(t, "enable");
         if (t.size() < 3) {
             return ResponseWriter.error("missing service name: " + t.get(0) + " service <name>");
         }
@@ -80,9 +75,5 @@ public final class ControlResponder implements RequestHandler {
         }
         return new JsonWriter().beginObject().field("ok", true).field("request", line.strip())
                 .field("service", name).field("state", control.state(name)).endObject().toString();
-    }
-
-    private static boolean is(List<String> tokens, String word) {
-        return !tokens.isEmpty() && tokens.get(0).equalsIgnoreCase(word);
     }
 }

@@ -6,26 +6,21 @@ import java.util.List;
  * {@code ha active}, {@code ha standby} and {@code ha status}: the requests keepalived's notify
  * scripts send; every other request goes on to the next handler.
  */
-public final class HaResponder implements RequestHandler {
+public final class HaResponder extends ChainedResponder {
     private final HaControl control;
-    private final RequestHandler next;
 
     public HaResponder(HaControl control, RequestHandler next) {
+        super(next);
         this.control = control;
-        this.next = next;
     }
 
     @Override
-    public String respond(String line) {
-        List<String> t;
-        try {
-            t = AdminRequest.tokenize(line);
-        } catch (AdminRequest.BadRequestException e) {
-            return ResponseWriter.error(e.getMessage());
-        }
-        if (t.isEmpty() || !t.get(0).equalsIgnoreCase("ha")) {
-            return next.respond(line);
-        }
+    protected boolean handles(List<String> t) {
+        return firstWordIs(t, "ha");
+    }
+
+    @Override
+    protected String answer(String line, List<String> t) {
         if (t.size() != 2) {
             return ResponseWriter.error("usage: ha active|standby|status");
         }

@@ -38,8 +38,8 @@ final class DisableServiceCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(spec.qualifiedName() + ": --delay needs --graceful and 0..86400 s");
             return Main.EXIT_USAGE;
         }
-        String line = "disable service " + ServiceSteering.token(name)
+        String line = "disable service " + ControlRequest.token(name)
                 + (graceful ? " -graceful YES" : "") + (delay != null ? " -delay " + delay : "");
-        return ServiceSteering.send(spec, options, line, name);
+        return ControlRequest.service(spec, options, line, name);
     }
 }

@@ -19,6 +19,6 @@ final class EnableServiceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return ServiceSteering.send(spec, options, "enable service " + ServiceSteering.token(name), name);
+        return ControlRequest.service(spec, options, "enable service " + ControlRequest.token(name), name);
     }
 }

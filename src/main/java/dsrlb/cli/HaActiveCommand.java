@@ -17,6 +17,6 @@ final class HaActiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return HaSwitching.send(spec, options, "ha active");
+        return ControlRequest.ha(spec, options, "ha active");
     }
 }

@@ -17,6 +17,6 @@ final class HaStandbyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return HaSwitching.send(spec, options, "ha standby");
+        return ControlRequest.ha(spec, options, "ha standby");
     }
 }

@@ -17,6 +17,6 @@ final class HaStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return HaSwitching.send(spec, options, "ha status");
+        return ControlRequest.ha(spec, options, "ha status");
     }
 }

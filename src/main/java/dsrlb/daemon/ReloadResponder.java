@@ -1,6 +1,6 @@
 package dsrlb.daemon;
 
-import dsrlb.admin.AdminRequest;
+import dsrlb.admin.ChainedResponder;
 import dsrlb.admin.JsonWriter;
 import dsrlb.admin.RequestHandler;
 import dsrlb.admin.ResponseWriter;
@@ -8,26 +8,21 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /** The control socket's {@code reload}; every other request goes on. */
-public final class ReloadResponder implements RequestHandler {
+public final class ReloadResponder extends ChainedResponder {
     private final Supplier<Reloader.Outcome> reload;
-    private final RequestHandler next;
 
     public ReloadResponder(Supplier<Reloader.Outcome> reload, RequestHandler next) {
+        super(next);
         this.reload = reload;
-        this.next = next;
     }
 
     @Override
-    public String respond(String line) {
-        List<String> t;
-        try {
-            t = AdminRequest.tokenize(line);
-        } catch (AdminRequest.BadRequestException e) {
-            return ResponseWriter.error(e.getMessage());
-        }
-        if (t.isEmpty() || !t.get(0).equalsIgnoreCase("reload")) {
-            return next.respond(line);
-        }
+    protected boolean handles(List<String> t) {
+        return firstWordIs(t, "reload");
+    }
+
+    @Override
+    protected String answer(String line, List<String> t) {
         if (t.size() > 1) {
             return ResponseWriter.error("reload takes no arguments");
         }

@@ -120,8 +120,9 @@ public final class Forwarder {
         }
         ForwardingState s = state;
         int senderIp = Arp.senderIp(frame);
-        if (s.vipIndex(senderIp) >= 0) {
-            // Someone else claims a VIP: a backend whose arp_ignore/arp_announce is wrong.
+        if (s.vipIndex(senderIp) >= 0 && active) {
+            // Someone else claims a VIP: a backend whose arp_ignore/arp_announce is wrong. On a
+            // standby the active HA peer's announcements are expected, not a conflict.
             counters.vipArpConflict(senderIp, frame, Arp.SENDER_MAC);
             long now = System.nanoTime();
             if (now - lastConflictLog >= CONFLICT_LOG_INTERVAL_NANOS) {

@@ -126,6 +126,18 @@ class ForwarderTest {
     }
 
     @Test
+    void onAStandbyTheActivePeersAnnouncementIsNoConflict() {
+        forwarder.setActive(false);
+        byte[] garp = new byte[Arp.FRAME_LENGTH];
+        Arp.writeGratuitous(garp, TFTP1, VIP);
+        handle(garp);
+        assertEquals(0, forwarder.counters().vipArpConflicts());
+        forwarder.setActive(true);
+        handle(garp);
+        assertEquals(1, forwarder.counters().vipArpConflicts(), "once active, a claim is a conflict again");
+    }
+
+    @Test
     void dropsWhatItMustNotForwardAndCountsWhy() {
         handle(TestFrames.udp(LB, ROUTER, CLIENT, Ipv4.parse("198.51.100.30"), 1, 69, new byte[4]));
         assertDropped(DropReason.NOT_VIP);

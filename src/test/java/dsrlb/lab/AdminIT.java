@@ -15,17 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -33,44 +28,33 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the clients did, with the backends' nftables sets (lab/served-by) as the ground truth. The
  * client runs on the host: a Unix socket is a file, no namespace needed.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AdminIT {
+class AdminIT extends DsrlbLabTest {
     static final String TFTP1_MAC = "02:d5:1b:64:00:30";
     static final int CLIENTS = 10;
 
-    Path dir;
-    Path socket;
-    DsrlbProcess dsrlb;
     final Map<String, String> servedBy = new TreeMap<>();
 
-    @BeforeAll
-    void start() throws IOException {
-        Lab.requireNamespaces();
-        Lab.down();
-        Lab.up("--offload", "on");
-        dir = Files.createTempDirectory("dsrlb-admin-it");
-        // A directory that does not exist yet: dsrlb makes it, as it makes /run/dsrlb.
-        socket = dir.resolve("run/dsrlb.sock");
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--control-socket", socket.toString(),
-                "--arp-refresh", "2");
+    @Override
+    String[] labOptions() {
+        return new String[] {"--offload", "on"};
     }
 
-    @AfterAll
-    void stop() throws IOException {
-        if (dsrlb != null) {
-            dsrlb.close();
-        }
+    /** A directory that does not exist yet: dsrlb makes it, as it makes /run/dsrlb. */
+    @Override
+    Path socketPath() {
+        return dir.resolve("run/dsrlb.sock");
+    }
+
+    @Override
+    String[] dsrlbArgs() {
+        return new String[] {"--arp-refresh", "2"};
+    }
+
+    @Override
+    void restoreLab() {
         Lab.inNamespace("dsrlb-tftp1", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1",
                 "net.ipv4.conf.eth0.arp_ignore=1");
-        Lab.down();
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
     }
 
     /** {@code dsrlb <args> --control-socket <socket>} on the host. */

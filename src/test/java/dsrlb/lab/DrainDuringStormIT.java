@@ -6,53 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dsrlb.admin.AdminClient;
 import dsrlb.admin.ResponseReader;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * `disable service --graceful` in the middle of a storm: the storm's transfers on the drained
  * service all finish intact, a second wave of new clients all go to the other service, the
  * drained one reaches OUT OF SERVICE once its clients are quiet, and `enable` brings it back.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DrainDuringStormIT {
+class DrainDuringStormIT extends DsrlbLabTest {
     static final String FIRST_WAVE = "192.0.2.32-192.0.2.91";
     static final String SECOND_WAVE = "192.0.2.92-192.0.2.111";
 
-    Path dir;
-    Path socket;
-    DsrlbProcess dsrlb;
 
-    @BeforeAll
-    void start() throws IOException {
-        Lab.requireNamespaces();
-        Lab.down();
-        Lab.up("--offload", "on");
-        dir = Files.createTempDirectory("dsrlb-drain-it");
-        socket = dir.resolve("dsrlb.sock");
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--control-socket", socket.toString());
-    }
-
-    @AfterAll
-    void stop() throws IOException {
-        if (dsrlb != null) {
-            dsrlb.close();
-        }
-        Lab.down();
-        if (dir != null) {
-            Files.deleteIfExists(socket);
-            Files.deleteIfExists(dir);
-        }
+    @Override
+    String[] labOptions() {
+        return new String[] {"--offload", "on"};
     }
 
     private Lab.Result dsrlbCli(String... args) {

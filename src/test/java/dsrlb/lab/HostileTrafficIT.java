@@ -8,12 +8,7 @@ import dsrlb.admin.ResponseReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Hostile frames on the real wire: trafgen (netsniff-ng) sends hand-made frames straight into
@@ -22,8 +17,7 @@ import org.junit.jupiter.api.TestInstance;
  * malformed ones before dsrlb could see them; a real switch forwards them. Each kind has its outcome, read from
  * dsrlb's own counters, and dsrlb keeps serving afterwards.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileTrafficIT {
+class HostileTrafficIT extends DsrlbLabTest {
     static final String LB_MAC = "0x02, 0xd5, 0x1b, 0x64, 0x00, 0x10";
     static final String ROUTER_MAC = "0x02, 0xd5, 0x1b, 0x64, 0x00, 0x01";
     static final String BROADCAST = "0xff, 0xff, 0xff, 0xff, 0xff, 0xff";
@@ -32,34 +26,6 @@ class HostileTrafficIT {
             + "fill(0x00, 18)";
     static final int EACH = 5;
 
-    Path dir;
-    Path socket;
-    DsrlbProcess dsrlb;
-
-    @BeforeAll
-    void start() throws IOException {
-        Lab.requireNamespaces();
-        Lab.down();
-        Lab.up();
-        dir = Files.createTempDirectory("dsrlb-hostile-it");
-        socket = dir.resolve("dsrlb.sock");
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--control-socket", socket.toString());
-    }
-
-    @AfterAll
-    void stop() throws IOException {
-        if (dsrlb != null) {
-            dsrlb.close();
-        }
-        Lab.down();
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-    }
 
     private GlobalReport stat() throws Exception {
         Lab.Result r = Lab.check(Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "stat", "lb", "vserver",

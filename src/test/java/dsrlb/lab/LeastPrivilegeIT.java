@@ -257,6 +257,40 @@ class LeastPrivilegeIT {
         assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket is removed at stop");
     }
 
+    /**
+     * The native engine from the installed package, as the unit's user with CAP_NET_RAW only:
+     * JNA unpacks libdsrlbnet.so from the jar, the AF_PACKET ring needs no other capability
+     * (its memory is locked only when the limit allows), and downloads go through.
+     */
+    @Test
+    @Order(8)
+    void theNativeEngineRunsWithCapNetRawOnlyToo() throws Exception {
+        List<String> cmd = new ArrayList<>(execStart());
+        cmd.addAll(List.of("--engine", "native"));
+        Path nativeLog = tmp.resolve("native.log");
+        Process p = new ProcessBuilder(asUnitUser("+net_raw", cmd)).redirectErrorStream(true)
+                .redirectOutput(nativeLog.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (!Files.readString(nativeLog).contains(" ready: ")) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    fail("dsrlb --engine native did not get ready:\n" + Files.readString(nativeLog));
+                }
+                Thread.sleep(100);
+            }
+            Path out = tmp.resolve("native-get");
+            Lab.Result r = TftpClient.CURL.download(Lab.VIP, "ARDBP32.BIN", out, "192.0.2.120", 20);
+            assertTrue(r.ok(), r + "\n" + Files.readString(nativeLog));
+            assertEquals(Lab.sha256(Lab.served("ARDBP32.BIN")), Lab.sha256(out));
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        assertTrue(Files.readString(nativeLog).contains("counters: received"), Files.readString(nativeLog));
+    }
+
     /** Purges the package this test installed, and the user and group when it created them. */
     private void purge() {
         if (!installed) {

@@ -9,62 +9,36 @@ import dsrlb.admin.ServiceReport;
 import dsrlb.admin.VserverReport;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The Prometheus endpoint of the running daemon in the lab: scraped over HTTP, it shows the
  * same counts as {@code dsrlb stat lb vserver --json} and the clients' downloads. dsrlb runs in
  * the lb namespace, so its loopback is that namespace's: curl runs there too.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MetricsIT {
+class MetricsIT extends DsrlbLabTest {
     static final int CLIENTS = 6;
     static final Pattern SAMPLE = Pattern.compile("^([a-z_]+)(\\{[^}]*\\})? (\\S+)$");
 
-    Path dir;
-    Path socket;
     int port;
-    DsrlbProcess dsrlb;
 
-    @BeforeAll
-    void start() throws IOException {
-        Lab.requireNamespaces();
-        Lab.down();
-        Lab.up("--offload", "on");
-        dir = Files.createTempDirectory("dsrlb-metrics-it");
-        socket = dir.resolve("dsrlb.sock");
+    @Override
+    String[] labOptions() {
+        return new String[] {"--offload", "on"};
+    }
+
+    @Override
+    String[] dsrlbArgs() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--control-socket", socket.toString(),
-                "--metrics-address", "127.0.0.1:" + port);
-    }
-
-    @AfterAll
-    void stop() throws IOException {
-        if (dsrlb != null) {
-            dsrlb.close();
-        }
-        Lab.down();
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        return new String[] {"--metrics-address", "127.0.0.1:" + port};
     }
 
     /** Every sample of the scrape, keyed {@code name{labels}}. */

@@ -7,57 +7,29 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Reload in the lab: a bad config (by `dsrlb reload` and by SIGHUP) keeps the old one serving
  * and says where it is wrong; a good one is taken without losing a persisted client.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReloadIT {
+class ReloadIT extends DsrlbLabTest {
     static final String CLIENT = "192.0.2.170";
 
-    Path dir;
     Path config;
-    Path socket;
     String seed;
-    DsrlbProcess dsrlb;
     String backend;
 
-    @BeforeAll
-    void start() throws IOException {
-        Lab.requireNamespaces();
-        Lab.down();
-        Lab.up();
-        // Made here: a @TempDir field is not there yet in a PER_CLASS @BeforeAll.
-        dir = Files.createTempDirectory("dsrlb-reload-it");
+    @Override
+    Path config() throws IOException {
         seed = Files.readString(Lab.BASEDIR.resolve("examples/seed.conf"));
         config = dir.resolve("dsrlb.conf");
         Files.writeString(config, seed);
-        socket = dir.resolve("dsrlb.sock");
-        dsrlb = DsrlbProcess.start(config, "--control-socket", socket.toString());
-    }
-
-    @AfterAll
-    void stop() throws IOException {
-        if (dsrlb != null) {
-            dsrlb.close();
-        }
-        Lab.down();
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        return config;
     }
 
     private Lab.Result reload() {
