@@ -3,6 +3,8 @@ package dsrlb.dataplane;
 import dsrlb.net.MacAddress;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.util.concurrent.TimeoutException;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -21,10 +23,9 @@ import org.pcap4j.core.PcapNetworkInterface;
 public final class PcapPacketIo implements PacketIo {
     private static final int POLL_MILLIS = 100;
     /**
-     * The kernel ring between the interface and us. libpcap's default (2 MiB) holds only ~32
-     * frames at a 64 KiB snaplen: a boot storm's burst of ACKs overflowed it, and every lost
-     * ACK costs its client a TFTP timeout. The snaplen stays whole so a frame is never
-     * forwarded cut short.
+     * The kernel ring between the interface and us. libpcap's default (2 MiB) overflowed in a
+     * boot storm's bursts of ACKs, and every lost ACK costs its client a TFTP timeout. With
+     * the snaplen of {@link #snaplenFor} it holds ~40 000 frames of a 1500-byte MTU.
      */
     private static final int BUFFER_BYTES = 64 << 20;
 
@@ -50,7 +51,7 @@ public final class PcapPacketIo implements PacketIo {
         PcapHandle handle = null;
         try {
             handle = new PcapHandle.Builder(interfaceName)
-                    .snaplen(65_535)
+                    .snaplen(snaplenFor(interfaceName))
                     .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
                     .timeoutMillis(POLL_MILLIS)
                     .immediateMode(true)
@@ -64,6 +65,24 @@ public final class PcapPacketIo implements PacketIo {
                 handle.close();
             }
             throw new IOException("cannot open " + interfaceName + " with libpcap: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The largest frame the interface can carry and we could send again: its MTU plus an
+     * Ethernet header with a VLAN tag. libpcap sizes each slot of its ring by the snaplen; at
+     * 65 535 (what it takes when the interface has GRO/GSO on, as veth and virtio do) the
+     * 64 MiB ring held only ~1 000 frames, and a JIT or GC pause at a few thousand frames a
+     * second overflowed it. A longer frame (GRO) arrives cut short, fails the forwarder's IPv4
+     * length check and is dropped: it could not be sent whole anyway.
+     */
+    static int snaplenFor(String interfaceName) {
+        try {
+            NetworkInterface nif = NetworkInterface.getByName(interfaceName);
+            int mtu = nif == null ? -1 : nif.getMTU();
+            return mtu > 0 ? Math.min(65_535, mtu + 18) : 65_535;
+        } catch (SocketException e) {
+            return 65_535;
         }
     }
 
