@@ -17,8 +17,9 @@ import org.pcap4j.core.PcapNetworkInterface;
  * holds packets for milliseconds and every TFTP ACK waits; direction IN, so frames we send
  * never come back to us.
  *
- * <p>pcap4j hands each received frame over in a new array; we copy it into the caller's
- * buffer. That one allocation per packet is pcap4j's, and the reason faster engines exist.
+ * <p>pcap4j opens and configures the handle; the per-frame calls go to libpcap directly
+ * ({@link PcapFastPath}), because pcap4j's allocate JNA memory for every frame. Where that is
+ * not possible the engine falls back to pcap4j's calls, which copy each frame into a new array.
  */
 public final class PcapPacketIo implements PacketIo {
     private static final int POLL_MILLIS = 100;
@@ -31,10 +32,15 @@ public final class PcapPacketIo implements PacketIo {
 
     private final PcapHandle handle;
     private final MacAddress mac;
+    /** libpcap's per-frame calls without pcap4j's allocations; null: pcap4j's calls. */
+    private final PcapFastPath fast;
+    private final Object sendLock = new Object();
+    private boolean closed;
 
     private PcapPacketIo(PcapHandle handle, MacAddress mac) {
         this.handle = handle;
         this.mac = mac;
+        this.fast = PcapFastPath.of(handle);
     }
 
     /**
@@ -88,6 +94,13 @@ public final class PcapPacketIo implements PacketIo {
 
     @Override
     public int receive(byte[] buffer) throws IOException {
+        if (fast != null) {
+            int n = fast.next(buffer);
+            if (n < 0) {
+                throw new IOException("receive on " + handle + ": " + fast.lastError());
+            }
+            return n;
+        }
         try {
             byte[] frame = handle.getNextRawPacketEx();
             int n = Math.min(frame.length, buffer.length);
@@ -102,6 +115,19 @@ public final class PcapPacketIo implements PacketIo {
 
     @Override
     public void send(byte[] frame, int length) throws IOException {
+        if (fast != null && length <= 65_536) {
+            // Senders are the receive thread and control threads (ARP, monitors); the handle
+            // must not close under a send.
+            synchronized (sendLock) {
+                if (closed) {
+                    throw new IOException("send: closed");
+                }
+                if (fast.send(frame, length) != 0) {
+                    throw new IOException("send: " + fast.lastError());
+                }
+            }
+            return;
+        }
         try {
             handle.sendPacket(frame, length);
         } catch (PcapNativeException | NotOpenException e) {
@@ -135,8 +161,11 @@ public final class PcapPacketIo implements PacketIo {
 
     @Override
     public void close() {
-        if (handle.isOpen()) {
-            handle.close();
+        synchronized (sendLock) {
+            closed = true;
+            if (handle.isOpen()) {
+                handle.close();
+            }
         }
     }
 }
