@@ -47,6 +47,8 @@ final class Download {
     private long endNanos;
     private Stage stage = Stage.SENDING_RRQ;
     private InetSocketAddress tid;
+    /** An answer to our RRQ from an address we did not ask, while none from the right one came. */
+    private InetSocketAddress wrongSource;
     private int blksize;
     private OptionalLong tsize = OptionalLong.empty();
     private boolean oackAcknowledged;
@@ -136,6 +138,11 @@ final class Download {
 
     private void onTimeout() throws Failure {
         trace.add(System.nanoTime(), "timeout " + format(request.timeout()) + " waiting for " + awaited());
+        if (tid == null && wrongSource != null) {
+            tid = wrongSource; // what the result names as the server's answer
+            throw new Failure(FailureKind.WRONG_SOURCE, "answered from " + format(wrongSource) + ", not from "
+                    + server.getAddress().getHostAddress());
+        }
         if (stage == Stage.WAITING_FIRST_REPLY && viaSocket && !icmpProbed) {
             icmpProbed = true;
             Duration wait = request.timeout().compareTo(ICMP_PROBE_MAX_WAIT) < 0 ? request.timeout()
@@ -175,17 +182,20 @@ final class Download {
             }
             // RFC 1350: the first answer's source port is the server's TID for the rest of the
             // transfer. Its address must be the one asked, as PXE firmware insists: a DSR backend
-            // answering from its own address instead of the VIP breaks every real client.
-            tid = from;
+            // answering from its own address instead of the VIP breaks every real client. An
+            // answer from elsewhere is refused (ERROR 5) without disturbing the transfer: it may
+            // be a stray, e.g. a server still retransmitting to an earlier transfer that had this
+            // address and port. If nothing right comes before the timeout, that is the failure.
             if (!from.getAddress().equals(server.getAddress())) {
                 trace.add(System.nanoTime(), "<- " + describe(op, b, len) + " from " + format(from)
                         + (op == ERROR ? "" : " -> ERROR 5"));
                 if (op != ERROR) {
                     sendQuietly(TftpPackets.error(ERR_UNKNOWN_TID, "Unknown transfer ID"), from, "ERROR 5");
                 }
-                throw new Failure(FailureKind.WRONG_SOURCE, "answered from " + format(from) + ", not from "
-                        + server.getAddress().getHostAddress());
+                wrongSource = from;
+                return false;
             }
+            tid = from;
         }
         return switch (op) {
             case ERROR -> throw tftpError(b, len);

@@ -42,6 +42,7 @@ public final class FakeTftpServer implements AutoCloseable {
     private volatile String errorMessage;
     private volatile long stopAtBlock = -1;
     private volatile InetAddress answerFrom = InetAddress.getLoopbackAddress();
+    private volatile InetAddress strayFrom;
     private volatile long announcedTsize = -1;
     private volatile int oackBlksize = -1;
 
@@ -114,6 +115,15 @@ public final class FakeTftpServer implements AutoCloseable {
     /** Goes silent instead of sending DATA {@code block}. */
     public FakeTftpServer stopAtBlock(long block) {
         stopAtBlock = block;
+        return this;
+    }
+
+    /**
+     * Before answering a request, sends the client a DATA 1 of junk from this address: a late
+     * packet of another server's earlier transfer to the same client address and port.
+     */
+    public FakeTftpServer strayFrom(InetAddress address) {
+        strayFrom = address;
         return this;
     }
 
@@ -208,6 +218,11 @@ public final class FakeTftpServer implements AutoCloseable {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(answerFrom, 0))) {
             sockets.add(s);
             s.setSoTimeout(ACK_TIMEOUT_MS);
+            if (strayFrom != null) {
+                try (DatagramSocket stray = new DatagramSocket(new InetSocketAddress(strayFrom, 0))) {
+                    send(stray, new byte[] {0, TftpPackets.DATA, 0, 1, 0x5A, 0x5A}, client);
+                }
+            }
             if (errorCode >= 0) {
                 send(s, TftpPackets.error(errorCode, errorMessage), client);
                 return;
