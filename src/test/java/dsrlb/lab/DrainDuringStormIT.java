@@ -38,7 +38,7 @@ class DrainDuringStormIT extends DsrlbLabTest {
     private static Lab.Result storm(String sources, String file, String sha, int blksize) {
         return Lab.inNamespace(Lab.CLIENT_NS, 180, "java", "-jar", Lab.JAR.toString(), "storm", "--target", Lab.VIP,
                 "--file", file, "--sources", sources, "--blksize", Integer.toString(blksize), "--expect-sha256", sha,
-                "--no-progress", "--max-time", "120", "--json");
+                "--no-progress", "--max-time", "120", "--retries", "8", "--json");
     }
 
     private String state(String service) {
