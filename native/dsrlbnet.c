@@ -58,7 +58,6 @@ struct dsrlb_ring {
     int held;                  /* V3: block cur is ours until the next call; V2: frames held */
     unsigned int held_idx[DSRLB_MAX_V2_BATCH];
     uint64_t drops;            /* accumulated: PACKET_STATISTICS resets on every read */
-    uint64_t skipped;          /* frames we saw but must not forward (outgoing, VLAN-tagged) */
     struct mmsghdr msgs[DSRLB_MAX_TX_BATCH];
     struct iovec iovs[DSRLB_MAX_TX_BATCH];
     struct sockaddr_ll to;
@@ -253,17 +252,16 @@ static void release_held(struct dsrlb_ring *r)
         __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
         r->cur = (r->cur + 1) % r->block_nr;
     }
-    /* V2 releases frame by frame as it goes (see collect_v2). */
+    /* V2 gives its frames back in release_v2. */
     r->held = 0;
 }
 
-static int keep(struct dsrlb_ring *r, int pkttype, uint32_t status, uint32_t len, uint32_t snaplen)
+static int keep(int pkttype, uint32_t status, uint32_t len, uint32_t snaplen)
 {
     if (pkttype == PACKET_OUTGOING || (status & TP_STATUS_VLAN_VALID) || snaplen < len) {
         /* Outgoing: ours, seen by a kernel without PACKET_IGNORE_OUTGOING. VLAN: the tag is
          * already stripped into the header; forwarding the rest would move it off its VLAN.
          * Cut short: longer than the interface's MTU (GRO), it could not be sent whole. */
-        r->skipped++;
         return 0;
     }
     return 1;
@@ -283,7 +281,7 @@ static int collect_v3(struct dsrlb_ring *r, int32_t *out, int max)
     for (uint32_t i = 0; i < n && got < max; i++) {
         struct tpacket3_hdr *h = (void *)p;
         struct sockaddr_ll *ll = (void *)(p + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
-        if (keep(r, ll->sll_pkttype, h->tp_status, h->tp_len, h->tp_snaplen)) {
+        if (keep(ll->sll_pkttype, h->tp_status, h->tp_len, h->tp_snaplen)) {
             out[2 * got] = (int32_t)((p + h->tp_mac) - r->map);
             out[2 * got + 1] = (int32_t)h->tp_snaplen;
             got++;
@@ -311,7 +309,7 @@ static int collect_v2(struct dsrlb_ring *r, int32_t *out, int max)
             break;
         }
         struct sockaddr_ll *ll = (void *)((uint8_t *)h + TPACKET_ALIGN(sizeof(struct tpacket2_hdr)));
-        if (keep(r, ll->sll_pkttype, status, h->tp_len, h->tp_snaplen)) {
+        if (keep(ll->sll_pkttype, status, h->tp_len, h->tp_snaplen)) {
             out[2 * got] = (int32_t)(((uint8_t *)h + h->tp_mac) - r->map);
             out[2 * got + 1] = (int32_t)h->tp_snaplen;
             r->held_idx[got] = r->cur;

@@ -40,8 +40,8 @@ public final class NativePacketIo implements PacketIo {
     private static final int POLL_MILLIS = 100;
     /** The ring's size: as pcap's buffer, deep enough for a boot storm's bursts of ACKs. */
     private static final int RING_BYTES = 64 << 20;
-    private static final int V3_BLOCK_BYTES = 1 << 16;
-    private static final int V2_BLOCK_BYTES = 1 << 16;
+    /** V3's hand-over unit and V2's allocation unit; RING_BYTES is a whole number of them. */
+    private static final int BLOCK_BYTES = 1 << 16;
     private static final int V3_RETIRE_MILLIS = 1;
     /** Room for a batch of full-size frames; a frame that does not fit leaves alone. */
     private static final int TX_BYTES = 1 << 20;
@@ -76,12 +76,11 @@ public final class NativePacketIo implements PacketIo {
     private long lostSends;
     private volatile boolean closed;
 
-    private NativePacketIo(long handle, String interfaceName, MacAddress mac, Ring ringVersion) {
+    private NativePacketIo(long handle, String interfaceName, MacAddress mac) {
         this.handle = handle;
         this.interfaceName = interfaceName;
         this.mac = mac;
-        int ringBytes = ringVersion == Ring.V3 ? RING_BYTES - RING_BYTES % V3_BLOCK_BYTES : RING_BYTES;
-        this.ring = new Pointer(dsrlb_ring_base(handle)).getByteBuffer(0, ringBytes);
+        this.ring = new Pointer(dsrlb_ring_base(handle)).getByteBuffer(0, RING_BYTES);
         this.maxRxBatch = dsrlb_max_batch(handle);
         this.rxPairsMemory = new Memory(8L * maxRxBatch);
         this.rxPairs = rxPairsMemory.getByteBuffer(0, rxPairsMemory.size()).order(ByteOrder.nativeOrder()).asIntBuffer();
@@ -107,13 +106,12 @@ public final class NativePacketIo implements PacketIo {
             throws IOException {
         load();
         byte[] error = new byte[ERROR_BYTES];
-        int blockBytes = ring == Ring.V3 ? V3_BLOCK_BYTES : V2_BLOCK_BYTES;
-        long handle = dsrlb_open(interfaceName, filter, ring.version, RING_BYTES - RING_BYTES % blockBytes,
-                blockBytes, V3_RETIRE_MILLIS, error, ERROR_BYTES);
+        long handle = dsrlb_open(interfaceName, filter, ring.version, RING_BYTES, BLOCK_BYTES, V3_RETIRE_MILLIS,
+                error, ERROR_BYTES);
         if (handle == 0) {
             throw new IOException("--engine native on " + interfaceName + ": " + Native.toString(error));
         }
-        return new NativePacketIo(handle, interfaceName, mac, ring);
+        return new NativePacketIo(handle, interfaceName, mac);
     }
 
     private static synchronized void load() throws IOException {
