@@ -132,7 +132,7 @@ public final class LiveStatus implements StatusSource {
                 counters.checksumsCompleted(), counters.arpRepliesSent(), counters.vipArpConflicts(),
                 c == null ? null : new GlobalReport.VipArpConflict(Ipv4.format(c.vip()), c.mac().toString(),
                         c.lastSeen()),
-                drops, null, transfers == null ? null : transferReport());
+                drops, null, transfers == null ? null : transferReport(), null);
     }
 
     private GlobalReport.Transfers transferReport() {

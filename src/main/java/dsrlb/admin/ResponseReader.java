@@ -92,9 +92,11 @@ public final class ResponseReader {
                 c == null ? null : new GlobalReport.VipArpConflict(c.string("vip"), c.string("mac"),
                         c.instant("lastSeen")),
                 drops, k == null ? null : new GlobalReport.KernelPath(k.number("packets"), k.number("bytes"),
-                        k.number("clients"), k.number("installs"), k.number("removals"), k.number("failures")),
+                        k.number("clients"), k.number("installs"), k.number("removals"), k.number("failures"),
+                        k.number("tableRestores"), k.number("mapFull")),
                 tr == null ? null : new GlobalReport.Transfers(tr.number("started"), tr.number("finished"),
-                        tr.number("untracked"), counts(tr.objects("topFiles")), counts(tr.objects("topClients"))));
+                        tr.number("untracked"), counts(tr.objects("topFiles")), counts(tr.objects("topClients"))),
+                g.members().containsKey("engine") ? g.string("engine") : null);
     }
 
     private static List<GlobalReport.Count> counts(List<JsonObject> items) throws JsonException {

@@ -93,7 +93,11 @@ public final class ResponseWriter {
         if (k != null) {
             w.name("kernelPath").beginObject().field("packets", k.packets()).field("bytes", k.bytes())
                     .field("clients", k.clients()).field("installs", k.installs()).field("removals", k.removals())
-                    .field("failures", k.failures()).endObject();
+                    .field("failures", k.failures()).field("tableRestores", k.tableRestores())
+                    .field("mapFull", k.mapFull()).endObject();
+        }
+        if (g.engine() != null) {
+            w.field("engine", g.engine());
         }
         w.endObject();
         vserverArray(w, vservers);

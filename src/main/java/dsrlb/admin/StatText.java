@@ -12,6 +12,11 @@ public final class StatText {
     /** @param detail one named vserver: its statistics and bound services in full */
     public static String stat(GlobalReport g, List<VserverReport> vservers, boolean detail) {
         StringBuilder sb = new StringBuilder();
+        if (g.engine() != null) {
+            sb.append("Engine: ").append(g.engine()).append(g.kernelPath() != null
+                    ? " (dsrlb decides, the kernel forwards)" : " (every frame to a VIP crosses user space)")
+                    .append("\n\n");
+        }
         new TextTable("Forwarding Statistics", ">Total")
                 .row("Packets received", g.received())
                 .row("Packets forwarded", g.forwarded())
@@ -46,6 +51,8 @@ public final class StatText {
                     .row("Clients installed", k.installs())
                     .row("Clients taken back", k.removals())
                     .row("nftables failures", k.failures())
+                    .row("Table put back after removal from outside", k.tableRestores())
+                    .row("Clients left in user space (map full)", k.mapFull())
                     .appendTo(sb);
         }
         GlobalReport.VipArpConflict c = g.lastVipArpConflict();

@@ -1,5 +1,8 @@
 package dsrlb.cli;
 
+import dsrlb.engine.EngineKind;
+import dsrlb.engine.Engines;
+
 import dsrlb.config.DsrConfig;
 import dsrlb.config.ServiceConfig;
 import dsrlb.config.VipConfig;
@@ -72,11 +75,27 @@ final class DoctorCommand implements Callable<Integer> {
             findings.add(host.txChecksumOffload(nif.name(), ethtoolFeatures(nif.name())));
         }
         findings.add(host.capabilities());
+        findings.add(engineFinding(cfg));
         findings.add(host.vipNotInKernel(vips, kernelAddresses()));
         if (nif != null) {
             findings.addAll(arp(cfg, nif, vips));
         }
         return print(findings);
+    }
+
+    /** Which engine `run` (--engine auto) would take here, and why it skips the faster ones. */
+    static Finding engineFinding(DsrConfig cfg) {
+        Engines.Choice c = Engines.preview(cfg);
+        String skipped = c.skipped().isEmpty() ? "" : "; " + String.join("; ", c.skipped());
+        if (c.engine() == null) {
+            return Finding.fail("engine", "no engine can run" + skipped, "install libpcap0.8 and run with CAP_NET_RAW");
+        }
+        String picked = "run would pick " + c.engine().kind().cliName() + skipped;
+        if (c.engine().kind() == EngineKind.OFFLOAD) {
+            return Finding.ok("engine", picked);
+        }
+        return Finding.warn("engine", picked, "for the kernel fast path grant CAP_NET_ADMIN and install "
+                + "libnftables1; without it every frame to a VIP crosses user space");
     }
 
     private List<Finding> arp(DsrConfig cfg, NetworkInterfaceInfo nif, List<Integer> vips) {

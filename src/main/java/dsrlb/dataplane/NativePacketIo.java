@@ -114,6 +114,11 @@ public final class NativePacketIo implements PacketIo {
         return new NativePacketIo(handle, interfaceName, mac);
     }
 
+    /** Loads the engine's library, or says why it cannot be loaded here. */
+    public static void requireLibrary() throws IOException {
+        load();
+    }
+
     private static synchronized void load() throws IOException {
         if (loaded) {
             return;

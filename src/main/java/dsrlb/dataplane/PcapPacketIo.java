@@ -135,6 +135,18 @@ public final class PcapPacketIo implements PacketIo {
         }
     }
 
+    /**
+     * Replaces the BPF filter. Call it from the thread that receives on this handle (libpcap
+     * handles are not thread-safe); frames already queued are filtered again by libpcap.
+     */
+    public void setFilter(String filter) throws IOException {
+        try {
+            handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new IOException("filter on " + handle + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void wakeup() {
         try {

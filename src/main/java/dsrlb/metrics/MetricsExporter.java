@@ -247,5 +247,28 @@ public final class MetricsExporter implements AutoCloseable {
                     }
                 })
                 .register(registry);
+        CounterWithCallback.builder().name("dsrlb_kernel_table_restores")
+                .help("Times dsrlb's nftables table was removed from outside (nft flush ruleset) and put back")
+                .callback(cb -> {
+                    if (snapshot().global().kernelPath() != null) {
+                        cb.call(snapshot().global().kernelPath().tableRestores());
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder().name("dsrlb_kernel_map_full")
+                .help("Decisions not written to the kernel because the vserver's map was full (served in user space)")
+                .callback(cb -> {
+                    if (snapshot().global().kernelPath() != null) {
+                        cb.call(snapshot().global().kernelPath().mapFull());
+                    }
+                })
+                .register(registry);
+        // Exposed as dsrlb_engine_info{engine="offload"} 1; the engine is chosen once, at start.
+        String engine = status.global().engine();
+        if (engine != null) {
+            io.prometheus.metrics.core.metrics.Info.builder().name("dsrlb_engine")
+                    .help("The packet engine that runs (--engine; auto picks one at start)").labelNames("engine")
+                    .register(registry).setLabelValues(engine);
+        }
     }
 }

@@ -54,6 +54,27 @@ final class NftJson {
         throw new JsonParser.JsonException("no counter in nft's answer");
     }
 
+    /** Table names in a `list tables` answer. */
+    static java.util.Set<String> tableNames(String json) throws JsonParser.JsonException {
+        return names(json, "table");
+    }
+
+    /** Names of the named counters in a `list table` answer. */
+    static java.util.Set<String> counterNames(String json) throws JsonParser.JsonException {
+        return names(json, "counter");
+    }
+
+    private static java.util.Set<String> names(String json, String kind) throws JsonParser.JsonException {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Object item : items(json)) {
+            Map<?, ?> o = object(object(item).get(kind));
+            if (o != null && o.get("name") instanceof String name) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     private static List<?> items(String json) throws JsonParser.JsonException {
         Map<String, Object> root = JsonParser.parseObject(json);
         if (!(root.get("nftables") instanceof List<?> items)) {

@@ -12,57 +12,95 @@ import dsrlb.config.VserverConfig;
 import dsrlb.dataplane.NetworkInterfaceInfo;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.dataplane.PcapPacketIo;
+import dsrlb.transfer.TransferTracker;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --engine offload}: dsrlb decides, the kernel forwards. Sets up the capture veth and
- * the nftables table, gives the forwarder a {@link PacketIo} that reads only what the kernel
- * did not forward, and removes all of it on close.
+ * The kernel fast path: dsrlb decides, the kernel forwards. Sets up the capture veth and the
+ * nftables table, gives the forwarder a {@link PacketIo} that reads only what the kernel did
+ * not forward (or everything, while the table is gone), and removes all of it on close.
  */
 public final class OffloadEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OffloadEngine.class);
-    /** A filter nothing on a LAN matches (IEEE 802 local experimental EtherType 1): the send handle never copies frames to us. */
-    private static final String MATCH_NOTHING = "ether proto 0x88b5";
     private static final int SEND_BUFFER_BYTES = 1 << 20;
 
     private final Nftables nft;
     private final OffloadRuleset ruleset;
     private final VethPair veth;
-    private final PacketIo io;
-    private OffloadProgrammer programmer;
+    private final SplitPacketIo io;
+    private final long syncIntervalNanos;
+    private volatile OffloadProgrammer programmer;
 
-    private OffloadEngine(Nftables nft, OffloadRuleset ruleset, VethPair veth, PacketIo io) {
+    private OffloadEngine(Nftables nft, OffloadRuleset ruleset, VethPair veth, SplitPacketIo io,
+            long syncIntervalNanos) {
         this.nft = nft;
         this.ruleset = ruleset;
         this.veth = veth;
         this.io = io;
+        this.syncIntervalNanos = syncIntervalNanos;
+    }
+
+    /** Why the kernel path cannot be used here, checked without changing anything (libnftables, netdev, ip). */
+    public static Optional<String> whyNot() {
+        if (!onPath("ip")) {
+            return Optional.of("iproute2's `ip` is not on the PATH (apt-get install iproute2)");
+        }
+        try (Nftables nft = LibNftables.open()) {
+            nft.run(OffloadRuleset.listTables());
+            return Optional.empty();
+        } catch (Nftables.NftablesException e) {
+            return Optional.of("nftables netdev tables cannot be listed: " + e.getMessage().strip());
+        } catch (IOException | UnsatisfiedLinkError | NoClassDefFoundError e) {
+            return Optional.of("libnftables cannot be loaded (" + e.getMessage() + "); apt-get install libnftables1");
+        }
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many of the config's VIPs the kernel can carry. */
+    public static long offloadableVips(DsrConfig cfg) {
+        return vipRules(cfg).stream().filter(OffloadRuleset.VipRule::offloaded).count();
     }
 
     /**
-     * @param captureFilter the BPF expression the pcap engine would use on the LAN interface
+     * @param captureFilter the BPF expression a user-space engine would use on the LAN interface
+     * @throws IOException when the table's name is taken by someone else, or setting up fails
      */
-    public static OffloadEngine open(DsrConfig cfg, NetworkInterfaceInfo nif, String captureFilter) throws IOException {
+    public static OffloadEngine open(DsrConfig cfg, NetworkInterfaceInfo nif, String captureFilter,
+            long syncIntervalNanos) throws IOException {
         int ifindex = ifindex(nif.name());
         String miss = "dsrlbm" + ifindex;
         String capture = "dsrlbc" + ifindex;
+        OffloadRuleset ruleset = new OffloadRuleset("dsrlb_" + ifindex, nif.name(), miss, capture, nif.mac(),
+                vipRules(cfg), ProcessHandle.current().pid());
         Nftables nft = LibNftables.open();
         VethPair veth = null;
         PcapPacketIo in = null;
-        PcapPacketIo out = null;
+        PcapPacketIo lan = null;
         try {
+            claimTable(nft, ruleset);
             veth = VethPair.create(miss, capture);
-            OffloadRuleset ruleset = new OffloadRuleset("dsrlb_" + ifindex, nif.name(), miss, capture, nif.mac(),
-                    vipRules(cfg));
             nft.run(ruleset.create());
             in = PcapPacketIo.open(capture, nif.mac(), captureFilter);
-            out = PcapPacketIo.open(nif.name(), nif.mac(), MATCH_NOTHING, SEND_BUFFER_BYTES);
+            lan = PcapPacketIo.open(nif.name(), nif.mac(), SplitPacketIo.MATCH_NOTHING, SEND_BUFFER_BYTES);
             for (OffloadRuleset.VipRule v : ruleset.vips()) {
                 log.info("offload: VIP #{} {}", v.index(), v.offloaded()
                         ? "forwarded by the kernel once dsrlb picked a backend (idle timeout "
@@ -70,25 +108,91 @@ public final class OffloadEngine implements AutoCloseable {
                                 + v.maxEntries() + " clients)"
                         : "stays in user space: needs one ANY * vserver with SOURCEIP persistence or SOURCEIPHASH");
             }
-            return new OffloadEngine(nft, ruleset, veth, new SplitPacketIo(in, out));
+            return new OffloadEngine(nft, ruleset, veth, new SplitPacketIo(in, lan, captureFilter),
+                    syncIntervalNanos);
         } catch (IOException | RuntimeException e) {
             if (in != null) {
                 in.close();
             }
-            if (out != null) {
-                out.close();
+            if (lan != null) {
+                lan.close();
             }
             if (veth != null) {
+                try {
+                    nft.run(ruleset.delete());
+                } catch (Nftables.NftablesException ignored) {
+                    // never created
+                }
                 veth.close();
             }
             nft.close();
             if (e instanceof Nftables.NftablesException) {
-                throw new IOException("--engine offload: nftables: " + e.getMessage(), e);
+                throw new IOException("nftables: " + e.getMessage().strip(), e);
             }
             if (e instanceof IOException io) {
                 throw io;
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Makes sure the table's name is ours to use: free, or left by a dsrlb that is no longer
+     * running (its owner counter names a dead pid; create() replaces it). A table of that name
+     * without dsrlb's mark, or one whose dsrlb still runs, is an error: never touch another
+     * owner's rules.
+     */
+    static void claimTable(Nftables nft, OffloadRuleset ruleset) throws IOException {
+        java.util.Set<String> counters;
+        try {
+            if (!NftJson.tableNames(run(nft, OffloadRuleset.listTables())).contains(ruleset.table())) {
+                return;
+            }
+            counters = NftJson.counterNames(run(nft, ruleset.listTable()));
+        } catch (dsrlb.admin.JsonParser.JsonException e) {
+            throw new IOException("nftables: cannot read its answer: " + e.getMessage(), e);
+        }
+        List<Long> owners = new ArrayList<>();
+        for (String counter : counters) {
+            if (counter.startsWith(OffloadRuleset.OWNER_PREFIX)) {
+                try {
+                    owners.add(Long.parseLong(counter.substring(OffloadRuleset.OWNER_PREFIX.length())));
+                } catch (NumberFormatException e) {
+                    // not our mark after all
+                }
+            }
+        }
+        if (owners.isEmpty()) {
+            throw new IOException("nftables table netdev " + ruleset.table() + " exists and is not dsrlb's (it has "
+                    + "no " + OffloadRuleset.OWNER_PREFIX + "<pid> counter); dsrlb needs that name for interface "
+                    + ruleset.device() + ": rename or delete that table, or use another --engine");
+        }
+        for (long pid : owners) {
+            if (pid != ProcessHandle.current().pid() && isDsrlb(pid)) {
+                throw new IOException("nftables table netdev " + ruleset.table() + " belongs to a dsrlb that is "
+                        + "still running (pid " + pid + "): one dsrlb an interface");
+            }
+        }
+        log.warn("offload: replacing table netdev {} and veth {} left by dsrlb pid {}, which is no longer running",
+                ruleset.table(), ruleset.missDevice(), owners.get(0));
+    }
+
+    private static String run(Nftables nft, String command) throws IOException {
+        try {
+            return nft.run(command);
+        } catch (Nftables.NftablesException e) {
+            throw new IOException("nftables: " + e.getMessage().strip(), e);
+        } catch (RuntimeException e) {
+            throw new IOException("nftables: " + e, e);
+        }
+    }
+
+    private static boolean isDsrlb(long pid) {
+        try {
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
+            return cmdline.contains("dsrlb");
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -109,23 +213,45 @@ public final class OffloadEngine implements AutoCloseable {
     }
 
     /** Starts writing the balancer's decisions into the kernel; call once, before forwarding. */
-    public OffloadProgrammer startProgrammer(java.util.function.Supplier<LoadBalancer> current,
-            java.util.function.Supplier<dsrlb.transfer.TransferTracker> transfers, long syncIntervalNanos) {
-        programmer = new OffloadProgrammer(nft, ruleset, current.get().state(), (vip, client, serviceId, idleNanos) -> {
-            LoadBalancer balancer = current.get();
-            if (transfers != null) {
-                transfers.get().packet(client, System.nanoTime() - idleNanos);
+    public OffloadProgrammer startProgrammer(Supplier<LoadBalancer> current, Supplier<TransferTracker> transfers) {
+        OffloadProgrammer p = new OffloadProgrammer(nft, ruleset, current.get().state(),
+                (vip, client, serviceId, idleNanos) -> {
+                    LoadBalancer balancer = current.get();
+                    transfers.get().packet(client, System.nanoTime() - idleNanos);
+                    balancer.noteActivity(serviceId, System.nanoTime() - idleNanos);
+                    ForwardingState s = balancer.state();
+                    if (vip < s.routesByVip().length && s.routesByVip()[vip].length == 1) {
+                        Persistence persistence = s.routesByVip()[vip][0].vserver().persistence();
+                        if (persistence != null) {
+                            persistence.keepAlive(client, serviceId);
+                        }
+                    }
+                }, syncIntervalNanos);
+        p.watchKernelPath(new OffloadProgrammer.KernelPathWatcher() {
+            @Override
+            public void lost() {
+                io.fallBackToLan(true);
             }
-            balancer.noteActivity(serviceId, System.nanoTime() - idleNanos);
-            ForwardingState s = balancer.state();
-            if (vip < s.routesByVip().length && s.routesByVip()[vip].length == 1) {
-                Persistence p = s.routesByVip()[vip][0].vserver().persistence();
-                if (p != null) {
-                    p.keepAlive(client, serviceId);
-                }
+
+            @Override
+            public void restored() {
+                io.fallBackToLan(false);
             }
-        }, syncIntervalNanos);
-        programmer.start();
+        });
+        p.start();
+        programmer = p;
+        return p;
+    }
+
+    /** A reloaded config: keep what still holds in the kernel. */
+    public void newGeneration(DsrConfig cfg, ForwardingState state) {
+        OffloadProgrammer p = programmer;
+        if (p != null) {
+            p.reset(state, vipRules(cfg));
+        }
+    }
+
+    public OffloadProgrammer programmer() {
         return programmer;
     }
 
@@ -133,11 +259,16 @@ public final class OffloadEngine implements AutoCloseable {
         return io;
     }
 
+    public String table() {
+        return ruleset.table();
+    }
+
     /** Takes the table and the veth away: the kernel forwards nothing once dsrlb is gone. */
     @Override
     public void close() {
-        if (programmer != null) {
-            programmer.close();
+        OffloadProgrammer p = programmer;
+        if (p != null) {
+            p.close();
         }
         try {
             nft.run(ruleset.delete());
@@ -145,6 +276,7 @@ public final class OffloadEngine implements AutoCloseable {
             log.warn("offload: could not delete table {}: {}", ruleset.table(), e.getMessage());
         }
         nft.close();
+        io.close();
         veth.close();
     }
 

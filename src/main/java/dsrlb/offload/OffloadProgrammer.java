@@ -43,12 +43,39 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         void clientActive(int vipIndex, int client, int serviceId, long idleNanos);
     }
 
+    /**
+     * Told when the kernel path is gone (someone ran `nft flush ruleset`, a firewall replaced
+     * the ruleset) and when it is back: meanwhile user space must forward every frame.
+     */
+    public interface KernelPathWatcher {
+        KernelPathWatcher NONE = new KernelPathWatcher() {
+            @Override
+            public void lost() {
+            }
+
+            @Override
+            public void restored() {
+            }
+        };
+
+        void lost();
+
+        void restored();
+    }
+
+    /** How often the writer asks whether the table is still there (a name listing, no elements). */
+    static final long TABLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** After the map refused an element for lack of room, new clients of that VIP stay in user space this long. */
+    static final long MAP_FULL_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final Nftables nft;
-    private final OffloadRuleset ruleset;
+    private OffloadRuleset ruleset;
     private final KernelActivity activity;
     private final long syncIntervalNanos;
-    private final boolean[] offloaded;
-    private final long[] timeoutNanos;
+    private volatile boolean[] offloaded;
+    private long[] timeoutNanos;
+    private long[] mapFullUntil;
+    private KernelPathWatcher watcher = KernelPathWatcher.NONE;
     private final DecisionRing ring = new DecisionRing(8192);
     private final Map<Long, Installed> mirror = new HashMap<>();
     private final AtomicLong installs = new AtomicLong();
@@ -57,11 +84,20 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
     private final AtomicLong kernelEntries = new AtomicLong();
     private final AtomicLong offloadedPackets = new AtomicLong();
     private final AtomicLong offloadedBytes = new AtomicLong();
+    private final AtomicLong tableRestores = new AtomicLong();
+    private final AtomicLong mapFull = new AtomicLong();
     private final Thread writer;
     private volatile ForwardingState state;
     private volatile boolean stateChanged;
     private volatile boolean resetRequested;
+    private volatile List<OffloadRuleset.VipRule> resetRules;
+    private volatile boolean active = true;
+    private volatile boolean activeChanged;
     private volatile boolean running = true;
+    /** The state the mirror's service ids refer to (the one before a reload, until the reset ran). */
+    private ForwardingState mirrorState;
+    private boolean tableMissing;
+    private long nextTableCheck;
     private long lastErrorLog;
 
     private static final class Installed {
@@ -82,16 +118,29 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         this.ruleset = ruleset;
         this.activity = activity;
         this.syncIntervalNanos = syncIntervalNanos;
-        int n = initial.vips().length;
-        this.offloaded = new boolean[n];
-        this.timeoutNanos = new long[n];
-        for (OffloadRuleset.VipRule v : ruleset.vips()) {
-            offloaded[v.index()] = v.offloaded();
-            timeoutNanos[v.index()] = TimeUnit.SECONDS.toNanos(v.timeoutSeconds());
-        }
+        useRules(ruleset, initial.vips().length);
         this.state = initial;
+        this.mirrorState = initial;
         this.writer = new Thread(this::runWriter, "dsrlb-offload");
         this.writer.setDaemon(true);
+    }
+
+    private void useRules(OffloadRuleset rules, int vipCount) {
+        boolean[] on = new boolean[vipCount];
+        long[] timeouts = new long[vipCount];
+        for (OffloadRuleset.VipRule v : rules.vips()) {
+            on[v.index()] = v.offloaded();
+            timeouts[v.index()] = TimeUnit.SECONDS.toNanos(v.timeoutSeconds());
+        }
+        this.ruleset = rules;
+        this.timeoutNanos = timeouts;
+        this.mapFullUntil = new long[vipCount];
+        this.offloaded = on;
+    }
+
+    /** Call before {@link #start}. */
+    public void watchKernelPath(KernelPathWatcher w) {
+        this.watcher = w;
     }
 
     public void start() {
@@ -101,19 +150,34 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
     /** Receive thread: a frame of {@code client} went to {@code serviceId}. */
     @Override
     public void forwarded(int vipIndex, int clientIp, int serviceId) {
-        if (vipIndex < offloaded.length && offloaded[vipIndex] && ring.offer(vipIndex, clientIp, serviceId)) {
+        boolean[] on = offloaded;
+        if (vipIndex < on.length && on[vipIndex] && ring.offer(vipIndex, clientIp, serviceId)) {
             LockSupport.unpark(writer);
         }
     }
 
     /**
-     * A reloaded config: service ids now mean other services, so every client leaves the
-     * kernel and is written again, with the new ids, when its next packet reaches dsrlb.
+     * A reloaded config: service ids may now mean other services. A client whose service (by
+     * name) is still bound to its VIP's vserver, keeps taking clients and has the same MAC stays
+     * in the kernel under its new id; the others leave it. When a VIP's kernel settings changed
+     * (a vserver's timeout or size), the table is built again and every client is learnt anew.
+     *
+     * @param rules the new config's VIP rules ({@link OffloadEngine#vipRules})
      */
-    public void reset(ForwardingState newState) {
+    public void reset(ForwardingState newState, List<OffloadRuleset.VipRule> rules) {
+        resetRules = List.copyOf(rules);
         state = newState;
         resetRequested = true;
         LockSupport.unpark(writer);
+    }
+
+    /** HA: a standby keeps nothing in the kernel, so a frame that still reaches it is not forwarded. */
+    public void setActive(boolean nowActive) {
+        if (active != nowActive) {
+            active = nowActive;
+            activeChanged = true;
+            LockSupport.unpark(writer);
+        }
     }
 
     /** Control plane: a new snapshot (health, admin state, MACs). */
@@ -129,13 +193,13 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             try {
                 runOnce();
                 long now = System.nanoTime();
-                if (now - nextSync >= 0) {
+                if (now - nextSync >= 0 && !tableMissing) {
                     sync();
                     nextSync = now + syncIntervalNanos;
                 }
                 if (ring.isEmpty() && !stateChanged) {
-                    LockSupport.parkNanos(this, Math.max(1, Math.min(nextSync - System.nanoTime(),
-                            TimeUnit.MILLISECONDS.toNanos(100))));
+                    LockSupport.parkNanos(this, Math.max(1, Math.min(Math.min(nextSync, nextTableCheck)
+                            - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100))));
                 }
             } catch (RuntimeException e) {
                 // The kernel keeps forwarding what it has; dsrlb forwards the rest itself.
@@ -149,8 +213,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
     void installOffered() {
         ForwardingState s = state;
         long now = System.nanoTime();
-        List<String> commands = new ArrayList<>();
-        List<Runnable> onSuccess = new ArrayList<>();
+        List<Write> writes = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         ring.drain((vip, client, serviceId) -> {
             long key = key(vip, client);
@@ -161,6 +224,11 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             if (!service.keepsPersistedClients()) {
                 return;
             }
+            if (now - mapFullUntil[vip] < 0 && !mirror.containsKey(key)) {
+                // The forwarder keeps serving it from user space; it is tried again after the back-off.
+                mapFull.incrementAndGet();
+                return;
+            }
             Installed had = mirror.get(key);
             if (had != null && had.serviceId == serviceId && had.mac.equals(service.mac())
                     && now - had.writtenNanos < REINSTALL_AFTER_NANOS) {
@@ -168,64 +236,200 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             }
             String cmd = (had != null && !had.mac.equals(service.mac()) ? ruleset.removeElement(vip, client, had.mac) : "")
                     + ruleset.addElement(vip, client, service.mac());
-            commands.add(cmd);
-            onSuccess.add(() -> mirror.put(key, new Installed(serviceId, service.mac(), now)));
+            writes.add(new Write(cmd, () -> mirror.put(key, new Installed(serviceId, service.mac(), now)),
+                    message -> {
+                        if (message.contains("No space left on device")) {
+                            mapFull.incrementAndGet();
+                            if (now - mapFullUntil[vip] >= 0) {
+                                logError("offload: the kernel map of VIP #" + vip + " is full (the vserver's "
+                                        + "-persistenceMaxEntries); new clients stay in user space");
+                            }
+                            mapFullUntil[vip] = now + MAP_FULL_BACKOFF_NANOS;
+                            return true;
+                        }
+                        return false;
+                    }));
         });
-        apply(commands, onSuccess, installs);
+        apply(writes, installs);
+    }
+
+    /**
+     * One element change and what follows from it.
+     *
+     * @param onRefused told nft's message when the kernel refused this write alone; true when
+     *     it handled the refusal (not a failure)
+     */
+    private record Write(String command, Runnable onSuccess, java.util.function.Predicate<String> onRefused) {
+        Write(String command, Runnable onSuccess) {
+            this(command, onSuccess, message -> false);
+        }
     }
 
     /** Takes out the clients of services that no longer keep them, or whose MAC changed. */
     void withdrawIneligible() {
         ForwardingState s = state;
-        List<String> commands = new ArrayList<>();
-        List<Runnable> onSuccess = new ArrayList<>();
+        List<Write> writes = new ArrayList<>();
         for (Map.Entry<Long, Installed> e : mirror.entrySet()) {
             Installed in = e.getValue();
             ServiceView now = in.serviceId < s.services().length ? s.services()[in.serviceId] : null;
             if (now == null || !now.keepsPersistedClients() || !in.mac.equals(now.mac())) {
-                long key = e.getKey();
-                commands.add(ruleset.removeElement(vipOf(key), clientOf(key), in.mac));
-                onSuccess.add(() -> mirror.remove(key));
+                writes.add(remove(e.getKey(), in));
             }
         }
-        if (!commands.isEmpty()) {
-            log.info("offload: taking {} clients back from the kernel (service state changed)", commands.size());
+        if (!writes.isEmpty()) {
+            log.info("offload: taking {} clients back from the kernel (service state changed)", writes.size());
         }
-        apply(commands, onSuccess, removals);
+        apply(writes, removals);
     }
 
     void withdrawAll() {
-        List<String> commands = new ArrayList<>();
-        List<Runnable> onSuccess = new ArrayList<>();
+        List<Write> writes = new ArrayList<>();
         for (Map.Entry<Long, Installed> e : mirror.entrySet()) {
-            long key = e.getKey();
-            commands.add(ruleset.removeElement(vipOf(key), clientOf(key), e.getValue().mac));
-            onSuccess.add(() -> mirror.remove(key));
+            writes.add(remove(e.getKey(), e.getValue()));
         }
-        apply(commands, onSuccess, removals);
+        apply(writes, removals);
     }
 
-    private void apply(List<String> commands, List<Runnable> onSuccess, AtomicLong counter) {
-        if (commands.isEmpty()) {
+    private Write remove(long key, Installed in) {
+        return new Write(ruleset.removeElement(vipOf(key), clientOf(key), in.mac), () -> mirror.remove(key));
+    }
+
+    /**
+     * After a reload: keeps each client whose service, found by name, is still bound to its
+     * VIP, takes clients and has the MAC the kernel has; rebuilds the table when a VIP's kernel
+     * settings changed.
+     */
+    void regenerate(List<OffloadRuleset.VipRule> rules) {
+        ForwardingState s = state;
+        ForwardingState old = mirrorState;
+        mirrorState = s;
+        if (!rules.equals(ruleset.vips())) {
+            useRules(ruleset.withVips(rules), s.vips().length);
+            int had = mirror.size();
+            mirror.clear();
+            try {
+                nft.run(ruleset.create());
+                log.info("offload: a vserver's kernel settings changed: table {} rebuilt, its {} clients are "
+                        + "learnt again from their next packet", ruleset.table(), had);
+            } catch (Nftables.NftablesException e) {
+                failures.incrementAndGet();
+                logError("offload: rebuilding table " + ruleset.table() + " failed: " + e.getMessage());
+            }
+            return;
+        }
+        Map<String, Integer> idByName = new HashMap<>();
+        for (ServiceView v : s.services()) {
+            idByName.put(v.name(), v.id());
+        }
+        List<Write> writes = new ArrayList<>();
+        int kept = 0;
+        for (Map.Entry<Long, Installed> e : mirror.entrySet()) {
+            Installed in = e.getValue();
+            long key = e.getKey();
+            String name = in.serviceId < old.services().length ? old.services()[in.serviceId].name() : null;
+            Integer id = name == null ? null : idByName.get(name);
+            ServiceView now = id == null ? null : s.services()[id];
+            if (now != null && now.keepsPersistedClients() && in.mac.equals(now.mac()) && bound(s, vipOf(key), id)) {
+                e.setValue(new Installed(id, in.mac, in.writtenNanos));
+                kept++;
+            } else {
+                writes.add(remove(key, in));
+            }
+        }
+        log.info("offload: reload keeps {} clients in the kernel, takes {} back", kept, writes.size());
+        apply(writes, removals);
+    }
+
+    private static boolean bound(ForwardingState s, int vip, int serviceId) {
+        if (vip >= s.routesByVip().length) {
+            return false;
+        }
+        for (ForwardingState.Route r : s.routesByVip()[vip]) {
+            for (dsrlb.balance.PoolSnapshot.BoundService b : r.vserver().bindings()) {
+                if (b.serviceId() == serviceId) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether our table is still in the kernel; if not, user space takes every frame (the
+     * watcher) and the table is written again with every client dsrlb knows.
+     */
+    void checkTable() {
+        boolean present;
+        try {
+            present = NftJson.tableNames(nft.run(OffloadRuleset.listTables())).contains(ruleset.table());
+        } catch (Nftables.NftablesException | JsonParser.JsonException | RuntimeException e) {
+            failures.incrementAndGet();
+            logError("offload: cannot list the nftables tables: " + e.getMessage());
+            return;
+        }
+        if (present && !tableMissing) {
+            return;
+        }
+        if (!tableMissing) {
+            tableMissing = true;
+            tableRestores.incrementAndGet();
+            log.warn("offload: table netdev {} was removed from outside dsrlb (nft flush ruleset? a firewall "
+                    + "reload?); user space forwards every frame until it is back", ruleset.table());
+            watcher.lost();
+        }
+        ForwardingState s = state;
+        StringBuilder batch = new StringBuilder(ruleset.create());
+        int clients = 0;
+        for (Map.Entry<Long, Installed> e : mirror.entrySet()) {
+            Installed in = e.getValue();
+            ServiceView now = in.serviceId < s.services().length ? s.services()[in.serviceId] : null;
+            if (now != null && now.keepsPersistedClients() && in.mac.equals(now.mac())) {
+                batch.append(ruleset.addElement(vipOf(e.getKey()), clientOf(e.getKey()), in.mac));
+                clients++;
+            }
+        }
+        try {
+            nft.run(batch.toString());
+        } catch (Nftables.NftablesException e) {
+            failures.incrementAndGet();
+            logError("offload: putting table " + ruleset.table() + " back failed (trying again): " + e.getMessage());
+            return;
+        }
+        int restoredClients = clients;
+        mirror.entrySet().removeIf(e -> {
+            ServiceView now = e.getValue().serviceId < s.services().length ? s.services()[e.getValue().serviceId]
+                    : null;
+            return now == null || !now.keepsPersistedClients() || !e.getValue().mac.equals(now.mac());
+        });
+        tableMissing = false;
+        watcher.restored();
+        log.warn("offload: table netdev {} is back with {} clients; the kernel forwards them again", ruleset.table(),
+                restoredClients);
+    }
+
+    private void apply(List<Write> writes, AtomicLong counter) {
+        if (writes.isEmpty()) {
             return;
         }
         try {
-            nft.run(String.join("", commands));
-            onSuccess.forEach(Runnable::run);
-            counter.addAndGet(commands.size());
+            nft.run(writes.stream().map(Write::command).collect(java.util.stream.Collectors.joining()));
+            writes.forEach(w -> w.onSuccess().run());
+            counter.addAndGet(writes.size());
             return;
         } catch (Nftables.NftablesException e) {
             // One stale element refuses the whole transaction: retry each on its own.
         }
-        for (int i = 0; i < commands.size(); i++) {
+        for (Write w : writes) {
             try {
-                nft.run(commands.get(i));
-                onSuccess.get(i).run();
+                nft.run(w.command());
+                w.onSuccess().run();
                 counter.incrementAndGet();
             } catch (Nftables.NftablesException e) {
-                failures.incrementAndGet();
-                logError("offload: " + e.getMessage().lines().findFirst().orElse("") + " for: "
-                        + commands.get(i).strip().replace('\n', ';'));
+                if (!w.onRefused().test(e.getMessage())) {
+                    failures.incrementAndGet();
+                    logError("offload: " + e.getMessage().lines().findFirst().orElse("") + " for: "
+                            + w.command().strip().replace('\n', ';'));
+                }
             }
         }
     }
@@ -332,6 +536,16 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         return failures.get();
     }
 
+    /** Times the table was found removed from outside and put back (or is being put back). */
+    public long tableRestores() {
+        return tableRestores.get();
+    }
+
+    /** Decisions not written because the VIP's map was full: those clients stay in user space. */
+    public long mapFull() {
+        return mapFull.get();
+    }
+
     /** Decisions lost because the writer fell behind (the client's next packet offers it again). */
     public long ringDrops() {
         return ring.dropped();
@@ -350,16 +564,37 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
 
     /** One pass of the writer: a reset, then withdrawals, then new decisions (tests call it directly). */
     void runOnce() {
+        long now = System.nanoTime();
+        if (now - nextTableCheck >= 0) {
+            nextTableCheck = now + TABLE_CHECK_NANOS;
+            checkTable();
+        }
+        if (tableMissing) {
+            // Decisions made meanwhile are offered again by the clients' next packets.
+            ring.drain((vip, client, serviceId) -> { });
+            return;
+        }
         if (resetRequested) {
             resetRequested = false;
-            withdrawAll();
+            regenerate(resetRules);
+        }
+        if (activeChanged) {
+            activeChanged = false;
+            if (!active) {
+                log.info("offload: HA standby: taking {} clients out of the kernel", mirror.size());
+                withdrawAll();
+            }
         }
         if (stateChanged) {
             stateChanged = false;
             withdrawIneligible();
         }
         if (!ring.isEmpty()) {
-            installOffered();
+            if (active) {
+                installOffered();
+            } else {
+                ring.drain((vip, client, serviceId) -> { });
+            }
         }
     }
 

@@ -17,9 +17,14 @@ import java.util.List;
  * @param captureDevice its peer, where dsrlb captures (its own ingress drops everything, so
  *     the namespace's IP stack never sees these frames)
  * @param vips one entry a VIP, in the forwarding state's order
+ * @param ownerPid the dsrlb process that owns the table; written into it as a named counter
+ *     ({@link #ownerMarker}), so the next start can tell a table a killed dsrlb left from one
+ *     that another tool made under the same name
  */
 public record OffloadRuleset(String table, String device, String missDevice, String captureDevice, MacAddress ownMac,
-        List<VipRule> vips) {
+        List<VipRule> vips, long ownerPid) {
+    /** Prefix of the counter that marks a table as dsrlb's; the owner's pid follows. */
+    public static final String OWNER_PREFIX = "dsrlb_pid_";
 
     /**
      * @param offloaded whether the kernel may forward this VIP's known clients (one `ANY *`
@@ -32,6 +37,15 @@ public record OffloadRuleset(String table, String device, String missDevice, Str
 
     public OffloadRuleset {
         vips = List.copyOf(vips);
+    }
+
+    public String ownerMarker() {
+        return OWNER_PREFIX + ownerPid;
+    }
+
+    /** The same table for another set of VIP rules (a reload that changed a vserver's timeout or size). */
+    public OffloadRuleset withVips(List<VipRule> newVips) {
+        return new OffloadRuleset(table, device, missDevice, captureDevice, ownMac, newVips, ownerPid);
     }
 
     public static String mapName(int vipIndex) {
@@ -48,6 +62,7 @@ public record OffloadRuleset(String table, String device, String missDevice, Str
         sb.append("table netdev ").append(table).append(" {}\n");
         sb.append("delete table netdev ").append(table).append('\n');
         sb.append("table netdev ").append(table).append(" {\n");
+        sb.append("  counter ").append(ownerMarker()).append(" { }\n");
         for (VipRule v : vips) {
             if (!v.offloaded()) {
                 continue;
@@ -104,6 +119,15 @@ public record OffloadRuleset(String table, String device, String missDevice, Str
 
     public String listMap(int vipIndex) {
         return "list map netdev " + table + " " + mapName(vipIndex) + "\n";
+    }
+
+    /** Table names only: cheap enough to ask several times a second whether ours is still there. */
+    public static String listTables() {
+        return "list tables netdev\n";
+    }
+
+    public String listTable() {
+        return "list table netdev " + table + "\n";
     }
 
     public String listCounter(int vipIndex) {

@@ -25,24 +25,60 @@ final class FakeKernelMaps implements Nftables {
     final List<String> batches = new ArrayList<>();
     long counterPackets = 1234;
     int refuseNext;
+    /** Whether the table exists: false after {@link #flushRuleset}, true again when a batch creates it. */
+    boolean tablePresent = true;
+    /** Batches that (re)created the table. */
+    int creates;
+    /** How many elements a map holds before adding one more fails with ENOSPC (the map's `size`). */
+    int capacity = Integer.MAX_VALUE;
+    /** A batch that would (re)create the table fails this many times. */
+    int refuseCreates;
+
+    /** What `nft flush ruleset` does to us: table, maps and all gone. */
+    void flushRuleset() {
+        tablePresent = false;
+        maps.clear();
+    }
 
     @Override
     public String run(String commands) throws NftablesException {
+        if (commands.equals(OffloadRuleset.listTables())) {
+            // Asked several times a second by the writer; not a write, so not in `batches`.
+            return "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}"
+                    + (tablePresent ? ", {\"table\": {\"family\": \"netdev\", \"name\": \"dsrlb_2\", \"handle\": 1}}"
+                            : "") + "]}";
+        }
         batches.add(commands);
+        boolean creating = commands.contains("delete table netdev ");
+        if (creating && refuseCreates > 0) {
+            refuseCreates--;
+            throw new NftablesException("Error: Could not process rule: Operation not permitted");
+        }
+        if (!creating && !tablePresent && !commands.isBlank()) {
+            throw new NftablesException("Error: Could not process rule: No such file or directory");
+        }
         if (refuseNext > 0) {
             refuseNext--;
             throw new NftablesException("Error: Could not process rule: Device or resource busy");
         }
         Map<String, Map<String, String>> copy = new LinkedHashMap<>();
-        maps.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
+        if (!creating) {
+            maps.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
+        }
         StringBuilder out = new StringBuilder();
         for (String line : commands.split("\n")) {
             Matcher m;
+            if (creating && !line.startsWith("add element")) {
+                continue;
+            }
             if ((m = ADD.matcher(line)).matches()) {
                 Map<String, String> map = copy.computeIfAbsent(m.group(2), k -> new LinkedHashMap<>());
                 String had = map.get(m.group(3));
                 if (had != null && !had.equals(m.group(4))) {
                     throw new NftablesException("Error: Could not process rule: File exists\n" + line);
+                }
+                if (had == null && map.size() >= capacity) {
+                    throw new NftablesException("Error: Could not process rule: No space left on device\n" + line);
                 }
                 map.put(m.group(3), m.group(4));
             } else if ((m = DELETE.matcher(line)).matches()) {
@@ -62,6 +98,10 @@ final class FakeKernelMaps implements Nftables {
         }
         maps.clear();
         maps.putAll(copy);
+        if (creating) {
+            tablePresent = true;
+            creates++;
+        }
         return out.toString();
     }
 

@@ -45,7 +45,7 @@ class OffloadProgrammerTest {
         lb.setHealth(0, ServiceStatus.UP, "test");
         lb.setHealth(1, ServiceStatus.UP, "test");
         OffloadRuleset rules = new OffloadRuleset("dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB,
-                OffloadEngine.vipRules(cfg));
+                OffloadEngine.vipRules(cfg), 4242);
         programmer = new OffloadProgrammer(kernel, rules, lb.state(), (vip, client, id, idle) -> activity.add(
                 Ipv4.format(client) + " svc " + id + " idle " + TimeUnit.NANOSECONDS.toSeconds(idle)),
                 TimeUnit.SECONDS.toNanos(1));
@@ -189,5 +189,133 @@ class OffloadProgrammerTest {
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < n, allocated + " bytes for " + n + " decisions");
         assertTrue(programmer.ringDrops() > 0);
+    }
+
+    final List<String> watched = new ArrayList<>();
+
+    void watch() {
+        programmer.watchKernelPath(new OffloadProgrammer.KernelPathWatcher() {
+            @Override
+            public void lost() {
+                watched.add("lost");
+            }
+
+            @Override
+            public void restored() {
+                watched.add("restored");
+            }
+        });
+    }
+
+    @Test
+    void aFlushedTableComesBackWithItsClientsAndUserSpaceCoversTheGap() {
+        watch();
+        programmer.forwarded(0, A, 0);
+        programmer.forwarded(0, C, 1);
+        programmer.runOnce();
+        kernel.flushRuleset();
+        programmer.checkTable();
+        assertEquals(List.of("lost", "restored"), watched);
+        assertEquals(Map.of("192.0.2.32", TFTP1.toString(), "192.0.2.34", TFTP2.toString()), clients());
+        assertEquals(1, programmer.tableRestores());
+        assertEquals(1, kernel.creates);
+        programmer.checkTable();
+        assertEquals(1, kernel.creates, "a table that is there is left alone");
+    }
+
+    @Test
+    void whileTheTableCannotBePutBackDecisionsWaitAndNothingFails() {
+        watch();
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        kernel.flushRuleset();
+        kernel.refuseCreates = 1;
+        programmer.checkTable();
+        assertEquals(List.of("lost"), watched, "user space forwards everything meanwhile");
+        programmer.forwarded(0, B, 1);
+        programmer.runOnce(); // not due for a table check yet: the decision is dropped, not failed
+        programmer.checkTable();
+        assertEquals(List.of("lost", "restored"), watched);
+        assertEquals(Map.of("192.0.2.32", TFTP1.toString()), clients());
+        assertEquals(1, programmer.tableRestores(), "one removal, however many tries it took");
+        programmer.forwarded(0, B, 1);
+        programmer.runOnce();
+        assertEquals(TFTP2.toString(), clients().get("192.0.2.33"));
+    }
+
+    @Test
+    void aFullMapLeavesNewClientsInUserSpaceAndCountsThem() {
+        kernel.capacity = 2;
+        programmer.forwarded(0, A, 0);
+        programmer.forwarded(0, B, 1);
+        programmer.forwarded(0, C, 0);
+        programmer.runOnce();
+        assertEquals(2, clients().size(), clients().toString());
+        assertEquals(1, programmer.mapFull());
+        assertEquals(0, programmer.failures(), "a full map is not an nftables failure");
+        int batches = kernel.batches.size();
+        programmer.forwarded(0, C, 0); // its next packet, within the back-off
+        programmer.runOnce();
+        assertEquals(batches, kernel.batches.size(), "no write is tried while the map is known to be full");
+        assertEquals(2, programmer.mapFull());
+    }
+
+    @Test
+    void aStandbyKeepsNothingInTheKernel() {
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        programmer.setActive(false);
+        programmer.runOnce();
+        assertTrue(clients().isEmpty(), clients().toString());
+        programmer.forwarded(0, B, 1);
+        programmer.runOnce();
+        assertTrue(clients().isEmpty(), clients().toString());
+        programmer.setActive(true);
+        programmer.forwarded(0, B, 1);
+        programmer.runOnce();
+        assertEquals(Map.of("192.0.2.33", TFTP2.toString()), clients());
+    }
+
+    static final String ONLY_TFTP2 = """
+            add ns ip 198.51.100.20 255.255.255.255 -type VIP
+            add server 198.51.100.31 198.51.100.31
+            add service tftp2 198.51.100.31 ANY *
+            add lb vserver tftp ANY 198.51.100.20 * -persistenceType SOURCEIP -timeout %d -lbMethod ROUNDROBIN -m MAC
+            bind lb vserver tftp tftp2
+            """;
+
+    LoadBalancer reloaded(DsrConfig cfg) {
+        LoadBalancer next = new LoadBalancer(cfg, new FakeTicker(), 251, s -> programmer.publish(s));
+        next.setMac(0, TFTP2);
+        next.setHealth(0, ServiceStatus.UP, "test");
+        return next;
+    }
+
+    @Test
+    void aReloadKeepsTheClientsOfServicesThatStayAndTakesBackTheOthers() throws Exception {
+        programmer.forwarded(0, A, 0);
+        programmer.forwarded(0, C, 1);
+        programmer.runOnce();
+        DsrConfig cfg = dsrlb.config.ConfigParser.parse("t.conf", String.format(ONLY_TFTP2, 100));
+        LoadBalancer next = reloaded(cfg);
+        programmer.reset(next.state(), OffloadEngine.vipRules(cfg));
+        programmer.runOnce();
+        assertEquals(Map.of("192.0.2.34", TFTP2.toString()), clients(), "tftp1 is gone, tftp2's client stays");
+        assertEquals(0, kernel.creates);
+        next.setHealth(0, ServiceStatus.DOWN, "monitor failed");
+        programmer.runOnce();
+        assertTrue(clients().isEmpty(), "the kept client follows tftp2 under its new id");
+    }
+
+    @Test
+    void aReloadThatChangesTheKernelSettingsRebuildsTheTable() throws Exception {
+        programmer.forwarded(0, C, 1);
+        programmer.runOnce();
+        DsrConfig cfg = dsrlb.config.ConfigParser.parse("t.conf", String.format(ONLY_TFTP2, 50));
+        programmer.reset(reloaded(cfg).state(), OffloadEngine.vipRules(cfg));
+        programmer.runOnce();
+        assertEquals(1, kernel.creates);
+        assertTrue(clients().isEmpty());
+        assertEquals(0, programmer.failures());
     }
 }

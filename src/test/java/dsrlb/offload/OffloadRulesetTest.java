@@ -25,7 +25,8 @@ class OffloadRulesetTest {
     @Test
     void theKernelForwardsKnownClientsAndHandsTheRestAndArpToTheCaptureVeth() {
         String text = new OffloadRuleset("dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB,
-                OffloadEngine.vipRules(TestConfigs.seed())).create();
+                OffloadEngine.vipRules(TestConfigs.seed()), 4242).create();
+        assertTrue(text.contains("counter dsrlb_pid_4242 { }"), "the owner's mark: " + text);
         assertTrue(text.contains("map client_0 { type ipv4_addr : ether_addr; size 1000000; flags dynamic,timeout; "
                 + "timeout 6000s; }"), text);
         assertTrue(text.contains("ether type arp dup to \"dsrlbm2\"\n"), text);
@@ -42,7 +43,7 @@ class OffloadRulesetTest {
     void withoutPersistenceOrHashEveryFrameStaysInUserSpace() {
         DsrConfig rr = TestConfigs.anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.NONE, 2, 100);
         assertFalse(OffloadEngine.vipRules(rr).get(0).offloaded());
-        String text = new OffloadRuleset("t", "eth0", "m", "c", LB, OffloadEngine.vipRules(rr)).create();
+        String text = new OffloadRuleset("t", "eth0", "m", "c", LB, OffloadEngine.vipRules(rr), 1).create();
         assertFalse(text.contains("map "), text);
         assertTrue(text.contains("ip daddr 198.51.100.20 fwd to \"m\""), text);
         assertTrue(OffloadEngine.vipRules(TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2, 100))
@@ -62,7 +63,7 @@ class OffloadRulesetTest {
 
     @Test
     void removingAClientNeverFailsOnAnElementTheKernelAlreadyDropped() {
-        OffloadRuleset r = new OffloadRuleset("t", "eth0", "m", "c", LB, List.of());
+        OffloadRuleset r = new OffloadRuleset("t", "eth0", "m", "c", LB, List.of(), 1);
         assertEquals("add element netdev t client_0 { 192.0.2.10 : 02:00:00:00:00:30 }\n"
                 + "delete element netdev t client_0 { 192.0.2.10 }\n",
                 r.removeElement(0, dsrlb.net.Ipv4.parse("192.0.2.10"), MacAddress.parse("02:00:00:00:00:30")));

@@ -3,13 +3,16 @@ package dsrlb.admin;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** A status with the offload engine's kernel-side counters added to its global report. */
-public final class KernelPathStatus implements StatusSource {
+/** A status with the packet engine's name and its kernel side (if it has one) in the global report. */
+public final class EngineStatus implements StatusSource {
     private final StatusSource status;
+    private final String engine;
     private final Supplier<GlobalReport.KernelPath> kernelPath;
 
-    public KernelPathStatus(StatusSource status, Supplier<GlobalReport.KernelPath> kernelPath) {
+    /** @param kernelPath the engine's kernel counters, or a supplier of null */
+    public EngineStatus(StatusSource status, String engine, Supplier<GlobalReport.KernelPath> kernelPath) {
         this.status = status;
+        this.engine = engine;
         this.kernelPath = kernelPath;
     }
 
@@ -25,9 +28,7 @@ public final class KernelPathStatus implements StatusSource {
 
     @Override
     public GlobalReport global() {
-        GlobalReport g = status.global();
-        return new GlobalReport(g.time(), g.received(), g.forwarded(), g.checksumsCompleted(), g.arpRepliesSent(),
-                g.vipArpConflicts(), g.lastVipArpConflict(), g.drops(), kernelPath.get(), g.transfers());
+        return status.global().withEngine(engine, kernelPath.get());
     }
 
     @Override

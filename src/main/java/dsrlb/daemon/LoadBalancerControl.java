@@ -1,4 +1,4 @@
-package dsrlb.cli;
+package dsrlb.daemon;
 
 import dsrlb.admin.ServiceControl;
 import dsrlb.balance.LoadBalancer;

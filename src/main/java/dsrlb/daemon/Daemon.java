@@ -1,0 +1,320 @@
+package dsrlb.daemon;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dsrlb.admin.AdminServer;
+import dsrlb.admin.ControlResponder;
+import dsrlb.admin.EngineStatus;
+import dsrlb.admin.HaResponder;
+import dsrlb.admin.HaRoleFile;
+import dsrlb.admin.LiveStatus;
+import dsrlb.admin.StatusResponder;
+import dsrlb.admin.StatusSource;
+import dsrlb.balance.LoadBalancer;
+import dsrlb.balance.Maglev;
+import dsrlb.balance.ServiceStatus;
+import dsrlb.balance.ServiceView;
+import dsrlb.balance.Vserver;
+import dsrlb.config.DsrConfig;
+import dsrlb.config.MonitorConfig;
+import dsrlb.config.ServiceConfig;
+import dsrlb.config.VipConfig;
+import dsrlb.config.VserverConfig;
+import dsrlb.dataplane.ArpResolver;
+import dsrlb.dataplane.Counters;
+import dsrlb.dataplane.DropReason;
+import dsrlb.dataplane.Forwarder;
+import dsrlb.dataplane.NetworkInterfaceInfo;
+import dsrlb.dataplane.PacketIo;
+import dsrlb.dataplane.ReceiveLoop;
+import dsrlb.dataplane.VipOwnership;
+import dsrlb.engine.EngineUnavailableException;
+import dsrlb.engine.Engines;
+import dsrlb.engine.PacketEngine;
+import dsrlb.health.HealthMonitor;
+import dsrlb.health.TftpServiceProbe;
+import dsrlb.metrics.MetricsExporter;
+import dsrlb.net.Ipv4;
+import dsrlb.transfer.TransferTracker;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running dsrlb: the packet engine, the forwarder and its receive thread, the config's
+ * generation (balancer, ARP resolver, monitors), the control socket and the metrics endpoint,
+ * wired once and taken down in reverse on SIGINT/SIGTERM. {@code dsrlb run} parses its
+ * arguments and hands them here.
+ */
+public final class Daemon {
+    private static final Logger log = LoggerFactory.getLogger("dsrlb");
+    /** A gracefully disabled service is drained once nothing went to it for this long (TFTP clients ACK every block). */
+    private static final long DRAIN_IDLE_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    /** dsrlb could not start; the message is for the operator. */
+    public static final class StartFailure extends Exception {
+        public StartFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final DaemonOptions options;
+    private final DsrConfig cfg;
+    private final NetworkInterfaceInfo nif;
+    private final CurrentGeneration live = new CurrentGeneration();
+    private final AtomicReference<Forwarder> forwarderRef = new AtomicReference<>();
+    /** Set once the metrics endpoint exists; every generation's monitors report through it. */
+    private volatile MetricsExporter probeMetrics;
+    private PacketEngine engine;
+
+    public Daemon(DaemonOptions options, DsrConfig cfg, NetworkInterfaceInfo nif) {
+        this.options = options;
+        this.cfg = cfg;
+        this.nif = nif;
+    }
+
+    /** Starts everything and blocks until a signal has stopped it again. */
+    public void run() throws StartFailure, InterruptedException {
+        Engines.Choice choice;
+        try {
+            choice = Engines.open(options.engine(), cfg, nif, options.engineOptions());
+        } catch (EngineUnavailableException e) {
+            throw new StartFailure("--engine " + e.kind().cliName() + ": " + e.getMessage(), e);
+        }
+        engine = choice.engine();
+        choice.skipped().forEach(s -> log.info("engine auto: {}", s));
+        log.info("engine {}{}", engine.kind().cliName(), options.engine() == dsrlb.engine.EngineKind.AUTO
+                ? " (chosen by --engine auto)" : "");
+        PacketIo io = engine.packetIo();
+
+        Generation first = buildGeneration(cfg, io);
+        live.install(first);
+        Forwarder forwarder = new Forwarder(io, first.balancer(), first.resolver(), engine.clientOffload());
+        forwarderRef.set(forwarder);
+        forwarder.trackTransfers(first.transfers());
+        forwarder.publish(first.balancer().state());
+        engine.start(() -> live.get().balancer(), () -> live.get().transfers());
+        Reloader reloader = new Reloader(options.configFile(), live, this::buildGeneration, g -> {
+            forwarder.rebind(g.balancer(), g.resolver());
+            forwarder.trackTransfers(g.transfers());
+            forwarder.publish(g.balancer().state());
+            engine.newGeneration(g.config(), g.balancer().state());
+        });
+        forwarder.setActive(!options.standby());
+        engine.setActive(!options.standby());
+        VipOwnership ownership = new VipOwnership(forwarder, io,
+                cfg.vips().stream().mapToInt(VipConfig::address).toArray());
+        VipOwnershipControl ha = new VipOwnershipControl(ownership, engine);
+        StatusSource status = new EngineStatus(live, engine.kind().cliName(), engine::kernelPath);
+        AdminServer admin;
+        try {
+            admin = AdminServer.start(options.controlSocket(), new ReloadResponder(reloader::reload,
+                    new HaResponder(ha, new ControlResponder(live, new StatusResponder(status)))));
+        } catch (IOException e) {
+            live.get().close();
+            engine.close();
+            throw new StartFailure(e.getMessage(), e);
+        }
+        MetricsExporter metrics = null;
+        if (options.metricsAt() != null) {
+            try {
+                metrics = new MetricsExporter(status).start(options.metricsAt().getAddress(),
+                        options.metricsAt().getPort());
+                probeMetrics = metrics;
+                log.info("metrics on http://{}:{}/metrics", options.metricsAt().getHostString(), metrics.port());
+            } catch (IOException e) {
+                admin.close();
+                live.get().close();
+                engine.close();
+                throw new StartFailure("--metrics-address " + options.metricsAt().getHostString() + ":"
+                        + options.metricsAt().getPort() + ": " + e.getMessage(), e);
+            }
+        }
+        MetricsExporter metricsServer = metrics;
+        ScheduledExecutorService drains = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dsrlb-drain");
+            t.setDaemon(true);
+            return t;
+        });
+        ReceiveLoop loop = new ReceiveLoop(io, forwarder, options.realtimePriority());
+        Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
+
+        log.info("dsrlb on {} (MAC {}, {}/{}), MAC-based forwarding, engine {}", nif.name(), nif.mac(),
+                Ipv4.format(nif.address()), nif.prefixLength(), engine.kind().cliName());
+        logConfig();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            log.info("stopping");
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+            admin.close();
+            drains.shutdownNow();
+            live.get().close();
+            loop.stop();
+            io.wakeup();
+            try {
+                rx.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            long kernelDrops = io.droppedByKernel();
+            printCounters(forwarder.counters(), live.get().balancer(), kernelDrops);
+            String summary = engine.stopSummary();
+            if (summary != null) {
+                log.info("{}", summary);
+            }
+            if (rx.isAlive()) {
+                // Closing under a blocked reader would hang the JVM's exit; the OS closes it.
+                log.warn("receive thread did not stop; leaving the capture handle to the OS");
+            } else {
+                engine.close();
+            }
+            stopped.countDown();
+        }, "dsrlb-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        rx.start();
+        if (options.standby()) {
+            log.info("HA standby: silent for {} until `dsrlb ha active`", vipList());
+        } else {
+            ownership.announce();
+        }
+        first.start();
+        if (options.haRoleFile() != null) {
+            drains.scheduleWithFixedDelay(new HaRoleFile(options.haRoleFile(), ha), 0, 100, TimeUnit.MILLISECONDS);
+        }
+        drains.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
+        reloadOnSighup(reloader);
+        long deadline = System.nanoTime() + options.readyTimeoutNanos();
+        LoadBalancer balancer = first.balancer();
+        while (System.nanoTime() < deadline && !balancer.serviceViews().stream()
+                .allMatch(s -> s.eligible() || s.status() == ServiceStatus.OUT_OF_SERVICE)) {
+            Thread.sleep(50);
+        }
+        long up = balancer.serviceViews().stream().filter(ServiceView::eligible).count();
+        log.info("ready: {} of {} services UP, {} for {}", up, cfg.services().size(),
+                options.standby() ? "HA standby" : "forwarding", vipList());
+        stopped.await();
+    }
+
+    private String vipList() {
+        return cfg.vips().stream().map(v -> Ipv4.format(v.address())).collect(Collectors.joining(", "));
+    }
+
+    /** Ends drains whose clients went quiet and transfers that finished. */
+    private void sweep() {
+        long now = System.nanoTime();
+        Generation g = live.get();
+        g.balancer().finishDrains(now, DRAIN_IDLE_NANOS);
+        g.transfers().sweep(now, (serviceId, nanos) -> {
+            MetricsExporter m = probeMetrics;
+            if (m != null) {
+                m.observeTransfer(g.balancer().services().get(serviceId).name(), nanos / 1e9);
+            }
+        });
+    }
+
+    /** One config's balancer, resolver and monitors; its snapshots reach the packet path only while it is current. */
+    private Generation buildGeneration(DsrConfig c) {
+        return buildGeneration(c, engine.packetIo());
+    }
+
+    private Generation buildGeneration(DsrConfig c, PacketIo io) {
+        LoadBalancer[] self = new LoadBalancer[1];
+        LoadBalancer balancer = new LoadBalancer(c, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE, state -> {
+            if (self[0] == null || !live.isCurrent(self[0])) {
+                return;
+            }
+            Forwarder f = forwarderRef.get();
+            if (f != null) {
+                f.publish(state);
+            }
+            engine.publish(state);
+        });
+        self[0] = balancer;
+        ArpResolver resolver = new ArpResolver(io, balancer, nif.address(), options.arpRefreshNanos(),
+                options.arpStaleNanos(), System::nanoTime);
+        HealthMonitor health = new HealthMonitor(balancer, c.monitorBindings(), c.monitors(),
+                m -> new TftpServiceProbe(m, c, io, nif.address()));
+        health.onProbe((service, monitor, result) -> {
+            MetricsExporter m = probeMetrics;
+            if (m != null && result.responseTime() != null) {
+                m.observeProbe(service, monitor, result.ok(), result.responseTime().toNanos() / 1e9);
+            }
+        });
+        TransferTracker transfers = new TransferTracker(c.services().size(), DRAIN_IDLE_NANOS);
+        balancer.vservers().forEach(v -> v.useTransferCounts(transfers.activeCounts()));
+        // The forwarder's counters outlive generations; it exists before any status is read.
+        LiveStatus status = new LiveStatus(balancer, () -> forwarderRef.get().counters(), health,
+                Clock.systemUTC()).withTransfers(transfers);
+        return new Generation(c, balancer, resolver, health, transfers, status, new LoadBalancerControl(balancer));
+    }
+
+    private void logConfig() {
+        for (VserverConfig v : cfg.vservers().values()) {
+            log.info("vserver {} {} {}:{} lbMethod {} persistence {} timeout {} min (max {} clients) services [{}]",
+                    v.name(), v.protocol(), Ipv4.format(v.vip()), v.port() < 0 ? "*" : v.port(), v.method(),
+                    v.persistence(), v.timeoutMinutes(), v.persistenceMaxEntries(),
+                    v.bindings().stream().map(b -> b.service() + (b.weight() != 1 ? " weight " + b.weight() : ""))
+                            .collect(Collectors.joining(", ")));
+        }
+        for (ServiceConfig s : cfg.services().values()) {
+            String monitors = cfg.monitorBindings().stream().filter(b -> b.service().equals(s.name()))
+                    .map(b -> b.monitor()).collect(Collectors.joining(", "));
+            log.info("service {} {} {}:{} {} monitors [{}]", s.name(), s.protocol(), Ipv4.format(s.address()),
+                    s.port() < 0 ? "*" : s.port(), s.state(), monitors.isEmpty() ? "ARP reachability" : monitors);
+        }
+        for (MonitorConfig m : cfg.monitors().values()) {
+            log.info("monitor {} TFTP file {} interval {} s resptimeout {} s retries {} successRetries {} downTime {} s",
+                    m.name(), m.file(), m.interval().toSeconds(), m.responseTimeout().toSeconds(), m.retries(),
+                    m.successRetries(), m.downTime().toSeconds());
+        }
+    }
+
+    /** SIGHUP re-reads the config, as daemons do; the outcome is logged by the reloader. */
+    @SuppressWarnings("removal")
+    private static void reloadOnSighup(Reloader reloader) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                Thread t = new Thread(reloader::reload, "dsrlb-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException e) {
+            log.warn("SIGHUP cannot be handled here ({}); use `dsrlb reload`", e.getMessage());
+        }
+    }
+
+    private static void printCounters(Counters c, LoadBalancer balancer, long kernelDrops) {
+        StringBuilder sb = new StringBuilder("counters: received ").append(c.received())
+                .append(", forwarded ").append(c.forwarded())
+                .append(", checksums completed ").append(c.checksumsCompleted())
+                .append(", ARP replies ").append(c.arpRepliesSent())
+                .append(", VIP ARP conflicts ").append(c.vipArpConflicts())
+                .append(", lost before capture ").append(kernelDrops < 0 ? "unknown" : Long.toString(kernelDrops));
+        for (DropReason r : DropReason.values()) {
+            long n = c.drops(r);
+            if (n > 0) {
+                sb.append(", drop ").append(r.metricName()).append(' ').append(n);
+            }
+        }
+        log.info("{}", sb);
+        for (ServiceView s : balancer.serviceViews()) {
+            log.info("service {}: {} packets, {} bytes forwarded", s.name(), balancer.forwardedPackets(s.id()),
+                    balancer.forwardedBytes(s.id()));
+        }
+        for (Vserver v : balancer.vservers()) {
+            log.info("vserver {}: {} new clients, {} persistence hits, {} re-picked, {} persisted clients",
+                    v.config().name(), v.newClients(), v.persistenceHits(), v.repicks(),
+                    v.persistence() == null ? 0 : v.persistence().size());
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dsrlb.daemon;
+
+import dsrlb.engine.EngineKind;
+import dsrlb.engine.Engines;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * What {@code dsrlb run} was asked for, checked by the command line already.
+ *
+ * @param metricsAt where to serve Prometheus metrics, or null for none
+ * @param haRoleFile the file keepalived's notify script writes the role to, or null
+ */
+public record DaemonOptions(Path configFile, EngineKind engine, Engines.Options engineOptions, long arpRefreshNanos,
+        long arpStaleNanos, long readyTimeoutNanos, Path controlSocket, InetSocketAddress metricsAt,
+        int realtimePriority, boolean standby, Path haRoleFile) {
+}

@@ -1,0 +1,162 @@
+package dsrlb.engine;
+
+import dsrlb.config.DsrConfig;
+import dsrlb.dataplane.Libpcap;
+import dsrlb.dataplane.NativePacketIo;
+import dsrlb.dataplane.NetworkInterfaceInfo;
+import dsrlb.dataplane.PcapPacketIo;
+import dsrlb.net.Ipv4;
+import dsrlb.offload.OffloadEngine;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.pcap4j.core.Pcaps;
+
+/**
+ * Opens the engine {@code --engine} names, or for {@link EngineKind#AUTO} the first of
+ * {@link EngineKind#AUTO_ORDER} that starts, remembering why each one before it could not.
+ * An engine named explicitly never falls back: its failure is the caller's error.
+ */
+public final class Engines {
+
+    /** How to open the engines; only the engine a setting belongs to reads it. */
+    public record Options(NativePacketIo.Ring nativeRing, long offloadSyncNanos) {
+    }
+
+    /**
+     * @param skipped for auto, one line per engine tried before the chosen one:
+     *     "offload skipped: no CAP_NET_ADMIN"
+     */
+    public record Choice(PacketEngine engine, List<String> skipped) {
+        public Choice {
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    private Engines() {
+    }
+
+    public static Choice open(EngineKind kind, DsrConfig cfg, NetworkInterfaceInfo nif, Options options)
+            throws EngineUnavailableException {
+        if (kind != EngineKind.AUTO) {
+            return new Choice(openOne(kind, cfg, nif, options), List.of());
+        }
+        List<String> skipped = new ArrayList<>();
+        for (EngineKind k : EngineKind.AUTO_ORDER) {
+            try {
+                return new Choice(openOne(k, cfg, nif, options), skipped);
+            } catch (EngineUnavailableException e) {
+                skipped.add(k.cliName() + " skipped: " + e.getMessage());
+            }
+        }
+        throw new EngineUnavailableException(EngineKind.AUTO, "no engine can run here: "
+                + String.join("; ", skipped), null);
+    }
+
+    /**
+     * What {@code run --engine auto} would pick on this host, without setting anything up
+     * (for {@code dsrlb doctor}): the first engine whose preconditions hold, and why the others do not.
+     */
+    public static Choice preview(DsrConfig cfg) {
+        List<String> skipped = new ArrayList<>();
+        for (EngineKind k : EngineKind.AUTO_ORDER) {
+            Optional<String> why = whyNot(k, cfg);
+            if (why.isEmpty()) {
+                return new Choice(new Preview(k), skipped);
+            }
+            skipped.add(k.cliName() + " skipped: " + why.get());
+        }
+        return new Choice(null, skipped);
+    }
+
+    /** The reason {@code kind} cannot start on this host, checked without opening anything. */
+    public static Optional<String> whyNot(EngineKind kind, DsrConfig cfg) {
+        Capabilities caps = Capabilities.ofThisProcess();
+        if (!caps.has(Capabilities.CAP_NET_RAW)) {
+            return Optional.of("no CAP_NET_RAW (run as root or grant it: AmbientCapabilities=CAP_NET_RAW)");
+        }
+        Optional<String> pcap = libpcapMissing();
+        if (pcap.isPresent()) {
+            return pcap;
+        }
+        return switch (kind) {
+            case AUTO, PCAP -> Optional.empty();
+            case NATIVE -> {
+                try {
+                    NativePacketIo.requireLibrary();
+                    yield Optional.empty();
+                } catch (IOException e) {
+                    yield Optional.of(e.getMessage());
+                }
+            }
+            case OFFLOAD -> {
+                if (!caps.has(Capabilities.CAP_NET_ADMIN)) {
+                    yield Optional.of("no CAP_NET_ADMIN (it writes nftables maps: run as root or grant it)");
+                }
+                if (OffloadEngine.offloadableVips(cfg) == 0) {
+                    yield Optional.of("no VIP can be offloaded (needs one ANY * vserver with SOURCEIP persistence or "
+                            + "SOURCEIPHASH): VIPs " + cfg.vips().stream().map(v -> Ipv4.format(v.address()))
+                                    .collect(Collectors.joining(", ")));
+                }
+                yield OffloadEngine.whyNot();
+            }
+        };
+    }
+
+    private static PacketEngine openOne(EngineKind kind, DsrConfig cfg, NetworkInterfaceInfo nif, Options options)
+            throws EngineUnavailableException {
+        Optional<String> why = whyNot(kind, cfg);
+        if (why.isPresent()) {
+            throw new EngineUnavailableException(kind, why.get(), null);
+        }
+        String filter = captureFilter(cfg, nif);
+        try {
+            return switch (kind) {
+                case PCAP -> new UserSpaceEngine(kind, PcapPacketIo.open(nif.name(), nif.mac(), filter));
+                case NATIVE -> new UserSpaceEngine(kind,
+                        NativePacketIo.open(nif.name(), nif.mac(), filter, options.nativeRing()));
+                case OFFLOAD -> new OffloadPacketEngine(OffloadEngine.open(cfg, nif, filter, options.offloadSyncNanos()));
+                case AUTO -> throw new IllegalArgumentException("auto is not one engine");
+            };
+        } catch (IOException e) {
+            throw new EngineUnavailableException(kind, e.getMessage(), e);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+            throw new EngineUnavailableException(kind, "a native library cannot be loaded (" + e
+                    + "); install libpcap0.8" + (kind == EngineKind.OFFLOAD ? " and libnftables1" : ""), e);
+        }
+    }
+
+    private static Optional<String> libpcapMissing() {
+        try {
+            Libpcap.configure();
+            Pcaps.libVersion();
+            return Optional.empty();
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+            return Optional.of("libpcap cannot be loaded (" + e.getMessage() + "); apt-get install libpcap0.8");
+        }
+    }
+
+    /**
+     * What the kernel hands us: ARP, and IPv4 to a VIP; never our own frames (direction IN
+     * already, this is belt and braces for engines without direction support).
+     */
+    public static String captureFilter(DsrConfig cfg, NetworkInterfaceInfo nif) {
+        String vips = cfg.vips().stream().map(v -> "dst host " + Ipv4.format(v.address()))
+                .collect(Collectors.joining(" or "));
+        return "not ether src " + nif.mac() + " and (arp or (ip and (" + vips + ")))";
+    }
+
+    /** An engine named by {@link #preview}: nothing is open. */
+    private record Preview(EngineKind kind) implements PacketEngine {
+        @Override
+        public dsrlb.dataplane.PacketIo packetIo() {
+            throw new IllegalStateException("a preview has no packet I/O");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dsrlb.engine;
+
+import dsrlb.admin.GlobalReport;
+import dsrlb.balance.ForwardingState;
+import dsrlb.balance.LoadBalancer;
+import dsrlb.config.DsrConfig;
+import dsrlb.dataplane.ClientOffload;
+import dsrlb.dataplane.PacketIo;
+import dsrlb.offload.OffloadEngine;
+import dsrlb.offload.OffloadProgrammer;
+import dsrlb.transfer.TransferTracker;
+import java.util.function.Supplier;
+
+/** The offload engine behind the seam: the kernel forwards each client once dsrlb decided. */
+final class OffloadPacketEngine implements PacketEngine {
+    private final OffloadEngine kernel;
+    private volatile OffloadProgrammer programmer;
+    /** Until the programmer exists (before start) decisions have nowhere to go. */
+    private final ClientOffload decisions = (vip, client, service) -> {
+        OffloadProgrammer p = programmer;
+        if (p != null) {
+            p.forwarded(vip, client, service);
+        }
+    };
+
+    OffloadPacketEngine(OffloadEngine kernel) {
+        this.kernel = kernel;
+    }
+
+    @Override
+    public EngineKind kind() {
+        return EngineKind.OFFLOAD;
+    }
+
+    @Override
+    public PacketIo packetIo() {
+        return kernel.packetIo();
+    }
+
+    @Override
+    public ClientOffload clientOffload() {
+        return decisions;
+    }
+
+    @Override
+    public void start(Supplier<LoadBalancer> balancer, Supplier<TransferTracker> transfers) {
+        programmer = kernel.startProgrammer(balancer, transfers);
+        programmer.publish(balancer.get().state());
+    }
+
+    @Override
+    public void publish(ForwardingState state) {
+        OffloadProgrammer p = programmer;
+        if (p != null) {
+            p.publish(state);
+        }
+    }
+
+    @Override
+    public void newGeneration(DsrConfig config, ForwardingState state) {
+        kernel.newGeneration(config, state);
+    }
+
+    @Override
+    public void setActive(boolean active) {
+        OffloadProgrammer p = programmer;
+        if (p != null) {
+            p.setActive(active);
+        }
+    }
+
+    @Override
+    public GlobalReport.KernelPath kernelPath() {
+        OffloadProgrammer p = programmer;
+        if (p == null) {
+            return new GlobalReport.KernelPath(0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        return new GlobalReport.KernelPath(p.offloadedPackets(), p.offloadedBytes(), p.kernelEntries(),
+                p.installs(), p.removals(), p.failures(), p.tableRestores(), p.mapFull());
+    }
+
+    @Override
+    public String stopSummary() {
+        OffloadProgrammer p = programmer;
+        if (p == null) {
+            return null;
+        }
+        return String.format("offload: kernel forwarded %d packets, %d bytes; %d clients in its maps; %d installs, "
+                + "%d removals, %d failures, %d decisions dropped, %d left in user space (map full), table "
+                + "restored %d times", p.offloadedPackets(), p.offloadedBytes(), p.kernelEntries(), p.installs(),
+                p.removals(), p.failures(), p.ringDrops(), p.mapFull(), p.tableRestores());
+    }
+
+    @Override
+    public void close() {
+        kernel.close();
+    }
+}
