@@ -17,7 +17,9 @@ import org.pcap4j.core.Pcaps;
 /**
  * Opens the engine {@code --engine} names, or for {@link EngineKind#AUTO} the first of
  * {@link EngineKind#AUTO_ORDER} that starts, remembering why each one before it could not.
- * An engine named explicitly never falls back: its failure is the caller's error.
+ * An engine named explicitly never falls back: its failure is the caller's error. Neither does
+ * auto when the kernel path is blocked by something of another owner (a table of the same name):
+ * falling back would hide a conflict the operator has to settle.
  */
 public final class Engines {
 
@@ -48,6 +50,9 @@ public final class Engines {
             try {
                 return new Choice(openOne(k, cfg, nif, options), skipped);
             } catch (EngineUnavailableException e) {
+                if (e.conflict()) {
+                    throw e;
+                }
                 skipped.add(k.cliName() + " skipped: " + e.getMessage());
             }
         }
@@ -120,6 +125,8 @@ public final class Engines {
                 case OFFLOAD -> new OffloadPacketEngine(OffloadEngine.open(cfg, nif, filter, options.offloadSyncNanos()));
                 case AUTO -> throw new IllegalArgumentException("auto is not one engine");
             };
+        } catch (OffloadEngine.TableClaimedException e) {
+            throw new EngineUnavailableException(kind, e.getMessage(), e, true);
         } catch (IOException e) {
             throw new EngineUnavailableException(kind, e.getMessage(), e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {

@@ -50,6 +50,16 @@ public final class OffloadEngine implements AutoCloseable {
         this.syncIntervalNanos = syncIntervalNanos;
     }
 
+    /**
+     * The table's name is taken by someone else (another tool, or a dsrlb still running): not a
+     * missing feature of the host but a conflict, which the operator must settle.
+     */
+    public static final class TableClaimedException extends IOException {
+        TableClaimedException(String message) {
+            super(message);
+        }
+    }
+
     /** Why the kernel path cannot be used here, checked without changing anything (libnftables, netdev, ip). */
     public static Optional<String> whyNot() {
         if (!onPath("ip")) {
@@ -148,7 +158,7 @@ public final class OffloadEngine implements AutoCloseable {
             if (!NftJson.tableNames(run(nft, OffloadRuleset.listTables())).contains(ruleset.table())) {
                 return;
             }
-            counters = NftJson.counterNames(run(nft, ruleset.listTable()));
+            counters = NftJson.counterNames(run(nft, ruleset.listCounters()));
         } catch (dsrlb.admin.JsonParser.JsonException e) {
             throw new IOException("nftables: cannot read its answer: " + e.getMessage(), e);
         }
@@ -163,13 +173,13 @@ public final class OffloadEngine implements AutoCloseable {
             }
         }
         if (owners.isEmpty()) {
-            throw new IOException("nftables table netdev " + ruleset.table() + " exists and is not dsrlb's (it has "
+            throw new TableClaimedException("nftables table netdev " + ruleset.table() + " exists and is not dsrlb's (it has "
                     + "no " + OffloadRuleset.OWNER_PREFIX + "<pid> counter); dsrlb needs that name for interface "
                     + ruleset.device() + ": rename or delete that table, or use another --engine");
         }
         for (long pid : owners) {
             if (pid != ProcessHandle.current().pid() && isDsrlb(pid)) {
-                throw new IOException("nftables table netdev " + ruleset.table() + " belongs to a dsrlb that is "
+                throw new TableClaimedException("nftables table netdev " + ruleset.table() + " belongs to a dsrlb that is "
                         + "still running (pid " + pid + "): one dsrlb an interface");
             }
         }

@@ -98,6 +98,9 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
     private ForwardingState mirrorState;
     private boolean tableMissing;
     private long nextTableCheck;
+    /** What earlier copies of the table counted: a table made again starts its counters at zero. */
+    private long packetsBefore;
+    private long bytesBefore;
     private long lastErrorLog;
 
     private static final class Installed {
@@ -305,6 +308,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         mirrorState = s;
         if (!rules.equals(ruleset.vips())) {
             useRules(ruleset.withVips(rules), s.vips().length);
+            keepCounts();
             int had = mirror.size();
             mirror.clear();
             try {
@@ -372,6 +376,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         }
         if (!tableMissing) {
             tableMissing = true;
+            keepCounts();
             tableRestores.incrementAndGet();
             log.warn("offload: table netdev {} was removed from outside dsrlb (nft flush ruleset? a firewall "
                     + "reload?); user space forwards every frame until it is back", ruleset.table());
@@ -405,6 +410,12 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         watcher.restored();
         log.warn("offload: table netdev {} is back with {} clients; the kernel forwards them again", ruleset.table(),
                 restoredClients);
+    }
+
+    /** The table goes away (or is made again): the counts so far stay in the totals. */
+    private void keepCounts() {
+        packetsBefore = offloadedPackets.get();
+        bytesBefore = offloadedBytes.get();
     }
 
     private void apply(List<Write> writes, AtomicLong counter) {
@@ -486,8 +497,8 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             }
         }
         kernelEntries.set(entries);
-        offloadedPackets.set(packets);
-        offloadedBytes.set(bytes);
+        offloadedPackets.set(packetsBefore + packets);
+        offloadedBytes.set(bytesBefore + bytes);
     }
 
     private void logError(String message) {

@@ -126,8 +126,9 @@ public record OffloadRuleset(String table, String device, String missDevice, Str
         return "list tables netdev\n";
     }
 
-    public String listTable() {
-        return "list table netdev " + table + "\n";
+    /** The table's named counters, where the owner's mark is; not its maps (listing a map prints a warning for `update`). */
+    public String listCounters() {
+        return "list counters table netdev " + table + "\n";
     }
 
     public String listCounter(int vipIndex) {

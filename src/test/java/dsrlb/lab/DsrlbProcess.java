@@ -26,9 +26,20 @@ public final class DsrlbProcess implements AutoCloseable {
 
     /** {@link #start} in another LB namespace (the HA and ECMP variants' dsrlb-lb2). */
     public static DsrlbProcess startIn(String namespace, Path config, String... extraArgs) throws IOException {
+        return startWrapped(namespace, List.of(), config, extraArgs);
+    }
+
+    /**
+     * {@link #start} under a wrapper that execs it, e.g. setpriv with fewer capabilities.
+     *
+     * @param wrapper the wrapper's command and arguments, before {@code java}
+     */
+    public static DsrlbProcess startWrapped(String namespace, List<String> wrapper, Path config, String... extraArgs)
+            throws IOException {
         Path log = Files.createTempFile("dsrlb-run", ".log");
-        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", namespace,
-                "java", "-jar", Lab.JAR.toString(), "run", "--config", config.toString()));
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        cmd.addAll(wrapper);
+        cmd.addAll(List.of("java", "-jar", Lab.JAR.toString(), "run", "--config", config.toString()));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         DsrlbProcess d = new DsrlbProcess(p, log);

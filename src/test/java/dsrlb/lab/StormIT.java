@@ -41,11 +41,12 @@ abstract class StormIT {
         Lab.requireNamespaces();
         Lab.down();
         Lab.up();
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--engine", engine());
+        dsrlb = engine() == null ? DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"))
+                : DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--engine", engine());
         sha = Lab.sha256(Lab.served("ARDBP32.BIN"));
     }
 
-    /** The `dsrlb run --engine` value. */
+    /** The `dsrlb run --engine` value, or null to start dsrlb as a new user does, without one. */
     abstract String engine();
 
     @AfterAll
