@@ -562,6 +562,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         return ring.dropped();
     }
 
+    /** Stops the writer, then reads the kernel's counters a last time so the stop line has them all. */
     @Override
     public void close() {
         running = false;
@@ -570,6 +571,9 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             writer.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!writer.isAlive() && writer.getState() != Thread.State.NEW && !tableMissing) {
+            sync();
         }
     }
 

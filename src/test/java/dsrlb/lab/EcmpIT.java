@@ -74,6 +74,7 @@ class EcmpIT {
             List<String> backends = served.get(client);
             assertTrue(backends != null && backends.size() == 1, client + " served by " + backends);
         }
+        Thread.sleep(2_200); // the kernel path's counters are read back every second
         long via1 = HaIT.forwarded("lb") - before1;
         long via2 = HaIT.forwarded("lb2") - before2;
         System.out.printf(Locale.ROOT, "frames forwarded: lb %d, lb2 %d%n", via1, via2);

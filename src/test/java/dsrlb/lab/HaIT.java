@@ -83,7 +83,12 @@ class HaIT {
         try {
             String answer = AdminClient.request(socket(lb), "stat lb vserver", Duration.ofSeconds(2));
             Matcher m = Pattern.compile("\"global\":\\{[^{}]*\"forwarded\":(\\d+)").matcher(answer);
-            return m.find() ? Long.parseLong(m.group(1)) : -1;
+            if (!m.find()) {
+                return -1;
+            }
+            // On the kernel path most frames are forwarded by the kernel (read back every second).
+            Matcher k = Pattern.compile("\"kernelPath\":\\{\"packets\":(\\d+)").matcher(answer);
+            return Long.parseLong(m.group(1)) + (k.find() ? Long.parseLong(k.group(1)) : 0);
         } catch (IOException e) {
             return -1;
         }

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The Debian package on this machine, and dsrlb started the way its systemd unit starts it:
- * user and group dsrlb, CAP_NET_RAW as the only capability (ambient, bounding set), no new
- * privileges. systemd is not PID 1 here, so setpriv applies what the unit's User=, Group=,
+ * user and group dsrlb, the unit's capabilities only (CAP_NET_RAW and CAP_NET_ADMIN, ambient and
+ * bounding set, read from the installed unit), no new privileges, no --engine: the default must
+ * take the kernel fast path as the installed service. systemd is not PID 1 here, so setpriv applies what the unit's User=, Group=,
  * AmbientCapabilities=, CapabilityBoundingSet= and NoNewPrivileges= would; the ExecStart
  * line is taken from the installed unit, and the runtime directory is made as
  * RuntimeDirectory= makes it (dsrlb:dsrlb, mode 0750).
@@ -51,6 +52,8 @@ class LeastPrivilegeIT {
     static final Path CONFIG = Path.of("/etc/dsrlb/dsrlb.conf");
     /** CAP_NET_RAW is capability 13. */
     static final long NET_RAW = 1L << 13;
+    /** CAP_NET_ADMIN is capability 12. */
+    static final long NET_ADMIN = 1L << 12;
     /** Written before dpkg -i, removed after the purge: a killed run's leftover is recognised as ours. */
     static final Path MARKER = Path.of("/var/tmp/dsrlb-least-privilege-it.installed");
 
@@ -137,8 +140,8 @@ class LeastPrivilegeIT {
         Lab.Result verify = Lab.run(30, "systemd-analyze", "verify", UNIT.toString());
         assertTrue(verify.ok() && verify.err().isBlank(), "systemd-analyze verify: " + verify);
         String unit = Files.readString(UNIT);
-        for (String line : List.of("User=dsrlb", "Group=dsrlb", "AmbientCapabilities=CAP_NET_RAW",
-                "CapabilityBoundingSet=CAP_NET_RAW", "NoNewPrivileges=yes", "RuntimeDirectory=dsrlb",
+        for (String line : List.of("User=dsrlb", "Group=dsrlb", "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN",
+                "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN", "NoNewPrivileges=yes", "RuntimeDirectory=dsrlb",
                 "ProtectSystem=strict")) {
             assertTrue(unit.lines().anyMatch(line::equals), "the unit has " + line);
         }
@@ -156,13 +159,14 @@ class LeastPrivilegeIT {
         }
         String out = Files.readString(tmp.resolve("nocap.log"));
         assertEquals(1, p.exitValue(), out);
-        assertTrue(out.contains("dsrlb run:"), out);
+        assertTrue(out.contains("dsrlb run: --engine auto: no engine can run here: offload skipped: no CAP_NET_RAW"),
+                out);
     }
 
     @Test
     @Order(3)
-    void startedAsTheUnitDoesItRunsWithCapNetRawOnly() throws Exception {
-        dsrlb = new ProcessBuilder(asUnitUser("+net_raw", execStart())).redirectErrorStream(true)
+    void startedAsTheUnitDoesItTakesTheKernelPathWithTheUnitsTwoCapabilitiesOnly() throws Exception {
+        dsrlb = new ProcessBuilder(asUnitUser(unitCaps(), execStart())).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
         while (!Files.readString(log).contains(" ready: ")) {
@@ -172,6 +176,9 @@ class LeastPrivilegeIT {
             Thread.sleep(100);
         }
         assertTrue(Files.readString(log).contains("ready: 2 of 2 services UP"), Files.readString(log));
+        assertTrue(Files.readString(log).contains("engine offload (chosen by --engine auto)"), Files.readString(log));
+        Lab.Result tables = Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "tables");
+        assertTrue(tables.out().contains("table netdev dsrlb_"), tables.toString());
         // No CAP_SYS_NICE and (here) no RLIMIT_RTPRIO: the receive thread says it stays on normal
         // scheduling and dsrlb goes on. The unit's LimitRTPRIO=10 would allow it, but this
         // machine's root lacks CAP_SYS_RESOURCE to raise that limit (prlimit: not permitted).
@@ -182,10 +189,11 @@ class LeastPrivilegeIT {
         assertTrue(status.get("Name").startsWith("java"), "process: " + status.get("Name"));
         String uid = Lab.run(5, "id", "-u", "dsrlb").out().trim();
         assertEquals(List.of(uid, uid, uid, uid), Arrays.asList(status.get("Uid").split("\\s+")), "uids");
-        assertEquals(NET_RAW, Long.parseLong(status.get("CapEff"), 16), "CapEff " + status.get("CapEff"));
-        assertEquals(NET_RAW, Long.parseLong(status.get("CapPrm"), 16), "CapPrm " + status.get("CapPrm"));
-        assertEquals(NET_RAW, Long.parseLong(status.get("CapBnd"), 16), "CapBnd " + status.get("CapBnd"));
-        assertEquals(NET_RAW, Long.parseLong(status.get("CapAmb"), 16), "CapAmb " + status.get("CapAmb"));
+        long both = NET_RAW | NET_ADMIN;
+        assertEquals(both, Long.parseLong(status.get("CapEff"), 16), "CapEff " + status.get("CapEff"));
+        assertEquals(both, Long.parseLong(status.get("CapPrm"), 16), "CapPrm " + status.get("CapPrm"));
+        assertEquals(both, Long.parseLong(status.get("CapBnd"), 16), "CapBnd " + status.get("CapBnd"));
+        assertEquals(both, Long.parseLong(status.get("CapAmb"), 16), "CapAmb " + status.get("CapAmb"));
         assertEquals("1", status.get("NoNewPrivs"));
     }
 
@@ -253,20 +261,25 @@ class LeastPrivilegeIT {
         String out = Files.readString(log, StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("counters: received (\\d+), forwarded (\\d+)").matcher(out);
         assertTrue(m.find(), "no counters line:\n" + out);
-        assertTrue(Long.parseLong(m.group(2)) > 500, "forwarded " + m.group(2));
+        // The kernel carried the ACKs; dsrlb forwarded each client's first packets.
+        Matcher k = Pattern.compile("offload: kernel forwarded (\\d+) packets").matcher(out);
+        assertTrue(k.find(), "no offload line:\n" + out);
+        assertTrue(Long.parseLong(k.group(1)) > 500, "the kernel forwarded " + k.group(1) + ":\n" + out);
+        Lab.Result tables = Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "tables");
+        assertFalse(tables.out().contains("dsrlb_"), "a clean stop removes the table: " + tables);
         assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket is removed at stop");
     }
 
     /**
-     * The native engine from the installed package, as the unit's user with CAP_NET_RAW only:
-     * JNA unpacks libdsrlbnet.so from the jar, the AF_PACKET ring needs no other capability
-     * (its memory is locked only when the limit allows), and downloads go through.
+     * An admin who overrides the unit to CAP_NET_RAW only: auto says why it skips the kernel path
+     * and takes the native engine from the installed package (JNA unpacks libdsrlbnet.so from the
+     * jar, the AF_PACKET ring needs no other capability, its memory is locked only when the limit
+     * allows), and downloads go through.
      */
     @Test
     @Order(8)
-    void theNativeEngineRunsWithCapNetRawOnlyToo() throws Exception {
+    void withCapNetRawOnlyAutoTakesTheNativeEngineAndSaysWhy() throws Exception {
         List<String> cmd = new ArrayList<>(execStart());
-        cmd.addAll(List.of("--engine", "native"));
         Path nativeLog = tmp.resolve("native.log");
         Process p = new ProcessBuilder(asUnitUser("+net_raw", cmd)).redirectErrorStream(true)
                 .redirectOutput(nativeLog.toFile()).start();
@@ -278,6 +291,9 @@ class LeastPrivilegeIT {
                 }
                 Thread.sleep(100);
             }
+            String started = Files.readString(nativeLog);
+            assertTrue(started.contains("engine auto: offload skipped: no CAP_NET_ADMIN"), started);
+            assertTrue(started.contains("engine native (chosen by --engine auto)"), started);
             Path out = tmp.resolve("native-get");
             Lab.Result r = TftpClient.CURL.download(Lab.VIP, "ARDBP32.BIN", out, "192.0.2.120", 20);
             assertTrue(r.ok(), r + "\n" + Files.readString(nativeLog));
@@ -328,6 +344,15 @@ class LeastPrivilegeIT {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The installed unit's capabilities as setpriv's list, e.g. "+net_raw,+net_admin". */
+    private static String unitCaps() {
+        String ambient = unitSetting("AmbientCapabilities");
+        assertEquals(ambient, unitSetting("CapabilityBoundingSet"), "ambient and bounding set are the same");
+        return java.util.Arrays.stream(ambient.split("\\s+"))
+                .map(c -> "+" + c.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", ""))
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     /** The installed unit's ExecStart, as words, with the test's control socket added. */
