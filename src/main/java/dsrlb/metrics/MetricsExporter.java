@@ -5,6 +5,7 @@ import dsrlb.admin.ServiceReport;
 import dsrlb.admin.StatusSource;
 import dsrlb.admin.VserverReport;
 import dsrlb.balance.ServiceStatus;
+import dsrlb.admin.GlobalReport.KernelPath;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -230,39 +231,20 @@ public final class MetricsExporter implements AutoCloseable {
                 .help("ARP packets from another MAC claiming a VIP (a backend with arp_ignore/arp_announce wrong)")
                 .callback(cb -> cb.call(snapshot().global().vipArpConflicts()))
                 .register(registry);
-        // Only with --engine offload; absent series otherwise (a zero would read as "kernel idle").
-        CounterWithCallback.builder().name("dsrlb_kernel_forwarded_packets")
-                .help("Frames the kernel forwarded for dsrlb's clients (--engine offload, read every --offload-sync)")
-                .callback(cb -> {
-                    if (snapshot().global().kernelPath() != null) {
-                        cb.call(snapshot().global().kernelPath().packets());
-                    }
-                })
-                .register(registry);
+        // Only with the kernel path (--engine offload, or auto's choice of it); absent series
+        // otherwise (a zero would read as "kernel idle").
+        kernelCounter("dsrlb_kernel_forwarded_packets",
+                "Frames the kernel forwarded for dsrlb's clients (read every --offload-sync)", KernelPath::packets);
         GaugeWithCallback.builder().name("dsrlb_kernel_clients")
-                .help("Clients in the kernel's maps (--engine offload)")
-                .callback(cb -> {
-                    if (snapshot().global().kernelPath() != null) {
-                        cb.call(snapshot().global().kernelPath().clients());
-                    }
-                })
+                .help("Clients in the kernel's maps")
+                .callback(cb -> kernel().ifPresent(k -> cb.call(k.clients())))
                 .register(registry);
-        CounterWithCallback.builder().name("dsrlb_kernel_table_restores")
-                .help("Times dsrlb's nftables table was removed from outside (nft flush ruleset) and put back")
-                .callback(cb -> {
-                    if (snapshot().global().kernelPath() != null) {
-                        cb.call(snapshot().global().kernelPath().tableRestores());
-                    }
-                })
-                .register(registry);
-        CounterWithCallback.builder().name("dsrlb_kernel_map_full")
-                .help("Decisions not written to the kernel because the vserver's map was full (served in user space)")
-                .callback(cb -> {
-                    if (snapshot().global().kernelPath() != null) {
-                        cb.call(snapshot().global().kernelPath().mapFull());
-                    }
-                })
-                .register(registry);
+        kernelCounter("dsrlb_kernel_table_restores",
+                "Times dsrlb's nftables table was removed from outside (nft flush ruleset) and put back",
+                KernelPath::tableRestores);
+        kernelCounter("dsrlb_kernel_map_full",
+                "Decisions not written to the kernel because the vserver's map was full (served in user space)",
+                KernelPath::mapFull);
         // Exposed as dsrlb_engine_info{engine="offload"} 1; the engine is chosen once, at start.
         String engine = status.global().engine();
         if (engine != null) {
@@ -270,5 +252,15 @@ public final class MetricsExporter implements AutoCloseable {
                     .help("The packet engine that runs (--engine; auto picks one at start)").labelNames("engine")
                     .register(registry).setLabelValues(engine);
         }
+    }
+
+    private java.util.Optional<KernelPath> kernel() {
+        return java.util.Optional.ofNullable(snapshot().global().kernelPath());
+    }
+
+    private void kernelCounter(String name, String help, java.util.function.ToLongFunction<KernelPath> value) {
+        CounterWithCallback.builder().name(name).help(help)
+                .callback(cb -> kernel().ifPresent(k -> cb.call(value.applyAsLong(k))))
+                .register(registry);
     }
 }

@@ -135,4 +135,27 @@ class MetricsExporterTest {
         assertThrows(IllegalArgumentException.class, () -> MetricsExporter.parseAddress("127.0.0.1:x"));
         assertThrows(IllegalArgumentException.class, () -> MetricsExporter.parseAddress("127.0.0.1:70000"));
     }
+
+    @Test
+    void theEngineAndItsKernelPathAreOnTheScrape() throws Exception {
+        dsrlb.admin.StatusSource live = new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC());
+        MetricsExporter offload = new MetricsExporter(new dsrlb.admin.EngineStatus(live, "offload",
+                () -> new dsrlb.admin.GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3)))
+                .start(InetAddress.getLoopbackAddress(), 0);
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + offload.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String text = r.body();
+            assertLine(text, "dsrlb_engine_info{engine=\"offload\"} 1");
+            assertLine(text, "dsrlb_kernel_forwarded_packets_total 5000.0");
+            assertLine(text, "dsrlb_kernel_clients 7.0");
+            assertLine(text, "dsrlb_kernel_table_restores_total 1.0");
+            assertLine(text, "dsrlb_kernel_map_full_total 3.0");
+        } finally {
+            offload.close();
+        }
+        // A user-space engine has no kernel series at all.
+        assertTrue(scrape().lines().noneMatch(l -> l.startsWith("dsrlb_kernel_")));
+    }
 }
