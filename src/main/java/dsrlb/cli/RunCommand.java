@@ -65,9 +65,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Packet engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). auto takes the first "
                     + "that can start here: offload (dsrlb decides, the kernel forwards every later packet of a "
                     + "client: as fast as the kernel; needs CAP_NET_ADMIN and libnftables1), then native "
-                    + "(dsrlb's AF_PACKET ring: every frame to a VIP crosses user space, about 2-3x a client's "
-                    + "boot time under a storm), then pcap (libpcap, the slowest, the most portable); it logs why "
-                    + "it skipped each one. A named engine that cannot start is an error, never a fallback.")
+                    + "(dsrlb's AF_PACKET ring: every frame to a VIP crosses user space, so each client of a "
+                    + "boot storm waits longer: 1.3-1.5x direct in lab/bench, up to 3x on a busy box), then pcap "
+                    + "(libpcap: the slowest, up to 5x, the most portable); it logs why it skipped each one. A "
+                    + "named engine that cannot start is an error, never a fallback. See BENCHMARKS.md.")
     EngineKind engine;
 
     @Option(names = "--native-ring", defaultValue = "v2", paramLabel = "RING",
