@@ -85,10 +85,13 @@ final class OffloadPacketEngine implements PacketEngine {
         if (p == null) {
             return null;
         }
-        return String.format("offload: kernel forwarded %d packets, %d bytes; %d clients in its maps; %d installs, "
+        long[] landing = p.landing();
+        return String.format(java.util.Locale.ROOT, "offload: kernel forwarded %d packets, %d bytes; %d clients in "
+                + "its maps; %d installs in %d batches (decision to kernel element: mean %.2f ms, max %.2f ms), "
                 + "%d removals, %d failures, %d decisions dropped, %d left in user space (map full), table "
                 + "restored %d times", p.offloadedPackets(), p.offloadedBytes(), p.kernelEntries(), p.installs(),
-                p.removals(), p.failures(), p.ringDrops(), p.mapFull(), p.tableRestores());
+                landing[0], landing[1] / 1e6, landing[2] / 1e6, p.removals(), p.failures(), p.ringDrops(),
+                p.mapFull(), p.tableRestores());
     }
 
     @Override

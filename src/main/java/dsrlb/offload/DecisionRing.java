@@ -12,6 +12,7 @@ final class DecisionRing {
     private final int[] vips;
     private final int[] clients;
     private final int[] services;
+    private final long[] offeredAt;
     /** Next slot to write; written by the producer only. */
     private final AtomicLong head = new AtomicLong();
     /** Next slot to read; written by the consumer only. */
@@ -26,6 +27,7 @@ final class DecisionRing {
         vips = new int[capacityPowerOfTwo];
         clients = new int[capacityPowerOfTwo];
         services = new int[capacityPowerOfTwo];
+        offeredAt = new long[capacityPowerOfTwo];
     }
 
     /** Producer side. @return false when full */
@@ -39,6 +41,7 @@ final class DecisionRing {
         vips[i] = vip;
         clients[i] = client;
         services[i] = service;
+        offeredAt[i] = System.nanoTime();
         head.lazySet(h + 1);
         return true;
     }
@@ -47,13 +50,22 @@ final class DecisionRing {
         void accept(int vip, int client, int service);
     }
 
+    /** A sink that also wants to know when each decision was offered (System.nanoTime()). */
+    interface TimedSink {
+        void accept(int vip, int client, int service, long offeredNanos);
+    }
+
     /** Consumer side: hands over everything offered so far. @return how many */
     int drain(Sink sink) {
+        return drain((vip, client, service, offered) -> sink.accept(vip, client, service));
+    }
+
+    int drain(TimedSink sink) {
         long t = tail.get();
         long h = head.get();
         for (long s = t; s < h; s++) {
             int i = (int) (s & mask);
-            sink.accept(vips[i], clients[i], services[i]);
+            sink.accept(vips[i], clients[i], services[i], offeredAt[i]);
         }
         tail.lazySet(h);
         return (int) (h - t);

@@ -85,6 +85,9 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
     private final AtomicLong offloadedPackets = new AtomicLong();
     private final AtomicLong offloadedBytes = new AtomicLong();
     private final AtomicLong tableRestores = new AtomicLong();
+    private final AtomicLong landedBatches = new AtomicLong();
+    private final AtomicLong landedNanosTotal = new AtomicLong();
+    private final AtomicLong landedNanosMax = new AtomicLong();
     private final AtomicLong mapFull = new AtomicLong();
     private final Thread writer;
     private volatile ForwardingState state;
@@ -218,7 +221,9 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         long now = System.nanoTime();
         List<Write> writes = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
-        ring.drain((vip, client, serviceId) -> {
+        long[] firstOffer = {Long.MAX_VALUE};
+        ring.drain((vip, client, serviceId, offeredNanos) -> {
+            firstOffer[0] = Math.min(firstOffer[0], offeredNanos);
             long key = key(vip, client);
             if (!seen.add(key) || serviceId >= s.services().length) {
                 return;
@@ -253,7 +258,15 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
                         return false;
                     }));
         });
+        long installed = installs.get();
         apply(writes, installs);
+        if (installs.get() > installed && firstOffer[0] != Long.MAX_VALUE) {
+            // The oldest decision of the batch waited longest: until here its client's frames crossed user space.
+            long waited = System.nanoTime() - firstOffer[0];
+            landedBatches.incrementAndGet();
+            landedNanosTotal.addAndGet(waited);
+            landedNanosMax.accumulateAndGet(waited, Math::max);
+        }
     }
 
     /**
@@ -545,6 +558,16 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
 
     public long failures() {
         return failures.get();
+    }
+
+    /**
+     * How long a batch's oldest decision waited from the receive thread's offer until its
+     * element was in the kernel, in nanoseconds: {batches, mean, max}. Until then that client's
+     * frames cross user space.
+     */
+    public long[] landing() {
+        long n = landedBatches.get();
+        return new long[] {n, n == 0 ? 0 : landedNanosTotal.get() / n, landedNanosMax.get()};
     }
 
     /** Times the table was found removed from outside and put back (or is being put back). */

@@ -40,10 +40,23 @@ class DoctorIT {
         assertTrue(r.out().contains("backend 198.51.100.30") && r.out().contains("02:d5:1b:64:00:30"), r.out());
         assertTrue(r.out().contains("backend 198.51.100.31") && r.out().contains("02:d5:1b:64:00:31"), r.out());
         assertTrue(r.out().contains("nothing to fix"), r.out());
+        assertTrue(r.out().matches("(?s).*OK +engine +run would pick offload\n.*"), r.out());
+    }
+
+    /** Without CAP_NET_ADMIN doctor says that run would fall back, and why; a warning, not a failure. */
+    @Test
+    @Order(2)
+    void withoutCapNetAdminItSaysWhichEngineRunWouldPickInstead() {
+        Lab.Result r = Lab.inNamespace(Lab.LB_NS, 30, "setpriv", "--bounding-set", "-all,+net_raw", "--inh-caps",
+                "-all,+net_raw", "java", "-jar", Lab.JAR.toString(), "doctor", "--config",
+                Lab.BASEDIR.resolve("examples/seed.conf").toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s).*WARN +engine +run would pick native; offload skipped: no CAP_NET_ADMIN.*"),
+                r.out());
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void forwardingOnTheLbIsNamed() {
         Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"), "ip_forward=1");
         try {
@@ -56,7 +69,7 @@ class DoctorIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aBackendAnsweringArpForTheVipIsNamedWithItsMac() {
         Lab.check(Lab.inNamespace("dsrlb-tftp2", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=0",
                 "net.ipv4.conf.eth0.arp_ignore=0"), "arp_ignore=0");
@@ -71,7 +84,7 @@ class DoctorIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theVipOnTheLbsKernelIsNamed() {
         Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "ip", "addr", "add", Lab.VIP + "/32", "dev", "eth0"), "VIP on lb");
         try {

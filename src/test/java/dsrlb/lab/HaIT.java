@@ -1,6 +1,7 @@
 package dsrlb.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -127,6 +128,9 @@ class HaIT {
             sleep(20);
         }
         assertTrue(before >= 3000 && !storm.isDone(), "the storm went through lb: " + before + " frames");
+        // The standby keeps no client in its kernel path: nothing there may forward behind the active's back.
+        Lab.Result standbyRules = Lab.inNamespace(LB2_NS, 10, "nft", "list", "ruleset");
+        assertFalse(standbyRules.out().contains("192.0.2."), "clients in the standby's kernel map:\n" + standbyRules);
         long killedAt = System.nanoTime();
         lb1.kill();
 

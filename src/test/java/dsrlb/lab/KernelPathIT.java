@@ -95,6 +95,11 @@ class KernelPathIT {
         return Lab.inNamespace(Lab.LB_NS, 60, cmd.toArray(String[]::new));
     }
 
+    /** The first VIP's kernel map as nft prints it. */
+    private String kernelMap() {
+        return Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "map", "netdev", table, "client_0").out();
+    }
+
     /** Elements in the kernel map of the first VIP, read with nft (no JVM start, so it can be asked often). */
     private long clientsInKernel() {
         Lab.Result r = Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "map", "netdev", table, "client_0");
@@ -212,6 +217,20 @@ class KernelPathIT {
 
     @Test
     @Order(6)
+    void aReloadKeepsTheKernelClientsOfServicesThatStay() throws Exception {
+        assertTrue(dsrlb != null && dsrlb.isAlive(), "runs on from the earlier tests");
+        downloadIntact("192.0.2.44", "k64.bin");
+        assertTrue(kernelMap().contains("192.0.2.44 "), kernelMap());
+        Lab.check(Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "reload", "--control-socket",
+                socket.toString()), "dsrlb reload");
+        Thread.sleep(500);
+        assertTrue(dsrlb.log().contains("offload: reload keeps "), dsrlb.log());
+        assertTrue(kernelMap().contains("192.0.2.44 "), "still in the kernel after the reload: " + kernelMap());
+        downloadIntact("192.0.2.44", "k64.bin");
+    }
+
+    @Test
+    @Order(7)
     void aCleanStopRemovesTheTableAndTheVethAndNothingOfOtherOwners() {
         assertTrue(dsrlb != null && dsrlb.isAlive(), "runs on from the earlier tests");
         Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "nft", "add", "table", "inet", "other_owner"), "nft add table");
@@ -223,6 +242,40 @@ class KernelPathIT {
             assertEquals(List.of("table inet other_owner"), tables());
         } finally {
             Lab.inNamespace(Lab.LB_NS, 10, "nft", "delete", "table", "inet", "other_owner");
+        }
+    }
+
+    /**
+     * A map smaller than the storm: the clients it has no room for are served from user space,
+     * and counted. SOURCEIPHASH, so that a client whose persistence entry the bounded table
+     * evicted still goes to the same backend.
+     */
+    @Test
+    @Order(8)
+    void aFullMapLeavesTheRestInUserSpaceAndEveryClientIsServed() throws Exception {
+        Path config = tmp.resolve("small-map.conf");
+        Files.writeString(config, Files.readString(Lab.BASEDIR.resolve("examples/ha.conf"))
+                .replace("-lbMethod SOURCEIPHASH", "-lbMethod SOURCEIPHASH -persistenceMaxEntries 5"));
+        assertTrue(Files.readString(config).contains("-persistenceMaxEntries 5"), "the vserver line changed");
+        Files.deleteIfExists(socket);
+        dsrlb = DsrlbProcess.start(config, "--control-socket", socket.toString());
+        try {
+            String sha = Lab.sha256(Lab.served("ARDBP32.BIN"));
+            Lab.Result r = Lab.inNamespace(Lab.CLIENT_NS, 180, "java", "-jar", Lab.JAR.toString(), "storm",
+                    "--target", Lab.VIP, "--file", "ARDBP32.BIN", "--sources", "192.0.2.32-192.0.2.51",
+                    "--no-progress", "--max-time", "60", "--retries", "8", "--expect-sha256", sha, "--json");
+            assertEquals(0, r.exit(), r.toString());
+            String head = r.out().substring(0, r.out().indexOf("\"results\""));
+            assertEquals("20", StormIT.field(head, "completed"), head);
+            Thread.sleep(2_200);
+            GlobalReport g = stat();
+            assertTrue(g.kernelPath().mapFull() > 0, "clients left in user space are counted: " + g.kernelPath());
+            assertTrue(g.kernelPath().clients() <= 5, "the map holds at most its size: " + g.kernelPath());
+            assertTrue(g.forwarded() > 15 * 100, "user space carried the clients the map had no room for: "
+                    + g.forwarded());
+            assertEquals(0, g.kernelPath().failures(), g.kernelPath().toString());
+        } finally {
+            dsrlb.stop();
         }
     }
 }
