@@ -246,7 +246,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
                     + ruleset.addElement(vip, client, service.mac());
             writes.add(new Write(cmd, () -> mirror.put(key, new Installed(serviceId, service.mac(), now)),
                     message -> {
-                        if (message.contains("No space left on device")) {
+                        if (isMapFull(message)) {
                             mapFull.incrementAndGet();
                             if (now - mapFullUntil[vip] >= 0) {
                                 logError("offload: the kernel map of VIP #" + vip + " is full (the vserver's "
@@ -423,6 +423,14 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         watcher.restored();
         log.warn("offload: table netdev {} is back with {} clients; the kernel forwards them again", ruleset.table(),
                 restoredClients);
+    }
+
+    /**
+     * The kernel refuses an element for a set at its `size` with ENFILE, which nft prints as
+     * "Too many open files in system" (seen with Debian 12's nftables 1.0.6); ENOSPC is taken too.
+     */
+    static boolean isMapFull(String nftMessage) {
+        return nftMessage.contains("Too many open files in system") || nftMessage.contains("No space left on device");
     }
 
     /** The table goes away (or is made again): the counts so far stay in the totals. */

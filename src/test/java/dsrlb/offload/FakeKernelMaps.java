@@ -29,7 +29,7 @@ final class FakeKernelMaps implements Nftables {
     boolean tablePresent = true;
     /** Batches that (re)created the table. */
     int creates;
-    /** How many elements a map holds before adding one more fails with ENOSPC (the map's `size`). */
+    /** How many elements a map holds before adding one more fails with ENFILE, as the kernel does (the map's `size`). */
     int capacity = Integer.MAX_VALUE;
     /** A batch that would (re)create the table fails this many times. */
     int refuseCreates;
@@ -78,7 +78,7 @@ final class FakeKernelMaps implements Nftables {
                     throw new NftablesException("Error: Could not process rule: File exists\n" + line);
                 }
                 if (had == null && map.size() >= capacity) {
-                    throw new NftablesException("Error: Could not process rule: No space left on device\n" + line);
+                    throw new NftablesException("Error: Could not process rule: Too many open files in system\n" + line);
                 }
                 map.put(m.group(3), m.group(4));
             } else if ((m = DELETE.matcher(line)).matches()) {
