@@ -167,15 +167,16 @@ public final class Daemon {
             }
             long kernelDrops = io.droppedByKernel();
             printCounters(forwarder.counters(), live.get().balancer(), kernelDrops);
-            String summary = engine.stopSummary();
-            if (summary != null) {
-                log.info("{}", summary);
-            }
             if (rx.isAlive()) {
                 // Closing under a blocked reader would hang the JVM's exit; the OS closes it.
                 log.warn("receive thread did not stop; leaving the capture handle to the OS");
             } else {
                 engine.close();
+            }
+            // After close: the kernel side's counters are read a last time as it closes.
+            String summary = engine.stopSummary();
+            if (summary != null) {
+                log.info("{}", summary);
             }
             stopped.countDown();
         }, "dsrlb-shutdown");
