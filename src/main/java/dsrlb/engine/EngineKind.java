@@ -26,4 +26,10 @@ public enum EngineKind {
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** As the command line spells it, so that `run --help` lists "auto, offload, native, pcap". */
+    @Override
+    public String toString() {
+        return cliName();
+    }
 }

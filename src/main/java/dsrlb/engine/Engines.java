@@ -78,7 +78,10 @@ public final class Engines {
 
     /** The reason {@code kind} cannot start on this host, checked without opening anything. */
     public static Optional<String> whyNot(EngineKind kind, DsrConfig cfg) {
-        Capabilities caps = Capabilities.ofThisProcess();
+        return whyNot(kind, cfg, Capabilities.ofThisProcess());
+    }
+
+    static Optional<String> whyNot(EngineKind kind, DsrConfig cfg, Capabilities caps) {
         if (!caps.has(Capabilities.CAP_NET_RAW)) {
             return Optional.of("no CAP_NET_RAW (run as root or grant it: AmbientCapabilities=CAP_NET_RAW)");
         }

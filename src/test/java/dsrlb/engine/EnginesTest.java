@@ -1,0 +1,57 @@
+package dsrlb.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dsrlb.balance.TestConfigs;
+import dsrlb.config.ConfigParser;
+import dsrlb.config.DsrConfig;
+import dsrlb.dataplane.NetworkInterfaceInfo;
+import dsrlb.net.MacAddress;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The reasons auto gives for skipping an engine, decided before anything is opened. */
+class EnginesTest {
+    static final Capabilities NET_RAW_ONLY = new Capabilities(1L << Capabilities.CAP_NET_RAW);
+    static final Capabilities NONE = new Capabilities(0);
+
+    @Test
+    void withoutCapNetAdminTheKernelPathIsSkippedAndSaysSo() {
+        Optional<String> why = Engines.whyNot(EngineKind.OFFLOAD, TestConfigs.seed(), NET_RAW_ONLY);
+        assertTrue(why.orElseThrow().startsWith("no CAP_NET_ADMIN"), why.toString());
+    }
+
+    @Test
+    void withoutCapNetRawNoEngineCanRun() {
+        for (EngineKind k : EngineKind.AUTO_ORDER) {
+            assertTrue(Engines.whyNot(k, TestConfigs.seed(), NONE).orElseThrow().startsWith("no CAP_NET_RAW"), k.name());
+        }
+    }
+
+    @Test
+    void aConfigWithNothingToOffloadSkipsTheKernelPathWithTheVips() throws Exception {
+        DsrConfig portOnly = ConfigParser.parse("t.conf", """
+                add server s1 198.51.100.30
+                add service svc1 s1 UDP 69
+                add lb vserver v UDP 198.51.100.20 69 -persistenceType SOURCEIP
+                bind lb vserver v svc1
+                """);
+        Optional<String> why = Engines.whyNot(EngineKind.OFFLOAD, portOnly, new Capabilities(-1L));
+        assertTrue(why.orElseThrow().startsWith("no VIP can be offloaded"), why.toString());
+        assertTrue(why.get().contains("198.51.100.20"), why.get());
+    }
+
+    @Test
+    void autoTriesTheKernelPathFirst() {
+        assertEquals(EngineKind.OFFLOAD, EngineKind.AUTO_ORDER.get(0));
+        assertEquals(EngineKind.PCAP, EngineKind.AUTO_ORDER.get(EngineKind.AUTO_ORDER.size() - 1));
+    }
+
+    @Test
+    void theCaptureFilterTakesArpAndTheVipsButNeverOurOwnFrames() {
+        NetworkInterfaceInfo nif = new NetworkInterfaceInfo("eth0", MacAddress.parse("02:00:00:00:00:10"), 0, 24);
+        assertEquals("not ether src 02:00:00:00:00:10 and (arp or (ip and (dst host 198.51.100.20)))",
+                Engines.captureFilter(TestConfigs.seed(), nif));
+    }
+}
