@@ -41,6 +41,8 @@ readonly LAB_BACKENDS=(tftp1 tftp2)
 # A second load balancer, only in the --ha and --ecmp variants of lab/up; not
 # in LAB_NAMESPACES, so lab_require_up and the default lab do not know it.
 readonly LAB_NS_LB2=dsrlb-lb2
+# The PXE LAN of lab/pxe (QEMU machines, DHCP), also outside LAB_NAMESPACES.
+readonly LAB_NS_PXE=dsrlb-pxe
 
 # Documentation prefixes only (RFC 5737): 192.0.2.0/24 is the client LAN,
 # 198.51.100.0/24 the server LAN of the seed configuration.
@@ -53,6 +55,11 @@ readonly LAB_LB2_IP=198.51.100.11
 readonly LAB_VIP=198.51.100.20
 readonly LAB_TFTP1_IP=198.51.100.30
 readonly LAB_TFTP2_IP=198.51.100.31
+# lab/pxe's LAN behind the router: 203.0.113.0/24, another documentation prefix.
+readonly LAB_PXE_NET=203.0.113.0/24
+readonly LAB_ROUTER_PXE_IP=203.0.113.1
+readonly LAB_PXE_DHCP_IP=203.0.113.2
+readonly LAB_PXE_RANGE=203.0.113.100,203.0.113.199
 # Extra client addresses 192.0.2.32 .. 192.0.2.231 for multi-client tests (storms of 200).
 readonly LAB_CLIENT_EXTRA_FIRST=32
 readonly LAB_CLIENT_EXTRA_COUNT=200
@@ -63,6 +70,7 @@ readonly LAB_CLIENT_EXTRA_COUNT=200
 readonly LAB_MAC_CLIENT=02:d5:1b:02:00:10
 readonly LAB_MAC_ROUTER_CLIENT=02:d5:1b:02:00:01
 readonly LAB_MAC_ROUTER_SERVER=02:d5:1b:64:00:01
+readonly LAB_MAC_ROUTER_PXE=02:d5:1b:71:00:01
 readonly LAB_MAC_LB=02:d5:1b:64:00:10
 readonly LAB_MAC_LB2=02:d5:1b:64:00:11
 readonly LAB_MAC_TFTP1=02:d5:1b:64:00:30
@@ -326,7 +334,7 @@ lab_teardown() {
             lab_kill_pidfile "$f"
         done
     fi
-    for ns in "${LAB_NAMESPACES[@]}" "$LAB_NS_LB2"; do
+    for ns in "${LAB_NAMESPACES[@]}" "$LAB_NS_LB2" "$LAB_NS_PXE"; do
         lab_ns_exists "$ns" || continue
         pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ' || true)
         # Processes we did not start (e.g. a dsrlb under test) are not ours to

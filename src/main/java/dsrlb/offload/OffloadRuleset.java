@@ -23,6 +23,8 @@ import java.util.List;
  */
 public record OffloadRuleset(String table, String device, String missDevice, String captureDevice, MacAddress ownMac,
         List<VipRule> vips, long ownerPid) {
+    /** Where TFTP read requests go; dsrlb sees each one, whichever path the client's other packets take. */
+    static final int TFTP_PORT = 69;
     /** Prefix of the counter that marks a table as dsrlb's; the owner's pid follows. */
     public static final String OWNER_PREFIX = "dsrlb_pid_";
 
@@ -81,6 +83,11 @@ public record OffloadRuleset(String table, String device, String missDevice, Str
         for (VipRule v : vips) {
             String match = "ether daddr " + ownMac + " ip daddr " + Ipv4.format(v.vip());
             if (v.offloaded()) {
+                // Every TFTP read request reaches dsrlb, also from a client the kernel knows: it
+                // is one packet a transfer, and it is how dsrlb sees the transfer start (file
+                // name, active transfers, LEASTTRANSFERS); the ACKs stay in the kernel.
+                sb.append("    ").append(match).append(" udp dport ").append(TFTP_PORT).append(" fwd to \"")
+                        .append(missDevice).append("\"\n");
                 String map = "@" + mapName(v.index());
                 sb.append("    ").append(match).append(" ether daddr set ip saddr map ").append(map)
                         .append(" update ").append(map).append(" { ip saddr : ether daddr }")

@@ -33,7 +33,9 @@ class OffloadRulesetTest {
         assertTrue(text.contains("ether daddr 02:00:00:00:00:10 ip daddr 198.51.100.20 ether daddr set ip saddr map "
                 + "@client_0 update @client_0 { ip saddr : ether daddr } ether saddr set 02:00:00:00:00:10 counter "
                 + "name \"offloaded_0\" fwd to \"eth0\"\n"), text);
+        int rrqRule = text.indexOf("ether daddr 02:00:00:00:00:10 ip daddr 198.51.100.20 udp dport 69 fwd to \"dsrlbm2\"\n");
         int kernelRule = text.indexOf("fwd to \"eth0\"");
+        assertTrue(rrqRule > 0 && rrqRule < kernelRule, "every RRQ reaches dsrlb, before the map's rule: " + text);
         int missRule = text.indexOf("ip daddr 198.51.100.20 fwd to \"dsrlbm2\"");
         assertTrue(kernelRule > 0 && missRule > kernelRule, "a miss falls through to the capture veth: " + text);
         assertTrue(text.contains("type filter hook ingress device \"dsrlbc2\" priority 0; policy drop;"), text);

@@ -1,0 +1,97 @@
+package dsrlb.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Real network-boot firmware through the VIP: QEMU machines (TCG) whose e1000 NIC carries
+ * Debian's iPXE ROM get a lease from the PXE LAN's DHCP server (next-server = the VIP), fetch an
+ * iPXE script, a Debian kernel and a busybox initramfs through dsrlb, boot Linux, fetch
+ * ARDBP32.BIN through the VIP once more from Linux and write its sha256 to the serial console,
+ * which is all this test reads of them (lab/pxe). Two machines at once: TCG on two cores.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PxeBootIT {
+    static final Path PXE = Lab.BASEDIR.resolve("lab/pxe");
+
+    Path tmp;
+    String sha;
+    DsrlbProcess dsrlb;
+
+    @BeforeAll
+    void startLab() throws IOException {
+        Lab.requireNamespaces();
+        Lab.down();
+        Lab.up();
+        Lab.check(Lab.runQuietly(900, PXE.toString(), "up"), "lab/pxe up");
+        sha = Lab.sha256(Lab.served("ARDBP32.BIN"));
+        tmp = Files.createTempDirectory("dsrlb-pxe-it");
+    }
+
+    @AfterEach
+    void stopDsrlb() {
+        if (dsrlb != null) {
+            dsrlb.close();
+            dsrlb = null;
+        }
+    }
+
+    @AfterAll
+    void stopLab() {
+        Lab.down();
+    }
+
+    /** Boots {@code machines} at once; returns the lines the machines' Linux wrote. */
+    private List<String> boot(int machines) {
+        Lab.Result r = Lab.runQuietly(400, PXE.toString(), "boot", "--machines", Integer.toString(machines),
+                "--timeout", "300");
+        System.out.println(r.out());
+        assertEquals(0, r.exit(), r.toString() + "\n--- dsrlb\n" + (dsrlb == null ? "" : dsrlb.log()));
+        List<String> lines = Arrays.stream(r.out().split("\n")).filter(l -> l.startsWith("pxe")).toList();
+        assertEquals(machines, lines.size(), r.out());
+        for (String l : lines) {
+            assertTrue(l.contains("ARDBP32.BIN sha256 " + sha + " via " + Lab.VIP), "machine's own line: " + l);
+        }
+        return lines;
+    }
+
+    @Test
+    @Order(1)
+    void firmwareBootsLinuxThroughTheDefaultEngine() throws Exception {
+        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--control-socket",
+                tmp.resolve("default.sock").toString());
+        assertTrue(dsrlb.log().contains("engine offload (chosen by --engine auto)"), dsrlb.log());
+        Lab.resetServedBy();
+        boot(2);
+        // The backends' own record: each machine's boot files came from one backend, through the VIP.
+        for (List<String> served : Lab.servedBy().entrySet().stream().filter(e -> e.getKey().startsWith("203.0.113."))
+                .map(java.util.Map.Entry::getValue).toList()) {
+            assertEquals(1, served.size(), "a machine's transfers all went to one backend: " + Lab.servedBy());
+        }
+        assertEquals(2, Lab.servedBy().keySet().stream().filter(c -> c.startsWith("203.0.113.")).count(),
+                Lab.servedBy().toString());
+    }
+
+    @Test
+    @Order(2)
+    void firmwareBootsLinuxThroughThePcapEngine() throws Exception {
+        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--engine", "pcap", "--control-socket",
+                tmp.resolve("pcap.sock").toString());
+        boot(1);
+    }
+}
