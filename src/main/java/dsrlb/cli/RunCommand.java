@@ -66,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
                     + "that can start here: offload (dsrlb decides, the kernel forwards every later packet of a "
                     + "client: as fast as the kernel; needs CAP_NET_ADMIN and libnftables1), then native "
                     + "(dsrlb's AF_PACKET ring: every frame to a VIP crosses user space, so each client of a "
-                    + "boot storm waits longer: 1.3-1.5x direct in lab/bench, up to 3x on a busy box), then pcap "
+                    + "boot storm waits longer: 1.1-1.5x direct in lab/bench, up to 3x on a busy box), then pcap "
                     + "(libpcap: the slowest, up to 5x, the most portable); it logs why it skipped each one. A "
                     + "named engine that cannot start is an error, never a fallback. See BENCHMARKS.md.")
     EngineKind engine;
