@@ -20,11 +20,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Real network-boot firmware through the VIP: QEMU machines (TCG) whose e1000 NIC carries
  * Debian's iPXE ROM get a lease from the PXE LAN's DHCP server (next-server = the VIP) and boot a
- * Debian kernel and a busybox initramfs through dsrlb, either from an iPXE script or through
- * SYSLINUX's pxelinux.0 (its own TFTP client: ldlinux.c32, the config search, kernel, initrd).
+ * Debian kernel and a busybox initramfs through dsrlb, from an iPXE script, through SYSLINUX's
+ * pxelinux.0 (its own TFTP client: ldlinux.c32, the config search, kernel, initrd), or as UEFI
+ * machines (OVMF's own PXE client loads iPXE's snponly.efi, which runs the script).
  * The booted Linux fetches ARDBP32.BIN through the VIP once more and writes its sha256 to the
- * serial console, which is all this test reads of the machines (lab/pxe). Two machines at once:
- * TCG on two cores.
+ * serial console, which is all this test reads of the machines (lab/pxe). At most three machines
+ * at once: TCG on two cores.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -74,19 +75,20 @@ class PxeBootIT {
 
     @Test
     @Order(1)
-    void firmwareBootsLinuxThroughTheDefaultEngine() throws Exception {
+    void everyFirmwareTypeBootsLinuxThroughTheDefaultEngine() throws Exception {
         dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--control-socket",
                 tmp.resolve("default.sock").toString());
         assertTrue(dsrlb.log().contains("engine offload (chosen by --engine auto)"), dsrlb.log());
         Lab.resetServedBy();
-        List<String> lines = boot(2, "mixed");
-        assertTrue(lines.get(0).contains(" ipxe ") && lines.get(1).contains(" pxelinux "), lines.toString());
+        List<String> lines = boot(3, "all");
+        assertTrue(lines.get(0).contains(" ipxe ") && lines.get(1).contains(" pxelinux ")
+                && lines.get(2).contains(" uefi "), lines.toString());
         // The backends' own record: each machine's boot files came from one backend, through the VIP.
         for (List<String> served : Lab.servedBy().entrySet().stream().filter(e -> e.getKey().startsWith("203.0.113."))
                 .map(java.util.Map.Entry::getValue).toList()) {
             assertEquals(1, served.size(), "a machine's transfers all went to one backend: " + Lab.servedBy());
         }
-        assertEquals(2, Lab.servedBy().keySet().stream().filter(c -> c.startsWith("203.0.113.")).count(),
+        assertEquals(3, Lab.servedBy().keySet().stream().filter(c -> c.startsWith("203.0.113.")).count(),
                 Lab.servedBy().toString());
     }
 
