@@ -68,7 +68,8 @@ class PxeBootIT {
         List<String> lines = Arrays.stream(r.out().split("\n")).filter(l -> l.startsWith("pxe")).toList();
         assertEquals(machines, lines.size(), r.out());
         for (String l : lines) {
-            assertTrue(l.contains("ARDBP32.BIN sha256 " + sha + " via " + Lab.VIP), "machine's own line: " + l);
+            assertTrue(l.contains("ARDBP32.BIN 262144 bytes sha256 " + sha + " via " + Lab.VIP),
+                    "machine's own line: " + l);
         }
         return lines;
     }
@@ -97,7 +98,7 @@ class PxeBootIT {
     void firmwareBootsLinuxThroughThePcapEngine() throws Exception {
         dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--engine", "pcap", "--control-socket",
                 tmp.resolve("pcap.sock").toString());
-        boot(2, "mixed");
+        boot(3, "all");
     }
 
     /**
@@ -123,7 +124,7 @@ class PxeBootIT {
             System.out.println(r.out());
             assertEquals(0, r.exit(), r + "\n--- dsrlb\n" + dsrlb.log());
             long booted = Arrays.stream(r.out().split("\n"))
-                    .filter(l -> l.startsWith("pxe") && l.contains("ARDBP32.BIN sha256 " + sha)).count();
+                    .filter(l -> l.startsWith("pxe") && l.contains(" bytes sha256 " + sha)).count();
             assertEquals(2, booted, r.out());
             assertTrue(dsrlb.log().contains("service tftp1 198.51.100.30:* is DOWN"), dsrlb.log());
         } finally {
