@@ -396,6 +396,11 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             watcher.lost();
         }
         ForwardingState s = state;
+        if (resetRequested) {
+            // A reload is pending: the mirror's service ids belong to the old config. Its clients
+            // are learnt again from their next packet instead of being written under wrong ids.
+            mirror.clear();
+        }
         StringBuilder batch = new StringBuilder(ruleset.create());
         int clients = 0;
         for (Map.Entry<Long, Installed> e : mirror.entrySet()) {

@@ -318,4 +318,18 @@ class OffloadProgrammerTest {
         assertTrue(clients().isEmpty());
         assertEquals(0, programmer.failures());
     }
+
+    @Test
+    void aTableFlushedWhileAReloadIsPendingComesBackEmptyNotUnderOldIds() throws Exception {
+        programmer.forwarded(0, A, 0);
+        programmer.runOnce();
+        DsrConfig cfg = dsrlb.config.ConfigParser.parse("t.conf", String.format(ONLY_TFTP2, 100));
+        programmer.reset(reloaded(cfg).state(), OffloadEngine.vipRules(cfg));
+        kernel.flushRuleset();
+        programmer.checkTable();
+        assertEquals(1, kernel.creates);
+        assertTrue(clients().isEmpty(), "service id 0 now means tftp2: " + clients());
+        programmer.runOnce();
+        assertEquals(0, programmer.failures());
+    }
 }
