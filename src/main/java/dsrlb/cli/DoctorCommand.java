@@ -1,8 +1,5 @@
 package dsrlb.cli;
 
-import dsrlb.engine.EngineKind;
-import dsrlb.engine.Engines;
-
 import dsrlb.config.DsrConfig;
 import dsrlb.config.ServiceConfig;
 import dsrlb.config.VipConfig;
@@ -12,6 +9,8 @@ import dsrlb.dataplane.PcapPacketIo;
 import dsrlb.doctor.ArpSurvey;
 import dsrlb.doctor.Finding;
 import dsrlb.doctor.HostChecks;
+import dsrlb.engine.EngineKind;
+import dsrlb.engine.Engines;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
@@ -85,13 +84,13 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** Which engine `run` (--engine auto) would take here, and why it skips the faster ones. */
     static Finding engineFinding(DsrConfig cfg) {
-        Engines.Choice c = Engines.preview(cfg);
-        String skipped = c.skipped().isEmpty() ? "" : "; " + String.join("; ", c.skipped());
-        if (c.engine() == null) {
+        Engines.Preview p = Engines.preview(cfg);
+        String skipped = p.skipped().isEmpty() ? "" : "; " + String.join("; ", p.skipped());
+        if (p.picked() == null) {
             return Finding.fail("engine", "no engine can run" + skipped, "install libpcap0.8 and run with CAP_NET_RAW");
         }
-        String picked = "run would pick " + c.engine().kind().cliName() + skipped;
-        if (c.engine().kind() == EngineKind.OFFLOAD) {
+        String picked = "run would pick " + p.picked().cliName() + skipped;
+        if (p.picked() == EngineKind.OFFLOAD) {
             return Finding.ok("engine", picked);
         }
         return Finding.warn("engine", picked, "for the kernel fast path grant CAP_NET_ADMIN and install "

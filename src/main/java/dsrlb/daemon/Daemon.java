@@ -27,6 +27,7 @@ import dsrlb.dataplane.NetworkInterfaceInfo;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.dataplane.ReceiveLoop;
 import dsrlb.dataplane.VipOwnership;
+import dsrlb.engine.EngineKind;
 import dsrlb.engine.EngineUnavailableException;
 import dsrlb.engine.Engines;
 import dsrlb.engine.PacketEngine;
@@ -89,11 +90,11 @@ public final class Daemon {
         }
         engine = choice.engine();
         choice.skipped().forEach(s -> log.info("engine auto: {}", s));
-        log.info("engine {}{}", engine.kind().cliName(), options.engine() == dsrlb.engine.EngineKind.AUTO
+        log.info("engine {}{}", engine.kind().cliName(), options.engine() == EngineKind.AUTO
                 ? " (chosen by --engine auto)" : "");
         PacketIo io = engine.packetIo();
 
-        Generation first = buildGeneration(cfg, io);
+        Generation first = buildGeneration(cfg);
         live.install(first);
         Forwarder forwarder = new Forwarder(io, first.balancer(), first.resolver(), engine.clientOffload());
         forwarderRef.set(forwarder);
@@ -225,10 +226,7 @@ public final class Daemon {
 
     /** One config's balancer, resolver and monitors; its snapshots reach the packet path only while it is current. */
     private Generation buildGeneration(DsrConfig c) {
-        return buildGeneration(c, engine.packetIo());
-    }
-
-    private Generation buildGeneration(DsrConfig c, PacketIo io) {
+        PacketIo io = engine.packetIo();
         LoadBalancer[] self = new LoadBalancer[1];
         LoadBalancer balancer = new LoadBalancer(c, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE, state -> {
             if (self[0] == null || !live.isCurrent(self[0])) {

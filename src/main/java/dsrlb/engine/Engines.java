@@ -61,19 +61,31 @@ public final class Engines {
     }
 
     /**
+     * What {@code run --engine auto} would pick, without opening it.
+     *
+     * @param picked the engine, or null when none can run
+     * @param skipped one line per engine before it, as {@link Choice#skipped}
+     */
+    public record Preview(EngineKind picked, List<String> skipped) {
+        public Preview {
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /**
      * What {@code run --engine auto} would pick on this host, without setting anything up
      * (for {@code dsrlb doctor}): the first engine whose preconditions hold, and why the others do not.
      */
-    public static Choice preview(DsrConfig cfg) {
+    public static Preview preview(DsrConfig cfg) {
         List<String> skipped = new ArrayList<>();
         for (EngineKind k : EngineKind.AUTO_ORDER) {
             Optional<String> why = whyNot(k, cfg);
             if (why.isEmpty()) {
-                return new Choice(new Preview(k), skipped);
+                return new Preview(k, skipped);
             }
             skipped.add(k.cliName() + " skipped: " + why.get());
         }
-        return new Choice(null, skipped);
+        return new Preview(null, skipped);
     }
 
     /** The reason {@code kind} cannot start on this host, checked without opening anything. */
@@ -158,15 +170,4 @@ public final class Engines {
         return "not ether src " + nif.mac() + " and (arp or (ip and (" + vips + ")))";
     }
 
-    /** An engine named by {@link #preview}: nothing is open. */
-    private record Preview(EngineKind kind) implements PacketEngine {
-        @Override
-        public dsrlb.dataplane.PacketIo packetIo() {
-            throw new IllegalStateException("a preview has no packet I/O");
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 }

@@ -14,17 +14,17 @@ import java.util.function.Supplier;
 /** The offload engine behind the seam: the kernel forwards each client once dsrlb decided. */
 final class OffloadPacketEngine implements PacketEngine {
     private final OffloadEngine kernel;
-    private volatile OffloadProgrammer programmer;
-    /** Until the programmer exists (before start) decisions have nowhere to go. */
-    private final ClientOffload decisions = (vip, client, service) -> {
-        OffloadProgrammer p = programmer;
-        if (p != null) {
-            p.forwarded(vip, client, service);
-        }
-    };
+    private final ClientOffload decisions;
 
     OffloadPacketEngine(OffloadEngine kernel) {
         this.kernel = kernel;
+        // Until the programmer exists (before start) decisions have nowhere to go.
+        this.decisions = (vip, client, service) -> {
+            OffloadProgrammer p = kernel.programmer();
+            if (p != null) {
+                p.forwarded(vip, client, service);
+            }
+        };
     }
 
     @Override
@@ -44,13 +44,12 @@ final class OffloadPacketEngine implements PacketEngine {
 
     @Override
     public void start(Supplier<LoadBalancer> balancer, Supplier<TransferTracker> transfers) {
-        programmer = kernel.startProgrammer(balancer, transfers);
-        programmer.publish(balancer.get().state());
+        kernel.startProgrammer(balancer, transfers).publish(balancer.get().state());
     }
 
     @Override
     public void publish(ForwardingState state) {
-        OffloadProgrammer p = programmer;
+        OffloadProgrammer p = kernel.programmer();
         if (p != null) {
             p.publish(state);
         }
@@ -63,7 +62,7 @@ final class OffloadPacketEngine implements PacketEngine {
 
     @Override
     public void setActive(boolean active) {
-        OffloadProgrammer p = programmer;
+        OffloadProgrammer p = kernel.programmer();
         if (p != null) {
             p.setActive(active);
         }
@@ -71,7 +70,7 @@ final class OffloadPacketEngine implements PacketEngine {
 
     @Override
     public GlobalReport.KernelPath kernelPath() {
-        OffloadProgrammer p = programmer;
+        OffloadProgrammer p = kernel.programmer();
         if (p == null) {
             return new GlobalReport.KernelPath(0, 0, 0, 0, 0, 0, 0, 0);
         }
@@ -81,7 +80,7 @@ final class OffloadPacketEngine implements PacketEngine {
 
     @Override
     public String stopSummary() {
-        OffloadProgrammer p = programmer;
+        OffloadProgrammer p = kernel.programmer();
         if (p == null) {
             return null;
         }

@@ -59,7 +59,7 @@ final class NftJson {
         return names(json, "table");
     }
 
-    /** Names of the named counters in a `list table` answer. */
+    /** Names of the named counters in a `list counters table` answer. */
     static java.util.Set<String> counterNames(String json) throws JsonParser.JsonException {
         return names(json, "counter");
     }

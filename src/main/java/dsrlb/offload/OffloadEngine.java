@@ -261,16 +261,13 @@ public final class OffloadEngine implements AutoCloseable {
         }
     }
 
+    /** The writer of the kernel's maps, or null before {@link #startProgrammer}. */
     public OffloadProgrammer programmer() {
         return programmer;
     }
 
     public PacketIo packetIo() {
         return io;
-    }
-
-    public String table() {
-        return ruleset.table();
     }
 
     /** Takes the table and the veth away: the kernel forwards nothing once dsrlb is gone. */

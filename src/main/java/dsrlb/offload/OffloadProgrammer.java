@@ -286,10 +286,8 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         ForwardingState s = state;
         List<Write> writes = new ArrayList<>();
         for (Map.Entry<Long, Installed> e : mirror.entrySet()) {
-            Installed in = e.getValue();
-            ServiceView now = in.serviceId < s.services().length ? s.services()[in.serviceId] : null;
-            if (now == null || !now.keepsPersistedClients() || !in.mac.equals(now.mac())) {
-                writes.add(remove(e.getKey(), in));
+            if (!stillHeld(s, e.getValue())) {
+                writes.add(remove(e.getKey(), e.getValue()));
             }
         }
         if (!writes.isEmpty()) {
@@ -345,9 +343,9 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             long key = e.getKey();
             String name = in.serviceId < old.services().length ? old.services()[in.serviceId].name() : null;
             Integer id = name == null ? null : idByName.get(name);
-            ServiceView now = id == null ? null : s.services()[id];
-            if (now != null && now.keepsPersistedClients() && in.mac.equals(now.mac()) && bound(s, vipOf(key), id)) {
-                e.setValue(new Installed(id, in.mac, in.writtenNanos));
+            Installed renamed = id == null ? null : new Installed(id, in.mac, in.writtenNanos);
+            if (renamed != null && stillHeld(s, renamed) && bound(s, vipOf(key), id)) {
+                e.setValue(renamed);
                 kept++;
             } else {
                 writes.add(remove(key, in));
@@ -355,6 +353,12 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         }
         log.info("offload: reload keeps {} clients in the kernel, takes {} back", kept, writes.size());
         apply(writes, removals);
+    }
+
+    /** Whether the service a client was written for still takes its clients, at the MAC the kernel has. */
+    private static boolean stillHeld(ForwardingState s, Installed in) {
+        ServiceView now = in.serviceId < s.services().length ? s.services()[in.serviceId] : null;
+        return now != null && now.keepsPersistedClients() && in.mac.equals(now.mac());
     }
 
     private static boolean bound(ForwardingState s, int vip, int serviceId) {
@@ -404,10 +408,8 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         StringBuilder batch = new StringBuilder(ruleset.create());
         int clients = 0;
         for (Map.Entry<Long, Installed> e : mirror.entrySet()) {
-            Installed in = e.getValue();
-            ServiceView now = in.serviceId < s.services().length ? s.services()[in.serviceId] : null;
-            if (now != null && now.keepsPersistedClients() && in.mac.equals(now.mac())) {
-                batch.append(ruleset.addElement(vipOf(e.getKey()), clientOf(e.getKey()), in.mac));
+            if (stillHeld(s, e.getValue())) {
+                batch.append(ruleset.addElement(vipOf(e.getKey()), clientOf(e.getKey()), e.getValue().mac));
                 clients++;
             }
         }
@@ -419,11 +421,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             return;
         }
         int restoredClients = clients;
-        mirror.entrySet().removeIf(e -> {
-            ServiceView now = e.getValue().serviceId < s.services().length ? s.services()[e.getValue().serviceId]
-                    : null;
-            return now == null || !now.keepsPersistedClients() || !e.getValue().mac.equals(now.mac());
-        });
+        mirror.values().removeIf(in -> !stillHeld(s, in));
         tableMissing = false;
         watcher.restored();
         log.warn("offload: table netdev {} is back with {} clients; the kernel forwards them again", ruleset.table(),
