@@ -1,6 +1,6 @@
 package dsrlb.bench;
 
-import dsrlb.health.tftp.TftpPackets;
+import dsrlb.tftp.TftpPackets;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

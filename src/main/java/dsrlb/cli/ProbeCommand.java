@@ -1,9 +1,9 @@
 package dsrlb.cli;
 
-import dsrlb.health.tftp.TftpClient;
-import dsrlb.health.tftp.TftpDiagnosis;
-import dsrlb.health.tftp.TftpRequest;
-import dsrlb.health.tftp.TftpResult;
+import dsrlb.tftp.TftpClient;
+import dsrlb.tftp.TftpDiagnosis;
+import dsrlb.tftp.TftpRequest;
+import dsrlb.tftp.TftpResult;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

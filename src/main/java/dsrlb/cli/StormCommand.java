@@ -2,8 +2,8 @@ package dsrlb.cli;
 
 import dsrlb.cli.ProbeCommand.DurationConverter;
 import dsrlb.cli.ProbeCommand.Json;
-import dsrlb.health.tftp.FailureKind;
-import dsrlb.health.tftp.TftpRequest;
+import dsrlb.tftp.FailureKind;
+import dsrlb.tftp.TftpRequest;
 import dsrlb.storm.ClientResult;
 import dsrlb.storm.Percentiles;
 import dsrlb.storm.ProgressBar;

@@ -1,6 +1,6 @@
 package dsrlb.cli;
 
-import dsrlb.health.tftp.TftpRequest;
+import dsrlb.tftp.TftpRequest;
 import java.time.Duration;
 import java.util.HexFormat;
 

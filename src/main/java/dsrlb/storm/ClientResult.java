@@ -1,6 +1,6 @@
 package dsrlb.storm;
 
-import dsrlb.health.tftp.FailureKind;
+import dsrlb.tftp.FailureKind;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.Objects;

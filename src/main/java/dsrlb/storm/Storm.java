@@ -1,11 +1,11 @@
 package dsrlb.storm;
 
-import dsrlb.health.tftp.DatagramSender;
-import dsrlb.health.tftp.FailureKind;
-import dsrlb.health.tftp.TftpClient;
-import dsrlb.health.tftp.TftpRequest;
-import dsrlb.health.tftp.TftpResult;
-import dsrlb.health.tftp.TftpTransfer;
+import dsrlb.tftp.DatagramSender;
+import dsrlb.tftp.FailureKind;
+import dsrlb.tftp.TftpClient;
+import dsrlb.tftp.TftpRequest;
+import dsrlb.tftp.TftpResult;
+import dsrlb.tftp.TftpTransfer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet4Address;

@@ -1,7 +1,7 @@
 package dsrlb.storm;
 
-import dsrlb.health.tftp.FailureKind;
-import dsrlb.health.tftp.TftpRequest;
+import dsrlb.tftp.FailureKind;
+import dsrlb.tftp.TftpRequest;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package dsrlb.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.health.tftp.FakeTftpServer;
+import dsrlb.tftp.FakeTftpServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.health.tftp.FakeTftpServer;
+import dsrlb.tftp.FakeTftpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,7 +3,7 @@ package dsrlb.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.health.tftp.FakeTftpServer;
+import dsrlb.tftp.FakeTftpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

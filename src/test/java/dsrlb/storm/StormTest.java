@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.health.tftp.FailureKind;
-import dsrlb.health.tftp.FakeTftpServer;
-import dsrlb.health.tftp.TftpRequest;
+import dsrlb.tftp.FailureKind;
+import dsrlb.tftp.FakeTftpServer;
+import dsrlb.tftp.TftpRequest;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;

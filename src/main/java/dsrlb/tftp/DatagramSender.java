@@ -1,4 +1,4 @@
-package dsrlb.health.tftp;
+package dsrlb.tftp;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dsrlb.health.tftp;
+package dsrlb.tftp;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dsrlb.health.tftp;
+package dsrlb.tftp;
 
 /** How far a download got; a failure reports the stage it failed in. */
 public enum Stage {

@@ -1,4 +1,4 @@
-package dsrlb.health.tftp;
+package dsrlb.tftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dsrlb.health.tftp;
+package dsrlb.tftp;
 
 /** Why a download failed, coarse enough to switch on (state-change reasons, exit codes). */
 public enum FailureKind {

@@ -1,13 +1,13 @@
-package dsrlb.health.tftp;
+package dsrlb.tftp;
 
-import static dsrlb.health.tftp.TftpPackets.ACK;
-import static dsrlb.health.tftp.TftpPackets.BLOCK_MASK;
-import static dsrlb.health.tftp.TftpPackets.DATA;
-import static dsrlb.health.tftp.TftpPackets.ERROR;
-import static dsrlb.health.tftp.TftpPackets.ERR_ILLEGAL_OPERATION;
-import static dsrlb.health.tftp.TftpPackets.ERR_OPTION_REFUSED;
-import static dsrlb.health.tftp.TftpPackets.ERR_UNKNOWN_TID;
-import static dsrlb.health.tftp.TftpPackets.OACK;
+import static dsrlb.tftp.TftpPackets.ACK;
+import static dsrlb.tftp.TftpPackets.BLOCK_MASK;
+import static dsrlb.tftp.TftpPackets.DATA;
+import static dsrlb.tftp.TftpPackets.ERROR;
+import static dsrlb.tftp.TftpPackets.ERR_ILLEGAL_OPERATION;
+import static dsrlb.tftp.TftpPackets.ERR_OPTION_REFUSED;
+import static dsrlb.tftp.TftpPackets.ERR_UNKNOWN_TID;
+import static dsrlb.tftp.TftpPackets.OACK;
 
 import java.io.IOException;
 import java.io.OutputStream;
