@@ -46,8 +46,8 @@ public final class AdminClient {
             throw new IOException("cannot connect to control socket " + socket + ": " + why, e);
         }
         // Blocking Unix channels have no read timeout: closing the channel ends a blocked read.
-        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> close(c),
-                CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(
+                () -> close(c), CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
         try (c) {
             ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {

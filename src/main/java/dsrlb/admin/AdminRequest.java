@@ -56,8 +56,7 @@ public record AdminRequest(Kind kind, String argument) {
             }
             List<String> rest = tokens.subList(words.length, tokens.size());
             if (rest.size() > 1) {
-                throw new BadRequestException("'" + k.words + "' takes at most one argument, not "
-                        + rest.size());
+                throw new BadRequestException("'" + k.words + "' takes at most one argument, not " + rest.size());
             }
             String argument = rest.isEmpty() ? null : rest.get(0);
             if (argument != null && argument.isEmpty()) {

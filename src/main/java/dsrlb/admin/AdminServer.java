@@ -62,15 +62,15 @@ public final class AdminServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private AdminServer(Path path, ServerSocketChannel server, Object fileKey, RequestHandler handler,
-            Duration timeout) {
+    private AdminServer(
+            Path path, ServerSocketChannel server, Object fileKey, RequestHandler handler, Duration timeout) {
         this.path = path;
         this.server = server;
         this.fileKey = fileKey;
         this.handler = handler;
         this.timeout = timeout;
-        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(QUEUED), daemon("dsrlb-admin"));
+        this.workers = new ThreadPoolExecutor(
+                WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUED), daemon("dsrlb-admin"));
         this.deadlines = Executors.newSingleThreadScheduledExecutor(daemon("dsrlb-admin-timeout"));
         this.acceptor = daemon("dsrlb-admin-accept").newThread(this::acceptLoop);
     }
@@ -110,7 +110,8 @@ public final class AdminServer implements AutoCloseable {
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
             takeDirectoryGroup(path);
-            fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
         } catch (IOException e) {
             server.close();
             Files.deleteIfExists(path);
@@ -134,7 +135,8 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         try {
-            GroupPrincipal dirGroup = Files.readAttributes(dir, PosixFileAttributes.class).group();
+            GroupPrincipal dirGroup =
+                    Files.readAttributes(dir, PosixFileAttributes.class).group();
             GroupPrincipal own = Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                     .group();
             if (!dirGroup.equals(own)) {
@@ -156,7 +158,9 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         if (!isSocket(path)) {
-            throw new FileAlreadyExistsException(path.toString(), null,
+            throw new FileAlreadyExistsException(
+                    path.toString(),
+                    null,
                     "exists and is not a socket; remove it or give --control-socket another path");
         }
         if (answers(path)) {
@@ -182,7 +186,8 @@ public final class AdminServer implements AutoCloseable {
             int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             return (mode & 0170000) == 0140000;
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .isOther();
         }
     }
 
@@ -216,8 +221,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel c) {
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(c), timeout.toNanos(),
-                TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> deadline =
+                deadlines.schedule(() -> closeQuietly(c), timeout.toNanos(), TimeUnit.NANOSECONDS);
         try (c) {
             String answer;
             try {
@@ -290,8 +295,12 @@ public final class AdminServer implements AutoCloseable {
             end--;
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in.flip().limit(end)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(in.flip().limit(end))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new BadRequest("request is not UTF-8");
         }
@@ -317,8 +326,11 @@ public final class AdminServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && Objects.equals(fileKey,
-                    Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey())) {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                    && Objects.equals(
+                            fileKey,
+                            Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                                    .fileKey())) {
                 Files.delete(path);
             }
         } catch (IOException e) {

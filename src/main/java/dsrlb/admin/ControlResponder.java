@@ -20,7 +20,8 @@ public final class ControlResponder extends ChainedResponder {
 
     @Override
     protected boolean handles(List<String> t) {
-        return (firstWordIs(t, "enable") || firstWordIs(t, "disable")) && t.size() >= 2
+        return (firstWordIs(t, "enable") || firstWordIs(t, "disable"))
+                && t.size() >= 2
                 && t.get(1).equalsIgnoreCase("service");
     }
 
@@ -54,7 +55,8 @@ public final class ControlResponder extends ChainedResponder {
                 }
                 case "-delay" -> {
                     if (!value.matches("[0-9]{1,6}") || Long.parseLong(value) > MAX_DELAY_SECONDS) {
-                        return ResponseWriter.error("-delay takes seconds 0.." + MAX_DELAY_SECONDS + ", not '" + value + "'");
+                        return ResponseWriter.error(
+                                "-delay takes seconds 0.." + MAX_DELAY_SECONDS + ", not '" + value + "'");
                     }
                     delay = Duration.ofSeconds(Long.parseLong(value));
                 }
@@ -73,7 +75,13 @@ public final class ControlResponder extends ChainedResponder {
         if (!found) {
             return ResponseWriter.error("no service named '" + name + "'");
         }
-        return new JsonWriter().beginObject().field("ok", true).field("request", line.strip())
-                .field("service", name).field("state", control.state(name)).endObject().toString();
+        return new JsonWriter()
+                .beginObject()
+                .field("ok", true)
+                .field("request", line.strip())
+                .field("service", name)
+                .field("state", control.state(name))
+                .endObject()
+                .toString();
     }
 }

@@ -27,12 +27,17 @@ public final class HaResponder extends ChainedResponder {
         switch (t.get(1).toLowerCase(java.util.Locale.ROOT)) {
             case "active" -> control.activate();
             case "standby" -> control.standby();
-            case "status" -> { }
+            case "status" -> {}
             default -> {
                 return ResponseWriter.error("ha takes active, standby or status, not '" + t.get(1) + "'");
             }
         }
-        return new JsonWriter().beginObject().field("ok", true).field("request", line.strip())
-                .field("role", control.isActive() ? "active" : "standby").endObject().toString();
+        return new JsonWriter()
+                .beginObject()
+                .field("ok", true)
+                .field("request", line.strip())
+                .field("role", control.isActive() ? "active" : "standby")
+                .endObject()
+                .toString();
     }
 }

@@ -114,8 +114,8 @@ final class JsonObject {
             throw new JsonException(where(name) + " is missing");
         }
         if (!type.isInstance(v)) {
-            throw new JsonException(where(name) + " is not a "
-                    + type.getSimpleName().toLowerCase(java.util.Locale.ROOT));
+            throw new JsonException(
+                    where(name) + " is not a " + type.getSimpleName().toLowerCase(java.util.Locale.ROOT));
         }
         return v;
     }

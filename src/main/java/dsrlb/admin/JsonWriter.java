@@ -15,6 +15,7 @@ public final class JsonWriter {
     private final StringBuilder sb = new StringBuilder(256);
     /** One flag per open container: has it a member yet (so the next one needs a comma)? */
     private final Deque<boolean[]> open = new ArrayDeque<>();
+
     private boolean afterName;
 
     public JsonWriter beginObject() {

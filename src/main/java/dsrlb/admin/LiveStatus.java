@@ -45,8 +45,8 @@ public final class LiveStatus implements StatusSource {
     }
 
     /** @param counters the forwarder's, which outlive a config reload */
-    public LiveStatus(LoadBalancer balancer, java.util.function.Supplier<Counters> counters, HealthMonitor health,
-            Clock clock) {
+    public LiveStatus(
+            LoadBalancer balancer, java.util.function.Supplier<Counters> counters, HealthMonitor health, Clock clock) {
         this.balancer = balancer;
         this.counters = counters;
         this.health = health;
@@ -62,7 +62,8 @@ public final class LiveStatus implements StatusSource {
         configs.forEach(c -> bindings.add(new ArrayList<>()));
         for (Vserver v : balancer.vservers()) {
             for (PoolSnapshot.BoundService b : v.bindings()) {
-                bindings.get(b.serviceId()).add(new ServiceReport.Binding(v.config().name(), b.weight()));
+                bindings.get(b.serviceId())
+                        .add(new ServiceReport.Binding(v.config().name(), b.weight()));
             }
             if (v.persistence() != null) {
                 v.persistence().forEach((client, id) -> persisted[id]++);
@@ -72,10 +73,20 @@ public final class LiveStatus implements StatusSource {
         for (int id = 0; id < configs.size(); id++) {
             ServiceConfig c = configs.get(id);
             ServiceView view = views.get(id);
-            out.add(new ServiceReport(c.name(), c.server(), Ipv4.format(c.address()), c.protocol().name(), c.port(),
-                    view.status().label(), view.reason(), view.mac() == null ? null : view.mac().toString(),
-                    persisted[id], transfers == null ? 0 : transfers.active(id), balancer.forwardedPackets(id),
-                    balancer.forwardedBytes(id), bindings.get(id),
+            out.add(new ServiceReport(
+                    c.name(),
+                    c.server(),
+                    Ipv4.format(c.address()),
+                    c.protocol().name(),
+                    c.port(),
+                    view.status().label(),
+                    view.reason(),
+                    view.mac() == null ? null : view.mac().toString(),
+                    persisted[id],
+                    transfers == null ? 0 : transfers.active(id),
+                    balancer.forwardedPackets(id),
+                    balancer.forwardedBytes(id),
+                    bindings.get(id),
                     monitors(id)));
         }
         return out;
@@ -86,10 +97,14 @@ public final class LiveStatus implements StatusSource {
             return List.of();
         }
         List<ServiceReport.Monitor> out = new ArrayList<>();
-        for (Map.Entry<String, HealthTracker> e : health.trackersByMonitor(serviceId).entrySet()) {
+        for (Map.Entry<String, HealthTracker> e :
+                health.trackersByMonitor(serviceId).entrySet()) {
             HealthTracker t = e.getValue();
             ProbeResult last = t.last();
-            out.add(new ServiceReport.Monitor(e.getKey(), t.status().label(), t.reason(),
+            out.add(new ServiceReport.Monitor(
+                    e.getKey(),
+                    t.status().label(),
+                    t.reason(),
                     last == null ? null : new ServiceReport.Probe(last.ok(), last.reason(), last.responseTime())));
         }
         return out;
@@ -108,14 +123,25 @@ public final class LiveStatus implements StatusSource {
                 ServiceConfig s = configs.get(b.serviceId());
                 ServiceStatus status = views.get(b.serviceId()).status();
                 up |= status == ServiceStatus.UP;
-                bound.add(new VserverReport.Bound(s.name(), Ipv4.format(s.address()), s.protocol().name(), s.port(),
-                        b.weight(), status.label()));
+                bound.add(new VserverReport.Bound(
+                        s.name(), Ipv4.format(s.address()), s.protocol().name(), s.port(), b.weight(), status.label()));
             }
-            out.add(new VserverReport(c.name(), c.protocol().name(), Ipv4.format(c.vip()), c.port(), c.method().name(),
-                    c.persistence().name(), c.timeoutMinutes(), c.persistenceMaxEntries(),
-                    up ? ServiceStatus.UP.label() : ServiceStatus.DOWN.label(), v.newClients(), v.persistenceHits(),
-                    v.repicks(), v.persistence() == null ? 0 : v.persistence().size(),
-                    v.persistence() == null ? 0 : v.persistence().evictions(), bound));
+            out.add(new VserverReport(
+                    c.name(),
+                    c.protocol().name(),
+                    Ipv4.format(c.vip()),
+                    c.port(),
+                    c.method().name(),
+                    c.persistence().name(),
+                    c.timeoutMinutes(),
+                    c.persistenceMaxEntries(),
+                    up ? ServiceStatus.UP.label() : ServiceStatus.DOWN.label(),
+                    v.newClients(),
+                    v.persistenceHits(),
+                    v.repicks(),
+                    v.persistence() == null ? 0 : v.persistence().size(),
+                    v.persistence() == null ? 0 : v.persistence().evictions(),
+                    bound));
         }
         return out;
     }
@@ -128,21 +154,32 @@ public final class LiveStatus implements StatusSource {
             drops.put(r.metricName(), counters.drops(r));
         }
         Counters.VipArpConflict c = counters.lastVipArpConflict();
-        return new GlobalReport(clock.instant(), counters.received(), counters.forwarded(),
-                counters.checksumsCompleted(), counters.arpRepliesSent(), counters.vipArpConflicts(),
-                c == null ? null : new GlobalReport.VipArpConflict(Ipv4.format(c.vip()), c.mac().toString(),
-                        c.lastSeen()),
-                drops, null, transfers == null ? null : transferReport(), null);
+        return new GlobalReport(
+                clock.instant(),
+                counters.received(),
+                counters.forwarded(),
+                counters.checksumsCompleted(),
+                counters.arpRepliesSent(),
+                counters.vipArpConflicts(),
+                c == null
+                        ? null
+                        : new GlobalReport.VipArpConflict(
+                                Ipv4.format(c.vip()), c.mac().toString(), c.lastSeen()),
+                drops,
+                null,
+                transfers == null ? null : transferReport(),
+                null);
     }
 
     private GlobalReport.Transfers transferReport() {
         List<GlobalReport.Count> files = new ArrayList<>();
         transfers.topFiles(10).forEach(e -> files.add(new GlobalReport.Count(e.getKey(), e.getValue())));
         List<GlobalReport.Count> clients = new ArrayList<>();
-        transfers.topClients(10).forEach(e -> clients.add(new GlobalReport.Count(Ipv4.format(e.getKey()),
-                e.getValue())));
-        return new GlobalReport.Transfers(transfers.started(), transfers.finished(), transfers.untracked(), files,
-                clients);
+        transfers
+                .topClients(10)
+                .forEach(e -> clients.add(new GlobalReport.Count(Ipv4.format(e.getKey()), e.getValue())));
+        return new GlobalReport.Transfers(
+                transfers.started(), transfers.finished(), transfers.untracked(), files, clients);
     }
 
     @Override
@@ -176,8 +213,10 @@ public final class LiveStatus implements StatusSource {
         List<PersistenceReport.Entry> out = new ArrayList<>();
         for (int i = 0; i < Math.min(n[0], limit); i++) {
             long e = entries[i] ^ Long.MIN_VALUE;
-            out.add(new PersistenceReport.Entry(Ipv4.format((int) (e >>> 32)),
-                    vservers.get((int) (e >>> 16) & 0xffff).config().name(), configs.get((int) e & 0xffff).name()));
+            out.add(new PersistenceReport.Entry(
+                    Ipv4.format((int) (e >>> 32)),
+                    vservers.get((int) (e >>> 16) & 0xffff).config().name(),
+                    configs.get((int) e & 0xffff).name()));
         }
         return new PersistenceReport(client, n[0], n[0] > limit, out);
     }

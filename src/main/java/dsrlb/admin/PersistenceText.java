@@ -7,8 +7,10 @@ public final class PersistenceText {
     public static String show(PersistenceReport p) {
         StringBuilder sb = new StringBuilder();
         if (p.entries().isEmpty()) {
-            sb.append(p.client() == null ? "No persisted clients\n"
-                    : "No persistence entry for client " + p.client() + "\n");
+            sb.append(
+                    p.client() == null
+                            ? "No persisted clients\n"
+                            : "No persistence entry for client " + p.client() + "\n");
             return sb.append(Text.DONE).toString();
         }
         TextTable t = new TextTable("Client", "Vserver", "Service");

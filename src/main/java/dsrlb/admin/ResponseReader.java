@@ -48,14 +48,32 @@ public final class ResponseReader {
             List<ServiceReport.Monitor> monitors = new ArrayList<>();
             for (JsonObject m : s.objects("monitors")) {
                 JsonObject p = m.optionalObject("lastProbe");
-                monitors.add(new ServiceReport.Monitor(m.string("name"), m.string("state"), m.string("reason"),
-                        p == null ? null : new ServiceReport.Probe(p.bool("ok"), p.string("result"),
-                                duration(p.optionalDecimal("responseTimeSeconds")))));
+                monitors.add(new ServiceReport.Monitor(
+                        m.string("name"),
+                        m.string("state"),
+                        m.string("reason"),
+                        p == null
+                                ? null
+                                : new ServiceReport.Probe(
+                                        p.bool("ok"),
+                                        p.string("result"),
+                                        duration(p.optionalDecimal("responseTimeSeconds")))));
             }
-            out.add(new ServiceReport(s.string("name"), s.string("server"), s.string("address"), s.string("protocol"),
-                    s.port("port"), s.string("state"), s.string("reason"), s.optionalString("mac"),
-                    s.number("persistedClients"), s.number("activeTransfers"), s.number("packetsForwarded"), s.number("bytesForwarded"),
-                    bindings, monitors));
+            out.add(new ServiceReport(
+                    s.string("name"),
+                    s.string("server"),
+                    s.string("address"),
+                    s.string("protocol"),
+                    s.port("port"),
+                    s.string("state"),
+                    s.string("reason"),
+                    s.optionalString("mac"),
+                    s.number("persistedClients"),
+                    s.number("activeTransfers"),
+                    s.number("packetsForwarded"),
+                    s.number("bytesForwarded"),
+                    bindings,
+                    monitors));
         }
         return out;
     }
@@ -65,14 +83,30 @@ public final class ResponseReader {
         for (JsonObject v : root.objects("vservers")) {
             List<VserverReport.Bound> bound = new ArrayList<>();
             for (JsonObject b : v.objects("services")) {
-                bound.add(new VserverReport.Bound(b.string("name"), b.string("address"), b.string("protocol"),
-                        b.port("port"), b.integer("weight"), b.string("state")));
+                bound.add(new VserverReport.Bound(
+                        b.string("name"),
+                        b.string("address"),
+                        b.string("protocol"),
+                        b.port("port"),
+                        b.integer("weight"),
+                        b.string("state")));
             }
-            out.add(new VserverReport(v.string("name"), v.string("protocol"), v.string("vip"), v.port("port"),
-                    v.string("lbMethod"), v.string("persistenceType"), v.integer("persistenceTimeoutMinutes"),
-                    v.number("persistenceMaxEntries"), v.string("state"), v.number("newClients"),
-                    v.number("persistenceHits"), v.number("repicks"), v.number("persistenceTableSize"),
-                    v.number("persistenceEvictions"), bound));
+            out.add(new VserverReport(
+                    v.string("name"),
+                    v.string("protocol"),
+                    v.string("vip"),
+                    v.port("port"),
+                    v.string("lbMethod"),
+                    v.string("persistenceType"),
+                    v.integer("persistenceTimeoutMinutes"),
+                    v.number("persistenceMaxEntries"),
+                    v.string("state"),
+                    v.number("newClients"),
+                    v.number("persistenceHits"),
+                    v.number("repicks"),
+                    v.number("persistenceTableSize"),
+                    v.number("persistenceEvictions"),
+                    bound));
         }
         return out;
     }
@@ -87,15 +121,36 @@ public final class ResponseReader {
         for (String reason : d.members().keySet()) {
             drops.put(reason, d.number(reason));
         }
-        return new GlobalReport(g.instant("time"), g.number("received"), g.number("forwarded"),
-                g.number("checksumsCompleted"), g.number("arpRepliesSent"), g.number("vipArpConflicts"),
-                c == null ? null : new GlobalReport.VipArpConflict(c.string("vip"), c.string("mac"),
-                        c.instant("lastSeen")),
-                drops, k == null ? null : new GlobalReport.KernelPath(k.number("packets"), k.number("bytes"),
-                        k.number("clients"), k.number("installs"), k.number("removals"), k.number("failures"),
-                        k.number("tableRestores"), k.number("mapFull")),
-                tr == null ? null : new GlobalReport.Transfers(tr.number("started"), tr.number("finished"),
-                        tr.number("untracked"), counts(tr.objects("topFiles")), counts(tr.objects("topClients"))),
+        return new GlobalReport(
+                g.instant("time"),
+                g.number("received"),
+                g.number("forwarded"),
+                g.number("checksumsCompleted"),
+                g.number("arpRepliesSent"),
+                g.number("vipArpConflicts"),
+                c == null
+                        ? null
+                        : new GlobalReport.VipArpConflict(c.string("vip"), c.string("mac"), c.instant("lastSeen")),
+                drops,
+                k == null
+                        ? null
+                        : new GlobalReport.KernelPath(
+                                k.number("packets"),
+                                k.number("bytes"),
+                                k.number("clients"),
+                                k.number("installs"),
+                                k.number("removals"),
+                                k.number("failures"),
+                                k.number("tableRestores"),
+                                k.number("mapFull")),
+                tr == null
+                        ? null
+                        : new GlobalReport.Transfers(
+                                tr.number("started"),
+                                tr.number("finished"),
+                                tr.number("untracked"),
+                                counts(tr.objects("topFiles")),
+                                counts(tr.objects("topClients"))),
                 g.members().containsKey("engine") ? g.string("engine") : null);
     }
 
@@ -112,11 +167,13 @@ public final class ResponseReader {
         for (JsonObject e : root.objects("entries")) {
             entries.add(new PersistenceReport.Entry(e.string("client"), e.string("vserver"), e.string("service")));
         }
-        return new PersistenceReport(root.optionalString("client"), root.number("total"), root.bool("truncated"),
-                entries);
+        return new PersistenceReport(
+                root.optionalString("client"), root.number("total"), root.bool("truncated"), entries);
     }
 
     private static Duration duration(BigDecimal seconds) {
-        return seconds == null ? null : Duration.ofNanos(seconds.movePointRight(9).longValue());
+        return seconds == null
+                ? null
+                : Duration.ofNanos(seconds.movePointRight(9).longValue());
     }
 }

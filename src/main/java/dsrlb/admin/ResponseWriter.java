@@ -13,7 +13,12 @@ public final class ResponseWriter {
     private ResponseWriter() {}
 
     public static String error(String message) {
-        return new JsonWriter().beginObject().field("ok", false).field("error", message).endObject().toString();
+        return new JsonWriter()
+                .beginObject()
+                .field("ok", false)
+                .field("error", message)
+                .endObject()
+                .toString();
     }
 
     public static String services(AdminRequest request, List<ServiceReport> services) {
@@ -32,19 +37,29 @@ public final class ResponseWriter {
                     .field("activeTransfers", s.activeTransfers())
                     .field("packetsForwarded", s.packetsForwarded())
                     .field("bytesForwarded", s.bytesForwarded())
-                    .name("bindings").beginArray();
+                    .name("bindings")
+                    .beginArray();
             for (ServiceReport.Binding b : s.bindings()) {
-                w.beginObject().field("vserver", b.vserver()).field("weight", b.weight()).endObject();
+                w.beginObject()
+                        .field("vserver", b.vserver())
+                        .field("weight", b.weight())
+                        .endObject();
             }
             w.endArray().name("monitors").beginArray();
             for (ServiceReport.Monitor m : s.monitors()) {
-                w.beginObject().field("name", m.name()).field("state", m.state()).field("reason", m.reason())
+                w.beginObject()
+                        .field("name", m.name())
+                        .field("state", m.state())
+                        .field("reason", m.reason())
                         .name("lastProbe");
                 ServiceReport.Probe p = m.lastProbe();
                 if (p == null) {
                     w.nullValue();
                 } else {
-                    w.beginObject().field("ok", p.ok()).field("result", p.result()).name("responseTimeSeconds");
+                    w.beginObject()
+                            .field("ok", p.ok())
+                            .field("result", p.result())
+                            .name("responseTimeSeconds");
                     seconds(w, p.responseTime()).endObject();
                 }
                 w.endObject();
@@ -61,7 +76,9 @@ public final class ResponseWriter {
     }
 
     public static String stat(AdminRequest request, GlobalReport g, List<VserverReport> vservers) {
-        JsonWriter w = start(request).name("global").beginObject()
+        JsonWriter w = start(request)
+                .name("global")
+                .beginObject()
                 .field("time", g.time().toString())
                 .field("received", g.received())
                 .field("forwarded", g.forwarded())
@@ -73,7 +90,10 @@ public final class ResponseWriter {
         if (c == null) {
             w.nullValue();
         } else {
-            w.beginObject().field("vip", c.vip()).field("mac", c.mac()).field("lastSeen", c.lastSeen().toString())
+            w.beginObject()
+                    .field("vip", c.vip())
+                    .field("mac", c.mac())
+                    .field("lastSeen", c.lastSeen().toString())
                     .endObject();
         }
         w.name("drops").beginObject();
@@ -83,7 +103,10 @@ public final class ResponseWriter {
         w.endObject();
         GlobalReport.Transfers tr = g.transfers();
         if (tr != null) {
-            w.name("transfers").beginObject().field("started", tr.started()).field("finished", tr.finished())
+            w.name("transfers")
+                    .beginObject()
+                    .field("started", tr.started())
+                    .field("finished", tr.finished())
                     .field("untracked", tr.untracked());
             counts(w, "topFiles", tr.topFiles());
             counts(w, "topClients", tr.topClients());
@@ -91,10 +114,17 @@ public final class ResponseWriter {
         }
         GlobalReport.KernelPath k = g.kernelPath();
         if (k != null) {
-            w.name("kernelPath").beginObject().field("packets", k.packets()).field("bytes", k.bytes())
-                    .field("clients", k.clients()).field("installs", k.installs()).field("removals", k.removals())
-                    .field("failures", k.failures()).field("tableRestores", k.tableRestores())
-                    .field("mapFull", k.mapFull()).endObject();
+            w.name("kernelPath")
+                    .beginObject()
+                    .field("packets", k.packets())
+                    .field("bytes", k.bytes())
+                    .field("clients", k.clients())
+                    .field("installs", k.installs())
+                    .field("removals", k.removals())
+                    .field("failures", k.failures())
+                    .field("tableRestores", k.tableRestores())
+                    .field("mapFull", k.mapFull())
+                    .endObject();
         }
         if (g.engine() != null) {
             w.field("engine", g.engine());
@@ -107,7 +137,10 @@ public final class ResponseWriter {
     private static void counts(JsonWriter w, String name, List<GlobalReport.Count> counts) {
         w.name(name).beginArray();
         for (GlobalReport.Count c : counts) {
-            w.beginObject().field("key", c.key()).field("requests", c.requests()).endObject();
+            w.beginObject()
+                    .field("key", c.key())
+                    .field("requests", c.requests())
+                    .endObject();
         }
         w.endArray();
     }
@@ -117,9 +150,13 @@ public final class ResponseWriter {
                 .field("client", p.client())
                 .field("total", p.total())
                 .field("truncated", p.truncated())
-                .name("entries").beginArray();
+                .name("entries")
+                .beginArray();
         for (PersistenceReport.Entry e : p.entries()) {
-            w.beginObject().field("client", e.client()).field("vserver", e.vserver()).field("service", e.service())
+            w.beginObject()
+                    .field("client", e.client())
+                    .field("vserver", e.vserver())
+                    .field("service", e.service())
                     .endObject();
         }
         return w.endArray().endObject().toString();
@@ -148,7 +185,8 @@ public final class ResponseWriter {
                     .field("repicks", v.repicks())
                     .field("persistenceTableSize", v.persistenceTableSize())
                     .field("persistenceEvictions", v.persistenceEvictions())
-                    .name("services").beginArray();
+                    .name("services")
+                    .beginArray();
             for (VserverReport.Bound b : v.services()) {
                 w.beginObject()
                         .field("name", b.name())

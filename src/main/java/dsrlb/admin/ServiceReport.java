@@ -12,10 +12,21 @@ import java.util.List;
  * @param persistedClients clients that SOURCEIP persistence sends here, over all vservers
  * @param bindings the vservers it is bound to, with the weight of each binding
  */
-public record ServiceReport(String name, String server, String address, String protocol, int port, String state,
-        String reason, String mac, long persistedClients, long activeTransfers, long packetsForwarded,
+public record ServiceReport(
+        String name,
+        String server,
+        String address,
+        String protocol,
+        int port,
+        String state,
+        String reason,
+        String mac,
+        long persistedClients,
+        long activeTransfers,
+        long packetsForwarded,
         long bytesForwarded,
-        List<Binding> bindings, List<Monitor> monitors) {
+        List<Binding> bindings,
+        List<Monitor> monitors) {
     public ServiceReport {
         bindings = List.copyOf(bindings);
         monitors = List.copyOf(monitors);

@@ -13,8 +13,12 @@ public final class StatText {
     public static String stat(GlobalReport g, List<VserverReport> vservers, boolean detail) {
         StringBuilder sb = new StringBuilder();
         if (g.engine() != null) {
-            sb.append("Engine: ").append(g.engine()).append(g.kernelPath() != null
-                    ? " (dsrlb decides, the kernel forwards)" : " (every frame to a VIP crosses user space)")
+            sb.append("Engine: ")
+                    .append(g.engine())
+                    .append(
+                            g.kernelPath() != null
+                                    ? " (dsrlb decides, the kernel forwards)"
+                                    : " (every frame to a VIP crosses user space)")
                     .append("\n\n");
         }
         new TextTable("Forwarding Statistics", ">Total")
@@ -27,8 +31,10 @@ public final class StatText {
         GlobalReport.Transfers tr = g.transfers();
         if (tr != null) {
             sb.append('\n');
-            new TextTable("TFTP transfers", ">Total").row("Started (RRQ)", tr.started())
-                    .row("Finished (client idle 3 s)", tr.finished()).row("Not tracked", tr.untracked())
+            new TextTable("TFTP transfers", ">Total")
+                    .row("Started (RRQ)", tr.started())
+                    .row("Finished (client idle 3 s)", tr.finished())
+                    .row("Not tracked", tr.untracked())
                     .appendTo(sb);
             if (!tr.topFiles().isEmpty()) {
                 TextTable files = new TextTable("Most requested files", ">Requests");
@@ -57,8 +63,13 @@ public final class StatText {
         }
         GlobalReport.VipArpConflict c = g.lastVipArpConflict();
         if (c != null) {
-            sb.append("Last VIP ARP conflict: ").append(c.vip()).append(" claimed by MAC ").append(c.mac())
-                    .append(" at ").append(c.lastSeen()).append(" (check arp_ignore/arp_announce on that host)\n");
+            sb.append("Last VIP ARP conflict: ")
+                    .append(c.vip())
+                    .append(" claimed by MAC ")
+                    .append(c.mac())
+                    .append(" at ")
+                    .append(c.lastSeen())
+                    .append(" (check arp_ignore/arp_announce on that host)\n");
         }
         sb.append('\n');
         TextTable drops = new TextTable("Drops", ">Total");
@@ -73,11 +84,30 @@ public final class StatText {
         sb.append('\n');
 
         sb.append(detail ? "Virtual Server Summary\n" : "Virtual Server(s) Summary\n");
-        TextTable summary = new TextTable("Name", "VIP", "Port", "Protocol", "State", ">Hits", ">New clients",
-                ">Persistence hits", ">Re-picks", ">Persisted", ">Active services");
+        TextTable summary = new TextTable(
+                "Name",
+                "VIP",
+                "Port",
+                "Protocol",
+                "State",
+                ">Hits",
+                ">New clients",
+                ">Persistence hits",
+                ">Re-picks",
+                ">Persisted",
+                ">Active services");
         for (VserverReport v : vservers) {
-            summary.row(v.name(), v.vip(), Text.port(v.port()), v.protocol(), v.state(), v.hits(), v.newClients(),
-                    v.persistenceHits(), v.repicks(), v.persistenceTableSize(),
+            summary.row(
+                    v.name(),
+                    v.vip(),
+                    Text.port(v.port()),
+                    v.protocol(),
+                    v.state(),
+                    v.hits(),
+                    v.newClients(),
+                    v.persistenceHits(),
+                    v.repicks(),
+                    v.persistenceTableSize(),
                     v.activeServices() + "/" + v.services().size());
         }
         summary.appendTo(sb);

@@ -28,27 +28,32 @@ public final class StatusResponder implements RequestHandler {
         return switch (r.kind()) {
             case SHOW_SERVICE -> {
                 List<ServiceReport> s = named(source.services(), r.argument(), ServiceReport::name);
-                yield s.isEmpty() && r.argument() != null ? notFound("service", r.argument())
+                yield s.isEmpty() && r.argument() != null
+                        ? notFound("service", r.argument())
                         : ResponseWriter.services(r, s);
             }
             case SHOW_LB_VSERVER -> {
                 List<VserverReport> v = named(source.vservers(), r.argument(), VserverReport::name);
-                yield v.isEmpty() && r.argument() != null ? notFound("vserver", r.argument())
+                yield v.isEmpty() && r.argument() != null
+                        ? notFound("vserver", r.argument())
                         : ResponseWriter.vservers(r, v);
             }
             case STAT_LB_VSERVER -> {
                 List<VserverReport> v = named(source.vservers(), r.argument(), VserverReport::name);
-                yield v.isEmpty() && r.argument() != null ? notFound("vserver", r.argument())
+                yield v.isEmpty() && r.argument() != null
+                        ? notFound("vserver", r.argument())
                         : ResponseWriter.stat(r, source.global(), v);
             }
-            case SHOW_PERSISTENCE -> ResponseWriter.persistence(r,
-                    source.persistence(r.argument(), MAX_PERSISTENCE_ENTRIES));
+            case SHOW_PERSISTENCE ->
+                ResponseWriter.persistence(r, source.persistence(r.argument(), MAX_PERSISTENCE_ENTRIES));
         };
     }
 
     /** All of them without a name; else the one with that name (names are case-sensitive, as in the config). */
     private static <T> List<T> named(List<T> all, String name, Function<T, String> nameOf) {
-        return name == null ? all : all.stream().filter(x -> nameOf.apply(x).equals(name)).toList();
+        return name == null
+                ? all
+                : all.stream().filter(x -> nameOf.apply(x).equals(name)).toList();
     }
 
     private static String notFound(String what, String name) {

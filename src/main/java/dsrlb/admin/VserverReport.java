@@ -14,9 +14,21 @@ import java.util.List;
  * @param persistenceTableSize clients in the SOURCEIP table now
  * @param persistenceEvictions clients the table dropped (idle past -timeout, or over its size bound)
  */
-public record VserverReport(String name, String protocol, String vip, int port, String lbMethod,
-        String persistenceType, int persistenceTimeoutMinutes, long persistenceMaxEntries, String state,
-        long newClients, long persistenceHits, long repicks, long persistenceTableSize, long persistenceEvictions,
+public record VserverReport(
+        String name,
+        String protocol,
+        String vip,
+        int port,
+        String lbMethod,
+        String persistenceType,
+        int persistenceTimeoutMinutes,
+        long persistenceMaxEntries,
+        String state,
+        long newClients,
+        long persistenceHits,
+        long repicks,
+        long persistenceTableSize,
+        long persistenceEvictions,
         List<Bound> services) {
     public VserverReport {
         services = List.copyOf(services);

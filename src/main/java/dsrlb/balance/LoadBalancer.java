@@ -118,13 +118,24 @@ public final class LoadBalancer {
         macs[id] = mac;
         String name = serviceConfigs.get(id).name();
         if (mac == null) {
-            log.warn("service {} ({}): MAC {} lost: no ARP reply", name,
-                    Ipv4.format(serviceConfigs.get(id).address()), old);
+            log.warn(
+                    "service {} ({}): MAC {} lost: no ARP reply",
+                    name,
+                    Ipv4.format(serviceConfigs.get(id).address()),
+                    old);
         } else if (old == null) {
-            log.info("service {} ({}): MAC {}", name, Ipv4.format(serviceConfigs.get(id).address()), mac);
+            log.info(
+                    "service {} ({}): MAC {}",
+                    name,
+                    Ipv4.format(serviceConfigs.get(id).address()),
+                    mac);
         } else {
-            log.warn("service {} ({}): MAC changed {} -> {}", name,
-                    Ipv4.format(serviceConfigs.get(id).address()), old, mac);
+            log.warn(
+                    "service {} ({}): MAC changed {} -> {}",
+                    name,
+                    Ipv4.format(serviceConfigs.get(id).address()),
+                    old,
+                    mac);
         }
         publish();
     }
@@ -168,7 +179,9 @@ public final class LoadBalancer {
         for (int id = 0; id < draining.length; id++) {
             long last = lastForwarded.get(id);
             if (draining[id] && (last == 0 || nowNanos - last >= idleNanos || nowNanos - drainDeadline[id] >= 0)) {
-                log.info("service {}: drained ({})", serviceConfigs.get(id).name(),
+                log.info(
+                        "service {}: drained ({})",
+                        serviceConfigs.get(id).name(),
                         nowNanos - drainDeadline[id] >= 0 ? "delay over" : "its clients are idle");
                 draining[id] = false;
                 adminEnabled[id] = false;
@@ -236,8 +249,13 @@ public final class LoadBalancer {
             views[i] = new ServiceView(i, s.name(), s.address(), macs[i], status, reason);
             ServiceView before = i < published.length ? published[i] : null;
             if (before == null || before.status() != status) {
-                log.info("service {} {}:{} is {} ({})", s.name(), Ipv4.format(s.address()),
-                        s.port() < 0 ? "*" : s.port(), status.label(), reason);
+                log.info(
+                        "service {} {}:{} is {} ({})",
+                        s.name(),
+                        Ipv4.format(s.address()),
+                        s.port() < 0 ? "*" : s.port(),
+                        status.label(),
+                        reason);
             }
         }
         published = views;
@@ -250,11 +268,15 @@ public final class LoadBalancer {
             for (Vserver vs : vservers) {
                 VserverConfig c = vs.config();
                 if (c.vip() == vips[v]) {
-                    list.add(new ForwardingState.Route(vs, c.protocol().ipProtocol(), c.port(),
+                    list.add(new ForwardingState.Route(
+                            vs,
+                            c.protocol().ipProtocol(),
+                            c.port(),
                             PoolSnapshot.of(c.method(), vs.bindings(), views, maglevSize)));
                 }
             }
-            list.sort(Comparator.comparingInt(ForwardingState.Route::specificity).reversed());
+            list.sort(
+                    Comparator.comparingInt(ForwardingState.Route::specificity).reversed());
             routes[v] = list.toArray(ForwardingState.Route[]::new);
         }
         state = new ForwardingState(vips, routes, views);

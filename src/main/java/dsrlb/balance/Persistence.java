@@ -25,8 +25,11 @@ public final class Persistence {
      */
     public Persistence(Duration timeout, long maximumSize, Ticker ticker) {
         // recordStats: only counters (LongAdders) on eviction, nothing on the lookup path's allocation.
-        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(maximumSize).ticker(ticker)
-                .executor(Runnable::run).recordStats();
+        Caffeine<Object, Object> builder = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .recordStats();
         if (!timeout.isZero()) {
             builder.expireAfterAccess(timeout);
         }

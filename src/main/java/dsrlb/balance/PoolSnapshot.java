@@ -15,8 +15,8 @@ import java.util.List;
  * @param maglev slot → index into {@code serviceIds}, for SOURCEIPHASH; empty otherwise
  */
 public record PoolSnapshot(int[] positions, int[] serviceIds, int[] weights, int[] maglev) {
-    public static PoolSnapshot of(LbMethod method, List<BoundService> bindings, ServiceView[] services,
-            int maglevSize) {
+    public static PoolSnapshot of(
+            LbMethod method, List<BoundService> bindings, ServiceView[] services, int maglevSize) {
         List<BoundService> eligible = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         for (int p = 0; p < bindings.size(); p++) {
@@ -28,11 +28,12 @@ public record PoolSnapshot(int[] positions, int[] serviceIds, int[] weights, int
         int[] ids = eligible.stream().mapToInt(BoundService::serviceId).toArray();
         int[] weights = eligible.stream().mapToInt(BoundService::weight).toArray();
         int[] maglev = method == LbMethod.SOURCEIPHASH
-                ? Maglev.build(eligible.stream().map(BoundService::name).toList(), weights,
+                ? Maglev.build(
+                        eligible.stream().map(BoundService::name).toList(),
+                        weights,
                         Maglev.tableSizeFor(bindings.size(), maglevSize))
                 : new int[0];
-        return new PoolSnapshot(positions.stream().mapToInt(Integer::intValue).toArray(), ids, weights,
-                maglev);
+        return new PoolSnapshot(positions.stream().mapToInt(Integer::intValue).toArray(), ids, weights, maglev);
     }
 
     public boolean isEmpty() {

@@ -1,7 +1,6 @@
 package dsrlb.balance;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
 import dsrlb.config.VserverConfig;
 import java.time.Duration;
@@ -24,6 +23,7 @@ public final class Vserver {
 
     /** Active transfers by service id (LEASTTRANSFERS); none are known until the daemon says. */
     private volatile java.util.function.IntUnaryOperator activeTransfers = id -> 0;
+
     private int rotation;
 
     private final LongAdder newClients = new LongAdder();
@@ -34,8 +34,7 @@ public final class Vserver {
         this.config = config;
         this.bindings = List.copyOf(bindings);
         this.persistence = config.persistence() == PersistenceType.SOURCEIP
-                ? new Persistence(Duration.ofMinutes(config.timeoutMinutes()), config.persistenceMaxEntries(),
-                        ticker)
+                ? new Persistence(Duration.ofMinutes(config.timeoutMinutes()), config.persistenceMaxEntries(), ticker)
                 : null;
         this.credit = new int[bindings.size()];
     }

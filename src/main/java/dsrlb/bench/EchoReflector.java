@@ -46,8 +46,10 @@ public final class EchoReflector implements Closeable {
         List<DatagramChannel> channels = new ArrayList<>();
         try {
             for (InetSocketAddress a : addresses) {
-                DatagramChannel ch = DatagramChannel.open(a.getAddress() instanceof java.net.Inet6Address
-                        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+                DatagramChannel ch = DatagramChannel.open(
+                        a.getAddress() instanceof java.net.Inet6Address
+                                ? StandardProtocolFamily.INET6
+                                : StandardProtocolFamily.INET);
                 channels.add(ch);
                 ch.bind(a);
                 ch.configureBlocking(false);

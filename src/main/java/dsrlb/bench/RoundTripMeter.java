@@ -32,6 +32,7 @@ public final class RoundTripMeter {
 
     /** Echo payload: an 8-byte sequence number, then zeros. */
     public static final int MIN_ECHO_BYTES = 8;
+
     public static final int MAX_ECHO_BYTES = 1472;
 
     private RoundTripMeter() {}
@@ -41,22 +42,25 @@ public final class RoundTripMeter {
      *
      * @param timeoutMillis how long one request waits before it counts as lost
      */
-    public static Series measureTftp(InetAddress source, InetSocketAddress target, String missingFile, int count,
-            int timeoutMillis) throws IOException {
+    public static Series measureTftp(
+            InetAddress source, InetSocketAddress target, String missingFile, int count, int timeoutMillis)
+            throws IOException {
         return measure(source, target, TftpPackets.rrq(missingFile, 0), false, count, timeoutMillis);
     }
 
     /** Echo requests of {@code payloadBytes}; only the same bytes back from target ends a round trip. */
-    public static Series measureEcho(InetAddress source, InetSocketAddress target, int payloadBytes, int count,
-            int timeoutMillis) throws IOException {
+    public static Series measureEcho(
+            InetAddress source, InetSocketAddress target, int payloadBytes, int count, int timeoutMillis)
+            throws IOException {
         if (payloadBytes < MIN_ECHO_BYTES || payloadBytes > MAX_ECHO_BYTES) {
             throw new IllegalArgumentException("echo payload " + MIN_ECHO_BYTES + ".." + MAX_ECHO_BYTES + " bytes");
         }
         return measure(source, target, new byte[payloadBytes], true, count, timeoutMillis);
     }
 
-    private static Series measure(InetAddress source, InetSocketAddress target, byte[] request, boolean echo,
-            int count, int timeoutMillis) throws IOException {
+    private static Series measure(
+            InetAddress source, InetSocketAddress target, byte[] request, boolean echo, int count, int timeoutMillis)
+            throws IOException {
         byte[] reply = new byte[2048];
         ByteBuffer seq = ByteBuffer.wrap(request);
         long[] nanos = new long[count];
@@ -108,6 +112,7 @@ public final class RoundTripMeter {
             return true;
         }
         return in.getPort() == target.getPort()
-                && Arrays.equals(in.getData(), in.getOffset(), in.getOffset() + in.getLength(), request, 0, request.length);
+                && Arrays.equals(
+                        in.getData(), in.getOffset(), in.getOffset() + in.getLength(), request, 0, request.length);
     }
 }

@@ -20,19 +20,32 @@ import picocli.CommandLine.Spec;
  * Prints what each backend needs for DSR: the VIP on a loopback so it accepts and answers
  * from it, and no ARP for the VIP on the LAN (only dsrlb may answer that).
  */
-@Command(name = "backend-setup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "backend-setup",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Print the commands that prepare a backend (Linux, FreeBSD, Windows) for the VIPs, "
                 + "given with --vip or taken from a config.")
 final class BackendSetupCommand implements Callable<Integer> {
-    enum Os { linux, freebsd, windows }
+    enum Os {
+        linux,
+        freebsd,
+        windows
+    }
 
     /** Where the VIPs come from: named on the command line, or every VIP of a config. */
     static final class VipSource {
-        @Option(names = "--vip", paramLabel = "ADDRESS", required = true,
+        @Option(
+                names = "--vip",
+                paramLabel = "ADDRESS",
+                required = true,
                 description = "A VIP the backend must accept and answer from; repeat for several.")
         List<String> vips;
 
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true,
+        @Option(
+                names = {"-c", "--config"},
+                paramLabel = "FILE",
+                required = true,
                 description = "Take every VIP of this config (NetScaler CLI dialect).")
         Path config;
     }
@@ -40,10 +53,15 @@ final class BackendSetupCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     VipSource source;
 
-    @Option(names = "--os", defaultValue = "linux", description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--os",
+            defaultValue = "linux",
+            description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Os os;
 
-    @Option(names = "--lan-interface", paramLabel = "IF",
+    @Option(
+            names = "--lan-interface",
+            paramLabel = "IF",
             description = "The backend's interface on the server LAN (default: eth0 on Linux, Ethernet on Windows).")
     String lanInterface;
 
@@ -140,9 +158,10 @@ final class BackendSetupCommand implements Callable<Integer> {
     private void windows(PrintWriter out, List<String> vips) {
         out.println("# On each Windows backend, in an elevated PowerShell: add a loopback adapter");
         out.println("# (hdwwiz: Microsoft KM-TEST Loopback Adapter), rename it \"Loopback\", then:");
-        vips.forEach(v -> out.println("New-NetIPAddress -InterfaceAlias Loopback -IPAddress " + v
-                + " -PrefixLength 32 -SkipAsSource $true"));
-        out.println("Set-NetIPInterface -InterfaceAlias Loopback -WeakHostReceive Enabled -WeakHostSend Enabled -DadTransmits 0");
+        vips.forEach(v -> out.println(
+                "New-NetIPAddress -InterfaceAlias Loopback -IPAddress " + v + " -PrefixLength 32 -SkipAsSource $true"));
+        out.println(
+                "Set-NetIPInterface -InterfaceAlias Loopback -WeakHostReceive Enabled -WeakHostSend Enabled -DadTransmits 0");
         out.println("Set-NetIPInterface -InterfaceAlias \"" + lanInterface
                 + "\" -WeakHostReceive Enabled -WeakHostSend Enabled");
         out.println("# The loopback adapter does not answer ARP; these settings survive reboots.");

@@ -3,8 +3,11 @@ package dsrlb.cli;
 import picocli.CommandLine.Command;
 
 /** Measurements that lab/bench combines into BENCHMARKS.md. */
-@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Measurements for lab/bench: round-trip latency (and the echo it reflects off), persistence heap.",
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description =
+                "Measurements for lab/bench: round-trip latency (and the echo it reflects off), persistence heap.",
         subcommands = {BenchRttCommand.class, BenchEchoCommand.class, BenchHeapCommand.class})
-final class BenchCommand {
-}
+final class BenchCommand {}

@@ -18,16 +18,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The UDP echo lab/bench runs on the backends for {@code bench rtt --protocol echo}. */
-@Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"A single-thread UDP echo for latency measurements: each datagram goes back from the address it was sent to.",
+@Command(
+        name = "echo",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "A single-thread UDP echo for latency measurements: each datagram goes back from the address it was sent to.",
             "Bind the VIP and the backend's own address explicitly (a DSR backend answers from the VIP).",
-            "Stops after --duration-seconds, or on SIGTERM / SIGINT."})
+            "Stops after --duration-seconds, or on SIGTERM / SIGINT."
+        })
 final class BenchEchoCommand implements Callable<Integer> {
-    @Option(names = "--bind", required = true, paramLabel = "ADDR:PORT", description = "Address to echo on; repeatable.")
+    @Option(
+            names = "--bind",
+            required = true,
+            paramLabel = "ADDR:PORT",
+            description = "Address to echo on; repeatable.")
     List<String> binds;
-    @Option(names = "--duration-seconds", defaultValue = "600", description = "Stop after this long, 1..86400 (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--duration-seconds",
+            defaultValue = "600",
+            description = "Stop after this long, 1..86400 (default: ${DEFAULT-VALUE}).")
     int durationSeconds;
-    @Spec CommandSpec spec;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -49,19 +64,23 @@ final class BenchEchoCommand implements Callable<Integer> {
         try (EchoReflector reflector = EchoReflector.bind(addresses)) {
             CountDownLatch done = new CountDownLatch(1);
             // SIGTERM runs the hook; it must let run() return and the sockets close before the JVM halts.
-            Thread hook = new Thread(() -> {
-                reflector.stop();
-                try {
-                    done.await(2, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "dsrlb-echo-stop");
+            Thread hook = new Thread(
+                    () -> {
+                        reflector.stop();
+                        try {
+                            done.await(2, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "dsrlb-echo-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             long echoed;
             try {
-                out.println("echo: ready on " + reflector.localAddresses().stream()
-                        .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).collect(Collectors.joining(" ")));
+                out.println("echo: ready on "
+                        + reflector.localAddresses().stream()
+                                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
+                                .collect(Collectors.joining(" ")));
                 out.flush();
                 echoed = reflector.run(Duration.ofSeconds(durationSeconds));
             } finally {

@@ -10,12 +10,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Heap used by the persistence table at a given number of clients. */
-@Command(name = "heap", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "heap",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Heap retained by a SOURCEIP persistence table of N clients (after full GCs).")
 final class BenchHeapCommand implements Callable<Integer> {
-    @Option(names = "--entries", defaultValue = "1000000", description = "Clients, 1..20000000 (default: ${DEFAULT-VALUE}).") int entries;
-    @Option(names = "--json") boolean json;
-    @Spec CommandSpec spec;
+    @Option(
+            names = "--entries",
+            defaultValue = "1000000",
+            description = "Clients, 1..20000000 (default: ${DEFAULT-VALUE}).")
+    int entries;
+
+    @Option(names = "--json")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -25,7 +36,8 @@ final class BenchHeapCommand implements Callable<Integer> {
         }
         long bytes = PersistenceFootprint.measure(entries);
         PrintWriter out = spec.commandLine().getOut();
-        String f = json ? "{\"entries\":%d,\"heap_bytes\":%d,\"bytes_per_entry\":%.1f}%n"
+        String f = json
+                ? "{\"entries\":%d,\"heap_bytes\":%d,\"bytes_per_entry\":%.1f}%n"
                 : "entries=%d heap_bytes=%d bytes_per_entry=%.1f%n";
         out.printf(Locale.ROOT, f, entries, bytes, (double) bytes / entries);
         return 0;

@@ -9,7 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Loads a config and reports what it holds, without touching the network. */
-@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Check a config: exit 0 when it loads, 2 with file:line: message when not.")
 final class CheckCommand implements Callable<Integer> {
     @Mixin
@@ -26,8 +29,13 @@ final class CheckCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         c.notices().forEach(n -> out.println("note: " + n));
-        out.printf("%s: OK: %d VIP(s), %d server(s), %d service(s), %d vserver(s)%n", config.file,
-                c.vips().size(), c.servers().size(), c.services().size(), c.vservers().size());
+        out.printf(
+                "%s: OK: %d VIP(s), %d server(s), %d service(s), %d vserver(s)%n",
+                config.file,
+                c.vips().size(),
+                c.servers().size(),
+                c.services().size(),
+                c.vservers().size());
         return 0;
     }
 }

@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --config FILE}, shared by the commands that read a config. */
 final class ConfigOption {
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
             description = "Config in the NetScaler CLI dialect (see examples/seed.conf).")
     Path file;
 

@@ -53,6 +53,8 @@ final class ControlRequest {
 
     /** Quotes a name for the request line the way the config does, when it holds spaces. */
     static String token(String name) {
-        return name.matches("[^\\s\"]+") ? name : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return name.matches("[^\\s\"]+")
+                ? name
+                : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

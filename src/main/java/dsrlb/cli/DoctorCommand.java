@@ -29,7 +29,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Checks the LB box against what DSR needs and says what to fix. */
-@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Check this host for dsrlb: ip_forward off, CAP_NET_RAW, libpcap, the interface, the VIP not"
                 + " held by the kernel, every backend answering ARP, nobody else answering ARP for a VIP.",
         exitCodeListHeading = "%nExit status:%n",
@@ -41,7 +44,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     InterfaceOption lanInterface;
 
-    @Option(names = "--arp-wait", defaultValue = "1500", paramLabel = "MS",
+    @Option(
+            names = "--arp-wait",
+            defaultValue = "1500",
+            paramLabel = "MS",
             description = "How long to collect ARP replies (default: ${DEFAULT-VALUE}).")
     long arpWaitMillis;
 
@@ -64,8 +70,10 @@ final class DoctorCommand implements Callable<Integer> {
         NetworkInterfaceInfo nif = null;
         try {
             nif = lanInterface.resolve(cfg);
-            findings.add(Finding.ok("interface", nif.name() + " up, MAC " + nif.mac() + ", "
-                    + Ipv4.format(nif.address()) + "/" + nif.prefixLength()));
+            findings.add(Finding.ok(
+                    "interface",
+                    nif.name() + " up, MAC " + nif.mac() + ", " + Ipv4.format(nif.address()) + "/"
+                            + nif.prefixLength()));
         } catch (IOException | RuntimeException e) {
             findings.add(Finding.fail("interface", e.getMessage(), "name the server-LAN interface with --interface"));
         }
@@ -93,13 +101,19 @@ final class DoctorCommand implements Callable<Integer> {
         if (p.picked() == EngineKind.OFFLOAD) {
             return Finding.ok("engine", picked);
         }
-        return Finding.warn("engine", picked, "for the kernel fast path grant CAP_NET_ADMIN and install "
-                + "libnftables1; without it every frame to a VIP crosses user space");
+        return Finding.warn(
+                "engine",
+                picked,
+                "for the kernel fast path grant CAP_NET_ADMIN and install "
+                        + "libnftables1; without it every frame to a VIP crosses user space");
     }
 
     private List<Finding> arp(DsrConfig cfg, NetworkInterfaceInfo nif, List<Integer> vips) {
         List<Finding> out = new ArrayList<>();
-        List<Integer> backends = cfg.services().values().stream().map(ServiceConfig::address).distinct().toList();
+        List<Integer> backends = cfg.services().values().stream()
+                .map(ServiceConfig::address)
+                .distinct()
+                .toList();
         List<Integer> asked = new ArrayList<>(backends);
         asked.addAll(vips);
         ArpSurvey.Answers answers;
@@ -117,8 +131,8 @@ final class DoctorCommand implements Callable<Integer> {
         for (int b : backends) {
             List<MacAddress> macs = answers.of(b);
             if (macs.isEmpty()) {
-                out.add(Finding.fail("backend " + Ipv4.format(b), "no ARP reply",
-                        "is it up and on " + nif.name() + "'s subnet?"));
+                out.add(Finding.fail(
+                        "backend " + Ipv4.format(b), "no ARP reply", "is it up and on " + nif.name() + "'s subnet?"));
             } else {
                 out.add(Finding.ok("backend " + Ipv4.format(b), "answers ARP: " + macs.get(0)));
             }
@@ -128,8 +142,9 @@ final class DoctorCommand implements Callable<Integer> {
             if (macs.isEmpty()) {
                 out.add(Finding.ok("VIP " + Ipv4.format(vip), "nobody else answers ARP for it"));
             } else {
-                out.add(Finding.fail("VIP " + Ipv4.format(vip), "answered by " + macs.stream().map(Object::toString)
-                        .collect(Collectors.joining(", ")),
+                out.add(Finding.fail(
+                        "VIP " + Ipv4.format(vip),
+                        "answered by " + macs.stream().map(Object::toString).collect(Collectors.joining(", ")),
                         "on that host: sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2"
                                 + " (see dsrlb backend-setup)"));
             }
@@ -171,7 +186,9 @@ final class DoctorCommand implements Callable<Integer> {
     /** `ethtool -k IF` (an argument vector, no shell), or null when it cannot run. */
     private static String ethtoolFeatures(String ifName) {
         try {
-            Process p = new ProcessBuilder("ethtool", "-k", ifName).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("ethtool", "-k", ifName)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();

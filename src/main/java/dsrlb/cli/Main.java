@@ -6,16 +6,31 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code dsrlb} command: one subcommand a class. */
-@Command(name = "dsrlb", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "dsrlb",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "A software load balancer in MAC-based forwarding (DSR) mode, configured like a NetScaler.",
-        subcommands = {RunCommand.class, CheckCommand.class, BackendSetupCommand.class,
-                ProbeCommand.class, BenchCommand.class, EnableCommand.class, DisableCommand.class, HaCommand.class, DoctorCommand.class,
-                StormCommand.class, ReloadCommand.class,
-                ShowCommand.class, StatCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            CheckCommand.class,
+            BackendSetupCommand.class,
+            ProbeCommand.class,
+            BenchCommand.class,
+            EnableCommand.class,
+            DisableCommand.class,
+            HaCommand.class,
+            DoctorCommand.class,
+            StormCommand.class,
+            ReloadCommand.class,
+            ShowCommand.class,
+            StatCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
     /** Exit status for bad config or arguments, as NetScaler's batch and most daemons use. */
     public static final int EXIT_USAGE = 2;
+
     public static final int EXIT_RUNTIME = 1;
 
     public static void main(String[] args) {
@@ -35,7 +50,9 @@ public final class Main {
      */
     private static void giveHelpCommandAVersion(CommandSpec help) {
         help.versionProvider(new VersionProvider());
-        help.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
-                .description("Print version information and exit.").build());
+        help.addOption(OptionSpec.builder("-V", "--version")
+                .versionHelp(true)
+                .description("Print version information and exit.")
+                .build());
     }
 }

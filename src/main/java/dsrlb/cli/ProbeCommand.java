@@ -32,20 +32,26 @@ import picocli.CommandLine.TypeConversionException;
  * eG's "TFTP Performance Test" as a command: downloads a file for real and reports availability
  * and response time, with a detailed diagnosis when the download fails.
  */
-@Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, preprocessor = ProbeCommand.NagiosExitCodes.class,
+@Command(
+        name = "probe",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        preprocessor = ProbeCommand.NagiosExitCodes.class,
         description = {
             "Download a file over TFTP and report, per run: time, host, port, file, availability (100 %% or 0 %%),"
                     + " response time in seconds (RRQ sent to last ACK sent) and bytes; when unavailable, the"
                     + " stage reached, the last block, the reason and a packet trace.",
             "Runs once unless --count says otherwise; --period is the time from one run's start to the next's.",
-            "Durations: 30s, 500ms, 2m, or plain (decimal) seconds."},
+            "Durations: 30s, 500ms, 2m, or plain (decimal) seconds."
+        },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:every run was available",
             "1:at least one run was unavailable",
             "2:bad arguments",
             "With --nagios:0 OK, 1 WARNING (response time above --warning), 2 CRITICAL (unavailable, or above"
-                    + " --critical), 3 UNKNOWN (bad arguments); with --count, the worst run's status."})
+                    + " --critical), 3 UNKNOWN (bad arguments); with --count, the worst run's status."
+        })
 final class ProbeCommand implements Callable<Integer> {
     static final int NAGIOS_OK = 0;
     static final int NAGIOS_WARNING = 1;
@@ -58,36 +64,60 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "69", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--file", defaultValue = "ARDBP32.BIN", paramLabel = "FILE", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--file",
+            defaultValue = "ARDBP32.BIN",
+            paramLabel = "FILE",
+            description = "Default: ${DEFAULT-VALUE}.")
     String file;
 
-    @Option(names = "--period", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--period",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Between the starts of two runs (default: ${DEFAULT-VALUE}).")
     Duration period;
 
     @Option(names = "--count", defaultValue = "1", paramLabel = "N", description = "Runs (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--timeout", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--timeout",
+            defaultValue = "2s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Wait for each answer this long before sending again (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--retries", defaultValue = "3", paramLabel = "N",
+    @Option(
+            names = "--retries",
+            defaultValue = "3",
+            paramLabel = "N",
             description = "Send a packet again this many times before giving up (default: ${DEFAULT-VALUE}).")
     int retries;
 
-    @Option(names = "--max-time", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--max-time",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Fail a run that has not finished after this long (default: no limit).")
     Duration maxTime;
 
-    @Option(names = "--blksize", defaultValue = "" + TftpRequest.DEFAULT_BLKSIZE, paramLabel = "BYTES",
+    @Option(
+            names = "--blksize",
+            defaultValue = "" + TftpRequest.DEFAULT_BLKSIZE,
+            paramLabel = "BYTES",
             description = "RFC 2348 block size to ask, with tsize; 0 asks no options (default: ${DEFAULT-VALUE}).")
     int blksize;
 
     @Option(names = "--expect-size", paramLabel = "BYTES", description = "Unavailable unless the file has this size.")
     Long expectSize;
 
-    @Option(names = "--expect-sha256", paramLabel = "HEX", description = "Unavailable unless the file has this SHA-256.")
+    @Option(
+            names = "--expect-sha256",
+            paramLabel = "HEX",
+            description = "Unavailable unless the file has this SHA-256.")
     String expectSha256;
 
     @Option(names = "--source", paramLabel = "ADDRESS", description = "Local address to send from.")
@@ -99,11 +129,17 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--nagios", description = "One monitoring-plugins line per run with perfdata; exit 0/1/2/3.")
     boolean nagios;
 
-    @Option(names = "--warning", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--warning",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "--nagios: WARNING when the response time is above this.")
     Duration warning;
 
-    @Option(names = "--critical", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--critical",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "--nagios: CRITICAL when the response time is above this.")
     Duration critical;
 
@@ -168,8 +204,16 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private TftpRequest request() throws UnknownHostException {
-        return new TftpRequest(InetAddress.getByName(host), port, file, blksize, timeout, retries, maxTime,
-                expectSize == null ? OptionalLong.empty() : OptionalLong.of(expectSize), expectSha256,
+        return new TftpRequest(
+                InetAddress.getByName(host),
+                port,
+                file,
+                blksize,
+                timeout,
+                retries,
+                maxTime,
+                expectSize == null ? OptionalLong.empty() : OptionalLong.of(expectSize),
+                expectSha256,
                 source == null ? null : InetAddress.getByName(source));
     }
 
@@ -199,15 +243,32 @@ final class ProbeCommand implements Callable<Integer> {
 
     String humanLines(Instant time, TftpResult r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(time).append(" host ").append(host).append(" port ").append(port).append(" file ").append(file)
-                .append(" availability ").append(r.success() ? 100 : 0).append(" %")
-                .append(" response time ").append(seconds(r.elapsed())).append(" s")
-                .append(" bytes ").append(r.bytes()).append('\n');
+        sb.append(time)
+                .append(" host ")
+                .append(host)
+                .append(" port ")
+                .append(port)
+                .append(" file ")
+                .append(file)
+                .append(" availability ")
+                .append(r.success() ? 100 : 0)
+                .append(" %")
+                .append(" response time ")
+                .append(seconds(r.elapsed()))
+                .append(" s")
+                .append(" bytes ")
+                .append(r.bytes())
+                .append('\n');
         TftpDiagnosis d = r.diagnosis();
         if (d != null) {
             sb.append("  diagnosis: ").append(d.reason()).append('\n');
-            sb.append("  kind ").append(d.kind()).append(", stage ").append(d.stage()).append(", last block ")
-                    .append(d.lastBlock()).append(", ")
+            sb.append("  kind ")
+                    .append(d.kind())
+                    .append(", stage ")
+                    .append(d.stage())
+                    .append(", last block ")
+                    .append(d.lastBlock())
+                    .append(", ")
                     .append(r.serverTid() == null ? "no answer" : "answered from " + address(r.serverTid()))
                     .append('\n');
             if (!d.trace().isEmpty()) {
@@ -239,8 +300,11 @@ final class ProbeCommand implements Callable<Integer> {
                     .field("stage", d.stage().name())
                     .field("lastBlock", d.lastBlock())
                     .field("kind", d.kind().name())
-                    .rawField("errorCode", d.errorCode().isPresent() ? Integer.toString(d.errorCode().getAsInt())
-                            : "null")
+                    .rawField(
+                            "errorCode",
+                            d.errorCode().isPresent()
+                                    ? Integer.toString(d.errorCode().getAsInt())
+                                    : "null")
                     .field("errorMessage", d.errorMessage().orElse(null))
                     .field("reason", d.reason())
                     .field("trace", d.trace());
@@ -314,8 +378,8 @@ final class ProbeCommand implements Callable<Integer> {
      */
     static final class NagiosExitCodes implements IParameterPreprocessor {
         @Override
-        public boolean preprocess(Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec,
-                Map<String, Object> info) {
+        public boolean preprocess(
+                Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec, Map<String, Object> info) {
             boolean nagios = args.stream().anyMatch(a -> a.equals("--nagios") || a.startsWith("--nagios="));
             commandSpec.exitCodeOnInvalidInput(nagios ? NAGIOS_UNKNOWN : Main.EXIT_USAGE);
             return false;
@@ -343,7 +407,10 @@ final class ProbeCommand implements Callable<Integer> {
         }
 
         Json rawField(String name, String json) {
-            sb.append(sb.length() > 1 ? "," : "").append(quote(name)).append(':').append(json);
+            sb.append(sb.length() > 1 ? "," : "")
+                    .append(quote(name))
+                    .append(':')
+                    .append(json);
             return this;
         }
 

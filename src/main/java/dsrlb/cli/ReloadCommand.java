@@ -13,16 +13,27 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code reload}: the running dsrlb re-reads its config file (as SIGHUP does). */
-@Command(name = "reload", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Make the running dsrlb read its config file again. The new config is checked first: "
-                + "a bad one changes nothing and its file:line error is printed. Services and vservers that did "
-                + "not change keep their state and persisted clients. A new set of VIPs needs a restart."},
+@Command(
+        name = "reload",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Make the running dsrlb read its config file again. The new config is checked first: "
+                    + "a bad one changes nothing and its file:line error is printed. Services and vservers that did "
+                    + "not change keep their state and persisted clients. A new set of VIPs needs a restart."
+        },
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:reloaded", "1:refused (the old config keeps running) or dsrlb is not running",
-                "2:bad arguments"})
+        exitCodeList = {
+            "0:reloaded",
+            "1:refused (the old config keeps running) or dsrlb is not running",
+            "2:bad arguments"
+        })
 final class ReloadCommand implements Callable<Integer> {
-    @Mixin ShowOptions options;
-    @Spec CommandSpec spec;
+    @Mixin
+    ShowOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +24,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Owns the VIPs on one interface and forwards until SIGINT/SIGTERM. */
-@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Answer ARP for the VIPs and forward their frames to the backends by MAC (DSR).")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("dsrlb");
@@ -36,32 +38,51 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     InterfaceOption lanInterface;
 
-    @Option(names = "--arp-refresh", defaultValue = "10", paramLabel = "SECONDS",
+    @Option(
+            names = "--arp-refresh",
+            defaultValue = "10",
+            paramLabel = "SECONDS",
             description = "Re-ask each backend's MAC this often (default: ${DEFAULT-VALUE}).")
     int arpRefreshSeconds;
 
-    @Option(names = "--arp-stale", defaultValue = "35", paramLabel = "SECONDS",
+    @Option(
+            names = "--arp-stale",
+            defaultValue = "35",
+            paramLabel = "SECONDS",
             description = "Forget a backend's MAC after this long without an ARP reply (default: ${DEFAULT-VALUE}).")
     int arpStaleSeconds;
 
-    @Option(names = "--ready-timeout", defaultValue = "5", paramLabel = "SECONDS",
-            description = "How long to wait for every backend's MAC before reporting ready (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ready-timeout",
+            defaultValue = "5",
+            paramLabel = "SECONDS",
+            description =
+                    "How long to wait for every backend's MAC before reporting ready (default: ${DEFAULT-VALUE}).")
     int readyTimeoutSeconds;
 
-    @Option(names = "--control-socket", defaultValue = AdminServer.DEFAULT_PATH, paramLabel = "PATH",
+    @Option(
+            names = "--control-socket",
+            defaultValue = AdminServer.DEFAULT_PATH,
+            paramLabel = "PATH",
             description = "Unix socket for dsrlb show/stat (default: ${DEFAULT-VALUE}; mode 0660).")
     Path controlSocket;
 
-    @Option(names = "--metrics-address", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--metrics-address",
+            paramLabel = "HOST:PORT",
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics (default: off; loopback, "
                     + "e.g. 127.0.0.1:9108, unless --metrics-allow-remote).")
     String metricsAddress;
 
-    @Option(names = "--metrics-allow-remote",
+    @Option(
+            names = "--metrics-allow-remote",
             description = "Allow --metrics-address on a non-loopback address (the endpoint has no authentication).")
     boolean metricsAllowRemote;
 
-    @Option(names = "--engine", defaultValue = "auto", paramLabel = "ENGINE",
+    @Option(
+            names = "--engine",
+            defaultValue = "auto",
+            paramLabel = "ENGINE",
             description = "Packet engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). auto takes the first "
                     + "that can start here: offload (dsrlb decides, the kernel forwards every later packet of a "
                     + "client: as fast as the kernel; needs CAP_NET_ADMIN and libnftables1), then native "
@@ -71,28 +92,41 @@ final class RunCommand implements Callable<Integer> {
                     + "named engine that cannot start is an error, never a fallback. See BENCHMARKS.md.")
     EngineKind engine;
 
-    @Option(names = "--native-ring", defaultValue = "v2", paramLabel = "RING",
-            description = "With --engine native: the AF_PACKET ring, ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})."
-                    + " v2 hands over each frame at once; v3 hands over blocks, fewer wake-ups under load but a block"
-                    + " that is not full waits up to 1 ms, and lock-step TFTP waits with it.")
+    @Option(
+            names = "--native-ring",
+            defaultValue = "v2",
+            paramLabel = "RING",
+            description =
+                    "With --engine native: the AF_PACKET ring, ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})."
+                            + " v2 hands over each frame at once; v3 hands over blocks, fewer wake-ups under load but a block"
+                            + " that is not full waits up to 1 ms, and lock-step TFTP waits with it.")
     NativePacketIo.Ring nativeRing;
 
-    @Option(names = "--offload-sync", defaultValue = "1", paramLabel = "SECONDS",
+    @Option(
+            names = "--offload-sync",
+            defaultValue = "1",
+            paramLabel = "SECONDS",
             description = "With --engine offload: read the kernel's client maps back this often, so draining, "
                     + "persistence and status see the clients the kernel serves (default: ${DEFAULT-VALUE}).")
     int offloadSyncSeconds;
 
-    @Option(names = "--realtime-priority", defaultValue = "10", paramLabel = "1..99",
+    @Option(
+            names = "--realtime-priority",
+            defaultValue = "10",
+            paramLabel = "1..99",
             description = "SCHED_FIFO priority of the receive thread where permitted (CAP_SYS_NICE); 0 keeps "
                     + "normal scheduling (default: ${DEFAULT-VALUE}).")
     int realtimePriority;
 
-    @Option(names = "--standby",
+    @Option(
+            names = "--standby",
             description = "Start as HA standby: silent (no ARP answers for the VIPs, no forwarding) until "
                     + "`dsrlb ha active`, which keepalived's notify_master runs.")
     boolean standby;
 
-    @Option(names = "--ha-role-file", paramLabel = "PATH",
+    @Option(
+            names = "--ha-role-file",
+            paramLabel = "PATH",
             description = "Follow the HA role written to this file (active|standby, or keepalived's "
                     + "master|backup|fault|stop), checked every 100 ms; examples/keepalived/dsrlb-notify writes it.")
     Path haRoleFile;
@@ -103,8 +137,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (arpRefreshSeconds < 1 || arpStaleSeconds <= arpRefreshSeconds || readyTimeoutSeconds < 0
-                || offloadSyncSeconds < 1 || realtimePriority < 0 || realtimePriority > 99) {
+        if (arpRefreshSeconds < 1
+                || arpStaleSeconds <= arpRefreshSeconds
+                || readyTimeoutSeconds < 0
+                || offloadSyncSeconds < 1
+                || realtimePriority < 0
+                || realtimePriority > 99) {
             err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0, "
                     + "--offload-sync >= 1, --realtime-priority 0..99");
             return Main.EXIT_USAGE;
@@ -139,10 +177,17 @@ final class RunCommand implements Callable<Integer> {
             err.println("dsrlb run: " + e.getMessage());
             return Main.EXIT_RUNTIME;
         }
-        DaemonOptions options = new DaemonOptions(config.file, engine,
+        DaemonOptions options = new DaemonOptions(
+                config.file,
+                engine,
                 new Engines.Options(nativeRing, TimeUnit.SECONDS.toNanos(offloadSyncSeconds)),
-                TimeUnit.SECONDS.toNanos(arpRefreshSeconds), TimeUnit.SECONDS.toNanos(arpStaleSeconds),
-                TimeUnit.SECONDS.toNanos(readyTimeoutSeconds), controlSocket, metricsAt, realtimePriority, standby,
+                TimeUnit.SECONDS.toNanos(arpRefreshSeconds),
+                TimeUnit.SECONDS.toNanos(arpStaleSeconds),
+                TimeUnit.SECONDS.toNanos(readyTimeoutSeconds),
+                controlSocket,
+                metricsAt,
+                realtimePriority,
+                standby,
                 haRoleFile);
         try {
             new Daemon(options, cfg, nif).run();

@@ -10,7 +10,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code show lb vserver [name]}. */
-@Command(name = "vserver", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "vserver",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Vservers of the running dsrlb: VIP, method, persistence, state, hits; with a name, "
                 + "its bound services too.",
         exitCodeListHeading = "%nExit status:%n",
@@ -27,7 +30,9 @@ final class ShowLbVserverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return options.execute(spec, new AdminRequest(AdminRequest.Kind.SHOW_LB_VSERVER, name),
+        return options.execute(
+                spec,
+                new AdminRequest(AdminRequest.Kind.SHOW_LB_VSERVER, name),
                 answer -> VserverText.show(answer.vservers(), name != null));
     }
 }

@@ -17,7 +17,10 @@ final class ShowOptions {
     /** A full persistence listing of a big table takes a moment to build; a hung daemon should not hang us. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @Option(names = "--control-socket", defaultValue = AdminServer.DEFAULT_PATH, paramLabel = "PATH",
+    @Option(
+            names = "--control-socket",
+            defaultValue = AdminServer.DEFAULT_PATH,
+            paramLabel = "PATH",
             description = "Control socket of the running dsrlb (default: ${DEFAULT-VALUE}).")
     Path controlSocket;
 

@@ -10,11 +10,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code show persistence [--client ip]}: NetScaler's {@code show persistentSessions}, by client. */
-@Command(name = "persistence", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "persistence",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "SOURCEIP persistence of the running dsrlb: which service each client is sent to.",
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:shown (also when the client has no entry)", "1:dsrlb is not running",
-            "2:bad arguments"})
+        exitCodeList = {"0:shown (also when the client has no entry)", "1:dsrlb is not running", "2:bad arguments"})
 final class ShowPersistenceCommand implements Callable<Integer> {
     @Option(names = "--client", paramLabel = "IP", description = "Only this client address.")
     String client;

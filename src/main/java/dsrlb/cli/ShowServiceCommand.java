@@ -10,7 +10,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code show service [name]}. */
-@Command(name = "service", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "service",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Services of the running dsrlb: state and reason, MAC, persisted clients, packets and "
                 + "bytes forwarded; with a name, bindings and monitors (last result, response time) too.",
         exitCodeListHeading = "%nExit status:%n",
@@ -27,7 +30,9 @@ final class ShowServiceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return options.execute(spec, new AdminRequest(AdminRequest.Kind.SHOW_SERVICE, name),
+        return options.execute(
+                spec,
+                new AdminRequest(AdminRequest.Kind.SHOW_SERVICE, name),
                 answer -> ServiceText.show(answer.services(), name != null));
     }
 }

@@ -10,7 +10,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code stat lb vserver [name]}. */
-@Command(name = "vserver", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "vserver",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Counters: received, forwarded, drops by reason, checksums completed, ARP replies, VIP ARP "
                 + "conflicts (with the last offending MAC); per vserver hits, new clients, persistence hits, "
                 + "re-picks, persisted clients.",
@@ -28,7 +31,9 @@ final class StatLbVserverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return options.execute(spec, new AdminRequest(AdminRequest.Kind.STAT_LB_VSERVER, name),
+        return options.execute(
+                spec,
+                new AdminRequest(AdminRequest.Kind.STAT_LB_VSERVER, name),
                 answer -> StatText.stat(answer.global(), answer.vservers(), name != null));
     }
 }

@@ -2,14 +2,14 @@ package dsrlb.cli;
 
 import dsrlb.cli.ProbeCommand.DurationConverter;
 import dsrlb.cli.ProbeCommand.Json;
-import dsrlb.tftp.FailureKind;
-import dsrlb.tftp.TftpRequest;
 import dsrlb.storm.ClientResult;
 import dsrlb.storm.Percentiles;
 import dsrlb.storm.ProgressBar;
 import dsrlb.storm.SourceAddresses;
 import dsrlb.storm.Storm;
 import dsrlb.storm.StormResult;
+import dsrlb.tftp.FailureKind;
+import dsrlb.tftp.TftpRequest;
 import java.io.PrintWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -29,7 +29,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** A PXE boot storm on demand: many TFTP clients, one per source address, all at once. */
-@Command(name = "storm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "storm",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = {
             "A boot storm: one TFTP client per source address, all let go at the same instant (after every"
                     + " client has bound its address), each fetching --file from --target; then a report.",
@@ -51,17 +54,22 @@ import picocli.CommandLine.Spec;
                     + " 'client' of the --json results with the backends' own record, e.g. in the lab with"
                     + " lab/served-by ('<client> <backend>' a line).",
             "Sources: comma-separated addresses and ranges, e.g. 192.0.2.100-192.0.2.163,192.0.2.200 or"
-                    + " 192.0.2.100-163. Durations: 30s, 500ms, 2m, or plain (decimal) seconds."},
+                    + " 192.0.2.100-163. Durations: 30s, 500ms, 2m, or plain (decimal) seconds."
+        },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:every client completed (with the expected size and SHA-256, when given)",
             "1:at least one client failed",
-            "2:bad arguments"})
+            "2:bad arguments"
+        })
 final class StormCommand implements Callable<Integer> {
     /** Failures listed by name in the report; --json has all of them. */
     static final int FAILURES_SHOWN = 5;
 
-    @Option(names = "--target", required = true, paramLabel = "HOST",
+    @Option(
+            names = "--target",
+            required = true,
+            paramLabel = "HOST",
             description = "TFTP server or VIP, IPv4 name or address.")
     String target;
 
@@ -71,34 +79,59 @@ final class StormCommand implements Callable<Integer> {
     @Option(names = "--file", required = true, paramLabel = "FILE", description = "File every client fetches.")
     String file;
 
-    @Option(names = "--sources", required = true, paramLabel = "LIST",
-            description = "IPv4 source addresses, one client each: a.b.c.d, a.b.c.d-a.b.c.e, a.b.c.d-e, comma-separated.")
+    @Option(
+            names = "--sources",
+            required = true,
+            paramLabel = "LIST",
+            description =
+                    "IPv4 source addresses, one client each: a.b.c.d, a.b.c.d-a.b.c.e, a.b.c.d-e, comma-separated.")
     String sources;
 
-    @Option(names = "--clients", paramLabel = "N",
+    @Option(
+            names = "--clients",
+            paramLabel = "N",
             description = "Use the first N sources (default: all; at most " + Storm.MAX_CLIENTS + ").")
     Integer clients;
 
-    @Option(names = "--blksize", defaultValue = "" + TftpRequest.DEFAULT_BLKSIZE, paramLabel = "BYTES",
+    @Option(
+            names = "--blksize",
+            defaultValue = "" + TftpRequest.DEFAULT_BLKSIZE,
+            paramLabel = "BYTES",
             description = "RFC 2348 block size to ask, with tsize; 0 asks no options (default: ${DEFAULT-VALUE}).")
     int blksize;
 
-    @Option(names = "--timeout", defaultValue = "1s", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--timeout",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Wait for each answer this long before sending again (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--retries", defaultValue = "5", paramLabel = "N",
+    @Option(
+            names = "--retries",
+            defaultValue = "5",
+            paramLabel = "N",
             description = "Send a packet again this many times before giving up (default: ${DEFAULT-VALUE}).")
     int retries;
 
-    @Option(names = "--max-time", defaultValue = "300s", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--max-time",
+            defaultValue = "300s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Bound of the whole storm (default: ${DEFAULT-VALUE}).")
     Duration maxTime;
 
-    @Option(names = "--expect-size", paramLabel = "BYTES", description = "A client fails unless the file has this size.")
+    @Option(
+            names = "--expect-size",
+            paramLabel = "BYTES",
+            description = "A client fails unless the file has this size.")
     Long expectSize;
 
-    @Option(names = "--expect-sha256", paramLabel = "HEX",
+    @Option(
+            names = "--expect-sha256",
+            paramLabel = "HEX",
             description = "A client fails unless the file has this SHA-256.")
     String expectSha256;
 
@@ -141,13 +174,23 @@ final class StormCommand implements Callable<Integer> {
         if (!(server instanceof Inet4Address)) {
             return usageError("--target must be IPv4, like the sources: " + server.getHostAddress());
         }
-        TftpRequest request = new TftpRequest(server, port, file, blksize, timeout, retries, maxTime,
-                expectSize == null ? OptionalLong.empty() : OptionalLong.of(expectSize), expectSha256, null);
+        TftpRequest request = new TftpRequest(
+                server,
+                port,
+                file,
+                blksize,
+                timeout,
+                retries,
+                maxTime,
+                expectSize == null ? OptionalLong.empty() : OptionalLong.of(expectSize),
+                expectSha256,
+                null);
         Storm storm = new Storm(request, addresses.subList(0, n), maxTime);
 
         StormResult result;
         ProgressBar bar = !noProgress && ProgressBar.stderrIsTerminal()
-                ? ProgressBar.start(storm::progress, spec.commandLine().getErr()) : null;
+                ? ProgressBar.start(storm::progress, spec.commandLine().getErr())
+                : null;
         try {
             result = storm.run();
         } catch (InterruptedException e) {
@@ -181,27 +224,51 @@ final class StormCommand implements Callable<Integer> {
     static String table(StormResult r) {
         TftpRequest q = r.request();
         StringBuilder sb = new StringBuilder();
-        sb.append("storm: ").append(r.clients().size()).append(" clients, ").append(q.file()).append(" from ")
-                .append(q.server().getHostAddress()).append(':').append(q.port())
+        sb.append("storm: ")
+                .append(r.clients().size())
+                .append(" clients, ")
+                .append(q.file())
+                .append(" from ")
+                .append(q.server().getHostAddress())
+                .append(':')
+                .append(q.port())
                 .append(q.asksOptions() ? ", blksize " + q.blksize() : ", no options")
-                .append(", timeout ").append(ProbeCommand.seconds(q.timeout())).append(" s x ").append(q.retries())
+                .append(", timeout ")
+                .append(ProbeCommand.seconds(q.timeout()))
+                .append(" s x ")
+                .append(q.retries())
                 .append(" retries\n");
         row(sb, "clients", r.completed() + " completed, " + r.failed() + " failed");
         Percentiles p = r.completionTimes();
-        row(sb, "completion time", p.isEmpty() ? "- (no client completed)"
-                : "p50 " + s(p.percentile(50)) + ", p90 " + s(p.percentile(90)) + ", p99 " + s(p.percentile(99))
-                        + ", max " + s(p.max()));
+        row(
+                sb,
+                "completion time",
+                p.isEmpty()
+                        ? "- (no client completed)"
+                        : "p50 " + s(p.percentile(50)) + ", p90 " + s(p.percentile(90)) + ", p99 " + s(p.percentile(99))
+                                + ", max " + s(p.max()));
         row(sb, "storm time", s(r.wall()) + " (common start to the last client's end)");
         row(sb, "throughput", String.format(Locale.ROOT, "%.2f MiB/s, %d bytes", r.mibPerSecond(), r.bytes()));
-        row(sb, "retransmissions", r.retransmissions() + " by the clients, " + r.duplicates()
-                + " duplicate blocks from the server");
+        row(
+                sb,
+                "retransmissions",
+                r.retransmissions() + " by the clients, " + r.duplicates() + " duplicate blocks from the server");
         row(sb, "sha256", sha256Line(r));
         if (r.failed() > 0) {
-            row(sb, "failures", r.failuresByKind().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                    .collect(Collectors.joining(", ")));
+            row(
+                    sb,
+                    "failures",
+                    r.failuresByKind().entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue())
+                            .collect(Collectors.joining(", ")));
             List<ClientResult> f = r.failures();
-            f.stream().limit(FAILURES_SHOWN).forEach(c -> sb.append("  ").append(c.client()).append(": ")
-                    .append(c.reason()).append('\n'));
+            f.stream()
+                    .limit(FAILURES_SHOWN)
+                    .forEach(c -> sb.append("  ")
+                            .append(c.client())
+                            .append(": ")
+                            .append(c.reason())
+                            .append('\n'));
             if (f.size() > FAILURES_SHOWN) {
                 sb.append("  ... and ").append(f.size() - FAILURES_SHOWN).append(" more (--json has them all)\n");
             }
@@ -217,7 +284,8 @@ final class StormCommand implements Callable<Integer> {
         if (hashes.size() > 1) {
             return hashes.size() + " different hashes among " + r.completed() + " completed clients";
         }
-        return hashes.iterator().next() + (r.completed() == 1 ? " (1 client)" : " (all " + r.completed() + ")")
+        return hashes.iterator().next()
+                + (r.completed() == 1 ? " (1 client)" : " (all " + r.completed() + ")")
                 + (r.request().expectedSha256() != null ? ", as expected" : "");
     }
 
@@ -233,11 +301,14 @@ final class StormCommand implements Callable<Integer> {
     static String json(StormResult r) {
         TftpRequest q = r.request();
         Percentiles p = r.completionTimes();
-        String percentiles = p.isEmpty() ? "null"
-                : new Json().rawField("p50", ProbeCommand.seconds(p.percentile(50)))
+        String percentiles = p.isEmpty()
+                ? "null"
+                : new Json()
+                        .rawField("p50", ProbeCommand.seconds(p.percentile(50)))
                         .rawField("p90", ProbeCommand.seconds(p.percentile(90)))
                         .rawField("p99", ProbeCommand.seconds(p.percentile(99)))
-                        .rawField("max", ProbeCommand.seconds(p.max())).toString();
+                        .rawField("max", ProbeCommand.seconds(p.max()))
+                        .toString();
         Json byKind = new Json();
         for (Map.Entry<FailureKind, Integer> e : r.failuresByKind().entrySet()) {
             byKind.field(e.getKey().name(), e.getValue());
@@ -265,7 +336,11 @@ final class StormCommand implements Callable<Integer> {
                 .rawField("timeoutSeconds", ProbeCommand.seconds(q.timeout()))
                 .field("retries", q.retries())
                 .rawField("maxTimeSeconds", ProbeCommand.seconds(r.maxTime()))
-                .rawField("expectSize", q.expectedSize().isPresent() ? Long.toString(q.expectedSize().getAsLong()) : "null")
+                .rawField(
+                        "expectSize",
+                        q.expectedSize().isPresent()
+                                ? Long.toString(q.expectedSize().getAsLong())
+                                : "null")
                 .field("expectSha256", q.expectedSha256())
                 .field("clients", r.clients().size())
                 .field("completed", r.completed())
@@ -279,7 +354,6 @@ final class StormCommand implements Callable<Integer> {
                 .rawField("failuresByKind", byKind.toString())
                 .toString();
         // The summary object, reopened for the results array: one client a line for grep and diff.
-        return summary.substring(0, summary.length() - 1) + ",\"results\":[\n"
-                + String.join(",\n", results) + "\n]}\n";
+        return summary.substring(0, summary.length() - 1) + ",\"results\":[\n" + String.join(",\n", results) + "\n]}\n";
     }
 }

@@ -9,8 +9,15 @@ final class TftpArguments {
     private TftpArguments() {}
 
     /** What is wrong with the options, in the words of the command line, or null. */
-    static String problem(int port, String file, Duration timeout, Duration maxTime, int retries, int blksize,
-            Long expectSize, String expectSha256) {
+    static String problem(
+            int port,
+            String file,
+            Duration timeout,
+            Duration maxTime,
+            int retries,
+            int blksize,
+            Long expectSize,
+            String expectSha256) {
         if (port < 1 || port > 65535) {
             return "--port must be 1..65535";
         }

@@ -12,8 +12,7 @@ import java.util.Objects;
  * line inserted above a service moves its {@link SourceLocation} but changes nothing about it.
  */
 public final class ConfigDiff {
-    private ConfigDiff() {
-    }
+    private ConfigDiff() {}
 
     /** Equal in every component but {@link SourceLocation}s, recursively through records, lists and maps. */
     public static boolean same(Object a, Object b) {

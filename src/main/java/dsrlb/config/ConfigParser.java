@@ -168,8 +168,8 @@ public final class ConfigParser {
     private void addServer(Statement s, ServerConfig server) throws ConfigException {
         ServerConfig sameAddress = serversByAddress.get(server.address());
         if (sameAddress != null) {
-            throw s.error("address " + Ipv4.format(server.address()) + " is already server '"
-                    + sameAddress.name() + "' (" + sameAddress.location() + ")");
+            throw s.error("address " + Ipv4.format(server.address()) + " is already server '" + sameAddress.name()
+                    + "' (" + sameAddress.location() + ")");
         }
         servers.put(server.name(), server);
         serversByAddress.put(server.address(), server);
@@ -209,7 +209,8 @@ public final class ConfigParser {
         }
         server = new ServerConfig(Ipv4.format(address), address, s.at());
         if (servers.containsKey(server.name())) {
-            throw s.error("server '" + server.name() + "' (" + servers.get(server.name()).location()
+            throw s.error("server '" + server.name() + "' ("
+                    + servers.get(server.name()).location()
                     + ") has another address than its name; name the server instead of " + reference);
         }
         addServer(s, server);
@@ -256,8 +257,10 @@ public final class ConfigParser {
         } else {
             // A NetScaler export leaves the default out, so the operator may not know it changes.
             method = LbMethod.ROUNDROBIN;
-            notices.note(s.at(), "vserver '" + name + "' has no -lbMethod: NetScaler's default is "
-                    + "LEASTCONNECTION, dsrlb uses ROUNDROBIN");
+            notices.note(
+                    s.at(),
+                    "vserver '" + name + "' has no -lbMethod: NetScaler's default is "
+                            + "LEASTCONNECTION, dsrlb uses ROUNDROBIN");
         }
         if (s.has("m")) {
             if (!Statement.keyword(s.option("m")).equals("MAC")) {
@@ -266,18 +269,20 @@ public final class ConfigParser {
         } else {
             // Without -m MAC the NetScaler config was an IP-mode (NAT) one: its backends may lack
             // the VIP on loopback, and would drop what dsrlb forwards to them.
-            notices.note(s.at(), "vserver '" + name + "' has no -m MAC: NetScaler's default is IP mode; "
-                    + "dsrlb forwards in MAC mode, so the backends need the VIP on loopback");
+            notices.note(
+                    s.at(),
+                    "vserver '" + name + "' has no -m MAC: NetScaler's default is IP mode; "
+                            + "dsrlb forwards in MAC mode, so the backends need the VIP on loopback");
         }
 
         Endpoint endpoint = new Endpoint(vip, protocol, port);
         VserverDraft sameEndpoint = vserversByEndpoint.get(endpoint);
         if (sameEndpoint != null) {
-            throw s.error("vserver '" + name + "' takes " + endpoint + " like vserver '" + sameEndpoint.name
-                    + "' (" + sameEndpoint.location + ")");
+            throw s.error("vserver '" + name + "' takes " + endpoint + " like vserver '" + sameEndpoint.name + "' ("
+                    + sameEndpoint.location + ")");
         }
-        VserverDraft draft = new VserverDraft(name, protocol, vip, port, persistence, timeout, maxEntries,
-                method, s.at());
+        VserverDraft draft =
+                new VserverDraft(name, protocol, vip, port, persistence, timeout, maxEntries, method, s.at());
         vservers.put(name, draft);
         vserversByEndpoint.put(endpoint, draft);
     }
@@ -290,11 +295,12 @@ public final class ConfigParser {
         ServiceConfig service = service(s, s.arg(1));
         for (Binding binding : vserver.bindings) {
             if (binding.service().equals(service.name())) {
-                throw s.error("service '" + service.name() + "' is already bound to vserver '" + vserver.name
-                        + "' at " + binding.location());
+                throw s.error("service '" + service.name() + "' is already bound to vserver '" + vserver.name + "' at "
+                        + binding.location());
             }
         }
-        if (vserver.protocol != Protocol.ANY && service.protocol() != Protocol.ANY
+        if (vserver.protocol != Protocol.ANY
+                && service.protocol() != Protocol.ANY
                 && service.protocol() != vserver.protocol) {
             throw s.error("service '" + service.name() + "' is " + service.protocol() + " and cannot serve "
                     + vserver.protocol + " vserver '" + vserver.name + "'");
@@ -305,9 +311,8 @@ public final class ConfigParser {
                     + vserver.name + "' takes port " + portText(vserver.port)
                     + ": MAC mode does not rewrite ports");
         }
-        int weight = s.has("weight")
-                ? (int) s.number("-weight", s.option("weight"), 1, MAX_WEIGHT)
-                : Binding.DEFAULT_WEIGHT;
+        int weight =
+                s.has("weight") ? (int) s.number("-weight", s.option("weight"), 1, MAX_WEIGHT) : Binding.DEFAULT_WEIGHT;
         vserver.bindings.add(new Binding(service.name(), weight, s.at()));
     }
 
@@ -329,10 +334,11 @@ public final class ConfigParser {
         Duration respTimeout = seconds(s, "resptimeout", MonitorConfig.DEFAULT_RESPONSE_TIMEOUT);
         if (respTimeout.compareTo(interval) >= 0) {
             // NetScaler refuses the same: a probe must end before the next one starts.
-            throw s.error("-resptimeout " + respTimeout.toSeconds() + " must be less than -interval "
-                    + interval.toSeconds());
+            throw s.error(
+                    "-resptimeout " + respTimeout.toSeconds() + " must be less than -interval " + interval.toSeconds());
         }
-        int retries = s.has("retries") ? (int) s.number("-retries", s.option("retries"), 1, 127)
+        int retries = s.has("retries")
+                ? (int) s.number("-retries", s.option("retries"), 1, 127)
                 : MonitorConfig.DEFAULT_RETRIES;
         int successRetries = s.has("successRetries")
                 ? (int) s.number("-successRetries", s.option("successRetries"), 1, 32)
@@ -343,8 +349,8 @@ public final class ConfigParser {
         if (s.has("expectSize") && s.has("expectSha256")) {
             throw s.error("give -expectSize or -expectSha256, not both (the hash implies the size)");
         }
-        long expectSize = s.has("expectSize")
-                ? s.number("-expectSize", s.option("expectSize"), 0, Long.MAX_VALUE / 2) : -1;
+        long expectSize =
+                s.has("expectSize") ? s.number("-expectSize", s.option("expectSize"), 0, Long.MAX_VALUE / 2) : -1;
         String sha = null;
         if (s.has("expectSha256")) {
             sha = s.option("expectSha256").toLowerCase(java.util.Locale.ROOT);
@@ -352,13 +358,25 @@ public final class ConfigParser {
                 throw s.error("-expectSha256 needs 64 hex digits, not '" + s.option("expectSha256") + "'");
             }
         }
-        monitors.put(name, new MonitorConfig(name, s.option("file"), interval, respTimeout, retries,
-                successRetries, downTime, destPort, blksize, expectSize, sha, s.at()));
+        monitors.put(
+                name,
+                new MonitorConfig(
+                        name,
+                        s.option("file"),
+                        interval,
+                        respTimeout,
+                        retries,
+                        successRetries,
+                        downTime,
+                        destPort,
+                        blksize,
+                        expectSize,
+                        sha,
+                        s.at()));
     }
 
     private static Duration seconds(Statement s, String option, Duration otherwise) throws ConfigException {
-        return s.has(option) ? Duration.ofSeconds(s.number("-" + option, s.option(option), 1, 20_940))
-                : otherwise;
+        return s.has(option) ? Duration.ofSeconds(s.number("-" + option, s.option(option), 1, 20_940)) : otherwise;
     }
 
     private void bindService(Statement s) throws ConfigException {
@@ -391,13 +409,22 @@ public final class ConfigParser {
         for (VipConfig vip : allVips.values()) {
             ServerConfig server = serversByAddress.get(vip.address());
             if (server != null) {
-                throw new ConfigException(vip.location(), "VIP " + Ipv4.format(vip.address())
-                        + " is also the address of server '" + server.name() + "' (" + server.location()
-                        + "): a backend cannot be a VIP");
+                throw new ConfigException(
+                        vip.location(),
+                        "VIP " + Ipv4.format(vip.address())
+                                + " is also the address of server '" + server.name() + "' (" + server.location()
+                                + "): a backend cannot be a VIP");
             }
         }
-        return new DsrConfig(List.copyOf(allVips.values()), routes, servers, services, built, monitors,
-                monitorBindings, notices.messages());
+        return new DsrConfig(
+                List.copyOf(allVips.values()),
+                routes,
+                servers,
+                services,
+                built,
+                monitors,
+                monitorBindings,
+                notices.messages());
     }
 
     private static String name(Statement s, String kind, String name) throws ConfigException {
@@ -484,8 +511,8 @@ public final class ConfigParser {
                 break;
         }
         if (Dialect.OTHER_LB_METHODS.contains(method)) {
-            throw s.error("-lbMethod " + method
-                    + " is not supported (yet): use ROUNDROBIN, SOURCEIPHASH or LEASTTRANSFERS");
+            throw s.error(
+                    "-lbMethod " + method + " is not supported (yet): use ROUNDROBIN, SOURCEIPHASH or LEASTTRANSFERS");
         }
         throw s.error("-lbMethod " + text
                 + " is not a load-balancing method; use ROUNDROBIN, SOURCEIPHASH or LEASTTRANSFERS");
@@ -523,8 +550,16 @@ public final class ConfigParser {
         final SourceLocation location;
         final List<Binding> bindings = new ArrayList<>();
 
-        VserverDraft(String name, Protocol protocol, int vip, int port, PersistenceType persistence,
-                int timeoutMinutes, long persistenceMaxEntries, LbMethod method, SourceLocation location) {
+        VserverDraft(
+                String name,
+                Protocol protocol,
+                int vip,
+                int port,
+                PersistenceType persistence,
+                int timeoutMinutes,
+                long persistenceMaxEntries,
+                LbMethod method,
+                SourceLocation location) {
             this.name = name;
             this.protocol = protocol;
             this.vip = vip;
@@ -537,8 +572,17 @@ public final class ConfigParser {
         }
 
         VserverConfig build() {
-            return new VserverConfig(name, protocol, vip, port, persistence, timeoutMinutes,
-                    persistenceMaxEntries, method, bindings, location);
+            return new VserverConfig(
+                    name,
+                    protocol,
+                    vip,
+                    port,
+                    persistence,
+                    timeoutMinutes,
+                    persistenceMaxEntries,
+                    method,
+                    bindings,
+                    location);
         }
     }
 }

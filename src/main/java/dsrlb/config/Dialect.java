@@ -72,7 +72,9 @@ final class Dialect {
             .build();
 
     static final CommandSpec ADD_SERVER = command("add server", "<name>", "<ip>")
-            .ignore("state", ENABLED_DISABLED,
+            .ignore(
+                    "state",
+                    ENABLED_DISABLED,
                     "dsrlb keeps the state on services, use 'disable service' to take one out")
             .ignore("comment", TEXT)
             .ignore("td", UINT)
@@ -83,8 +85,7 @@ final class Dialect {
             .build();
 
     private static CommandSpec.Builder serviceOptions(CommandSpec.Builder command) {
-        return command
-                .option("state")
+        return command.option("state")
                 .ignore("gslb", TEXT)
                 .ignore("maxClient", UINT)
                 .ignore("maxReq", UINT)
@@ -124,12 +125,15 @@ final class Dialect {
                 .ignore("clearTextPort", UINT);
     }
 
-    static final CommandSpec ADD_SERVICE =
-            serviceOptions(command("add service", "<name>", "<server|ip>", "<type>", "<port|*>")).build();
+    static final CommandSpec ADD_SERVICE = serviceOptions(
+                    command("add service", "<name>", "<server|ip>", "<type>", "<port|*>"))
+            .build();
 
-    static final CommandSpec SET_SERVICE = serviceOptions(command("set service", "<name>")).build();
+    static final CommandSpec SET_SERVICE =
+            serviceOptions(command("set service", "<name>")).build();
 
-    static final CommandSpec ENABLE_SERVICE = command("enable service", "<name>").build();
+    static final CommandSpec ENABLE_SERVICE =
+            command("enable service", "<name>").build();
 
     // In a file the service is simply disabled from the start; draining is a run-time matter.
     private static final String RUN_TIME_ONLY = "it only matters at run time (admin drain)";
@@ -139,53 +143,64 @@ final class Dialect {
             .ignore("delay", UINT, RUN_TIME_ONLY)
             .build();
 
-    static final CommandSpec ADD_LB_VSERVER =
-            command("add lb vserver", "<name>", "<type>", "<vip>", "<port|*>")
-                    .option("persistenceType")
-                    .option("timeout")
-                    .option("lbMethod")
-                    .option("m")
-                    .option("persistenceMaxEntries")
-                    .ignore("connfailover", oneOf("DISABLED", "STATEFUL", "STATELESS"))
-                    .ignore("cltTimeout", UINT)
-                    .ignore("comment", TEXT)
-                    .ignore("td", UINT)
-                    .ignore("state", ENABLED_DISABLED,
-                            "dsrlb serves every vserver of its config, leave one out to disable it")
-                    .ignore("sessionless", ENABLED_DISABLED)
-                    .ignore("redirectPortRewrite", ENABLED_DISABLED)
-                    .ignore("downStateFlush", ENABLED_DISABLED)
-                    .ignore("disablePrimaryOnDown", ENABLED_DISABLED)
-                    .ignore("appflowLog", ENABLED_DISABLED)
-                    .ignore("icmpVsrResponse", oneOf("PASSIVE", "ACTIVE"))
-                    .ignore("rhiState", oneOf("PASSIVE", "ACTIVE"))
-                    .ignore("healthThreshold", UINT)
-                    .ignore("persistenceBackup", oneOf("NONE", "SOURCEIP"))
-                    .ignore("backupPersistenceTimeout", UINT)
-                    .ignore("listenPriority", UINT)
-                    .ignore("pq", ON_OFF)
-                    .ignore("sc", ON_OFF)
-                    .ignore("rtspNat", ON_OFF)
-                    .ignore("l2Conn", ON_OFF)
-                    .ignore("macmodeRetainvlan", ENABLED_DISABLED)
-                    .ignore("dns64", ENABLED_DISABLED)
-                    .ignore("bypassAAAA", YES_NO)
-                    .ignore("RecursionAvailable", YES_NO)
-                    .ignore("processLocal", ENABLED_DISABLED)
-                    .ignore("trofsPersistence", ENABLED_DISABLED)
-                    .ignore("retainConnectionsOnCluster", YES_NO)
-                    .ignore("skippersistency", TEXT)
-                    .ignore("insertVserverIPPort", TEXT)
-                    .ignore("vipHeader", TEXT)
-                    .ignore("tcpProfileName", TEXT)
-                    .ignore("httpProfileName", TEXT)
-                    .ignore("dbProfileName", TEXT)
-                    .ignore("lbprofilename", TEXT)
-                    .ignore("netProfile", TEXT)
-                    .unsupported("backupVServer", "range", "ipPattern", "ipMask", "persistMask",
-                            "v6persistmasklen", "netmask", "v6netmasklen", "listenPolicy", "rule",
-                            "soMethod", "soThreshold", "redirectURL", "newServiceRequest", "cookieName")
-                    .build();
+    static final CommandSpec ADD_LB_VSERVER = command("add lb vserver", "<name>", "<type>", "<vip>", "<port|*>")
+            .option("persistenceType")
+            .option("timeout")
+            .option("lbMethod")
+            .option("m")
+            .option("persistenceMaxEntries")
+            .ignore("connfailover", oneOf("DISABLED", "STATEFUL", "STATELESS"))
+            .ignore("cltTimeout", UINT)
+            .ignore("comment", TEXT)
+            .ignore("td", UINT)
+            .ignore("state", ENABLED_DISABLED, "dsrlb serves every vserver of its config, leave one out to disable it")
+            .ignore("sessionless", ENABLED_DISABLED)
+            .ignore("redirectPortRewrite", ENABLED_DISABLED)
+            .ignore("downStateFlush", ENABLED_DISABLED)
+            .ignore("disablePrimaryOnDown", ENABLED_DISABLED)
+            .ignore("appflowLog", ENABLED_DISABLED)
+            .ignore("icmpVsrResponse", oneOf("PASSIVE", "ACTIVE"))
+            .ignore("rhiState", oneOf("PASSIVE", "ACTIVE"))
+            .ignore("healthThreshold", UINT)
+            .ignore("persistenceBackup", oneOf("NONE", "SOURCEIP"))
+            .ignore("backupPersistenceTimeout", UINT)
+            .ignore("listenPriority", UINT)
+            .ignore("pq", ON_OFF)
+            .ignore("sc", ON_OFF)
+            .ignore("rtspNat", ON_OFF)
+            .ignore("l2Conn", ON_OFF)
+            .ignore("macmodeRetainvlan", ENABLED_DISABLED)
+            .ignore("dns64", ENABLED_DISABLED)
+            .ignore("bypassAAAA", YES_NO)
+            .ignore("RecursionAvailable", YES_NO)
+            .ignore("processLocal", ENABLED_DISABLED)
+            .ignore("trofsPersistence", ENABLED_DISABLED)
+            .ignore("retainConnectionsOnCluster", YES_NO)
+            .ignore("skippersistency", TEXT)
+            .ignore("insertVserverIPPort", TEXT)
+            .ignore("vipHeader", TEXT)
+            .ignore("tcpProfileName", TEXT)
+            .ignore("httpProfileName", TEXT)
+            .ignore("dbProfileName", TEXT)
+            .ignore("lbprofilename", TEXT)
+            .ignore("netProfile", TEXT)
+            .unsupported(
+                    "backupVServer",
+                    "range",
+                    "ipPattern",
+                    "ipMask",
+                    "persistMask",
+                    "v6persistmasklen",
+                    "netmask",
+                    "v6netmasklen",
+                    "listenPolicy",
+                    "rule",
+                    "soMethod",
+                    "soThreshold",
+                    "redirectURL",
+                    "newServiceRequest",
+                    "cookieName")
+            .build();
 
     static final CommandSpec BIND_LB_VSERVER = command("bind lb vserver", "<vserver>", "<service>")
             .option("weight")
@@ -234,23 +249,91 @@ final class Dialect {
      * NetScaler service and vserver types other than ANY, UDP and TCP: they make NetScaler
      * terminate or inspect the protocol, which a MAC-mode forwarder never does.
      */
-    static final Set<String> PROXY_TYPES = Set.of("HTTP", "FTP", "SSL", "SSL_BRIDGE", "SSL_TCP", "DTLS",
-            "NNTP", "DNS", "DNS_TCP", "ADNS", "ADNS_TCP", "DHCPRA", "SIP_UDP", "SIP_TCP", "SIP_SSL",
-            "RTSP", "PUSH", "SSL_PUSH", "RADIUS", "RADIUSLISTENER", "RDP", "MYSQL", "MSSQL", "ORACLE",
-            "MONGO", "MONGO_TLS", "DIAMETER", "SSL_DIAMETER", "TFTP", "SMPP", "SYSLOGTCP", "SYSLOGUDP",
-            "FIX", "SSL_FIX", "PROXY", "USER_TCP", "USER_SSL_TCP", "QUIC", "QUIC_BRIDGE", "HTTP_QUIC",
-            "IPFIX", "LOGSTREAM", "MQTT", "MQTT_TLS", "RPCSVR", "SNMP", "NAT", "LDAP", "GRE", "PPTP");
+    static final Set<String> PROXY_TYPES = Set.of(
+            "HTTP",
+            "FTP",
+            "SSL",
+            "SSL_BRIDGE",
+            "SSL_TCP",
+            "DTLS",
+            "NNTP",
+            "DNS",
+            "DNS_TCP",
+            "ADNS",
+            "ADNS_TCP",
+            "DHCPRA",
+            "SIP_UDP",
+            "SIP_TCP",
+            "SIP_SSL",
+            "RTSP",
+            "PUSH",
+            "SSL_PUSH",
+            "RADIUS",
+            "RADIUSLISTENER",
+            "RDP",
+            "MYSQL",
+            "MSSQL",
+            "ORACLE",
+            "MONGO",
+            "MONGO_TLS",
+            "DIAMETER",
+            "SSL_DIAMETER",
+            "TFTP",
+            "SMPP",
+            "SYSLOGTCP",
+            "SYSLOGUDP",
+            "FIX",
+            "SSL_FIX",
+            "PROXY",
+            "USER_TCP",
+            "USER_SSL_TCP",
+            "QUIC",
+            "QUIC_BRIDGE",
+            "HTTP_QUIC",
+            "IPFIX",
+            "LOGSTREAM",
+            "MQTT",
+            "MQTT_TLS",
+            "RPCSVR",
+            "SNMP",
+            "NAT",
+            "LDAP",
+            "GRE",
+            "PPTP");
 
     /** NetScaler -lbMethod values that dsrlb does not implement (yet). */
-    static final Set<String> OTHER_LB_METHODS = Set.of("LEASTCONNECTION", "LEASTRESPONSETIME", "URLHASH",
-            "DOMAINHASH", "DESTINATIONIPHASH", "SRCIPDESTIPHASH", "LEASTBANDWIDTH", "LEASTPACKETS", "TOKEN",
-            "SRCIPSRCPORTHASH", "LRTM", "CALLIDHASH", "CUSTOMLOAD", "LEASTREQUEST", "AUDITLOGHASH",
-            "STATICPROXIMITY", "USER_TOKEN");
+    static final Set<String> OTHER_LB_METHODS = Set.of(
+            "LEASTCONNECTION",
+            "LEASTRESPONSETIME",
+            "URLHASH",
+            "DOMAINHASH",
+            "DESTINATIONIPHASH",
+            "SRCIPDESTIPHASH",
+            "LEASTBANDWIDTH",
+            "LEASTPACKETS",
+            "TOKEN",
+            "SRCIPSRCPORTHASH",
+            "LRTM",
+            "CALLIDHASH",
+            "CUSTOMLOAD",
+            "LEASTREQUEST",
+            "AUDITLOGHASH",
+            "STATICPROXIMITY",
+            "USER_TOKEN");
 
     /** Persistence a forwarder that reads only L3/L4 headers could do, but dsrlb does not (yet). */
     static final Set<String> OTHER_L4_PERSISTENCE = Set.of("DESTIP", "SRCIPDESTIP");
 
     /** Persistence that needs the application payload, which MAC-mode forwarding never reads. */
-    static final Set<String> L7_PERSISTENCE = Set.of("COOKIEINSERT", "SSLSESSION", "RULE", "URLPASSIVE",
-            "CUSTOMSERVERID", "CALLID", "RTSPSID", "DIAMETER", "FIXSESSION", "USERSESSION");
+    static final Set<String> L7_PERSISTENCE = Set.of(
+            "COOKIEINSERT",
+            "SSLSESSION",
+            "RULE",
+            "URLPASSIVE",
+            "CUSTOMSERVERID",
+            "CALLID",
+            "RTSPSID",
+            "DIAMETER",
+            "FIXSESSION",
+            "USERSESSION");
 }

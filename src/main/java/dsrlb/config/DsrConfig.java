@@ -20,8 +20,13 @@ public record DsrConfig(
         List<MonitorBinding> monitorBindings,
         List<String> notices) {
     /** A config without monitors. */
-    public DsrConfig(List<VipConfig> vips, List<RouteConfig> routes, Map<String, ServerConfig> servers,
-            Map<String, ServiceConfig> services, Map<String, VserverConfig> vservers, List<String> notices) {
+    public DsrConfig(
+            List<VipConfig> vips,
+            List<RouteConfig> routes,
+            Map<String, ServerConfig> servers,
+            Map<String, ServiceConfig> services,
+            Map<String, VserverConfig> vservers,
+            List<String> notices) {
         this(vips, routes, servers, services, vservers, Map.of(), List.of(), notices);
     }
 

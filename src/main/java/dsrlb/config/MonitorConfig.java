@@ -27,6 +27,7 @@ public record MonitorConfig(
         SourceLocation location) {
     /** NetScaler's defaults: -interval 5, -resptimeout 2, -retries 3, -successRetries 1, -downTime 30. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_RETRIES = 3;
     public static final int DEFAULT_SUCCESS_RETRIES = 1;

@@ -19,8 +19,8 @@ final class Notices {
 
     void accepted(SourceLocation at, IgnoredOption option, Token value) {
         if (reported.add(option.name().toLowerCase(Locale.ROOT))) {
-            messages.add(at + ": -" + option.name() + " " + value.display() + " accepted; "
-                    + option.reason() + " (reported once)");
+            messages.add(at + ": -" + option.name() + " " + value.display() + " accepted; " + option.reason()
+                    + " (reported once)");
         }
     }
 

@@ -49,8 +49,10 @@ final class Statement {
         while (i < tokens.size()) {
             Token option = tokens.get(i++);
             if (!option.isOptionName()) {
-                throw new ConfigException(at, "unexpected '" + option.display() + "' in '" + spec.name()
-                        + "' (options start with '-'); usage: " + spec.usage());
+                throw new ConfigException(
+                        at,
+                        "unexpected '" + option.display() + "' in '" + spec.name()
+                                + "' (options start with '-'); usage: " + spec.usage());
             }
             String key = option.text().substring(1).toLowerCase(Locale.ROOT);
             String meaningful = spec.options().get(key);
@@ -58,8 +60,8 @@ final class Statement {
             if (meaningful == null && ignored == null) {
                 String unsupported = spec.unsupported().get(key);
                 if (unsupported != null) {
-                    throw new ConfigException(at, "option -" + unsupported + " of '" + spec.name()
-                            + "' is not supported by dsrlb");
+                    throw new ConfigException(
+                            at, "option -" + unsupported + " of '" + spec.name() + "' is not supported by dsrlb");
                 }
                 throw new ConfigException(at, "unknown option " + option.text() + " for '" + spec.name() + "'");
             }

@@ -18,8 +18,7 @@ final class Tokenizer {
     record Token(String text, boolean quoted) {
         /** {@code -name}: a dash and a letter, so that {@code -1} stays a (bad) value. */
         boolean isOptionName() {
-            return !quoted && text.length() > 1 && text.charAt(0) == '-'
-                    && Character.isLetter(text.charAt(1));
+            return !quoted && text.length() > 1 && text.charAt(0) == '-' && Character.isLetter(text.charAt(1));
         }
 
         /** The token as an operator would write it, for messages. */

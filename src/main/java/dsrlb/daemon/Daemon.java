@@ -72,6 +72,7 @@ public final class Daemon {
     private final AtomicReference<Forwarder> forwarderRef = new AtomicReference<>();
     /** Set once the metrics endpoint exists; every generation's monitors report through it. */
     private volatile MetricsExporter probeMetrics;
+
     private PacketEngine engine;
 
     public Daemon(DaemonOptions options, DsrConfig cfg, NetworkInterfaceInfo nif) {
@@ -90,8 +91,10 @@ public final class Daemon {
         }
         engine = choice.engine();
         choice.skipped().forEach(s -> log.info("engine auto: {}", s));
-        log.info("engine {}{}", engine.kind().cliName(), options.engine() == EngineKind.AUTO
-                ? " (chosen by --engine auto)" : "");
+        log.info(
+                "engine {}{}",
+                engine.kind().cliName(),
+                options.engine() == EngineKind.AUTO ? " (chosen by --engine auto)" : "");
         PacketIo io = engine.packetIo();
 
         Generation first = buildGeneration(cfg);
@@ -109,14 +112,17 @@ public final class Daemon {
         });
         forwarder.setActive(!options.standby());
         engine.setActive(!options.standby());
-        VipOwnership ownership = new VipOwnership(forwarder, io,
-                cfg.vips().stream().mapToInt(VipConfig::address).toArray());
+        VipOwnership ownership = new VipOwnership(
+                forwarder, io, cfg.vips().stream().mapToInt(VipConfig::address).toArray());
         VipOwnershipControl ha = new VipOwnershipControl(ownership, engine);
         StatusSource status = new EngineStatus(live, engine.kind().cliName(), engine::kernelPath);
         AdminServer admin;
         try {
-            admin = AdminServer.start(options.controlSocket(), new ReloadResponder(reloader::reload,
-                    new HaResponder(ha, new ControlResponder(live, new StatusResponder(status)))));
+            admin = AdminServer.start(
+                    options.controlSocket(),
+                    new ReloadResponder(
+                            reloader::reload,
+                            new HaResponder(ha, new ControlResponder(live, new StatusResponder(status)))));
         } catch (IOException e) {
             live.get().close();
             engine.close();
@@ -125,16 +131,20 @@ public final class Daemon {
         MetricsExporter metrics = null;
         if (options.metricsAt() != null) {
             try {
-                metrics = new MetricsExporter(status).start(options.metricsAt().getAddress(),
-                        options.metricsAt().getPort());
+                metrics = new MetricsExporter(status)
+                        .start(
+                                options.metricsAt().getAddress(),
+                                options.metricsAt().getPort());
                 probeMetrics = metrics;
                 log.info("metrics on http://{}:{}/metrics", options.metricsAt().getHostString(), metrics.port());
             } catch (IOException e) {
                 admin.close();
                 live.get().close();
                 engine.close();
-                throw new StartFailure("--metrics-address " + options.metricsAt().getHostString() + ":"
-                        + options.metricsAt().getPort() + ": " + e.getMessage(), e);
+                throw new StartFailure(
+                        "--metrics-address " + options.metricsAt().getHostString() + ":"
+                                + options.metricsAt().getPort() + ": " + e.getMessage(),
+                        e);
             }
         }
         MetricsExporter metricsServer = metrics;
@@ -146,41 +156,48 @@ public final class Daemon {
         ReceiveLoop loop = new ReceiveLoop(io, forwarder, options.realtimePriority());
         Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
 
-        log.info("dsrlb on {} (MAC {}, {}/{}), MAC-based forwarding, engine {}", nif.name(), nif.mac(),
-                Ipv4.format(nif.address()), nif.prefixLength(), engine.kind().cliName());
+        log.info(
+                "dsrlb on {} (MAC {}, {}/{}), MAC-based forwarding, engine {}",
+                nif.name(),
+                nif.mac(),
+                Ipv4.format(nif.address()),
+                nif.prefixLength(),
+                engine.kind().cliName());
         logConfig();
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            log.info("stopping");
-            if (metricsServer != null) {
-                metricsServer.close();
-            }
-            admin.close();
-            drains.shutdownNow();
-            live.get().close();
-            loop.stop();
-            io.wakeup();
-            try {
-                rx.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            long kernelDrops = io.droppedByKernel();
-            printCounters(forwarder.counters(), live.get().balancer(), kernelDrops);
-            if (rx.isAlive()) {
-                // Closing under a blocked reader would hang the JVM's exit; the OS closes it.
-                log.warn("receive thread did not stop; leaving the capture handle to the OS");
-            } else {
-                engine.close();
-            }
-            // After close: the kernel side's counters are read a last time as it closes.
-            String summary = engine.stopSummary();
-            if (summary != null) {
-                log.info("{}", summary);
-            }
-            stopped.countDown();
-        }, "dsrlb-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    log.info("stopping");
+                    if (metricsServer != null) {
+                        metricsServer.close();
+                    }
+                    admin.close();
+                    drains.shutdownNow();
+                    live.get().close();
+                    loop.stop();
+                    io.wakeup();
+                    try {
+                        rx.join(2_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    long kernelDrops = io.droppedByKernel();
+                    printCounters(forwarder.counters(), live.get().balancer(), kernelDrops);
+                    if (rx.isAlive()) {
+                        // Closing under a blocked reader would hang the JVM's exit; the OS closes it.
+                        log.warn("receive thread did not stop; leaving the capture handle to the OS");
+                    } else {
+                        engine.close();
+                    }
+                    // After close: the kernel side's counters are read a last time as it closes.
+                    String summary = engine.stopSummary();
+                    if (summary != null) {
+                        log.info("{}", summary);
+                    }
+                    stopped.countDown();
+                },
+                "dsrlb-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         rx.start();
@@ -197,13 +214,18 @@ public final class Daemon {
         reloadOnSighup(reloader);
         long deadline = System.nanoTime() + options.readyTimeoutNanos();
         LoadBalancer balancer = first.balancer();
-        while (System.nanoTime() < deadline && !balancer.serviceViews().stream()
-                .allMatch(s -> s.eligible() || s.status() == ServiceStatus.OUT_OF_SERVICE)) {
+        while (System.nanoTime() < deadline
+                && !balancer.serviceViews().stream()
+                        .allMatch(s -> s.eligible() || s.status() == ServiceStatus.OUT_OF_SERVICE)) {
             Thread.sleep(50);
         }
         long up = balancer.serviceViews().stream().filter(ServiceView::eligible).count();
-        log.info("ready: {} of {} services UP, {} for {}", up, cfg.services().size(),
-                options.standby() ? "HA standby" : "forwarding", vipList());
+        log.info(
+                "ready: {} of {} services UP, {} for {}",
+                up,
+                cfg.services().size(),
+                options.standby() ? "HA standby" : "forwarding",
+                vipList());
         stopped.await();
     }
 
@@ -239,42 +261,65 @@ public final class Daemon {
             engine.publish(state);
         });
         self[0] = balancer;
-        ArpResolver resolver = new ArpResolver(io, balancer, nif.address(), options.arpRefreshNanos(),
-                options.arpStaleNanos(), System::nanoTime);
-        HealthMonitor health = new HealthMonitor(balancer, c.monitorBindings(), c.monitors(),
-                m -> new TftpServiceProbe(m, c, io, nif.address()));
+        ArpResolver resolver = new ArpResolver(
+                io, balancer, nif.address(), options.arpRefreshNanos(), options.arpStaleNanos(), System::nanoTime);
+        HealthMonitor health = new HealthMonitor(
+                balancer, c.monitorBindings(), c.monitors(), m -> new TftpServiceProbe(m, c, io, nif.address()));
         health.onProbe((service, monitor, result) -> {
             MetricsExporter m = probeMetrics;
             if (m != null && result.responseTime() != null) {
-                m.observeProbe(service, monitor, result.ok(), result.responseTime().toNanos() / 1e9);
+                m.observeProbe(
+                        service, monitor, result.ok(), result.responseTime().toNanos() / 1e9);
             }
         });
         TransferTracker transfers = new TransferTracker(c.services().size(), DRAIN_IDLE_NANOS);
         balancer.vservers().forEach(v -> v.useTransferCounts(transfers.activeCounts()));
         // The forwarder's counters outlive generations; it exists before any status is read.
-        LiveStatus status = new LiveStatus(balancer, () -> forwarderRef.get().counters(), health,
-                Clock.systemUTC()).withTransfers(transfers);
+        LiveStatus status = new LiveStatus(balancer, () -> forwarderRef.get().counters(), health, Clock.systemUTC())
+                .withTransfers(transfers);
         return new Generation(c, balancer, resolver, health, transfers, status, new LoadBalancerControl(balancer));
     }
 
     private void logConfig() {
         for (VserverConfig v : cfg.vservers().values()) {
-            log.info("vserver {} {} {}:{} lbMethod {} persistence {} timeout {} min (max {} clients) services [{}]",
-                    v.name(), v.protocol(), Ipv4.format(v.vip()), v.port() < 0 ? "*" : v.port(), v.method(),
-                    v.persistence(), v.timeoutMinutes(), v.persistenceMaxEntries(),
-                    v.bindings().stream().map(b -> b.service() + (b.weight() != 1 ? " weight " + b.weight() : ""))
+            log.info(
+                    "vserver {} {} {}:{} lbMethod {} persistence {} timeout {} min (max {} clients) services [{}]",
+                    v.name(),
+                    v.protocol(),
+                    Ipv4.format(v.vip()),
+                    v.port() < 0 ? "*" : v.port(),
+                    v.method(),
+                    v.persistence(),
+                    v.timeoutMinutes(),
+                    v.persistenceMaxEntries(),
+                    v.bindings().stream()
+                            .map(b -> b.service() + (b.weight() != 1 ? " weight " + b.weight() : ""))
                             .collect(Collectors.joining(", ")));
         }
         for (ServiceConfig s : cfg.services().values()) {
-            String monitors = cfg.monitorBindings().stream().filter(b -> b.service().equals(s.name()))
-                    .map(b -> b.monitor()).collect(Collectors.joining(", "));
-            log.info("service {} {} {}:{} {} monitors [{}]", s.name(), s.protocol(), Ipv4.format(s.address()),
-                    s.port() < 0 ? "*" : s.port(), s.state(), monitors.isEmpty() ? "ARP reachability" : monitors);
+            String monitors = cfg.monitorBindings().stream()
+                    .filter(b -> b.service().equals(s.name()))
+                    .map(b -> b.monitor())
+                    .collect(Collectors.joining(", "));
+            log.info(
+                    "service {} {} {}:{} {} monitors [{}]",
+                    s.name(),
+                    s.protocol(),
+                    Ipv4.format(s.address()),
+                    s.port() < 0 ? "*" : s.port(),
+                    s.state(),
+                    monitors.isEmpty() ? "ARP reachability" : monitors);
         }
         for (MonitorConfig m : cfg.monitors().values()) {
-            log.info("monitor {} TFTP file {} interval {} s resptimeout {} s retries {} successRetries {} downTime {} s",
-                    m.name(), m.file(), m.interval().toSeconds(), m.responseTimeout().toSeconds(), m.retries(),
-                    m.successRetries(), m.downTime().toSeconds());
+            log.info(
+                    "monitor {} TFTP file {} interval {} s resptimeout {} s retries {} successRetries {} downTime {} s",
+                    m.name(),
+                    m.file(),
+                    m.interval().toSeconds(),
+                    m.responseTimeout().toSeconds(),
+                    m.retries(),
+                    m.successRetries(),
+                    m.downTime().toSeconds());
         }
     }
 
@@ -293,12 +338,18 @@ public final class Daemon {
     }
 
     private static void printCounters(Counters c, LoadBalancer balancer, long kernelDrops) {
-        StringBuilder sb = new StringBuilder("counters: received ").append(c.received())
-                .append(", forwarded ").append(c.forwarded())
-                .append(", checksums completed ").append(c.checksumsCompleted())
-                .append(", ARP replies ").append(c.arpRepliesSent())
-                .append(", VIP ARP conflicts ").append(c.vipArpConflicts())
-                .append(", lost before capture ").append(kernelDrops < 0 ? "unknown" : Long.toString(kernelDrops));
+        StringBuilder sb = new StringBuilder("counters: received ")
+                .append(c.received())
+                .append(", forwarded ")
+                .append(c.forwarded())
+                .append(", checksums completed ")
+                .append(c.checksumsCompleted())
+                .append(", ARP replies ")
+                .append(c.arpRepliesSent())
+                .append(", VIP ARP conflicts ")
+                .append(c.vipArpConflicts())
+                .append(", lost before capture ")
+                .append(kernelDrops < 0 ? "unknown" : Long.toString(kernelDrops));
         for (DropReason r : DropReason.values()) {
             long n = c.drops(r);
             if (n > 0) {
@@ -307,12 +358,19 @@ public final class Daemon {
         }
         log.info("{}", sb);
         for (ServiceView s : balancer.serviceViews()) {
-            log.info("service {}: {} packets, {} bytes forwarded", s.name(), balancer.forwardedPackets(s.id()),
+            log.info(
+                    "service {}: {} packets, {} bytes forwarded",
+                    s.name(),
+                    balancer.forwardedPackets(s.id()),
                     balancer.forwardedBytes(s.id()));
         }
         for (Vserver v : balancer.vservers()) {
-            log.info("vserver {}: {} new clients, {} persistence hits, {} re-picked, {} persisted clients",
-                    v.config().name(), v.newClients(), v.persistenceHits(), v.repicks(),
+            log.info(
+                    "vserver {}: {} new clients, {} persistence hits, {} re-picked, {} persisted clients",
+                    v.config().name(),
+                    v.newClients(),
+                    v.persistenceHits(),
+                    v.repicks(),
                     v.persistence() == null ? 0 : v.persistence().size());
         }
     }

@@ -11,7 +11,15 @@ import java.nio.file.Path;
  * @param metricsAt where to serve Prometheus metrics, or null for none
  * @param haRoleFile the file keepalived's notify script writes the role to, or null
  */
-public record DaemonOptions(Path configFile, EngineKind engine, Engines.Options engineOptions, long arpRefreshNanos,
-        long arpStaleNanos, long readyTimeoutNanos, Path controlSocket, InetSocketAddress metricsAt,
-        int realtimePriority, boolean standby, Path haRoleFile) {
-}
+public record DaemonOptions(
+        Path configFile,
+        EngineKind engine,
+        Engines.Options engineOptions,
+        long arpRefreshNanos,
+        long arpStaleNanos,
+        long readyTimeoutNanos,
+        Path controlSocket,
+        InetSocketAddress metricsAt,
+        int realtimePriority,
+        boolean standby,
+        Path haRoleFile) {}

@@ -13,8 +13,15 @@ import dsrlb.health.HealthMonitor;
  * new generation beside the running one, carries state over, and swaps; the packet engine, the
  * forwarder and its counters outlive generations.
  */
-public record Generation(DsrConfig config, LoadBalancer balancer, ArpResolver resolver, HealthMonitor health,
-        dsrlb.transfer.TransferTracker transfers, LiveStatus status, ServiceControl control) implements AutoCloseable {
+public record Generation(
+        DsrConfig config,
+        LoadBalancer balancer,
+        ArpResolver resolver,
+        HealthMonitor health,
+        dsrlb.transfer.TransferTracker transfers,
+        LiveStatus status,
+        ServiceControl control)
+        implements AutoCloseable {
 
     public void start() {
         resolver.start();

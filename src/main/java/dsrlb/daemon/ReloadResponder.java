@@ -30,7 +30,12 @@ public final class ReloadResponder extends ChainedResponder {
         if (!o.ok()) {
             return ResponseWriter.error(o.message());
         }
-        return new JsonWriter().beginObject().field("ok", true).field("request", "reload")
-                .field("message", o.message()).endObject().toString();
+        return new JsonWriter()
+                .beginObject()
+                .field("ok", true)
+                .field("request", "reload")
+                .field("message", o.message())
+                .endObject()
+                .toString();
     }
 }

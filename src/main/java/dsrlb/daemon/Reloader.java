@@ -21,8 +21,7 @@ public final class Reloader {
     private static final Logger log = LoggerFactory.getLogger(Reloader.class);
 
     /** What became of one reload. */
-    public record Outcome(boolean ok, String message) {
-    }
+    public record Outcome(boolean ok, String message) {}
 
     private final Path file;
     private final CurrentGeneration current;
@@ -33,8 +32,8 @@ public final class Reloader {
      * @param build makes a generation for a config, not started
      * @param swapIn points the packet path at a new generation (forwarder rebind, publish)
      */
-    public Reloader(Path file, CurrentGeneration current, Function<DsrConfig, Generation> build,
-            Consumer<Generation> swapIn) {
+    public Reloader(
+            Path file, CurrentGeneration current, Function<DsrConfig, Generation> build, Consumer<Generation> swapIn) {
         this.file = file;
         this.current = current;
         this.build = build;
@@ -51,7 +50,8 @@ public final class Reloader {
             return refuse(file + ": " + e.getMessage());
         }
         Generation old = current.get();
-        List<Integer> before = old.config().vips().stream().map(VipConfig::address).toList();
+        List<Integer> before =
+                old.config().vips().stream().map(VipConfig::address).toList();
         List<Integer> after = next.vips().stream().map(VipConfig::address).toList();
         if (!before.equals(after)) {
             // The capture filter, the ARP answers and the offload rules are built from the VIPs.

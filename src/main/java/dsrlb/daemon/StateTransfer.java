@@ -22,8 +22,7 @@ import java.util.stream.Collectors;
  * state and counters; a vserver keeps its persisted clients whose service is still bound to it.
  */
 public final class StateTransfer {
-    private StateTransfer() {
-    }
+    private StateTransfer() {}
 
     /**
      * @param unchanged services carried over whole
@@ -32,8 +31,8 @@ public final class StateTransfer {
      * @param removed services gone
      * @param persistedClients persistence entries carried over
      */
-    public record Summary(Set<String> unchanged, Set<String> added, Set<String> changed, Set<String> removed,
-            long persistedClients) {
+    public record Summary(
+            Set<String> unchanged, Set<String> added, Set<String> changed, Set<String> removed, long persistedClients) {
         @Override
         public String toString() {
             return "services unchanged " + unchanged + ", added " + added + ", changed " + changed + ", removed "
@@ -90,12 +89,15 @@ public final class StateTransfer {
         }
         long kept = 0;
         for (Vserver nv : to.vservers()) {
-            Vserver ov = from.vservers().stream().filter(v -> v.config().name().equals(nv.config().name()))
-                    .findFirst().orElse(null);
+            Vserver ov = from.vservers().stream()
+                    .filter(v -> v.config().name().equals(nv.config().name()))
+                    .findFirst()
+                    .orElse(null);
             if (ov == null || ov.persistence() == null || nv.persistence() == null) {
                 continue;
             }
-            Set<Integer> bound = nv.bindings().stream().map(PoolSnapshot.BoundService::serviceId)
+            Set<Integer> bound = nv.bindings().stream()
+                    .map(PoolSnapshot.BoundService::serviceId)
                     .collect(Collectors.toSet());
             long[] n = {0};
             ov.persistence().forEach((client, oldId) -> {

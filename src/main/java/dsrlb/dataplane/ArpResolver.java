@@ -39,14 +39,21 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     private long lastVipProbe = Long.MIN_VALUE;
     private ScheduledExecutorService timer;
 
-    public ArpResolver(PacketIo io, LoadBalancer balancer, int ownIp, long refreshNanos, long staleAfterNanos,
+    public ArpResolver(
+            PacketIo io,
+            LoadBalancer balancer,
+            int ownIp,
+            long refreshNanos,
+            long staleAfterNanos,
             LongSupplier clock) {
         this.io = io;
         this.balancer = balancer;
         this.ownIp = ownIp;
         List<ServiceConfig> services = balancer.services();
         this.backendIps = services.stream().mapToInt(ServiceConfig::address).toArray();
-        this.vips = balancer.config().vips().stream().mapToInt(dsrlb.config.VipConfig::address).toArray();
+        this.vips = balancer.config().vips().stream()
+                .mapToInt(dsrlb.config.VipConfig::address)
+                .toArray();
         this.known = new MacAddress[backendIps.length];
         this.lastSeen = new AtomicLongArray(backendIps.length);
         this.refreshNanos = refreshNanos;

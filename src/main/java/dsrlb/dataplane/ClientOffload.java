@@ -7,7 +7,7 @@ package dsrlb.dataplane;
  */
 @FunctionalInterface
 public interface ClientOffload {
-    ClientOffload NONE = (vipIndex, clientIp, serviceId) -> { };
+    ClientOffload NONE = (vipIndex, clientIp, serviceId) -> {};
 
     /**
      * @param vipIndex index of the VIP in the forwarding state the frame was decided with

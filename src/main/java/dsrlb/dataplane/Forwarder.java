@@ -40,6 +40,7 @@ public final class Forwarder {
     private volatile ForwardingState state;
     /** HA: a standby neither answers ARP for the VIPs nor forwards; everything else goes on. */
     private volatile boolean active = true;
+
     private long lastConflictLog = System.nanoTime() - CONFLICT_LOG_INTERVAL_NANOS;
 
     public Forwarder(PacketIo io, LoadBalancer balancer, ArpObserver arpObserver) {
@@ -127,8 +128,10 @@ public final class Forwarder {
             long now = System.nanoTime();
             if (now - lastConflictLog >= CONFLICT_LOG_INTERVAL_NANOS) {
                 lastConflictLog = now;
-                log.warn("VIP {} claimed by ARP from MAC {}: check arp_ignore=1/arp_announce=2 on that host",
-                        Ipv4.format(senderIp), MacAddress.read(frame, Arp.SENDER_MAC));
+                log.warn(
+                        "VIP {} claimed by ARP from MAC {}: check arp_ignore=1/arp_announce=2 on that host",
+                        Ipv4.format(senderIp),
+                        MacAddress.read(frame, Arp.SENDER_MAC));
             }
         }
         if (Arp.operation(frame) == Arp.OP_REQUEST && s.vipIndex(Arp.targetIp(frame)) >= 0) {
@@ -205,8 +208,8 @@ public final class Forwarder {
     }
 
     /** A read request to port 69 starts a transfer; any other packet of the client keeps its transfer going. */
-    private static void track(dsrlb.transfer.TransferTracker t, byte[] frame, int ip, int client, int serviceId,
-            int port) {
+    private static void track(
+            dsrlb.transfer.TransferTracker t, byte[] frame, int ip, int client, int serviceId, int port) {
         long now = System.nanoTime();
         int udp = ip + Ipv4Packet.headerLength(frame, ip);
         int end = ip + Ipv4Packet.totalLength(frame, ip);

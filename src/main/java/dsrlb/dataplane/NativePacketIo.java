@@ -42,9 +42,11 @@ public final class NativePacketIo implements PacketIo {
     private static final int RING_BYTES = 64 << 20;
     /** V3's hand-over unit and V2's allocation unit; RING_BYTES is a whole number of them. */
     private static final int BLOCK_BYTES = 1 << 16;
+
     private static final int V3_RETIRE_MILLIS = 1;
     /** Room for a batch of full-size frames; a frame that does not fit leaves alone. */
     private static final int TX_BYTES = 1 << 20;
+
     private static final int ERROR_BYTES = 256;
 
     private static volatile Throwable loadFailure;
@@ -74,6 +76,7 @@ public final class NativePacketIo implements PacketIo {
     private volatile Thread receiver;
     /** Queued frames sendmmsg did not take; only the receive thread writes it. */
     private long lostSends;
+
     private volatile boolean closed;
 
     private NativePacketIo(long handle, String interfaceName, MacAddress mac) {
@@ -83,12 +86,17 @@ public final class NativePacketIo implements PacketIo {
         this.ring = new Pointer(dsrlb_ring_base(handle)).getByteBuffer(0, RING_BYTES);
         this.maxRxBatch = dsrlb_max_batch(handle);
         this.rxPairsMemory = new Memory(8L * maxRxBatch);
-        this.rxPairs = rxPairsMemory.getByteBuffer(0, rxPairsMemory.size()).order(ByteOrder.nativeOrder()).asIntBuffer();
+        this.rxPairs = rxPairsMemory
+                .getByteBuffer(0, rxPairsMemory.size())
+                .order(ByteOrder.nativeOrder())
+                .asIntBuffer();
         this.maxTxBatch = dsrlb_max_tx_batch();
         this.txMemory = new Memory(TX_BYTES);
         this.txFrames = txMemory.getByteBuffer(0, TX_BYTES);
         this.txLengthsMemory = new Memory(4L * maxTxBatch);
-        this.txLengths = txLengthsMemory.getByteBuffer(0, txLengthsMemory.size()).order(ByteOrder.nativeOrder())
+        this.txLengths = txLengthsMemory
+                .getByteBuffer(0, txLengthsMemory.size())
+                .order(ByteOrder.nativeOrder())
                 .asIntBuffer();
     }
 
@@ -106,8 +114,8 @@ public final class NativePacketIo implements PacketIo {
             throws IOException {
         load();
         byte[] error = new byte[ERROR_BYTES];
-        long handle = dsrlb_open(interfaceName, filter, ring.version, RING_BYTES, BLOCK_BYTES, V3_RETIRE_MILLIS,
-                error, ERROR_BYTES);
+        long handle = dsrlb_open(
+                interfaceName, filter, ring.version, RING_BYTES, BLOCK_BYTES, V3_RETIRE_MILLIS, error, ERROR_BYTES);
         if (handle == 0) {
             throw new IOException("--engine native on " + interfaceName + ": " + Native.toString(error));
         }
@@ -200,8 +208,13 @@ public final class NativePacketIo implements PacketIo {
         if (sent < count) {
             long lost = count - Math.max(sent, 0);
             if (lostSends % 1000 == 0) {
-                log.warn("send on {}: {} of {} frames lost (errno {}); {} lost so far", interfaceName, lost, count,
-                        sent < 0 ? -sent : 0, lostSends + lost);
+                log.warn(
+                        "send on {}: {} of {} frames lost (errno {}); {} lost so far",
+                        interfaceName,
+                        lost,
+                        count,
+                        sent < 0 ? -sent : 0,
+                        lostSends + lost);
             }
             lostSends += lost;
         }
@@ -262,8 +275,15 @@ public final class NativePacketIo implements PacketIo {
     }
 
     // native/dsrlbnet.c; addresses as long, so a call converts and allocates nothing.
-    private static native long dsrlb_open(String ifName, String filter, int version, int ringBytes, int blockBytes,
-            int retireMillis, byte[] error, int errorBytes);
+    private static native long dsrlb_open(
+            String ifName,
+            String filter,
+            int version,
+            int ringBytes,
+            int blockBytes,
+            int retireMillis,
+            byte[] error,
+            int errorBytes);
 
     private static native int dsrlb_rx_batch(long handle, long pairs, int max, int timeoutMillis);
 

@@ -34,6 +34,7 @@ public final class PcapPacketIo implements PacketIo {
     private final MacAddress mac;
     /** libpcap's per-frame calls without pcap4j's allocations; null: pcap4j's calls. */
     private final PcapFastPath fast;
+
     private final Object sendLock = new Object();
     private boolean closed;
 

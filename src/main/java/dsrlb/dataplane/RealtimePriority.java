@@ -16,8 +16,7 @@ public final class RealtimePriority {
     private static final int SCHED_FIFO = 1;
     private static volatile boolean linked;
 
-    private RealtimePriority() {
-    }
+    private RealtimePriority() {}
 
     private static synchronized boolean link() {
         if (!linked) {
@@ -46,8 +45,11 @@ public final class RealtimePriority {
             log.info("{}: SCHED_FIFO priority {}", Thread.currentThread().getName(), priority);
             return true;
         } catch (LastErrorException e) {
-            log.info("{}: SCHED_FIFO not permitted (errno {}); normal scheduling. Grant CAP_SYS_NICE or use "
-                    + "--realtime-priority 0 to silence this", Thread.currentThread().getName(), e.getErrorCode());
+            log.info(
+                    "{}: SCHED_FIFO not permitted (errno {}); normal scheduling. Grant CAP_SYS_NICE or use "
+                            + "--realtime-priority 0 to silence this",
+                    Thread.currentThread().getName(),
+                    e.getErrorCode());
             return false;
         }
     }

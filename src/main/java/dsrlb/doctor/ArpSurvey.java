@@ -36,14 +36,16 @@ public final class ArpSurvey {
         byte[] buf = new byte[65_536];
         long deadline = System.nanoTime() + waitMillis * 1_000_000L;
         // libpcap in immediate mode may block without a timeout: wake the read at the deadline.
-        Thread alarm = new Thread(() -> {
-            try {
-                Thread.sleep(waitMillis);
-                io.wakeup();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "dsrlb-doctor-alarm");
+        Thread alarm = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(waitMillis);
+                        io.wakeup();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "dsrlb-doctor-alarm");
         alarm.setDaemon(true);
         alarm.start();
         while (System.nanoTime() < deadline) {
@@ -53,7 +55,9 @@ public final class ArpSurvey {
             } catch (IOException e) {
                 break; // woken at the deadline, or the interface failed: either way, done listening
             }
-            if (n <= 0 || Ethernet.etherType(buf) != Ethernet.TYPE_ARP || !Arp.isValid(buf, n)
+            if (n <= 0
+                    || Ethernet.etherType(buf) != Ethernet.TYPE_ARP
+                    || !Arp.isValid(buf, n)
                     || Arp.operation(buf) != Arp.OP_REPLY) {
                 continue;
             }

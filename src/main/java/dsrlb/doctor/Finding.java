@@ -2,7 +2,11 @@ package dsrlb.doctor;
 
 /** One check's outcome; {@code fix} says what to do when it is not OK. */
 public record Finding(Level level, String check, String detail, String fix) {
-    public enum Level { OK, WARN, FAIL }
+    public enum Level {
+        OK,
+        WARN,
+        FAIL
+    }
 
     public static Finding ok(String check, String detail) {
         return new Finding(Level.OK, check, detail, null);

@@ -29,8 +29,10 @@ public final class HostChecks {
         if (all.equals("0") && (dev == null || dev.equals("0"))) {
             return Finding.ok("ip_forward", "0: the kernel does not forward a second copy of VIP frames");
         }
-        return Finding.fail("ip_forward", "ip_forward=" + all + (dev != null ? ", " + ifName + ".forwarding=" + dev : "")
-                + ": the kernel would forward a second copy of frames dsrlb forwards",
+        return Finding.fail(
+                "ip_forward",
+                "ip_forward=" + all + (dev != null ? ", " + ifName + ".forwarding=" + dev : "")
+                        + ": the kernel would forward a second copy of frames dsrlb forwards",
                 "sysctl -w net.ipv4.ip_forward=0 (and persist it in /etc/sysctl.d)");
     }
 
@@ -46,10 +48,13 @@ public final class HostChecks {
             }
         }
         if ((eff & (1L << CAP_NET_RAW)) == 0) {
-            return Finding.fail("capabilities", "no CAP_NET_RAW: libpcap cannot open the interface",
+            return Finding.fail(
+                    "capabilities",
+                    "no CAP_NET_RAW: libpcap cannot open the interface",
                     "run as root, or grant it: setcap cap_net_raw+ep on the java binary, or AmbientCapabilities=CAP_NET_RAW in the unit");
         }
-        return Finding.ok("capabilities", "CAP_NET_RAW" + ((eff & (1L << CAP_NET_ADMIN)) != 0 ? " and CAP_NET_ADMIN" : ""));
+        return Finding.ok(
+                "capabilities", "CAP_NET_RAW" + ((eff & (1L << CAP_NET_ADMIN)) != 0 ? " and CAP_NET_ADMIN" : ""));
     }
 
     /** The VIPs must not be on any kernel interface of the LB host: dsrlb answers ARP for them. */
@@ -60,26 +65,35 @@ public final class HostChecks {
      */
     public Finding txChecksumOffload(String ifName, String ethtoolFeatures) {
         if (ethtoolFeatures == null) {
-            return Finding.warn("tx checksum offload", "ethtool -k " + ifName + " did not run",
+            return Finding.warn(
+                    "tx checksum offload",
+                    "ethtool -k " + ifName + " did not run",
                     "apt-get install ethtool to see it; dsrlb completes partial checksums either way");
         }
         for (String line : ethtoolFeatures.split("\n")) {
             String l = line.strip();
             if (l.startsWith("tx-checksumming:")) {
                 boolean on = l.substring("tx-checksumming:".length()).strip().startsWith("on");
-                return Finding.ok("tx checksum offload", ifName + " tx-checksumming "
-                        + (on ? "on: captured frames may carry partial checksums, dsrlb completes them"
-                                : "off: checksums arrive complete"));
+                return Finding.ok(
+                        "tx checksum offload",
+                        ifName + " tx-checksumming "
+                                + (on
+                                        ? "on: captured frames may carry partial checksums, dsrlb completes them"
+                                        : "off: checksums arrive complete"));
             }
         }
-        return Finding.warn("tx checksum offload", "ethtool -k " + ifName + " says nothing of tx-checksumming",
+        return Finding.warn(
+                "tx checksum offload",
+                "ethtool -k " + ifName + " says nothing of tx-checksumming",
                 "dsrlb completes partial checksums either way");
     }
 
     public Finding vipNotInKernel(List<Integer> vips, List<Integer> kernelAddresses) {
         for (int vip : vips) {
             if (kernelAddresses.contains(vip)) {
-                return Finding.fail("VIP", Ipv4.format(vip) + " is configured on a kernel interface of this host",
+                return Finding.fail(
+                        "VIP",
+                        Ipv4.format(vip) + " is configured on a kernel interface of this host",
                         "ip addr del " + Ipv4.format(vip) + "/32 dev <if>: dsrlb owns the VIP by answering ARP itself");
             }
         }

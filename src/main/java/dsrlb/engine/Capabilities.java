@@ -25,7 +25,8 @@ public record Capabilities(long effective) {
     static Capabilities parse(String procStatus) {
         for (String line : procStatus.split("\n")) {
             if (line.startsWith("CapEff:")) {
-                return new Capabilities(Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16));
+                return new Capabilities(Long.parseUnsignedLong(
+                        line.substring("CapEff:".length()).strip(), 16));
             }
         }
         throw new IllegalArgumentException("no CapEff line");

@@ -24,8 +24,7 @@ import org.pcap4j.core.Pcaps;
 public final class Engines {
 
     /** How to open the engines; only the engine a setting belongs to reads it. */
-    public record Options(NativePacketIo.Ring nativeRing, long offloadSyncNanos) {
-    }
+    public record Options(NativePacketIo.Ring nativeRing, long offloadSyncNanos) {}
 
     /**
      * @param skipped for auto, one line per engine tried before the chosen one:
@@ -37,8 +36,7 @@ public final class Engines {
         }
     }
 
-    private Engines() {
-    }
+    private Engines() {}
 
     public static Choice open(EngineKind kind, DsrConfig cfg, NetworkInterfaceInfo nif, Options options)
             throws EngineUnavailableException {
@@ -56,8 +54,8 @@ public final class Engines {
                 skipped.add(k.cliName() + " skipped: " + e.getMessage());
             }
         }
-        throw new EngineUnavailableException(EngineKind.AUTO, "no engine can run here: "
-                + String.join("; ", skipped), null);
+        throw new EngineUnavailableException(
+                EngineKind.AUTO, "no engine can run here: " + String.join("; ", skipped), null);
     }
 
     /**
@@ -117,7 +115,9 @@ public final class Engines {
                 }
                 if (OffloadEngine.offloadableVips(cfg) == 0) {
                     yield Optional.of("no VIP can be offloaded (needs one ANY * vserver with SOURCEIP persistence or "
-                            + "SOURCEIPHASH): VIPs " + cfg.vips().stream().map(v -> Ipv4.format(v.address()))
+                            + "SOURCEIPHASH): VIPs "
+                            + cfg.vips().stream()
+                                    .map(v -> Ipv4.format(v.address()))
                                     .collect(Collectors.joining(", ")));
                 }
                 yield OffloadEngine.whyNot();
@@ -135,9 +135,10 @@ public final class Engines {
         try {
             return switch (kind) {
                 case PCAP -> new UserSpaceEngine(kind, PcapPacketIo.open(nif.name(), nif.mac(), filter));
-                case NATIVE -> new UserSpaceEngine(kind,
-                        NativePacketIo.open(nif.name(), nif.mac(), filter, options.nativeRing()));
-                case OFFLOAD -> new OffloadPacketEngine(OffloadEngine.open(cfg, nif, filter, options.offloadSyncNanos()));
+                case NATIVE ->
+                    new UserSpaceEngine(kind, NativePacketIo.open(nif.name(), nif.mac(), filter, options.nativeRing()));
+                case OFFLOAD ->
+                    new OffloadPacketEngine(OffloadEngine.open(cfg, nif, filter, options.offloadSyncNanos()));
                 case AUTO -> throw new IllegalArgumentException("auto is not one engine");
             };
         } catch (OffloadEngine.TableClaimedException e) {
@@ -145,8 +146,11 @@ public final class Engines {
         } catch (IOException e) {
             throw new EngineUnavailableException(kind, e.getMessage(), e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
-            throw new EngineUnavailableException(kind, "a native library cannot be loaded (" + e
-                    + "); install libpcap0.8" + (kind == EngineKind.OFFLOAD ? " and libnftables1" : ""), e);
+            throw new EngineUnavailableException(
+                    kind,
+                    "a native library cannot be loaded (" + e + "); install libpcap0.8"
+                            + (kind == EngineKind.OFFLOAD ? " and libnftables1" : ""),
+                    e);
         }
     }
 
@@ -165,9 +169,9 @@ public final class Engines {
      * already, this is belt and braces for engines without direction support).
      */
     public static String captureFilter(DsrConfig cfg, NetworkInterfaceInfo nif) {
-        String vips = cfg.vips().stream().map(v -> "dst host " + Ipv4.format(v.address()))
+        String vips = cfg.vips().stream()
+                .map(v -> "dst host " + Ipv4.format(v.address()))
                 .collect(Collectors.joining(" or "));
         return "not ether src " + nif.mac() + " and (arp or (ip and (" + vips + ")))";
     }
-
 }

@@ -74,8 +74,15 @@ final class OffloadPacketEngine implements PacketEngine {
         if (p == null) {
             return new GlobalReport.KernelPath(0, 0, 0, 0, 0, 0, 0, 0);
         }
-        return new GlobalReport.KernelPath(p.offloadedPackets(), p.offloadedBytes(), p.kernelEntries(),
-                p.installs(), p.removals(), p.failures(), p.tableRestores(), p.mapFull());
+        return new GlobalReport.KernelPath(
+                p.offloadedPackets(),
+                p.offloadedBytes(),
+                p.kernelEntries(),
+                p.installs(),
+                p.removals(),
+                p.failures(),
+                p.tableRestores(),
+                p.mapFull());
     }
 
     @Override
@@ -85,12 +92,24 @@ final class OffloadPacketEngine implements PacketEngine {
             return null;
         }
         long[] landing = p.landing();
-        return String.format(java.util.Locale.ROOT, "offload: kernel forwarded %d packets, %d bytes; %d clients in "
-                + "its maps; %d installs in %d batches (decision to kernel element: mean %.2f ms, max %.2f ms), "
-                + "%d removals, %d failures, %d decisions dropped, %d left in user space (map full), table "
-                + "restored %d times", p.offloadedPackets(), p.offloadedBytes(), p.kernelEntries(), p.installs(),
-                landing[0], landing[1] / 1e6, landing[2] / 1e6, p.removals(), p.failures(), p.ringDrops(),
-                p.mapFull(), p.tableRestores());
+        return String.format(
+                java.util.Locale.ROOT,
+                "offload: kernel forwarded %d packets, %d bytes; %d clients in "
+                        + "its maps; %d installs in %d batches (decision to kernel element: mean %.2f ms, max %.2f ms), "
+                        + "%d removals, %d failures, %d decisions dropped, %d left in user space (map full), table "
+                        + "restored %d times",
+                p.offloadedPackets(),
+                p.offloadedBytes(),
+                p.kernelEntries(),
+                p.installs(),
+                landing[0],
+                landing[1] / 1e6,
+                landing[2] / 1e6,
+                p.removals(),
+                p.failures(),
+                p.ringDrops(),
+                p.mapFull(),
+                p.tableRestores());
     }
 
     @Override

@@ -33,20 +33,16 @@ public interface PacketEngine extends AutoCloseable {
      * @param balancer the current generation's balancer (changes on reload)
      * @param transfers the current generation's transfer table
      */
-    default void start(Supplier<LoadBalancer> balancer, Supplier<TransferTracker> transfers) {
-    }
+    default void start(Supplier<LoadBalancer> balancer, Supplier<TransferTracker> transfers) {}
 
     /** A new snapshot of the running config (health, admin state, MACs). */
-    default void publish(ForwardingState state) {
-    }
+    default void publish(ForwardingState state) {}
 
     /** A reloaded config is now current; its service ids may mean other services than before. */
-    default void newGeneration(DsrConfig config, ForwardingState state) {
-    }
+    default void newGeneration(DsrConfig config, ForwardingState state) {}
 
     /** HA: active owns the VIPs; a standby must forward nothing, also not from the kernel. */
-    default void setActive(boolean active) {
-    }
+    default void setActive(boolean active) {}
 
     /** The kernel side's counters for status and metrics, or null for an engine without one. */
     default GlobalReport.KernelPath kernelPath() {

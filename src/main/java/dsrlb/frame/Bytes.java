@@ -18,8 +18,10 @@ public final class Bytes {
     }
 
     public static int i32(byte[] b, int offset) {
-        return ((b[offset] & 0xff) << 24) | ((b[offset + 1] & 0xff) << 16)
-                | ((b[offset + 2] & 0xff) << 8) | (b[offset + 3] & 0xff);
+        return ((b[offset] & 0xff) << 24)
+                | ((b[offset + 1] & 0xff) << 16)
+                | ((b[offset + 2] & 0xff) << 8)
+                | (b[offset + 3] & 0xff);
     }
 
     public static void putI32(byte[] b, int offset, int value) {

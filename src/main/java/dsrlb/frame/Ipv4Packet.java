@@ -12,6 +12,7 @@ public final class Ipv4Packet {
 
     /** Outcomes of {@link #validate}. */
     public static final int OK = 0;
+
     public static final int TRUNCATED = 1;
     public static final int BAD_VERSION = 2;
     public static final int BAD_HEADER_LENGTH = 3;

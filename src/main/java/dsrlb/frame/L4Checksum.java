@@ -14,6 +14,7 @@ package dsrlb.frame;
 public final class L4Checksum {
     /** Outcomes of {@link #completeIfPartial}. */
     public static final int UNCHANGED = 0;
+
     public static final int COMPLETED = 1;
     public static final int NOT_APPLICABLE = 2;
 
@@ -35,8 +36,7 @@ public final class L4Checksum {
     public static int completeIfPartial(byte[] b, int ipOffset) {
         int protocol = Ipv4Packet.protocol(b, ipOffset);
         int fieldOffset = checksumFieldOffset(protocol);
-        if (fieldOffset < 0 || Ipv4Packet.fragmentOffset(b, ipOffset) != 0
-                || Ipv4Packet.moreFragments(b, ipOffset)) {
+        if (fieldOffset < 0 || Ipv4Packet.fragmentOffset(b, ipOffset) != 0 || Ipv4Packet.moreFragments(b, ipOffset)) {
             // A fragmented datagram's checksum covers bytes this frame does not hold.
             return NOT_APPLICABLE;
         }
@@ -74,8 +74,7 @@ public final class L4Checksum {
     }
 
     /** Computes the checksum with the field taken as zero; UDP's 0 is sent as 0xffff. */
-    public static int compute(byte[] b, int ipOffset, int l4Offset, int l4Length, int protocol,
-            int fieldOffset) {
+    public static int compute(byte[] b, int ipOffset, int l4Offset, int l4Length, int protocol, int fieldOffset) {
         long sum = pseudoHeaderSum(b, ipOffset, protocol, l4Length)
                 + sum(b, l4Offset, l4Length)
                 - Bytes.u16(b, l4Offset + fieldOffset);
@@ -93,8 +92,8 @@ public final class L4Checksum {
         int ihl = Ipv4Packet.headerLength(b, ipOffset);
         int l4Length = Ipv4Packet.totalLength(b, ipOffset) - ihl;
         Bytes.putU16(b, ipOffset + ihl + fieldOffset, 0);
-        Bytes.putU16(b, ipOffset + ihl + fieldOffset,
-                compute(b, ipOffset, ipOffset + ihl, l4Length, protocol, fieldOffset));
+        Bytes.putU16(
+                b, ipOffset + ihl + fieldOffset, compute(b, ipOffset, ipOffset + ihl, l4Length, protocol, fieldOffset));
     }
 
     /** Writes what a sending kernel leaves for offload: the folded pseudo-header sum. */
@@ -102,7 +101,9 @@ public final class L4Checksum {
         int protocol = Ipv4Packet.protocol(b, ipOffset);
         int ihl = Ipv4Packet.headerLength(b, ipOffset);
         int l4Length = Ipv4Packet.totalLength(b, ipOffset) - ihl;
-        Bytes.putU16(b, ipOffset + ihl + checksumFieldOffset(protocol),
+        Bytes.putU16(
+                b,
+                ipOffset + ihl + checksumFieldOffset(protocol),
                 fold(pseudoHeaderSum(b, ipOffset, protocol, l4Length)));
     }
 

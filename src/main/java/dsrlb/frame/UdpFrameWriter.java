@@ -18,8 +18,17 @@ public final class UdpFrameWriter {
      * @param ipId the IPv4 identification field (vary it per datagram)
      * @return the frame length
      */
-    public static int write(byte[] out, MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort,
-            int dstPort, int ipId, byte[] payload, int length) {
+    public static int write(
+            byte[] out,
+            MacAddress dst,
+            MacAddress src,
+            int srcIp,
+            int dstIp,
+            int srcPort,
+            int dstPort,
+            int ipId,
+            byte[] payload,
+            int length) {
         dst.writeTo(out, Ethernet.DESTINATION);
         src.writeTo(out, Ethernet.SOURCE);
         Bytes.putU16(out, Ethernet.ETHER_TYPE, Ethernet.TYPE_IPV4);

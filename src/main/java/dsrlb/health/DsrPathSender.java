@@ -27,8 +27,17 @@ public final class DsrPathSender {
 
     public void send(byte[] data, int length, InetSocketAddress from, InetSocketAddress to) throws IOException {
         byte[] frame = new byte[UdpFrameWriter.HEADERS + length];
-        int n = UdpFrameWriter.write(frame, backendMac, io.mac(), toInt(from), toInt(to), from.getPort(),
-                to.getPort(), IP_ID.incrementAndGet() & 0xffff, data, length);
+        int n = UdpFrameWriter.write(
+                frame,
+                backendMac,
+                io.mac(),
+                toInt(from),
+                toInt(to),
+                from.getPort(),
+                to.getPort(),
+                IP_ID.incrementAndGet() & 0xffff,
+                data,
+                length);
         io.send(frame, n);
     }
 

@@ -28,7 +28,7 @@ public final class HealthMonitor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<Check> checks = new ArrayList<>();
     private volatile boolean closed;
-    private volatile ProbeListener listener = (service, monitor, result) -> { };
+    private volatile ProbeListener listener = (service, monitor, result) -> {};
 
     /** Told of every probe's result (the metrics' response-time histogram). */
     public interface ProbeListener {
@@ -42,8 +42,11 @@ public final class HealthMonitor implements AutoCloseable {
     /**
      * @param probes makes the probe of a monitor (the TFTP download, or a fake in tests)
      */
-    public HealthMonitor(LoadBalancer balancer, List<MonitorBinding> bindings,
-            java.util.Map<String, MonitorConfig> monitors, Function<MonitorConfig, ServiceProbe> probes) {
+    public HealthMonitor(
+            LoadBalancer balancer,
+            List<MonitorBinding> bindings,
+            java.util.Map<String, MonitorConfig> monitors,
+            Function<MonitorConfig, ServiceProbe> probes) {
         this.balancer = balancer;
         for (MonitorBinding b : bindings) {
             int id = balancer.serviceId(b.service());
@@ -67,8 +70,7 @@ public final class HealthMonitor implements AutoCloseable {
         for (Check c : checks) {
             if (!c.adopted()) {
                 // A monitored service is DOWN until its first probe passes; say so up front.
-                balancer.setHealth(c.serviceId, ServiceStatus.DOWN, "monitor " + c.monitor.name()
-                        + ": not probed yet");
+                balancer.setHealth(c.serviceId, ServiceStatus.DOWN, "monitor " + c.monitor.name() + ": not probed yet");
             }
         }
         for (Check c : checks) {
@@ -97,7 +99,11 @@ public final class HealthMonitor implements AutoCloseable {
             }
             for (Check old : previous.checks) {
                 if (dsrlb.config.ConfigDiff.same(old.monitor, c.monitor)
-                        && previous.balancer.services().get(old.serviceId).name().equals(service)) {
+                        && previous.balancer
+                                .services()
+                                .get(old.serviceId)
+                                .name()
+                                .equals(service)) {
                     checks.set(i, new Check(c.serviceId, c.monitor, c.probe, old.tracker, true));
                     adopted++;
                     break;
@@ -117,8 +123,12 @@ public final class HealthMonitor implements AutoCloseable {
             ProbeResult result = c.probe.probe(view);
             listener.probed(view.name(), c.monitor.name(), result);
             if (c.tracker.record(result)) {
-                log.info("monitor {} on service {}: {} ({})", c.monitor.name(), view.name(),
-                        c.tracker.status().label(), c.tracker.reason());
+                log.info(
+                        "monitor {} on service {}: {} ({})",
+                        c.monitor.name(),
+                        view.name(),
+                        c.tracker.status().label(),
+                        c.tracker.reason());
             }
             publish(c.serviceId);
         } catch (RuntimeException e) {
@@ -156,7 +166,10 @@ public final class HealthMonitor implements AutoCloseable {
 
     /** The trackers of one service, for status output. */
     public List<HealthTracker> trackers(int serviceId) {
-        return checks.stream().filter(c -> c.serviceId == serviceId).map(Check::tracker).toList();
+        return checks.stream()
+                .filter(c -> c.serviceId == serviceId)
+                .map(Check::tracker)
+                .toList();
     }
 
     /** The monitors of one service by name, with their trackers, for status output. */
@@ -177,6 +190,6 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /** @param adopted its tracker came from the monitor of the config before a reload */
-    private record Check(int serviceId, MonitorConfig monitor, ServiceProbe probe, HealthTracker tracker,
-            boolean adopted) {}
+    private record Check(
+            int serviceId, MonitorConfig monitor, ServiceProbe probe, HealthTracker tracker, boolean adopted) {}
 }

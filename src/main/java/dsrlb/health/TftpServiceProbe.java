@@ -6,12 +6,12 @@ import dsrlb.config.MonitorConfig;
 import dsrlb.config.ServiceConfig;
 import dsrlb.config.VserverConfig;
 import dsrlb.dataplane.PacketIo;
+import dsrlb.net.Ipv4;
 import dsrlb.tftp.FailureKind;
 import dsrlb.tftp.TftpClient;
 import dsrlb.tftp.TftpRequest;
 import dsrlb.tftp.TftpResult;
 import dsrlb.tftp.TftpTransfer;
-import dsrlb.net.Ipv4;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,7 +47,9 @@ public final class TftpServiceProbe implements ServiceProbe {
         this.services = config.services();
         Map<String, List<InetAddress>> vips = new java.util.HashMap<>();
         for (VserverConfig v : config.vservers().values()) {
-            v.bindings().forEach(b -> vips.computeIfAbsent(b.service(), k -> new ArrayList<>()).add(inet(v.vip())));
+            v.bindings()
+                    .forEach(b -> vips.computeIfAbsent(b.service(), k -> new ArrayList<>())
+                            .add(inet(v.vip())));
         }
         this.vipsByService = vips;
     }
@@ -58,19 +60,27 @@ public final class TftpServiceProbe implements ServiceProbe {
             return ProbeResult.failure("no ARP reply from " + Ipv4.format(service.address()), Duration.ZERO);
         }
         ServiceConfig config = services.get(service.name());
-        int port = monitor.destPort() > 0 ? monitor.destPort()
+        int port = monitor.destPort() > 0
+                ? monitor.destPort()
                 : config.port() > 0 ? config.port() : MonitorConfig.DEFAULT_PORT;
         TftpRequest real = request(inet(service.address()), port);
         TftpResult direct = TftpClient.download(real);
         if (!direct.success()) {
-            return ProbeResult.failure("real address " + Ipv4.format(service.address()) + ":" + port + ": "
-                    + direct.diagnosis().reason(), direct.elapsed());
+            return ProbeResult.failure(
+                    "real address " + Ipv4.format(service.address()) + ":" + port + ": "
+                            + direct.diagnosis().reason(),
+                    direct.elapsed());
         }
-        StringBuilder summary = new StringBuilder(monitor.file()).append(' ').append(direct.bytes())
-                .append(" bytes: real address ").append(seconds(direct.elapsed()));
+        StringBuilder summary = new StringBuilder(monitor.file())
+                .append(' ')
+                .append(direct.bytes())
+                .append(" bytes: real address ")
+                .append(seconds(direct.elapsed()));
         if (lbAddress == null) {
-            return ProbeResult.success(summary.append(", DSR path not checked (the LB has no IPv4 address)")
-                    .toString(), direct.elapsed());
+            return ProbeResult.success(
+                    summary.append(", DSR path not checked (the LB has no IPv4 address)")
+                            .toString(),
+                    direct.elapsed());
         }
         for (InetAddress vip : vipsByService.getOrDefault(service.name(), List.of())) {
             String where = "DSR path via VIP " + vip.getHostAddress() + ": ";
@@ -78,16 +88,22 @@ public final class TftpServiceProbe implements ServiceProbe {
             try {
                 viaVip = viaDsrPath(request(vip, port), service);
             } catch (IOException e) {
-                return ProbeResult.failure(where + "cannot bind a UDP socket to " + lbAddress.getHostAddress() + ": "
-                        + e.getMessage(), direct.elapsed());
+                return ProbeResult.failure(
+                        where + "cannot bind a UDP socket to " + lbAddress.getHostAddress() + ": " + e.getMessage(),
+                        direct.elapsed());
             }
             if (!viaVip.success() && viaVip.diagnosis().kind() == FailureKind.WRONG_SOURCE) {
-                return ProbeResult.failure(where + "answered from " + viaVip.serverTid().getAddress().getHostAddress()
-                        + " instead of the VIP (PXE clients drop that); real address OK", direct.elapsed());
+                return ProbeResult.failure(
+                        where + "answered from "
+                                + viaVip.serverTid().getAddress().getHostAddress()
+                                + " instead of the VIP (PXE clients drop that); real address OK",
+                        direct.elapsed());
             }
             if (!viaVip.success()) {
-                return ProbeResult.failure(where + viaVip.diagnosis().reason()
-                        + " (is the VIP on the backend's loopback?); real address OK", direct.elapsed());
+                return ProbeResult.failure(
+                        where + viaVip.diagnosis().reason()
+                                + " (is the VIP on the backend's loopback?); real address OK",
+                        direct.elapsed());
             }
             summary.append(", via VIP ").append(seconds(viaVip.elapsed()));
         }
@@ -104,9 +120,17 @@ public final class TftpServiceProbe implements ServiceProbe {
 
     private TftpRequest request(InetAddress server, int port) {
         Duration perPacket = monitor.responseTimeout().dividedBy(2);
-        return new TftpRequest(server, port, monitor.file(), monitor.blksize(), perPacket, 1, monitor.interval(),
+        return new TftpRequest(
+                server,
+                port,
+                monitor.file(),
+                monitor.blksize(),
+                perPacket,
+                1,
+                monitor.interval(),
                 monitor.expectSize() >= 0 ? OptionalLong.of(monitor.expectSize()) : OptionalLong.empty(),
-                monitor.expectSha256(), lbAddress);
+                monitor.expectSha256(),
+                lbAddress);
     }
 
     private static String seconds(Duration d) {
@@ -115,8 +139,9 @@ public final class TftpServiceProbe implements ServiceProbe {
 
     private static InetAddress inet(int address) {
         try {
-            return InetAddress.getByAddress(new byte[] {(byte) (address >>> 24), (byte) (address >>> 16),
-                    (byte) (address >>> 8), (byte) address});
+            return InetAddress.getByAddress(
+                    new byte[] {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address
+                    });
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // four bytes are always an address
         }

@@ -1,11 +1,11 @@
 package dsrlb.metrics;
 
 import dsrlb.admin.GlobalReport;
+import dsrlb.admin.GlobalReport.KernelPath;
 import dsrlb.admin.ServiceReport;
 import dsrlb.admin.StatusSource;
 import dsrlb.admin.VserverReport;
 import dsrlb.balance.ServiceStatus;
-import dsrlb.admin.GlobalReport.KernelPath;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -31,8 +31,8 @@ public final class MetricsExporter implements AutoCloseable {
     private HTTPServer server;
     private Snapshot snapshot;
 
-    private record Snapshot(long takenNanos, List<ServiceReport> services, List<VserverReport> vservers,
-            GlobalReport global) {}
+    private record Snapshot(
+            long takenNanos, List<ServiceReport> services, List<VserverReport> vservers, GlobalReport global) {}
 
     private final io.prometheus.metrics.core.metrics.Histogram monitorResponse;
     private final io.prometheus.metrics.core.metrics.Histogram transferSeconds;
@@ -63,7 +63,9 @@ public final class MetricsExporter implements AutoCloseable {
 
     /** A probe finished: observed into dsrlb_monitor_response_seconds. */
     public void observeProbe(String service, String monitor, boolean ok, double seconds) {
-        monitorResponse.labelValues(service, monitor, ok ? "success" : "failure").observe(seconds);
+        monitorResponse
+                .labelValues(service, monitor, ok ? "success" : "failure")
+                .observe(seconds);
     }
 
     /** The registry with dsrlb's metrics (for tests, or another exporter). */
@@ -73,7 +75,11 @@ public final class MetricsExporter implements AutoCloseable {
 
     /** Serves {@code /metrics} on {@code address:port} (port 0: an ephemeral one, see {@link #port()}). */
     public MetricsExporter start(InetAddress address, int port) throws IOException {
-        server = HTTPServer.builder().inetAddress(address).port(port).registry(registry).buildAndStart();
+        server = HTTPServer.builder()
+                .inetAddress(address)
+                .port(port)
+                .registry(registry)
+                .buildAndStart();
         return this;
     }
 
@@ -128,26 +134,36 @@ public final class MetricsExporter implements AutoCloseable {
 
     private void register() {
         // Counters: the library adds the _total suffix in the exposition.
-        CounterWithCallback.builder().name("dsrlb_service_forwarded_packets")
-                .help("Packets forwarded to the service's MAC").labelNames("service")
+        CounterWithCallback.builder()
+                .name("dsrlb_service_forwarded_packets")
+                .help("Packets forwarded to the service's MAC")
+                .labelNames("service")
                 .callback(cb -> snapshot().services().forEach(s -> cb.call(s.packetsForwarded(), s.name())))
                 .register(registry);
-        CounterWithCallback.builder().name("dsrlb_service_forwarded_bytes")
-                .help("Bytes (whole Ethernet frames) forwarded to the service's MAC").labelNames("service")
+        CounterWithCallback.builder()
+                .name("dsrlb_service_forwarded_bytes")
+                .help("Bytes (whole Ethernet frames) forwarded to the service's MAC")
+                .labelNames("service")
                 .callback(cb -> snapshot().services().forEach(s -> cb.call(s.bytesForwarded(), s.name())))
                 .register(registry);
-        GaugeWithCallback.builder().name("dsrlb_service_persisted_clients")
+        GaugeWithCallback.builder()
+                .name("dsrlb_service_persisted_clients")
                 .help("Clients that SOURCEIP persistence sends to the service, over all vservers")
                 .labelNames("service")
                 .callback(cb -> snapshot().services().forEach(s -> cb.call(s.persistedClients(), s.name())))
                 .register(registry);
-        GaugeWithCallback.builder().name("dsrlb_service_up")
-                .help("1 while the service is UP (receives new clients), else 0").labelNames("service")
-                .callback(cb -> snapshot().services().forEach(
-                        s -> cb.call(s.state().equals(ServiceStatus.UP.label()) ? 1 : 0, s.name())))
+        GaugeWithCallback.builder()
+                .name("dsrlb_service_up")
+                .help("1 while the service is UP (receives new clients), else 0")
+                .labelNames("service")
+                .callback(cb -> snapshot()
+                        .services()
+                        .forEach(s -> cb.call(s.state().equals(ServiceStatus.UP.label()) ? 1 : 0, s.name())))
                 .register(registry);
-        GaugeWithCallback.builder().name("dsrlb_service_state")
-                .help("1 for the service's current state (UP, DOWN, GOING OUT OF SERVICE, OUT OF SERVICE), 0 for the others")
+        GaugeWithCallback.builder()
+                .name("dsrlb_service_state")
+                .help(
+                        "1 for the service's current state (UP, DOWN, GOING OUT OF SERVICE, OUT OF SERVICE), 0 for the others")
                 .labelNames("service", "state")
                 .callback(cb -> snapshot().services().forEach(s -> {
                     for (ServiceStatus st : ServiceStatus.values()) {
@@ -155,102 +171,137 @@ public final class MetricsExporter implements AutoCloseable {
                     }
                 }))
                 .register(registry);
-        GaugeWithCallback.builder().name("dsrlb_monitor_last_response_seconds")
-                .help("How long the monitor's last probe of the service took").labelNames("service", "monitor")
-                .callback(cb -> snapshot().services().forEach(s -> s.monitors().forEach(m -> {
-                    if (m.lastProbe() != null && m.lastProbe().responseTime() != null) {
-                        cb.call(m.lastProbe().responseTime().toNanos() / 1e9, s.name(), m.name());
-                    }
-                })))
+        GaugeWithCallback.builder()
+                .name("dsrlb_monitor_last_response_seconds")
+                .help("How long the monitor's last probe of the service took")
+                .labelNames("service", "monitor")
+                .callback(cb -> snapshot()
+                        .services()
+                        .forEach(s -> s.monitors().forEach(m -> {
+                            if (m.lastProbe() != null && m.lastProbe().responseTime() != null) {
+                                cb.call(m.lastProbe().responseTime().toNanos() / 1e9, s.name(), m.name());
+                            }
+                        })))
                 .register(registry);
-        GaugeWithCallback.builder().name("dsrlb_monitor_up")
-                .help("1 while the monitor's verdict on the service is UP, else 0").labelNames("service", "monitor")
-                .callback(cb -> snapshot().services().forEach(s -> s.monitors().forEach(
-                        m -> cb.call(m.state().equals(ServiceStatus.UP.label()) ? 1 : 0, s.name(), m.name()))))
+        GaugeWithCallback.builder()
+                .name("dsrlb_monitor_up")
+                .help("1 while the monitor's verdict on the service is UP, else 0")
+                .labelNames("service", "monitor")
+                .callback(cb -> snapshot()
+                        .services()
+                        .forEach(s -> s.monitors()
+                                .forEach(m -> cb.call(
+                                        m.state().equals(ServiceStatus.UP.label()) ? 1 : 0, s.name(), m.name()))))
                 .register(registry);
 
-        CounterWithCallback.builder().name("dsrlb_vserver_new_clients")
+        CounterWithCallback.builder()
+                .name("dsrlb_vserver_new_clients")
                 .help("Packets given a service by the lb method (new clients and re-picked ones)")
                 .labelNames("vserver")
                 .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.newClients(), v.name())))
                 .register(registry);
-        CounterWithCallback.builder().name("dsrlb_vserver_persistence_hits")
-                .help("Packets that went where persistence said").labelNames("vserver")
+        CounterWithCallback.builder()
+                .name("dsrlb_vserver_persistence_hits")
+                .help("Packets that went where persistence said")
+                .labelNames("vserver")
                 .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceHits(), v.name())))
                 .register(registry);
-        CounterWithCallback.builder().name("dsrlb_vserver_repicks")
+        CounterWithCallback.builder()
+                .name("dsrlb_vserver_repicks")
                 .help("Persisted clients whose service was no longer UP and who were given another")
                 .labelNames("vserver")
                 .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.repicks(), v.name())))
                 .register(registry);
-        GaugeWithCallback.builder().name("dsrlb_vserver_persistence_entries")
-                .help("Clients in the vserver's SOURCEIP persistence table").labelNames("vserver")
+        GaugeWithCallback.builder()
+                .name("dsrlb_vserver_persistence_entries")
+                .help("Clients in the vserver's SOURCEIP persistence table")
+                .labelNames("vserver")
                 .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceTableSize(), v.name())))
                 .register(registry);
-        CounterWithCallback.builder().name("dsrlb_vserver_persistence_evictions")
+        CounterWithCallback.builder()
+                .name("dsrlb_vserver_persistence_evictions")
                 .help("Clients the persistence table dropped: idle past -timeout or over -persistenceMaxEntries")
                 .labelNames("vserver")
                 .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceEvictions(), v.name())))
                 .register(registry);
-        GaugeWithCallback.builder().name("dsrlb_service_active_transfers")
+        GaugeWithCallback.builder()
+                .name("dsrlb_service_active_transfers")
                 .help("TFTP transfers in progress on the service (an RRQ seen, its client not silent for 3 s)")
                 .labelNames("service")
                 .callback(cb -> snapshot().services().forEach(s -> cb.call(s.activeTransfers(), s.name())))
                 .register(registry);
-        GaugeWithCallback.builder().name("dsrlb_vserver_up")
-                .help("1 while any service bound to the vserver is UP, else 0").labelNames("vserver")
-                .callback(cb -> snapshot().vservers().forEach(
-                        v -> cb.call(v.state().equals(ServiceStatus.UP.label()) ? 1 : 0, v.name())))
+        GaugeWithCallback.builder()
+                .name("dsrlb_vserver_up")
+                .help("1 while any service bound to the vserver is UP, else 0")
+                .labelNames("vserver")
+                .callback(cb -> snapshot()
+                        .vservers()
+                        .forEach(v -> cb.call(v.state().equals(ServiceStatus.UP.label()) ? 1 : 0, v.name())))
                 .register(registry);
 
-        CounterWithCallback.builder().name("dsrlb_received_packets")
+        CounterWithCallback.builder()
+                .name("dsrlb_received_packets")
                 .help("Frames received on the interface (ARP and IPv4 to a VIP)")
                 .callback(cb -> cb.call(snapshot().global().received()))
                 .register(registry);
-        CounterWithCallback.builder().name("dsrlb_forwarded_packets")
+        CounterWithCallback.builder()
+                .name("dsrlb_forwarded_packets")
                 .help("Frames forwarded to a backend (the sum of dsrlb_service_forwarded_packets)")
                 .callback(cb -> cb.call(snapshot().global().forwarded()))
                 .register(registry);
-        CounterWithCallback.builder().name("dsrlb_dropped_packets")
-                .help("Frames not forwarded, by reason").labelNames("reason")
+        CounterWithCallback.builder()
+                .name("dsrlb_dropped_packets")
+                .help("Frames not forwarded, by reason")
+                .labelNames("reason")
                 .callback(cb -> {
                     for (Map.Entry<String, Long> e : snapshot().global().drops().entrySet()) {
                         cb.call(e.getValue(), e.getKey());
                     }
                 })
                 .register(registry);
-        CounterWithCallback.builder().name("dsrlb_checksums_completed")
+        CounterWithCallback.builder()
+                .name("dsrlb_checksums_completed")
                 .help("Partial UDP/TCP checksums (left by offload) completed before forwarding")
                 .callback(cb -> cb.call(snapshot().global().checksumsCompleted()))
                 .register(registry);
-        CounterWithCallback.builder().name("dsrlb_arp_replies_sent")
+        CounterWithCallback.builder()
+                .name("dsrlb_arp_replies_sent")
                 .help("ARP replies sent for the VIPs")
                 .callback(cb -> cb.call(snapshot().global().arpRepliesSent()))
                 .register(registry);
-        CounterWithCallback.builder().name("dsrlb_vip_arp_conflicts")
+        CounterWithCallback.builder()
+                .name("dsrlb_vip_arp_conflicts")
                 .help("ARP packets from another MAC claiming a VIP (a backend with arp_ignore/arp_announce wrong)")
                 .callback(cb -> cb.call(snapshot().global().vipArpConflicts()))
                 .register(registry);
         // Only with the kernel path (--engine offload, or auto's choice of it); absent series
         // otherwise (a zero would read as "kernel idle").
-        kernelCounter("dsrlb_kernel_forwarded_packets",
-                "Frames the kernel forwarded for dsrlb's clients (read every --offload-sync)", KernelPath::packets);
-        GaugeWithCallback.builder().name("dsrlb_kernel_clients")
+        kernelCounter(
+                "dsrlb_kernel_forwarded_packets",
+                "Frames the kernel forwarded for dsrlb's clients (read every --offload-sync)",
+                KernelPath::packets);
+        GaugeWithCallback.builder()
+                .name("dsrlb_kernel_clients")
                 .help("Clients in the kernel's maps")
                 .callback(cb -> kernel().ifPresent(k -> cb.call(k.clients())))
                 .register(registry);
-        kernelCounter("dsrlb_kernel_table_restores",
+        kernelCounter(
+                "dsrlb_kernel_table_restores",
                 "Times dsrlb's nftables table was removed from outside (nft flush ruleset) and put back",
                 KernelPath::tableRestores);
-        kernelCounter("dsrlb_kernel_map_full",
+        kernelCounter(
+                "dsrlb_kernel_map_full",
                 "Decisions not written to the kernel because the vserver's map was full (served in user space)",
                 KernelPath::mapFull);
         // Exposed as dsrlb_engine_info{engine="offload"} 1; the engine is chosen once, at start.
         String engine = status.global().engine();
         if (engine != null) {
-            io.prometheus.metrics.core.metrics.Info.builder().name("dsrlb_engine")
-                    .help("The packet engine that runs (--engine; auto picks one at start)").labelNames("engine")
-                    .register(registry).setLabelValues(engine);
+            io.prometheus.metrics.core.metrics.Info.builder()
+                    .name("dsrlb_engine")
+                    .help("The packet engine that runs (--engine; auto picks one at start)")
+                    .labelNames("engine")
+                    .register(registry)
+                    .setLabelValues(engine);
         }
     }
 
@@ -259,7 +310,9 @@ public final class MetricsExporter implements AutoCloseable {
     }
 
     private void kernelCounter(String name, String help, java.util.function.ToLongFunction<KernelPath> value) {
-        CounterWithCallback.builder().name(name).help(help)
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
                 .callback(cb -> kernel().ifPresent(k -> cb.call(value.applyAsLong(k))))
                 .register(registry);
     }

@@ -45,8 +45,8 @@ public final class Ipv4 {
     }
 
     public static String format(int address) {
-        return ((address >>> 24) & 0xff) + "." + ((address >>> 16) & 0xff) + "."
-                + ((address >>> 8) & 0xff) + "." + (address & 0xff);
+        return ((address >>> 24) & 0xff) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "."
+                + (address & 0xff);
     }
 
     /** True when {@code mask} is a contiguous netmask such as 255.255.255.0 (or 0.0.0.0). */

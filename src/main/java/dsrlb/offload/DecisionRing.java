@@ -17,6 +17,7 @@ final class DecisionRing {
     private final AtomicLong head = new AtomicLong();
     /** Next slot to read; written by the consumer only. */
     private final AtomicLong tail = new AtomicLong();
+
     private final AtomicLong dropped = new AtomicLong();
 
     DecisionRing(int capacityPowerOfTwo) {

@@ -8,12 +8,10 @@ import java.util.Map;
 
 /** Reads what libnftables prints in JSON for `list map` and `list counter` (nftables 1.0.x schema). */
 final class NftJson {
-    private NftJson() {
-    }
+    private NftJson() {}
 
     /** @param expiresSeconds seconds left before the kernel forgets it, -1 when it never does */
-    record Element(int client, String mac, long expiresSeconds) {
-    }
+    record Element(int client, String mac, long expiresSeconds) {}
 
     static List<Element> mapElements(String json) throws JsonParser.JsonException {
         List<Element> out = new ArrayList<>();

@@ -41,8 +41,8 @@ public final class OffloadEngine implements AutoCloseable {
     private final long syncIntervalNanos;
     private volatile OffloadProgrammer programmer;
 
-    private OffloadEngine(Nftables nft, OffloadRuleset ruleset, VethPair veth, SplitPacketIo io,
-            long syncIntervalNanos) {
+    private OffloadEngine(
+            Nftables nft, OffloadRuleset ruleset, VethPair veth, SplitPacketIo io, long syncIntervalNanos) {
         this.nft = nft;
         this.ruleset = ruleset;
         this.veth = veth;
@@ -69,7 +69,8 @@ public final class OffloadEngine implements AutoCloseable {
             nft.run(OffloadRuleset.listTables());
             return Optional.empty();
         } catch (Nftables.NftablesException e) {
-            return Optional.of("nftables netdev tables cannot be listed: " + e.getMessage().strip());
+            return Optional.of(
+                    "nftables netdev tables cannot be listed: " + e.getMessage().strip());
         } catch (IOException | UnsatisfiedLinkError | NoClassDefFoundError e) {
             return Optional.of("libnftables cannot be loaded (" + e.getMessage() + "); apt-get install libnftables1");
         }
@@ -94,13 +95,19 @@ public final class OffloadEngine implements AutoCloseable {
      * @param captureFilter the BPF expression a user-space engine would use on the LAN interface
      * @throws IOException when the table's name is taken by someone else, or setting up fails
      */
-    public static OffloadEngine open(DsrConfig cfg, NetworkInterfaceInfo nif, String captureFilter,
-            long syncIntervalNanos) throws IOException {
+    public static OffloadEngine open(
+            DsrConfig cfg, NetworkInterfaceInfo nif, String captureFilter, long syncIntervalNanos) throws IOException {
         int ifindex = ifindex(nif.name());
         String miss = "dsrlbm" + ifindex;
         String capture = "dsrlbc" + ifindex;
-        OffloadRuleset ruleset = new OffloadRuleset("dsrlb_" + ifindex, nif.name(), miss, capture, nif.mac(),
-                vipRules(cfg), ProcessHandle.current().pid());
+        OffloadRuleset ruleset = new OffloadRuleset(
+                "dsrlb_" + ifindex,
+                nif.name(),
+                miss,
+                capture,
+                nif.mac(),
+                vipRules(cfg),
+                ProcessHandle.current().pid());
         Nftables nft = LibNftables.open();
         VethPair veth = null;
         PcapPacketIo in = null;
@@ -112,14 +119,16 @@ public final class OffloadEngine implements AutoCloseable {
             in = PcapPacketIo.open(capture, nif.mac(), captureFilter);
             lan = PcapPacketIo.open(nif.name(), nif.mac(), SplitPacketIo.MATCH_NOTHING, SEND_BUFFER_BYTES);
             for (OffloadRuleset.VipRule v : ruleset.vips()) {
-                log.info("offload: VIP #{} {}", v.index(), v.offloaded()
-                        ? "forwarded by the kernel once dsrlb picked a backend (idle timeout "
-                                + (v.timeoutSeconds() == 0 ? "none" : v.timeoutSeconds() + " s") + ", at most "
-                                + v.maxEntries() + " clients)"
-                        : "stays in user space: needs one ANY * vserver with SOURCEIP persistence or SOURCEIPHASH");
+                log.info(
+                        "offload: VIP #{} {}",
+                        v.index(),
+                        v.offloaded()
+                                ? "forwarded by the kernel once dsrlb picked a backend (idle timeout "
+                                        + (v.timeoutSeconds() == 0 ? "none" : v.timeoutSeconds() + " s") + ", at most "
+                                        + v.maxEntries() + " clients)"
+                                : "stays in user space: needs one ANY * vserver with SOURCEIP persistence or SOURCEIPHASH");
             }
-            return new OffloadEngine(nft, ruleset, veth, new SplitPacketIo(in, lan, captureFilter),
-                    syncIntervalNanos);
+            return new OffloadEngine(nft, ruleset, veth, new SplitPacketIo(in, lan, captureFilter), syncIntervalNanos);
         } catch (IOException | RuntimeException e) {
             if (in != null) {
                 in.close();
@@ -173,18 +182,22 @@ public final class OffloadEngine implements AutoCloseable {
             }
         }
         if (owners.isEmpty()) {
-            throw new TableClaimedException("nftables table netdev " + ruleset.table() + " exists and is not dsrlb's (it has "
+            throw new TableClaimedException("nftables table netdev " + ruleset.table()
+                    + " exists and is not dsrlb's (it has "
                     + "no " + OffloadRuleset.OWNER_PREFIX + "<pid> counter); dsrlb needs that name for interface "
                     + ruleset.device() + ": rename or delete that table, or use another --engine");
         }
         for (long pid : owners) {
             if (pid != ProcessHandle.current().pid() && isDsrlb(pid)) {
-                throw new TableClaimedException("nftables table netdev " + ruleset.table() + " belongs to a dsrlb that is "
-                        + "still running (pid " + pid + "): one dsrlb an interface");
+                throw new TableClaimedException("nftables table netdev " + ruleset.table()
+                        + " belongs to a dsrlb that is " + "still running (pid " + pid + "): one dsrlb an interface");
             }
         }
-        log.warn("offload: replacing table netdev {} and veth {} left by dsrlb pid {}, which is no longer running",
-                ruleset.table(), ruleset.missDevice(), owners.get(0));
+        log.warn(
+                "offload: replacing table netdev {} and veth {} left by dsrlb pid {}, which is no longer running",
+                ruleset.table(),
+                ruleset.missDevice(),
+                owners.get(0));
     }
 
     private static String run(Nftables nft, String command) throws IOException {
@@ -211,9 +224,12 @@ public final class OffloadEngine implements AutoCloseable {
         List<VipConfig> vips = cfg.vips();
         for (int i = 0; i < vips.size(); i++) {
             int vip = vips.get(i).address();
-            List<VserverConfig> vs = cfg.vservers().values().stream().filter(v -> v.vip() == vip).toList();
+            List<VserverConfig> vs =
+                    cfg.vservers().values().stream().filter(v -> v.vip() == vip).toList();
             VserverConfig only = vs.size() == 1 ? vs.get(0) : null;
-            boolean offloaded = only != null && only.protocol() == Protocol.ANY && only.port() < 0
+            boolean offloaded = only != null
+                    && only.protocol() == Protocol.ANY
+                    && only.port() < 0
                     && (only.persistence() == PersistenceType.SOURCEIP || only.method() == LbMethod.SOURCEIPHASH);
             long timeout = offloaded ? TimeUnit.MINUTES.toSeconds(only.timeoutMinutes()) : 0;
             long max = offloaded ? only.persistenceMaxEntries() : 0;
@@ -224,19 +240,24 @@ public final class OffloadEngine implements AutoCloseable {
 
     /** Starts writing the balancer's decisions into the kernel; call once, before forwarding. */
     public OffloadProgrammer startProgrammer(Supplier<LoadBalancer> current, Supplier<TransferTracker> transfers) {
-        OffloadProgrammer p = new OffloadProgrammer(nft, ruleset, current.get().state(),
+        OffloadProgrammer p = new OffloadProgrammer(
+                nft,
+                ruleset,
+                current.get().state(),
                 (vip, client, serviceId, idleNanos) -> {
                     LoadBalancer balancer = current.get();
                     transfers.get().packet(client, System.nanoTime() - idleNanos);
                     balancer.noteActivity(serviceId, System.nanoTime() - idleNanos);
                     ForwardingState s = balancer.state();
                     if (vip < s.routesByVip().length && s.routesByVip()[vip].length == 1) {
-                        Persistence persistence = s.routesByVip()[vip][0].vserver().persistence();
+                        Persistence persistence =
+                                s.routesByVip()[vip][0].vserver().persistence();
                         if (persistence != null) {
                             persistence.keepAlive(client, serviceId);
                         }
                     }
-                }, syncIntervalNanos);
+                },
+                syncIntervalNanos);
         p.watchKernelPath(new OffloadProgrammer.KernelPathWatcher() {
             @Override
             public void lost() {

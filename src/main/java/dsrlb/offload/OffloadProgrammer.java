@@ -4,7 +4,6 @@ import dsrlb.admin.JsonParser;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.ServiceView;
 import dsrlb.dataplane.ClientOffload;
-import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +31,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OffloadProgrammer.class);
     /** A client offered again this soon after its element was written is assumed in flight. */
     private static final long REINSTALL_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** What dsrlb learns from reading the kernel's maps back. */
@@ -50,12 +50,10 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
     public interface KernelPathWatcher {
         KernelPathWatcher NONE = new KernelPathWatcher() {
             @Override
-            public void lost() {
-            }
+            public void lost() {}
 
             @Override
-            public void restored() {
-            }
+            public void restored() {}
         };
 
         void lost();
@@ -99,10 +97,12 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
     private volatile boolean running = true;
     /** The state the mirror's service ids refer to (the one before a reload, until the reset ran). */
     private ForwardingState mirrorState;
+
     private boolean tableMissing;
     private long nextTableCheck;
     /** What earlier copies of the table counted: a table made again starts its counters at zero. */
     private long packetsBefore;
+
     private long bytesBefore;
     private long lastErrorLog;
 
@@ -118,7 +118,11 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         }
     }
 
-    public OffloadProgrammer(Nftables nft, OffloadRuleset ruleset, ForwardingState initial, KernelActivity activity,
+    public OffloadProgrammer(
+            Nftables nft,
+            OffloadRuleset ruleset,
+            ForwardingState initial,
+            KernelActivity activity,
             long syncIntervalNanos) {
         this.nft = nft;
         this.ruleset = ruleset;
@@ -204,8 +208,13 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
                     nextSync = now + syncIntervalNanos;
                 }
                 if (ring.isEmpty() && !stateChanged) {
-                    LockSupport.parkNanos(this, Math.max(1, Math.min(Math.min(nextSync, nextTableCheck)
-                            - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100))));
+                    LockSupport.parkNanos(
+                            this,
+                            Math.max(
+                                    1,
+                                    Math.min(
+                                            Math.min(nextSync, nextTableCheck) - System.nanoTime(),
+                                            TimeUnit.MILLISECONDS.toNanos(100))));
                 }
             } catch (RuntimeException e) {
                 // The kernel keeps forwarding what it has; dsrlb forwards the rest itself.
@@ -238,25 +247,27 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
                 return;
             }
             Installed had = mirror.get(key);
-            if (had != null && had.serviceId == serviceId && had.mac.equals(service.mac())
+            if (had != null
+                    && had.serviceId == serviceId
+                    && had.mac.equals(service.mac())
                     && now - had.writtenNanos < REINSTALL_AFTER_NANOS) {
                 return;
             }
-            String cmd = (had != null && !had.mac.equals(service.mac()) ? ruleset.removeElement(vip, client, had.mac) : "")
-                    + ruleset.addElement(vip, client, service.mac());
-            writes.add(new Write(cmd, () -> mirror.put(key, new Installed(serviceId, service.mac(), now)),
-                    message -> {
-                        if (isMapFull(message)) {
-                            mapFull.incrementAndGet();
-                            if (now - mapFullUntil[vip] >= 0) {
-                                logError("offload: the kernel map of VIP #" + vip + " is full (the vserver's "
-                                        + "-persistenceMaxEntries); new clients stay in user space");
-                            }
-                            mapFullUntil[vip] = now + MAP_FULL_BACKOFF_NANOS;
-                            return true;
-                        }
-                        return false;
-                    }));
+            String cmd =
+                    (had != null && !had.mac.equals(service.mac()) ? ruleset.removeElement(vip, client, had.mac) : "")
+                            + ruleset.addElement(vip, client, service.mac());
+            writes.add(new Write(cmd, () -> mirror.put(key, new Installed(serviceId, service.mac(), now)), message -> {
+                if (isMapFull(message)) {
+                    mapFull.incrementAndGet();
+                    if (now - mapFullUntil[vip] >= 0) {
+                        logError("offload: the kernel map of VIP #" + vip + " is full (the vserver's "
+                                + "-persistenceMaxEntries); new clients stay in user space");
+                    }
+                    mapFullUntil[vip] = now + MAP_FULL_BACKOFF_NANOS;
+                    return true;
+                }
+                return false;
+            }));
         });
         long installed = installs.get();
         apply(writes, installs);
@@ -324,8 +335,11 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             mirror.clear();
             try {
                 nft.run(ruleset.create());
-                log.info("offload: a vserver's kernel settings changed: table {} rebuilt, its {} clients are "
-                        + "learnt again from their next packet", ruleset.table(), had);
+                log.info(
+                        "offload: a vserver's kernel settings changed: table {} rebuilt, its {} clients are "
+                                + "learnt again from their next packet",
+                        ruleset.table(),
+                        had);
             } catch (Nftables.NftablesException e) {
                 failures.incrementAndGet();
                 logError("offload: rebuilding table " + ruleset.table() + " failed: " + e.getMessage());
@@ -395,8 +409,10 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             tableMissing = true;
             keepCounts();
             tableRestores.incrementAndGet();
-            log.warn("offload: table netdev {} was removed from outside dsrlb (nft flush ruleset? a firewall "
-                    + "reload?); user space forwards every frame until it is back", ruleset.table());
+            log.warn(
+                    "offload: table netdev {} was removed from outside dsrlb (nft flush ruleset? a firewall "
+                            + "reload?); user space forwards every frame until it is back",
+                    ruleset.table());
             watcher.lost();
         }
         ForwardingState s = state;
@@ -424,7 +440,9 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         mirror.values().removeIf(in -> !stillHeld(s, in));
         tableMissing = false;
         watcher.restored();
-        log.warn("offload: table netdev {} is back with {} clients; the kernel forwards them again", ruleset.table(),
+        log.warn(
+                "offload: table netdev {} is back with {} clients; the kernel forwards them again",
+                ruleset.table(),
                 restoredClients);
     }
 
@@ -620,7 +638,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         }
         if (tableMissing) {
             // Decisions made meanwhile are offered again by the clients' next packets.
-            ring.drain((vip, client, serviceId) -> { });
+            ring.drain((vip, client, serviceId) -> {});
             return;
         }
         if (resetRequested) {
@@ -642,9 +660,8 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             if (active) {
                 installOffered();
             } else {
-                ring.drain((vip, client, serviceId) -> { });
+                ring.drain((vip, client, serviceId) -> {});
             }
         }
     }
-
 }

@@ -21,8 +21,14 @@ import java.util.List;
  *     ({@link #ownerMarker}), so the next start can tell a table a killed dsrlb left from one
  *     that another tool made under the same name
  */
-public record OffloadRuleset(String table, String device, String missDevice, String captureDevice, MacAddress ownMac,
-        List<VipRule> vips, long ownerPid) {
+public record OffloadRuleset(
+        String table,
+        String device,
+        String missDevice,
+        String captureDevice,
+        MacAddress ownMac,
+        List<VipRule> vips,
+        long ownerPid) {
     /** Where TFTP read requests go; dsrlb sees each one, whichever path the client's other packets take. */
     static final int TFTP_PORT = 69;
     /** Prefix of the counter that marks a table as dsrlb's; the owner's pid follows. */
@@ -34,8 +40,7 @@ public record OffloadRuleset(String table, String device, String missDevice, Str
      * @param timeoutSeconds idle time after which the kernel forgets a client; 0 = never
      * @param maxEntries the map's size bound
      */
-    public record VipRule(int index, int vip, boolean offloaded, long timeoutSeconds, long maxEntries) {
-    }
+    public record VipRule(int index, int vip, boolean offloaded, long timeoutSeconds, long maxEntries) {}
 
     public OffloadRuleset {
         vips = List.copyOf(vips);
@@ -69,8 +74,11 @@ public record OffloadRuleset(String table, String device, String missDevice, Str
             if (!v.offloaded()) {
                 continue;
             }
-            sb.append("  map ").append(mapName(v.index())).append(" { type ipv4_addr : ether_addr; size ")
-                    .append(v.maxEntries()).append("; flags dynamic");
+            sb.append("  map ")
+                    .append(mapName(v.index()))
+                    .append(" { type ipv4_addr : ether_addr; size ")
+                    .append(v.maxEntries())
+                    .append("; flags dynamic");
             if (v.timeoutSeconds() > 0) {
                 sb.append(",timeout; timeout ").append(v.timeoutSeconds()).append('s');
             }
@@ -86,20 +94,40 @@ public record OffloadRuleset(String table, String device, String missDevice, Str
                 // Every TFTP read request reaches dsrlb, also from a client the kernel knows: it
                 // is one packet a transfer, and it is how dsrlb sees the transfer start (file
                 // name, active transfers, LEASTTRANSFERS); the ACKs stay in the kernel.
-                sb.append("    ").append(match).append(" udp dport ").append(TFTP_PORT).append(" fwd to \"")
-                        .append(missDevice).append("\"\n");
+                sb.append("    ")
+                        .append(match)
+                        .append(" udp dport ")
+                        .append(TFTP_PORT)
+                        .append(" fwd to \"")
+                        .append(missDevice)
+                        .append("\"\n");
                 String map = "@" + mapName(v.index());
-                sb.append("    ").append(match).append(" ether daddr set ip saddr map ").append(map)
-                        .append(" update ").append(map).append(" { ip saddr : ether daddr }")
-                        .append(" ether saddr set ").append(ownMac)
-                        .append(" counter name \"").append(counterName(v.index())).append("\"")
-                        .append(" fwd to \"").append(device).append("\"\n");
+                sb.append("    ")
+                        .append(match)
+                        .append(" ether daddr set ip saddr map ")
+                        .append(map)
+                        .append(" update ")
+                        .append(map)
+                        .append(" { ip saddr : ether daddr }")
+                        .append(" ether saddr set ")
+                        .append(ownMac)
+                        .append(" counter name \"")
+                        .append(counterName(v.index()))
+                        .append("\"")
+                        .append(" fwd to \"")
+                        .append(device)
+                        .append("\"\n");
             }
-            sb.append("    ").append(match).append(" fwd to \"").append(missDevice).append("\"\n");
+            sb.append("    ")
+                    .append(match)
+                    .append(" fwd to \"")
+                    .append(missDevice)
+                    .append("\"\n");
         }
         sb.append("  }\n");
         sb.append("  chain capture {\n");
-        sb.append("    type filter hook ingress device \"").append(captureDevice)
+        sb.append("    type filter hook ingress device \"")
+                .append(captureDevice)
                 .append("\" priority 0; policy drop;\n");
         sb.append("  }\n");
         sb.append("}\n");
@@ -111,8 +139,8 @@ public record OffloadRuleset(String table, String device, String missDevice, Str
     }
 
     public String addElement(int vipIndex, int client, MacAddress backend) {
-        return "add element netdev " + table + " " + mapName(vipIndex) + " { " + Ipv4.format(client) + " : "
-                + backend + " }\n";
+        return "add element netdev " + table + " " + mapName(vipIndex) + " { " + Ipv4.format(client) + " : " + backend
+                + " }\n";
     }
 
     /**
@@ -120,8 +148,8 @@ public record OffloadRuleset(String table, String device, String missDevice, Str
      * it had (a no-op when present) makes the delete always find it.
      */
     public String removeElement(int vipIndex, int client, MacAddress had) {
-        return addElement(vipIndex, client, had) + "delete element netdev " + table + " " + mapName(vipIndex)
-                + " { " + Ipv4.format(client) + " }\n";
+        return addElement(vipIndex, client, had) + "delete element netdev " + table + " " + mapName(vipIndex) + " { "
+                + Ipv4.format(client) + " }\n";
     }
 
     public String listMap(int vipIndex) {

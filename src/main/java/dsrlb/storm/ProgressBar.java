@@ -52,9 +52,16 @@ public final class ProgressBar implements AutoCloseable {
     public static String render(Progress p) {
         int filled = p.clients() == 0 ? WIDTH : (int) ((long) p.finished() * WIDTH / p.clients());
         return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] "
-                + String.format(Locale.ROOT, "%d/%d done: %d ok, %d failed, %d running, %.1f MiB, %.1f s",
-                        p.finished(), p.clients(), p.completed(), p.failed(), p.running(),
-                        p.bytes() / (1024.0 * 1024.0), p.elapsedNanos() / 1e9);
+                + String.format(
+                        Locale.ROOT,
+                        "%d/%d done: %d ok, %d failed, %d running, %.1f MiB, %.1f s",
+                        p.finished(),
+                        p.clients(),
+                        p.completed(),
+                        p.failed(),
+                        p.running(),
+                        p.bytes() / (1024.0 * 1024.0),
+                        p.elapsedNanos() / 1e9);
     }
 
     private void loop() {

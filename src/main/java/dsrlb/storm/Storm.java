@@ -37,6 +37,7 @@ public final class Storm {
     public static final int MAX_CLIENTS = 1024;
     /** After maxTime, how long clients get to end by their own total timeout before being stopped. */
     private static final Duration GRACE = Duration.ofSeconds(2);
+
     private static final Duration BIND_WAIT = Duration.ofSeconds(30);
     private static final long THREAD_STACK = 256 * 1024;
 
@@ -71,7 +72,12 @@ public final class Storm {
 
     public Progress progress() {
         long start = startNanos;
-        return new Progress(sources.size(), running.get(), completed.get(), failed.get(), bytes.sum(),
+        return new Progress(
+                sources.size(),
+                running.get(),
+                completed.get(),
+                failed.get(),
+                bytes.sum(),
                 start == 0 ? 0 : System.nanoTime() - start);
     }
 
@@ -127,8 +133,9 @@ public final class Storm {
         }
     }
 
-    private ClientResult client(int index, AtomicReferenceArray<TftpTransfer> transfers, CountDownLatch bound,
-            CountDownLatch go) throws InterruptedException {
+    private ClientResult client(
+            int index, AtomicReferenceArray<TftpTransfer> transfers, CountDownLatch bound, CountDownLatch go)
+            throws InterruptedException {
         Inet4Address source = sources.get(index);
         TftpRequest r = request.withLocalAddress(source).withTotalTimeout(maxTime);
         TftpTransfer t;
@@ -137,7 +144,15 @@ public final class Storm {
         } catch (IOException e) {
             bound.countDown();
             failed.incrementAndGet();
-            return new ClientResult(source, Duration.ZERO, Duration.ZERO, 0, 0, 0, null, FailureKind.IO_ERROR,
+            return new ClientResult(
+                    source,
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    0,
+                    0,
+                    0,
+                    null,
+                    FailureKind.IO_ERROR,
                     "cannot bind a UDP socket to " + source.getHostAddress() + ": " + e.getMessage());
         }
         try (t) {
@@ -157,8 +172,15 @@ public final class Storm {
             }
             Duration completion = Duration.ofNanos(System.nanoTime() - startNanos);
             (result.success() ? completed : failed).incrementAndGet();
-            return new ClientResult(source, completion, result.elapsed(), result.bytes(), result.retransmissions(),
-                    result.duplicates(), result.sha256(), result.success() ? null : result.diagnosis().kind(),
+            return new ClientResult(
+                    source,
+                    completion,
+                    result.elapsed(),
+                    result.bytes(),
+                    result.retransmissions(),
+                    result.duplicates(),
+                    result.sha256(),
+                    result.success() ? null : result.diagnosis().kind(),
                     result.success() ? null : result.diagnosis().reason());
         }
     }
@@ -168,21 +190,48 @@ public final class Storm {
         Inet4Address source = sources.get(index);
         String stopped = "not finished within " + seconds(maxTime) + " (stopped by the storm)";
         if (!f.isDone()) {
-            return new ClientResult(source, Duration.ofNanos(System.nanoTime() - start), Duration.ZERO, 0, 0, 0,
-                    null, FailureKind.TIMEOUT, stopped);
+            return new ClientResult(
+                    source,
+                    Duration.ofNanos(System.nanoTime() - start),
+                    Duration.ZERO,
+                    0,
+                    0,
+                    0,
+                    null,
+                    FailureKind.TIMEOUT,
+                    stopped);
         }
         try {
             ClientResult r = f.get();
-            if (abandoned && !r.ok() && r.kind() == FailureKind.IO_ERROR && r.completion().compareTo(maxTime) >= 0) {
+            if (abandoned
+                    && !r.ok()
+                    && r.kind() == FailureKind.IO_ERROR
+                    && r.completion().compareTo(maxTime) >= 0) {
                 // Its socket was closed under it: say why instead of "socket closed".
-                return new ClientResult(r.source(), r.completion(), r.transfer(), r.bytes(), r.retransmissions(),
-                        r.duplicates(), null, FailureKind.TIMEOUT, stopped);
+                return new ClientResult(
+                        r.source(),
+                        r.completion(),
+                        r.transfer(),
+                        r.bytes(),
+                        r.retransmissions(),
+                        r.duplicates(),
+                        null,
+                        FailureKind.TIMEOUT,
+                        stopped);
             }
             return r;
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            return new ClientResult(source, Duration.ofNanos(System.nanoTime() - start), Duration.ZERO, 0, 0, 0, null,
-                    FailureKind.IO_ERROR, "client failed: " + c);
+            return new ClientResult(
+                    source,
+                    Duration.ofNanos(System.nanoTime() - start),
+                    Duration.ZERO,
+                    0,
+                    0,
+                    0,
+                    null,
+                    FailureKind.IO_ERROR,
+                    "client failed: " + c);
         }
     }
 

@@ -54,7 +54,10 @@ public record StormResult(TftpRequest request, Duration maxTime, List<ClientResu
 
     /** Completion times (common start to last ACK) of the clients that completed. */
     public Percentiles completionTimes() {
-        return Percentiles.of(clients.stream().filter(ClientResult::ok).map(ClientResult::completion).toList());
+        return Percentiles.of(clients.stream()
+                .filter(ClientResult::ok)
+                .map(ClientResult::completion)
+                .toList());
     }
 
     /** All bytes received over the wall time, in MiB/s; 0 when no time passed. */
@@ -77,7 +80,11 @@ public record StormResult(TftpRequest request, Duration maxTime, List<ClientResu
     /** The distinct hashes of the completed clients' files (one when all got the same content). */
     public Set<String> distinctSha256() {
         Set<String> s = new TreeSet<>();
-        clients.stream().filter(ClientResult::ok).map(ClientResult::sha256).filter(Objects::nonNull).forEach(s::add);
+        clients.stream()
+                .filter(ClientResult::ok)
+                .map(ClientResult::sha256)
+                .filter(Objects::nonNull)
+                .forEach(s::add);
         return s;
     }
 }

@@ -49,6 +49,7 @@ final class Download {
     private InetSocketAddress tid;
     /** An answer to our RRQ from an address we did not ask, while none from the right one came. */
     private InetSocketAddress wrongSource;
+
     private int blksize;
     private OptionalLong tsize = OptionalLong.empty();
     private boolean oackAcknowledged;
@@ -60,6 +61,7 @@ final class Download {
 
     /** The packet a timeout sends again: the RRQ, then the latest ACK. */
     private byte[] lastSent;
+
     private int lastSentLength;
     private InetSocketAddress lastSentTo;
     private String lastSentLabel;
@@ -67,8 +69,7 @@ final class Download {
     private int retriesUsed;
     private boolean icmpProbed;
 
-    Download(TftpRequest request, DatagramSocket socket, DatagramSender sender, boolean viaSocket,
-            OutputStream sink) {
+    Download(TftpRequest request, DatagramSocket socket, DatagramSender sender, boolean viaSocket, OutputStream sink) {
         this.request = request;
         this.server = new InetSocketAddress(request.server(), request.port());
         this.socket = socket;
@@ -93,8 +94,8 @@ final class Download {
     }
 
     private void sendRrq() throws Failure {
-        String label = "RRQ " + request.file()
-                + (request.asksOptions() ? " blksize=" + request.blksize() + " tsize=0" : "");
+        String label =
+                "RRQ " + request.file() + (request.asksOptions() ? " blksize=" + request.blksize() + " tsize=0" : "");
         String firstLabel = label + " to " + format(server);
         // The response time starts when the RRQ leaves, not with our own set-up.
         startNanos = System.nanoTime();
@@ -106,12 +107,15 @@ final class Download {
     private void receiveUntilLastBlock() throws Failure {
         byte[] buf = new byte[Math.max(request.blksize(), DEFAULT_BLKSIZE) + 5]; // header + 1 to see oversize
         DatagramPacket p = new DatagramPacket(buf, buf.length);
-        long totalDeadline = request.totalTimeout() == null ? 0 : startNanos + request.totalTimeout().toNanos();
+        long totalDeadline = request.totalTimeout() == null
+                ? 0
+                : startNanos + request.totalTimeout().toNanos();
         while (true) {
             long now = System.nanoTime();
             if (request.totalTimeout() != null && now - totalDeadline >= 0) {
-                throw new Failure(FailureKind.TIMEOUT, "not finished within " + format(request.totalTimeout())
-                        + " (waiting for " + awaited() + ")");
+                throw new Failure(
+                        FailureKind.TIMEOUT,
+                        "not finished within " + format(request.totalTimeout()) + " (waiting for " + awaited() + ")");
             }
             if (now - answerDeadline >= 0) {
                 onTimeout();
@@ -140,23 +144,28 @@ final class Download {
         trace.add(System.nanoTime(), "timeout " + format(request.timeout()) + " waiting for " + awaited());
         if (tid == null && wrongSource != null) {
             tid = wrongSource; // what the result names as the server's answer
-            throw new Failure(FailureKind.WRONG_SOURCE, "answered from " + format(wrongSource) + ", not from "
-                    + server.getAddress().getHostAddress());
+            throw new Failure(
+                    FailureKind.WRONG_SOURCE,
+                    "answered from " + format(wrongSource) + ", not from "
+                            + server.getAddress().getHostAddress());
         }
         if (stage == Stage.WAITING_FIRST_REPLY && viaSocket && !icmpProbed) {
             icmpProbed = true;
-            Duration wait = request.timeout().compareTo(ICMP_PROBE_MAX_WAIT) < 0 ? request.timeout()
-                    : ICMP_PROBE_MAX_WAIT;
+            Duration wait =
+                    request.timeout().compareTo(ICMP_PROBE_MAX_WAIT) < 0 ? request.timeout() : ICMP_PROBE_MAX_WAIT;
             IcmpProbe.Verdict v = IcmpProbe.check(server, request.localAddress(), rrq, wait);
-            trace.add(System.nanoTime(), "RRQ again from a connected socket: "
-                    + (v.label == null ? "no ICMP error" : v.label));
+            trace.add(
+                    System.nanoTime(),
+                    "RRQ again from a connected socket: " + (v.label == null ? "no ICMP error" : v.label));
             if (v != IcmpProbe.Verdict.NO_ICMP) {
                 throw new Failure(FailureKind.ICMP_UNREACHABLE, v.label + " from " + format(server));
             }
         }
         if (retriesUsed >= request.retries()) {
-            throw new Failure(FailureKind.TIMEOUT, "timeout waiting for " + awaited() + " after "
-                    + request.retries() + (request.retries() == 1 ? " retry" : " retries"));
+            throw new Failure(
+                    FailureKind.TIMEOUT,
+                    "timeout waiting for " + awaited() + " after " + request.retries()
+                            + (request.retries() == 1 ? " retry" : " retries"));
         }
         retriesUsed++;
         retransmissions++;
@@ -187,8 +196,9 @@ final class Download {
             // be a stray, e.g. a server still retransmitting to an earlier transfer that had this
             // address and port. If nothing right comes before the timeout, that is the failure.
             if (!from.getAddress().equals(server.getAddress())) {
-                trace.add(System.nanoTime(), "<- " + describe(op, b, len) + " from " + format(from)
-                        + (op == ERROR ? "" : " -> ERROR 5"));
+                trace.add(
+                        System.nanoTime(),
+                        "<- " + describe(op, b, len) + " from " + format(from) + (op == ERROR ? "" : " -> ERROR 5"));
                 if (op != ERROR) {
                     sendQuietly(TftpPackets.error(ERR_UNKNOWN_TID, "Unknown transfer ID"), from, "ERROR 5");
                 }
@@ -201,8 +211,8 @@ final class Download {
             case ERROR -> throw tftpError(b, len);
             case OACK -> onOack(b, len);
             case DATA -> onData(b, len);
-            default -> throw protocolError(ERR_ILLEGAL_OPERATION,
-                    "unexpected " + describe(op, b, len) + " from the server");
+            default ->
+                throw protocolError(ERR_ILLEGAL_OPERATION, "unexpected " + describe(op, b, len) + " from the server");
         };
     }
 
@@ -210,7 +220,10 @@ final class Download {
         int code = len >= 4 ? TftpPackets.u16At2(b) : -1;
         String message = TftpPackets.errorMessage(b, len);
         trace.add(System.nanoTime(), "<- ERROR " + code + " " + message + fromIfFirst());
-        return new Failure(FailureKind.TFTP_ERROR, "TFTP error " + code + " (" + message + ")", OptionalInt.of(code),
+        return new Failure(
+                FailureKind.TFTP_ERROR,
+                "TFTP error " + code + " (" + message + ")",
+                OptionalInt.of(code),
                 Optional.of(message));
     }
 
@@ -232,17 +245,25 @@ final class Download {
         if (options == null) {
             throw protocolError(ERR_ILLEGAL_OPERATION, "malformed OACK");
         }
-        trace.add(System.nanoTime(), "<- OACK " + options.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(" ")) + fromIfFirst());
+        trace.add(
+                System.nanoTime(),
+                "<- OACK "
+                        + options.entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .collect(Collectors.joining(" "))
+                        + fromIfFirst());
         int negotiated = DEFAULT_BLKSIZE; // an option left out of the OACK is not in effect (RFC 2347)
         for (Map.Entry<String, String> o : options.entrySet()) {
             switch (o.getKey()) {
                 case "blksize" -> {
                     long v = parseNonNegative(o.getValue());
                     if (v < TftpRequest.MIN_BLKSIZE || v > request.blksize()) {
-                        throw protocolError(ERR_OPTION_REFUSED, "OACK blksize " + o.getValue() + " outside "
-                                + TftpRequest.MIN_BLKSIZE + ".." + request.blksize() + " (asked " + request.blksize()
-                                + ")");
+                        throw protocolError(
+                                ERR_OPTION_REFUSED,
+                                "OACK blksize " + o.getValue() + " outside "
+                                        + TftpRequest.MIN_BLKSIZE + ".." + request.blksize() + " (asked "
+                                        + request.blksize()
+                                        + ")");
                     }
                     negotiated = (int) v;
                 }
@@ -253,7 +274,8 @@ final class Download {
                     }
                     tsize = OptionalLong.of(v);
                 }
-                default -> throw protocolError(ERR_OPTION_REFUSED, "OACK option '" + o.getKey() + "' was not asked for");
+                default ->
+                    throw protocolError(ERR_OPTION_REFUSED, "OACK option '" + o.getKey() + "' was not asked for");
             }
         }
         blksize = negotiated;
@@ -284,8 +306,9 @@ final class Download {
         int expected = (int) ((lastBlock + 1) & BLOCK_MASK);
         if (wire == expected) {
             if (n > blksize) {
-                throw protocolError(ERR_ILLEGAL_OPERATION, "DATA " + blockLabel(lastBlock + 1) + " carries " + n
-                        + " bytes, more than blksize " + blksize);
+                throw protocolError(
+                        ERR_ILLEGAL_OPERATION,
+                        "DATA " + blockLabel(lastBlock + 1) + " carries " + n + " bytes, more than blksize " + blksize);
             }
             lastBlock++;
             bytes += n;
@@ -298,11 +321,14 @@ final class Download {
                     throw new Failure(FailureKind.IO_ERROR, "cannot store the content: " + e.getMessage());
                 }
             }
-            if (request.expectedSize().isPresent() && bytes > request.expectedSize().getAsLong()) {
+            if (request.expectedSize().isPresent()
+                    && bytes > request.expectedSize().getAsLong()) {
                 // Stop the server instead of downloading a file of unknown length to the end.
                 sendQuietly(TftpPackets.error(3, "file larger than expected"), tid, "ERROR 3");
-                throw new Failure(FailureKind.SIZE_MISMATCH, "more than the expected "
-                        + request.expectedSize().getAsLong() + " bytes at block " + lastBlock);
+                throw new Failure(
+                        FailureKind.SIZE_MISMATCH,
+                        "more than the expected " + request.expectedSize().getAsLong() + " bytes at block "
+                                + lastBlock);
             }
             acknowledge(wire, "ACK " + blockLabel(lastBlock));
             if (n < blksize) {
@@ -325,8 +351,10 @@ final class Download {
     private void fromForeignTid(InetSocketAddress from, int op, byte[] b, int len) {
         // RFC 1350: answer with ERROR 5 and carry on; never answer an ERROR with an ERROR.
         boolean answer = op != ERROR;
-        trace.add(System.nanoTime(), "<- " + describe(op, b, len) + " from unknown TID " + format(from)
-                + (answer ? " -> ERROR 5" : " ignored"));
+        trace.add(
+                System.nanoTime(),
+                "<- " + describe(op, b, len) + " from unknown TID " + format(from)
+                        + (answer ? " -> ERROR 5" : " ignored"));
         if (answer) {
             sendQuietly(TftpPackets.error(ERR_UNKNOWN_TID, "Unknown transfer ID"), from, "ERROR 5");
         }
@@ -337,12 +365,13 @@ final class Download {
         sha256 = HexFormat.of().formatHex(digest.digest());
         OptionalLong expectedSize = request.expectedSize();
         if (expectedSize.isPresent() && expectedSize.getAsLong() != bytes) {
-            throw new Failure(FailureKind.SIZE_MISMATCH, "received " + bytes + " bytes, expected "
-                    + expectedSize.getAsLong());
+            throw new Failure(
+                    FailureKind.SIZE_MISMATCH, "received " + bytes + " bytes, expected " + expectedSize.getAsLong());
         }
         if (tsize.isPresent() && tsize.getAsLong() != bytes) {
-            throw new Failure(FailureKind.SIZE_MISMATCH, "received " + bytes + " bytes, the server announced tsize "
-                    + tsize.getAsLong());
+            throw new Failure(
+                    FailureKind.SIZE_MISMATCH,
+                    "received " + bytes + " bytes, the server announced tsize " + tsize.getAsLong());
         }
         if (request.expectedSha256() != null && !request.expectedSha256().equals(sha256)) {
             throw new Failure(FailureKind.HASH_MISMATCH, "sha256 " + sha256 + ", expected " + request.expectedSha256());
@@ -371,7 +400,8 @@ final class Download {
         try {
             sender.send(p, length, to);
         } catch (IOException e) {
-            throw new Failure(FailureKind.IO_ERROR, "cannot send " + label + " to " + format(to) + ": " + e.getMessage());
+            throw new Failure(
+                    FailureKind.IO_ERROR, "cannot send " + label + " to " + format(to) + ": " + e.getMessage());
         }
     }
 
@@ -402,11 +432,21 @@ final class Download {
 
     private TftpResult result(Failure f) {
         long end = endNanos != 0 ? endNanos : System.nanoTime();
-        TftpDiagnosis d = f == null ? null
-                : new TftpDiagnosis(stage, lastBlock, f.kind, f.errorCode, f.errorMessage, f.getMessage(),
-                        trace.lines(startNanos));
-        return new TftpResult(server, tid, bytes, Duration.ofNanos(end - startNanos), blksize, tsize,
-                f == null || stage == Stage.VERIFYING ? sha256 : null, retransmissions, duplicates, d);
+        TftpDiagnosis d = f == null
+                ? null
+                : new TftpDiagnosis(
+                        stage, lastBlock, f.kind, f.errorCode, f.errorMessage, f.getMessage(), trace.lines(startNanos));
+        return new TftpResult(
+                server,
+                tid,
+                bytes,
+                Duration.ofNanos(end - startNanos),
+                blksize,
+                tsize,
+                f == null || stage == Stage.VERIFYING ? sha256 : null,
+                retransmissions,
+                duplicates,
+                d);
     }
 
     /** Blocks past the 16-bit rollover show their wire number too, as a capture would. */

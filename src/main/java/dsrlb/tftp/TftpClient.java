@@ -40,11 +40,19 @@ public final class TftpClient {
             return t.run(sender, sink);
         } catch (IOException e) {
             InetSocketAddress server = new InetSocketAddress(request.server(), request.port());
-            String local = request.localAddress() == null ? "the wildcard address"
+            String local = request.localAddress() == null
+                    ? "the wildcard address"
                     : request.localAddress().getHostAddress();
-            TftpDiagnosis d = new TftpDiagnosis(Stage.SENDING_RRQ, 0, FailureKind.IO_ERROR, OptionalInt.empty(),
-                    Optional.empty(), "cannot bind a UDP socket to " + local + ": " + e.getMessage(), List.of());
-            return new TftpResult(server, null, 0, Duration.ZERO, request.blksize(), OptionalLong.empty(), null, 0, 0, d);
+            TftpDiagnosis d = new TftpDiagnosis(
+                    Stage.SENDING_RRQ,
+                    0,
+                    FailureKind.IO_ERROR,
+                    OptionalInt.empty(),
+                    Optional.empty(),
+                    "cannot bind a UDP socket to " + local + ": " + e.getMessage(),
+                    List.of());
+            return new TftpResult(
+                    server, null, 0, Duration.ZERO, request.blksize(), OptionalLong.empty(), null, 0, 0, d);
         }
     }
 }

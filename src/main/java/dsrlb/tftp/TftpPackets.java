@@ -96,7 +96,8 @@ public final class TftpPackets {
             if (valueEnd < 0) {
                 return null;
             }
-            m.put(new String(p, i, nameEnd - i, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT),
+            m.put(
+                    new String(p, i, nameEnd - i, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT),
                     new String(p, nameEnd + 1, valueEnd - nameEnd - 1, StandardCharsets.US_ASCII));
             i = valueEnd + 1;
         }

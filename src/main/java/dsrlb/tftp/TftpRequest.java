@@ -38,6 +38,7 @@ public record TftpRequest(
     public static final int DEFAULT_PORT = 69;
     /** RFC 2348's example for Ethernet: the largest block that leaves room for IP options. */
     public static final int DEFAULT_BLKSIZE = 1428;
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_RETRIES = 3;
     public static final int MIN_BLKSIZE = 8;
@@ -55,7 +56,8 @@ public record TftpRequest(
             throw new IllegalArgumentException("file name must be non-empty and without NUL");
         }
         if (blksize != 0 && (blksize < MIN_BLKSIZE || blksize > MAX_BLKSIZE)) {
-            throw new IllegalArgumentException("blksize must be 0 or " + MIN_BLKSIZE + ".." + MAX_BLKSIZE + ": " + blksize);
+            throw new IllegalArgumentException(
+                    "blksize must be 0 or " + MIN_BLKSIZE + ".." + MAX_BLKSIZE + ": " + blksize);
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
@@ -79,43 +81,61 @@ public record TftpRequest(
 
     /** Port 69, blksize 1428 (+ tsize), 2 s per packet, 3 retries, no total bound, nothing expected. */
     public static TftpRequest of(InetAddress server, String file) {
-        return new TftpRequest(server, DEFAULT_PORT, file, DEFAULT_BLKSIZE, DEFAULT_TIMEOUT, DEFAULT_RETRIES, null,
-                OptionalLong.empty(), null, null);
+        return new TftpRequest(
+                server,
+                DEFAULT_PORT,
+                file,
+                DEFAULT_BLKSIZE,
+                DEFAULT_TIMEOUT,
+                DEFAULT_RETRIES,
+                null,
+                OptionalLong.empty(),
+                null,
+                null);
     }
 
     public TftpRequest withPort(int p) {
-        return new TftpRequest(server, p, file, blksize, timeout, retries, totalTimeout, expectedSize,
-                expectedSha256, localAddress);
+        return new TftpRequest(
+                server, p, file, blksize, timeout, retries, totalTimeout, expectedSize, expectedSha256, localAddress);
     }
 
     public TftpRequest withBlksize(int b) {
-        return new TftpRequest(server, port, file, b, timeout, retries, totalTimeout, expectedSize, expectedSha256,
-                localAddress);
+        return new TftpRequest(
+                server, port, file, b, timeout, retries, totalTimeout, expectedSize, expectedSha256, localAddress);
     }
 
     public TftpRequest withTimeout(Duration t, int r) {
-        return new TftpRequest(server, port, file, blksize, t, r, totalTimeout, expectedSize, expectedSha256,
-                localAddress);
+        return new TftpRequest(
+                server, port, file, blksize, t, r, totalTimeout, expectedSize, expectedSha256, localAddress);
     }
 
     public TftpRequest withTotalTimeout(Duration t) {
-        return new TftpRequest(server, port, file, blksize, timeout, retries, t, expectedSize, expectedSha256,
-                localAddress);
+        return new TftpRequest(
+                server, port, file, blksize, timeout, retries, t, expectedSize, expectedSha256, localAddress);
     }
 
     public TftpRequest withExpectedSize(long size) {
-        return new TftpRequest(server, port, file, blksize, timeout, retries, totalTimeout, OptionalLong.of(size),
-                expectedSha256, localAddress);
-    }
-
-    public TftpRequest withExpectedSha256(String hex) {
-        return new TftpRequest(server, port, file, blksize, timeout, retries, totalTimeout, expectedSize, hex,
+        return new TftpRequest(
+                server,
+                port,
+                file,
+                blksize,
+                timeout,
+                retries,
+                totalTimeout,
+                OptionalLong.of(size),
+                expectedSha256,
                 localAddress);
     }
 
+    public TftpRequest withExpectedSha256(String hex) {
+        return new TftpRequest(
+                server, port, file, blksize, timeout, retries, totalTimeout, expectedSize, hex, localAddress);
+    }
+
     public TftpRequest withLocalAddress(InetAddress local) {
-        return new TftpRequest(server, port, file, blksize, timeout, retries, totalTimeout, expectedSize,
-                expectedSha256, local);
+        return new TftpRequest(
+                server, port, file, blksize, timeout, retries, totalTimeout, expectedSize, expectedSha256, local);
     }
 
     /** True when the RRQ carries blksize and tsize options. */

@@ -15,7 +15,8 @@ class AdminRequestTest {
         assertEquals(new AdminRequest(Kind.SHOW_SERVICE, "tftp1"), AdminRequest.parse("show service tftp1"));
         assertEquals(new AdminRequest(Kind.SHOW_LB_VSERVER, "tftp"), AdminRequest.parse("  SHOW  Lb\tVSERVER tftp "));
         assertEquals(new AdminRequest(Kind.STAT_LB_VSERVER, null), AdminRequest.parse("stat lb vserver"));
-        assertEquals(new AdminRequest(Kind.SHOW_PERSISTENCE, "192.0.2.10"),
+        assertEquals(
+                new AdminRequest(Kind.SHOW_PERSISTENCE, "192.0.2.10"),
                 AdminRequest.parse("show persistence 192.0.2.10"));
         assertEquals(new AdminRequest(Kind.SHOW_PERSISTENCE, null), AdminRequest.parse("show persistence"));
     }
@@ -23,7 +24,9 @@ class AdminRequestTest {
     @Test
     void namesAreCaseSensitiveAndMayBeQuotedLikeInTheConfig() throws BadRequestException {
         assertEquals("TFTP", AdminRequest.parse("show service TFTP").argument());
-        assertEquals("my \"svc\" \\ 1", AdminRequest.parse("show service \"my \\\"svc\\\" \\\\ 1\"").argument());
+        assertEquals(
+                "my \"svc\" \\ 1",
+                AdminRequest.parse("show service \"my \\\"svc\\\" \\\\ 1\"").argument());
         AdminRequest r = new AdminRequest(Kind.SHOW_LB_VSERVER, "pxe farm \"a\"");
         assertEquals("show lb vserver \"pxe farm \\\"a\\\"\"", r.toLine());
         assertEquals(r, AdminRequest.parse(r.toLine()));
@@ -34,7 +37,9 @@ class AdminRequestTest {
     void aClientAddressIsValidatedAndCanonical() throws BadRequestException {
         assertThrows(IllegalArgumentException.class, () -> new AdminRequest(Kind.SHOW_PERSISTENCE, "192.0.2"));
         assertMessage("show persistence 300.1.1.1", "not an IPv4 address: '300.1.1.1'");
-        assertEquals("show persistence 192.0.2.1", AdminRequest.parse("show persistence 192.0.2.1").toLine());
+        assertEquals(
+                "show persistence 192.0.2.1",
+                AdminRequest.parse("show persistence 192.0.2.1").toLine());
     }
 
     @Test

@@ -81,14 +81,16 @@ class AdminServerTest {
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
 
-        for (String request : List.of("show service", "show lb vserver tftp", "stat lb vserver",
-                "show persistence 192.0.2.10")) {
+        for (String request :
+                List.of("show service", "show lb vserver tftp", "stat lb vserver", "show persistence 192.0.2.10")) {
             assertEquals(responder.respond(request), AdminClient.request(socket, request, CLIENT_TIMEOUT));
-            assertEquals(responder.respond(request) + "\n",
+            assertEquals(
+                    responder.respond(request) + "\n",
                     raw(socket, (request + "\r\n").getBytes(StandardCharsets.UTF_8), false));
         }
         // A request without a line end, ended by a half-close (printf 'show service' | nc -U).
-        assertEquals(responder.respond("show service") + "\n",
+        assertEquals(
+                responder.respond("show service") + "\n",
                 raw(socket, "show service".getBytes(StandardCharsets.UTF_8), true));
     }
 
@@ -97,16 +99,18 @@ class AdminServerTest {
         Path socket = dir.resolve("s.sock");
         start(socket, responder);
 
-        String tooLong = raw(socket, "x".repeat(AdminServer.MAX_REQUEST_BYTES + 1000).getBytes(StandardCharsets.UTF_8),
-                false);
+        String tooLong =
+                raw(socket, "x".repeat(AdminServer.MAX_REQUEST_BYTES + 1000).getBytes(StandardCharsets.UTF_8), false);
         assertEquals("request longer than 4096 bytes", error(tooLong));
         String justFits = "show service " + "a".repeat(AdminServer.MAX_REQUEST_BYTES - "show service ".length());
-        assertEquals("no service named '" + "a".repeat(AdminServer.MAX_REQUEST_BYTES - 13) + "'",
+        assertEquals(
+                "no service named '" + "a".repeat(AdminServer.MAX_REQUEST_BYTES - 13) + "'",
                 error(raw(socket, (justFits + "\n").getBytes(StandardCharsets.UTF_8), false)));
-        assertEquals("request longer than 4096 bytes",
+        assertEquals(
+                "request longer than 4096 bytes",
                 error(raw(socket, (justFits + "b\n").getBytes(StandardCharsets.UTF_8), false)));
-        assertEquals("request is not UTF-8",
-                error(raw(socket, new byte[] {'s', (byte) 0xff, (byte) 0xfe, '\n'}, false)));
+        assertEquals(
+                "request is not UTF-8", error(raw(socket, new byte[] {'s', (byte) 0xff, (byte) 0xfe, '\n'}, false)));
         assertTrue(error(raw(socket, "\u0000\u0001\n".getBytes(StandardCharsets.UTF_8), false))
                 .contains("control character"));
         assertTrue(error(raw(socket, "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.UTF_8), false))
@@ -125,7 +129,8 @@ class AdminServerTest {
             }
             return responder.respond(line);
         });
-        assertEquals("internal error: java.lang.IllegalStateException: broken",
+        assertEquals(
+                "internal error: java.lang.IllegalStateException: broken",
                 error(AdminClient.request(socket, "boom", CLIENT_TIMEOUT)));
         assertEquals(responder.respond("show service"), AdminClient.request(socket, "show service", CLIENT_TIMEOUT));
     }
@@ -138,8 +143,8 @@ class AdminServerTest {
                 SocketChannel b = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             // Both workers wait on silent clients; the third request waits for the timeout.
             long t0 = System.nanoTime();
-            assertEquals(responder.respond("show service"),
-                    AdminClient.request(socket, "show service", CLIENT_TIMEOUT));
+            assertEquals(
+                    responder.respond("show service"), AdminClient.request(socket, "show service", CLIENT_TIMEOUT));
             assertTrue(System.nanoTime() - t0 < 3_000_000_000L);
             assertEquals(-1, a.read(ByteBuffer.allocate(16)), "closed by the server");
         }
@@ -174,15 +179,20 @@ class AdminServerTest {
         AdminServer first = start(socket, responder);
 
         IOException e = assertThrows(IOException.class, () -> start(socket, responder));
-        assertEquals("another dsrlb is running: its control socket " + socket
-                + " answers; stop it first, or give this one another --control-socket", e.getMessage());
-        assertEquals(responder.respond("show service"), AdminClient.request(socket, "show service", CLIENT_TIMEOUT),
+        assertEquals(
+                "another dsrlb is running: its control socket " + socket
+                        + " answers; stop it first, or give this one another --control-socket",
+                e.getMessage());
+        assertEquals(
+                responder.respond("show service"),
+                AdminClient.request(socket, "show service", CLIENT_TIMEOUT),
                 "the first one still answers");
 
         first.close();
         first.close();
         assertFalse(Files.exists(socket));
-        AdminClient.NotRunningException gone = assertThrows(AdminClient.NotRunningException.class,
+        AdminClient.NotRunningException gone = assertThrows(
+                AdminClient.NotRunningException.class,
                 () -> AdminClient.request(socket, "show service", CLIENT_TIMEOUT));
         assertEquals("dsrlb is not running (no control socket at " + socket + ")", gone.getMessage());
     }
@@ -199,8 +209,10 @@ class AdminServerTest {
     void aDirectoryThatCannotBeMadeIsSaidSo() throws IOException {
         Path file = Files.writeString(dir.resolve("file"), "");
         IOException e = assertThrows(IOException.class, () -> start(file.resolve("sub/s.sock"), responder));
-        assertTrue(e.getMessage().startsWith("cannot create directory " + file.resolve("sub")
-                + " for the control socket: "), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("cannot create directory " + file.resolve("sub") + " for the control socket: "),
+                e.getMessage());
     }
 
     @Test
@@ -209,7 +221,8 @@ class AdminServerTest {
         try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             dead.bind(UnixDomainSocketAddress.of(socket));
         }
-        AdminClient.NotRunningException e = assertThrows(AdminClient.NotRunningException.class,
+        AdminClient.NotRunningException e = assertThrows(
+                AdminClient.NotRunningException.class,
                 () -> AdminClient.request(socket, "show service", CLIENT_TIMEOUT));
         assertEquals("dsrlb is not running (nothing answers on control socket " + socket + ")", e.getMessage());
     }
@@ -225,8 +238,8 @@ class AdminServerTest {
             }
             return responder.respond(line);
         });
-        IOException e = assertThrows(IOException.class,
-                () -> AdminClient.request(socket, "show service", Duration.ofMillis(100)));
+        IOException e = assertThrows(
+                IOException.class, () -> AdminClient.request(socket, "show service", Duration.ofMillis(100)));
         assertEquals("no answer on control socket " + socket + " within 100 ms", e.getMessage());
     }
 }

@@ -10,24 +10,26 @@ import org.junit.jupiter.api.Test;
 
 class ControlResponderTest {
     final List<String> calls = new ArrayList<>();
-    final ControlResponder responder = new ControlResponder(new ServiceControl() {
-        @Override
-        public boolean enable(String service) {
-            calls.add("enable " + service);
-            return service.equals("tftp1");
-        }
+    final ControlResponder responder = new ControlResponder(
+            new ServiceControl() {
+                @Override
+                public boolean enable(String service) {
+                    calls.add("enable " + service);
+                    return service.equals("tftp1");
+                }
 
-        @Override
-        public boolean disable(String service, boolean graceful, Duration delay) {
-            calls.add("disable " + service + " " + graceful + " " + delay.toSeconds());
-            return service.equals("tftp1");
-        }
+                @Override
+                public boolean disable(String service, boolean graceful, Duration delay) {
+                    calls.add("disable " + service + " " + graceful + " " + delay.toSeconds());
+                    return service.equals("tftp1");
+                }
 
-        @Override
-        public String state(String service) {
-            return "GOING OUT OF SERVICE";
-        }
-    }, line -> "{\"ok\":true,\"next\":\"" + line + "\"}");
+                @Override
+                public String state(String service) {
+                    return "GOING OUT OF SERVICE";
+                }
+            },
+            line -> "{\"ok\":true,\"next\":\"" + line + "\"}");
 
     @Test
     void steersInNetScalersWords() {

@@ -9,29 +9,33 @@ import org.junit.jupiter.api.Test;
 class HaResponderTest {
     private boolean active = true;
     private int activations;
-    private final HaResponder responder = new HaResponder(new HaControl() {
-        @Override
-        public void activate() {
-            active = true;
-            activations++;
-        }
+    private final HaResponder responder = new HaResponder(
+            new HaControl() {
+                @Override
+                public void activate() {
+                    active = true;
+                    activations++;
+                }
 
-        @Override
-        public void standby() {
-            active = false;
-        }
+                @Override
+                public void standby() {
+                    active = false;
+                }
 
-        @Override
-        public boolean isActive() {
-            return active;
-        }
-    }, line -> "{\"next\":\"" + line + "\"}");
+                @Override
+                public boolean isActive() {
+                    return active;
+                }
+            },
+            line -> "{\"next\":\"" + line + "\"}");
 
     @Test
     void switchesRolesAndSaysWhichItIsIn() throws Exception {
-        assertEquals("standby", ResponseReader.of(responder.respond("ha standby")).haRole());
+        assertEquals(
+                "standby", ResponseReader.of(responder.respond("ha standby")).haRole());
         assertFalse(active);
-        assertEquals("standby", ResponseReader.of(responder.respond("HA status")).haRole());
+        assertEquals(
+                "standby", ResponseReader.of(responder.respond("HA status")).haRole());
         assertEquals("active", ResponseReader.of(responder.respond("ha active")).haRole());
         assertTrue(active);
         assertEquals(1, activations);

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HaRoleFileTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     boolean active;
     int activations;
 

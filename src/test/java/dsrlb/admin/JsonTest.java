@@ -13,12 +13,25 @@ import org.junit.jupiter.api.Test;
 class JsonTest {
     @Test
     void writesCompactJsonWithCommasInTheRightPlaces() {
-        String json = new JsonWriter().beginObject()
+        String json = new JsonWriter()
+                .beginObject()
                 .field("a", 1)
-                .name("b").beginArray().value("x").value(true).nullValue().beginObject().endObject().endArray()
-                .name("c").beginObject().field("d", false).endObject()
-                .name("e").value(0.0375, 6)
-                .endObject().toString();
+                .name("b")
+                .beginArray()
+                .value("x")
+                .value(true)
+                .nullValue()
+                .beginObject()
+                .endObject()
+                .endArray()
+                .name("c")
+                .beginObject()
+                .field("d", false)
+                .endObject()
+                .name("e")
+                .value(0.0375, 6)
+                .endObject()
+                .toString();
         assertEquals("{\"a\":1,\"b\":[\"x\",true,null,{}],\"c\":{\"d\":false},\"e\":0.037500}", json);
     }
 
@@ -49,9 +62,28 @@ class JsonTest {
 
     @Test
     void rejectsWhatIsNotJson() {
-        for (String bad : new String[] {"", "{", "{\"a\":1,}", "[1,]", "{\"a\" 1}", "{a:1}", "'x'", "01", "1.", "-",
-                "1e", "\"\\x\"", "\"\\u12\"", "\"a\nb\"", "tru", "nul", "{} {}", "{\"a\":1,\"a\":2}", "[1 2]",
-                "\"unterminated"}) {
+        for (String bad : new String[] {
+            "",
+            "{",
+            "{\"a\":1,}",
+            "[1,]",
+            "{\"a\" 1}",
+            "{a:1}",
+            "'x'",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"a\nb\"",
+            "tru",
+            "nul",
+            "{} {}",
+            "{\"a\":1,\"a\":2}",
+            "[1 2]",
+            "\"unterminated"
+        }) {
             assertThrows(JsonException.class, () -> JsonParser.parse(bad), bad);
         }
     }

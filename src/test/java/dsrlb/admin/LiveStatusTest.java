@@ -117,8 +117,11 @@ class LiveStatusTest {
         assertEquals(0, v.repicks());
         assertEquals(2, v.persistenceTableSize());
         assertEquals("UP", v.state());
-        assertEquals(List.of(new VserverReport.Bound("tftp1", "198.51.100.30", "ANY", -1, 1, "UP"),
-                new VserverReport.Bound("tftp2", "198.51.100.31", "ANY", -1, 1, "UP")), v.services());
+        assertEquals(
+                List.of(
+                        new VserverReport.Bound("tftp1", "198.51.100.30", "ANY", -1, 1, "UP"),
+                        new VserverReport.Bound("tftp2", "198.51.100.31", "ANY", -1, 1, "UP")),
+                v.services());
 
         lb.setHealth(0, ServiceStatus.DOWN, "test");
         send("192.0.2.1", 1);
@@ -127,8 +130,11 @@ class LiveStatusTest {
         assertEquals("UP", v.state(), "UP while any bound service is");
         lb.setMac(1, null);
         assertEquals("DOWN", status.vservers().get(0).state());
-        assertEquals(List.of("DOWN", "DOWN"), status.vservers().get(0).services().stream()
-                .map(VserverReport.Bound::state).toList());
+        assertEquals(
+                List.of("DOWN", "DOWN"),
+                status.vservers().get(0).services().stream()
+                        .map(VserverReport.Bound::state)
+                        .toList());
     }
 
     @Test
@@ -162,15 +168,22 @@ class LiveStatusTest {
         }
         PersistenceReport all = status.persistence(null, 100);
         assertEquals(4, all.total());
-        assertEquals(List.of("10.0.0.1", "192.0.2.9", "192.0.2.10", "200.0.0.1"),
+        assertEquals(
+                List.of("10.0.0.1", "192.0.2.9", "192.0.2.10", "200.0.0.1"),
                 all.entries().stream().map(PersistenceReport.Entry::client).toList(),
                 "numeric order, addresses above 127.255.255.255 last");
-        assertEquals(List.of("tftp"), all.entries().stream().map(PersistenceReport.Entry::vserver).distinct().toList());
+        assertEquals(
+                List.of("tftp"),
+                all.entries().stream()
+                        .map(PersistenceReport.Entry::vserver)
+                        .distinct()
+                        .toList());
 
         PersistenceReport one = status.persistence("192.0.2.9", 100);
         assertEquals(1, one.total());
         assertEquals("192.0.2.9", one.entries().get(0).client());
-        assertEquals(status.services().get(0).persistedClients(),
+        assertEquals(
+                status.services().get(0).persistedClients(),
                 all.entries().stream().filter(e -> e.service().equals("tftp1")).count());
 
         PersistenceReport bounded = status.persistence(null, 3);
@@ -183,10 +196,24 @@ class LiveStatusTest {
     @Test
     void monitorsReportTheirLastProbe() throws Exception {
         SourceLocation here = new SourceLocation("test", 1);
-        MonitorConfig m = new MonitorConfig("pxe", "ARDBP32.BIN", Duration.ofMillis(50), Duration.ofMillis(20), 1, 1,
-                Duration.ofMillis(50), -1, 0, -1, null, here);
-        try (HealthMonitor health = new HealthMonitor(lb, List.of(new MonitorBinding("tftp1", "pxe", here)),
-                Map.of("pxe", m), c -> s -> ProbeResult.success("ARDBP32.BIN 262144 bytes", Duration.ofMillis(37)))) {
+        MonitorConfig m = new MonitorConfig(
+                "pxe",
+                "ARDBP32.BIN",
+                Duration.ofMillis(50),
+                Duration.ofMillis(20),
+                1,
+                1,
+                Duration.ofMillis(50),
+                -1,
+                0,
+                -1,
+                null,
+                here);
+        try (HealthMonitor health = new HealthMonitor(
+                lb,
+                List.of(new MonitorBinding("tftp1", "pxe", here)),
+                Map.of("pxe", m),
+                c -> s -> ProbeResult.success("ARDBP32.BIN 262144 bytes", Duration.ofMillis(37)))) {
             LiveStatus withHealth = new LiveStatus(lb, forwarder.counters(), health, Clock.systemUTC());
             health.start();
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -194,9 +221,11 @@ class LiveStatusTest {
                 assertTrue(System.nanoTime() < deadline, "no probe within 5 s");
                 Thread.sleep(5);
             }
-            ServiceReport.Monitor monitor = withHealth.services().get(0).monitors().get(0);
+            ServiceReport.Monitor monitor =
+                    withHealth.services().get(0).monitors().get(0);
             assertEquals("pxe", monitor.name());
-            assertEquals(new ServiceReport.Probe(true, "ARDBP32.BIN 262144 bytes", Duration.ofMillis(37)),
+            assertEquals(
+                    new ServiceReport.Probe(true, "ARDBP32.BIN 262144 bytes", Duration.ofMillis(37)),
                     monitor.lastProbe());
             assertEquals(List.of(), withHealth.services().get(1).monitors());
         }

@@ -35,8 +35,10 @@ class ResponseJsonTest {
         assertEquals(1234L, tftp1.get("packetsForwarded"));
         assertEquals(567_890L, tftp1.get("bytesForwarded"));
         assertTrue(json.contains("\"bindings\":[{\"vserver\":\"tftp\",\"weight\":1}]"), json);
-        assertTrue(json.contains("\"lastProbe\":{\"ok\":true,\"result\":\"ARDBP32.BIN 262144 bytes\","
-                + "\"responseTimeSeconds\":0.037000}"), json);
+        assertTrue(
+                json.contains("\"lastProbe\":{\"ok\":true,\"result\":\"ARDBP32.BIN 262144 bytes\","
+                        + "\"responseTimeSeconds\":0.037000}"),
+                json);
         assertTrue(json.contains("\"lastProbe\":null"), json);
         assertTrue(json.contains("\"port\":69"), json);
         assertTrue(json.contains("\"mac\":null"), json);
@@ -44,25 +46,34 @@ class ResponseJsonTest {
 
     @Test
     void oneServiceByNameOrAnErrorWhenThereIsNone() throws JsonException {
-        assertEquals(List.of(status.services().get(1)),
+        assertEquals(
+                List.of(status.services().get(1)),
                 ResponseReader.of(responder.respond("show service tftp2")).services());
         String json = responder.respond("show service TFTP2");
         assertEquals("{\"ok\":false,\"error\":\"no service named 'TFTP2'\"}", json);
         assertEquals("no service named 'TFTP2'", ResponseReader.of(json).error());
-        assertEquals("no vserver named 'x'", ResponseReader.of(responder.respond("show lb vserver x")).error());
-        assertEquals("no vserver named 'x'", ResponseReader.of(responder.respond("stat lb vserver x")).error());
+        assertEquals(
+                "no vserver named 'x'",
+                ResponseReader.of(responder.respond("show lb vserver x")).error());
+        assertEquals(
+                "no vserver named 'x'",
+                ResponseReader.of(responder.respond("stat lb vserver x")).error());
     }
 
     @Test
     void vserversRoundTripWithHits() throws JsonException {
         String json = responder.respond("show lb vserver");
         assertEquals(status.vservers(), ResponseReader.of(json).vservers());
-        assertTrue(json.contains("\"name\":\"tftp\",\"protocol\":\"ANY\",\"vip\":\"198.51.100.20\",\"port\":\"*\","
-                + "\"lbMethod\":\"ROUNDROBIN\",\"persistenceType\":\"SOURCEIP\",\"persistenceTimeoutMinutes\":100,"
-                + "\"persistenceMaxEntries\":1000000,\"state\":\"UP\",\"hits\":2575,\"newClients\":5,"
-                + "\"persistenceHits\":2570,\"repicks\":1,\"persistenceTableSize\":4"), json);
-        assertEquals(List.of(status.vservers().get(1)),
-                ResponseReader.of(responder.respond("show lb vserver \"plain vs\"")).vservers());
+        assertTrue(
+                json.contains("\"name\":\"tftp\",\"protocol\":\"ANY\",\"vip\":\"198.51.100.20\",\"port\":\"*\","
+                        + "\"lbMethod\":\"ROUNDROBIN\",\"persistenceType\":\"SOURCEIP\",\"persistenceTimeoutMinutes\":100,"
+                        + "\"persistenceMaxEntries\":1000000,\"state\":\"UP\",\"hits\":2575,\"newClients\":5,"
+                        + "\"persistenceHits\":2570,\"repicks\":1,\"persistenceTableSize\":4"),
+                json);
+        assertEquals(
+                List.of(status.vservers().get(1)),
+                ResponseReader.of(responder.respond("show lb vserver \"plain vs\""))
+                        .vservers());
     }
 
     @Test
@@ -71,21 +82,26 @@ class ResponseJsonTest {
         ResponseReader r = ResponseReader.of(json);
         assertEquals(status.global(), r.global());
         assertEquals(List.of(status.vservers().get(0)), r.vservers());
-        assertTrue(json.contains("\"vipArpConflicts\":3,\"lastVipArpConflict\":{\"vip\":\"198.51.100.20\","
-                + "\"mac\":\"02:d5:1b:64:00:30\",\"lastSeen\":\"2025-01-02T03:04:03.678Z\"}"), json);
+        assertTrue(
+                json.contains("\"vipArpConflicts\":3,\"lastVipArpConflict\":{\"vip\":\"198.51.100.20\","
+                        + "\"mac\":\"02:d5:1b:64:00:30\",\"lastSeen\":\"2025-01-02T03:04:03.678Z\"}"),
+                json);
         assertTrue(json.contains("\"drops\":{\"truncated\":0,\"not_vip\":4,\"no_service_up\":2}"), json);
     }
 
     @Test
     void persistenceListsAndFiltersByClient() throws JsonException {
-        PersistenceReport all = ResponseReader.of(responder.respond("show persistence")).persistence();
+        PersistenceReport all =
+                ResponseReader.of(responder.respond("show persistence")).persistence();
         assertEquals(status.persistence(null, 10), all);
         assertNull(status.lastPersistenceClient);
         String json = responder.respond("show persistence 192.0.2.10");
         assertEquals("192.0.2.10", status.lastPersistenceClient);
-        assertEquals("{\"ok\":true,\"request\":\"show persistence 192.0.2.10\",\"client\":\"192.0.2.10\","
-                + "\"total\":1,\"truncated\":false,\"entries\":[{\"client\":\"192.0.2.10\",\"vserver\":\"tftp\","
-                + "\"service\":\"tftp1\"}]}", json);
+        assertEquals(
+                "{\"ok\":true,\"request\":\"show persistence 192.0.2.10\",\"client\":\"192.0.2.10\","
+                        + "\"total\":1,\"truncated\":false,\"entries\":[{\"client\":\"192.0.2.10\",\"vserver\":\"tftp\","
+                        + "\"service\":\"tftp1\"}]}",
+                json);
     }
 
     @Test
@@ -97,11 +113,14 @@ class ResponseJsonTest {
 
     @Test
     void theReaderIgnoresUnknownMembersAndNamesMissingOnes() throws JsonException {
-        String withExtra = responder.respond("show service tftp1").replace("\"name\":\"tftp1\"",
-                "\"futureMember\":{\"x\":[1]},\"name\":\"tftp1\"");
-        assertEquals(List.of(status.services().get(0)), ResponseReader.of(withExtra).services());
+        String withExtra = responder
+                .respond("show service tftp1")
+                .replace("\"name\":\"tftp1\"", "\"futureMember\":{\"x\":[1]},\"name\":\"tftp1\"");
+        assertEquals(
+                List.of(status.services().get(0)), ResponseReader.of(withExtra).services());
         String missing = responder.respond("show service tftp1").replace("\"persistedClients\":6,", "");
-        JsonException e = assertThrows(JsonException.class, () -> ResponseReader.of(missing).services());
+        JsonException e = assertThrows(
+                JsonException.class, () -> ResponseReader.of(missing).services());
         assertEquals("services[0].persistedClients is missing", e.getMessage());
     }
 

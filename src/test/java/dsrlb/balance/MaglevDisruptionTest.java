@@ -78,7 +78,8 @@ class MaglevDisruptionTest {
         int totalWeight = java.util.Arrays.stream(weights).sum();
         double share = (double) weights[removed] / totalWeight;
         double movedFraction = (double) moved / CLIENTS;
-        String what = String.format("moved %.4f (bystanders %.4f), removed backend's share %.4f, on it %d",
+        String what = String.format(
+                "moved %.4f (bystanders %.4f), removed backend's share %.4f, on it %d",
                 movedFraction, (double) movedBystanders / CLIENTS, share, onRemoved);
         // Every client of the removed backend must move; anything beyond that is disruption.
         assertTrue(moved >= onRemoved, what);

@@ -25,8 +25,13 @@ public final class TestConfigs {
     private TestConfigs() {}
 
     /** A vserver {@code ANY VIP *} over services named tftp1..tftpN at 198.51.100.30+i. */
-    public static DsrConfig anyStar(int services, LbMethod method, PersistenceType persistence, int timeoutMinutes,
-            long maxEntries, int... weights) {
+    public static DsrConfig anyStar(
+            int services,
+            LbMethod method,
+            PersistenceType persistence,
+            int timeoutMinutes,
+            long maxEntries,
+            int... weights) {
         Map<String, ServerConfig> servers = new LinkedHashMap<>();
         Map<String, ServiceConfig> svc = new LinkedHashMap<>();
         List<Binding> bindings = new ArrayList<>();
@@ -34,14 +39,31 @@ public final class TestConfigs {
             String name = "tftp" + (i + 1);
             int ip = Ipv4.parse("198.51.100." + (30 + i));
             servers.put(Ipv4.format(ip), new ServerConfig(Ipv4.format(ip), ip, HERE));
-            svc.put(name, new ServiceConfig(name, Ipv4.format(ip), ip, Protocol.ANY, ServiceConfig.ANY_PORT,
-                    ServiceState.ENABLED, HERE));
+            svc.put(
+                    name,
+                    new ServiceConfig(
+                            name,
+                            Ipv4.format(ip),
+                            ip,
+                            Protocol.ANY,
+                            ServiceConfig.ANY_PORT,
+                            ServiceState.ENABLED,
+                            HERE));
             bindings.add(new Binding(name, weights.length > i ? weights[i] : 1, HERE));
         }
-        VserverConfig vs = new VserverConfig("tftp", Protocol.ANY, VIP, ServiceConfig.ANY_PORT, persistence,
-                timeoutMinutes, maxEntries, method, bindings, HERE);
-        return new DsrConfig(List.of(new VipConfig(VIP, -1, HERE)), List.of(), servers, svc,
-                Map.of("tftp", vs), List.of());
+        VserverConfig vs = new VserverConfig(
+                "tftp",
+                Protocol.ANY,
+                VIP,
+                ServiceConfig.ANY_PORT,
+                persistence,
+                timeoutMinutes,
+                maxEntries,
+                method,
+                bindings,
+                HERE);
+        return new DsrConfig(
+                List.of(new VipConfig(VIP, -1, HERE)), List.of(), servers, svc, Map.of("tftp", vs), List.of());
     }
 
     public static DsrConfig seed() {

@@ -76,5 +76,4 @@ class EchoReflectorTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
-
 }

@@ -22,8 +22,10 @@ class RoundTripMeterTest {
     @Test
     void echoRoundTripsAreAllMeasured() throws Exception {
         try (EchoReflector echo = EchoReflector.bind(List.of(new InetSocketAddress(LO, 0)))) {
-            CompletableFuture<Long> run = CompletableFuture.supplyAsync(() -> EchoReflectorTest.runQuietly(echo, Duration.ofSeconds(30)));
-            RoundTripMeter.Series s = RoundTripMeter.measureEcho(LO, echo.localAddresses().get(0), 64, 500, 1000);
+            CompletableFuture<Long> run =
+                    CompletableFuture.supplyAsync(() -> EchoReflectorTest.runQuietly(echo, Duration.ofSeconds(30)));
+            RoundTripMeter.Series s =
+                    RoundTripMeter.measureEcho(LO, echo.localAddresses().get(0), 64, 500, 1000);
             echo.stop();
             assertEquals(500, s.nanos().length);
             assertEquals(0, s.lost());
@@ -41,7 +43,8 @@ class RoundTripMeterTest {
             Thread t = new Thread(() -> reflect(vip, real), "wrong-source-echo");
             t.setDaemon(true);
             t.start();
-            RoundTripMeter.Series s = RoundTripMeter.measureEcho(LO, (InetSocketAddress) vip.getLocalSocketAddress(), 16, 5, 100);
+            RoundTripMeter.Series s =
+                    RoundTripMeter.measureEcho(LO, (InetSocketAddress) vip.getLocalSocketAddress(), 16, 5, 100);
             assertEquals(0, s.nanos().length);
             assertEquals(5, s.lost());
             assertEquals(5, s.strays());
@@ -55,7 +58,8 @@ class RoundTripMeterTest {
             Thread t = new Thread(() -> echoFirstOneTooLate(server), "slow-echo");
             t.setDaemon(true);
             t.start();
-            RoundTripMeter.Series s = RoundTripMeter.measureEcho(LO, (InetSocketAddress) server.getLocalSocketAddress(), 16, 3, 200);
+            RoundTripMeter.Series s =
+                    RoundTripMeter.measureEcho(LO, (InetSocketAddress) server.getLocalSocketAddress(), 16, 3, 200);
             assertEquals(1, s.lost(), "the first request");
             assertEquals(2, s.nanos().length);
             assertEquals(1, s.strays(), "its late echo");
@@ -65,7 +69,8 @@ class RoundTripMeterTest {
     @Test
     void tftpRoundTripsEndAtTheErrorForTheMissingFile() throws Exception {
         try (FakeTftpServer server = FakeTftpServer.start()) {
-            RoundTripMeter.Series s = RoundTripMeter.measureTftp(LO, new InetSocketAddress(LO, server.port()), "nope.bin", 20, 1000);
+            RoundTripMeter.Series s =
+                    RoundTripMeter.measureTftp(LO, new InetSocketAddress(LO, server.port()), "nope.bin", 20, 1000);
             assertEquals(20, s.nanos().length);
             assertEquals(0, s.lost());
             assertEquals(20, server.requests().size());
@@ -104,5 +109,4 @@ class RoundTripMeterTest {
             // test over
         }
     }
-
 }

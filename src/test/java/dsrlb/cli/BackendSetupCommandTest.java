@@ -29,10 +29,16 @@ class BackendSetupCommandTest {
     void linuxWithTwoVipsPrintsTheSysctlsAndEachVipOnLoopback() {
         assertEquals(0, run("backend-setup", "--vip", "198.51.100.20", "--vip", "203.0.113.5"));
         List<String> l = lines();
-        assertTrue(l.contains("sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2"), out.toString());
-        assertTrue(l.contains("sysctl -w net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2"), out.toString());
-        assertTrue(l.contains("sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 "
-                + "net.ipv4.conf.lo.rp_filter=0"), out.toString());
+        assertTrue(
+                l.contains("sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2"),
+                out.toString());
+        assertTrue(
+                l.contains("sysctl -w net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2"),
+                out.toString());
+        assertTrue(
+                l.contains("sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 "
+                        + "net.ipv4.conf.lo.rp_filter=0"),
+                out.toString());
         assertTrue(l.contains("ip addr add 198.51.100.20/32 dev lo"), out.toString());
         assertTrue(l.contains("ip addr add 203.0.113.5/32 dev lo"), out.toString());
         assertTrue(l.contains("net.ipv4.conf.all.arp_ignore = 1"), "persisted sysctls: " + out);
@@ -48,7 +54,8 @@ class BackendSetupCommandTest {
             } else if (line.equals("END")) {
                 inHereDoc = false;
             } else if (!inHereDoc) {
-                assertTrue(line.startsWith("#") || line.startsWith("sysctl -w ") || line.startsWith("ip addr add "),
+                assertTrue(
+                        line.startsWith("#") || line.startsWith("sysctl -w ") || line.startsWith("ip addr add "),
                         "not a command: " + line);
             }
         }
@@ -62,7 +69,8 @@ class BackendSetupCommandTest {
         List<String> l = lines();
         assertTrue(l.contains("ifconfig lo0 alias 198.51.100.20 netmask 255.255.255.255"), out.toString());
         assertTrue(l.contains("ifconfig lo0 alias 198.51.100.21 netmask 255.255.255.255"), out.toString());
-        assertTrue(l.contains("sysrc ifconfig_lo0_alias1=\"inet 198.51.100.21 netmask 255.255.255.255\""), out.toString());
+        assertTrue(
+                l.contains("sysrc ifconfig_lo0_alias1=\"inet 198.51.100.21 netmask 255.255.255.255\""), out.toString());
         assertFalse(out.toString().contains("sysctl"), out.toString());
     }
 
@@ -70,10 +78,14 @@ class BackendSetupCommandTest {
     void windowsUsesTheLoopbackAdapterAndWeakHost() {
         assertEquals(0, run("backend-setup", "--vip", "198.51.100.20", "--os", "WINDOWS"));
         List<String> l = lines();
-        assertTrue(l.contains("New-NetIPAddress -InterfaceAlias Loopback -IPAddress 198.51.100.20 -PrefixLength 32 "
-                + "-SkipAsSource $true"), out.toString());
-        assertTrue(l.contains("Set-NetIPInterface -InterfaceAlias \"Ethernet\" -WeakHostReceive Enabled "
-                + "-WeakHostSend Enabled"), out.toString());
+        assertTrue(
+                l.contains("New-NetIPAddress -InterfaceAlias Loopback -IPAddress 198.51.100.20 -PrefixLength 32 "
+                        + "-SkipAsSource $true"),
+                out.toString());
+        assertTrue(
+                l.contains("Set-NetIPInterface -InterfaceAlias \"Ethernet\" -WeakHostReceive Enabled "
+                        + "-WeakHostSend Enabled"),
+                out.toString());
     }
 
     @Test
@@ -85,7 +97,11 @@ class BackendSetupCommandTest {
     @Test
     void aVipIsPrintedOnceEvenWhenGivenTwice() {
         assertEquals(0, run("backend-setup", "--vip", "198.51.100.20", "--vip", "198.51.100.20"));
-        assertEquals(1, lines().stream().filter(s -> s.equals("ip addr add 198.51.100.20/32 dev lo")).count());
+        assertEquals(
+                1,
+                lines().stream()
+                        .filter(s -> s.equals("ip addr add 198.51.100.20/32 dev lo"))
+                        .count());
     }
 
     @Test
@@ -95,7 +111,9 @@ class BackendSetupCommandTest {
         assertEquals(2, run("backend-setup", "--vip", "198.51.100.20; rm -rf /"));
         assertEquals(2, run("backend-setup", "--vip", "198.51.100.20", "--lan-interface", "eth0;reboot"));
         assertEquals(2, run("backend-setup"), "neither --vip nor --config");
-        assertEquals(2, run("backend-setup", "--vip", "198.51.100.20", "--config", "examples/seed.conf"),
+        assertEquals(
+                2,
+                run("backend-setup", "--vip", "198.51.100.20", "--config", "examples/seed.conf"),
                 "both --vip and --config");
         assertEquals("", out.toString());
     }

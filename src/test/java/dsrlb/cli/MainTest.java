@@ -38,8 +38,11 @@ class MainTest {
         Path conf = dir.resolve("broken.conf");
         String seed = Files.readString(Path.of("examples/seed.conf"));
         Files.writeString(conf, seed.replace("bind lb vserver tftp tftp2", "bind lb vserver tftp tftp3"));
-        int line = 1 + (int) seed.substring(0, seed.indexOf("bind lb vserver tftp tftp2")).chars()
-                .filter(c -> c == '\n').count();
+        int line = 1
+                + (int) seed.substring(0, seed.indexOf("bind lb vserver tftp tftp2"))
+                        .chars()
+                        .filter(c -> c == '\n')
+                        .count();
 
         assertEquals(2, run("run", "--config", conf.toString(), "--interface", "lo"));
 

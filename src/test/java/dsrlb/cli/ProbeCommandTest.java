@@ -47,8 +47,16 @@ class ProbeCommandTest {
     }
 
     private int probe(String... args) {
-        List<String> all = new ArrayList<>(List.of("probe", "--host", "127.0.0.1", "--port",
-                String.valueOf(server.port()), "--timeout", "300ms", "--retries", "1"));
+        List<String> all = new ArrayList<>(List.of(
+                "probe",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(server.port()),
+                "--timeout",
+                "300ms",
+                "--retries",
+                "1"));
         all.addAll(List.of(args));
         var cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
@@ -72,7 +80,9 @@ class ProbeCommandTest {
         String s = out.toString();
         assertTrue(s.contains(" file nosuch.bin availability 0 % "), s);
         assertTrue(s.contains("\n  diagnosis: TFTP error 1 (File not found)\n"), s);
-        assertTrue(s.contains("\n  kind TFTP_ERROR, stage WAITING_FIRST_REPLY, last block 0, answered from 127.0.0.1:"), s);
+        assertTrue(
+                s.contains("\n  kind TFTP_ERROR, stage WAITING_FIRST_REPLY, last block 0, answered from 127.0.0.1:"),
+                s);
         assertTrue(s.contains("\n  trace:\n    +"), s);
         assertTrue(s.contains("-> RRQ nosuch.bin blksize=1428 tsize=0"), s);
     }
@@ -81,7 +91,13 @@ class ProbeCommandTest {
     void countRunsThatManyTimes() {
         assertEquals(0, probe("--count", "3", "--period", "0s"));
 
-        assertEquals(3, out.toString().lines().filter(l -> l.contains("availability 100 %")).count(), out.toString());
+        assertEquals(
+                3,
+                out.toString()
+                        .lines()
+                        .filter(l -> l.contains("availability 100 %"))
+                        .count(),
+                out.toString());
     }
 
     @Test
@@ -129,7 +145,8 @@ class ProbeCommandTest {
 
     @Test
     void jsonStringsAreEscaped() {
-        assertEquals("\"a\\\"b\\\\c\\nd\\te\\u0001f\\u00e9\\u2192\"",
+        assertEquals(
+                "\"a\\\"b\\\\c\\nd\\te\\u0001f\\u00e9\\u2192\"",
                 ProbeCommand.Json.quote("a\"b\\c\nd\te\u0001f\u00e9\u2192"));
     }
 
@@ -137,8 +154,11 @@ class ProbeCommandTest {
     void nagiosOkLineWithPerfdata() {
         assertEquals(0, probe("--nagios"));
 
-        assertTrue(out.toString().matches(
-                "TFTP OK - 100000 bytes in \\d+\\.\\d{3} s\\|time=\\d+\\.\\d{3}s;;;0 size=100000B;;;0\n"), out.toString());
+        assertTrue(
+                out.toString()
+                        .matches(
+                                "TFTP OK - 100000 bytes in \\d+\\.\\d{3} s\\|time=\\d+\\.\\d{3}s;;;0 size=100000B;;;0\n"),
+                out.toString());
     }
 
     @Test
@@ -146,8 +166,11 @@ class ProbeCommandTest {
         // Any real download takes more than 0 s.
         assertEquals(1, probe("--nagios", "--warning", "0", "--critical", "1m"));
 
-        assertTrue(out.toString().matches("TFTP WARNING - 100000 bytes in \\d+\\.\\d{3} s, above 0\\.000 s"
-                + "\\|time=\\d+\\.\\d{3}s;0\\.000;60\\.000;0 size=100000B;;;0\n"), out.toString());
+        assertTrue(
+                out.toString()
+                        .matches("TFTP WARNING - 100000 bytes in \\d+\\.\\d{3} s, above 0\\.000 s"
+                                + "\\|time=\\d+\\.\\d{3}s;0\\.000;60\\.000;0 size=100000B;;;0\n"),
+                out.toString());
     }
 
     @Test
@@ -161,20 +184,26 @@ class ProbeCommandTest {
     void nagiosCriticalWhenUnavailable() {
         assertEquals(2, probe("--nagios", "--file", "nosuch.bin"));
 
-        assertTrue(out.toString().matches("TFTP CRITICAL - nosuch\\.bin from 127\\.0\\.0\\.1:\\d+: TFTP error 1 "
-                + "\\(File not found\\) \\(WAITING_FIRST_REPLY, last block 0\\)\\|time=\\d+\\.\\d{3}s;;;0 size=0B;;;0\n"),
+        assertTrue(
+                out.toString()
+                        .matches(
+                                "TFTP CRITICAL - nosuch\\.bin from 127\\.0\\.0\\.1:\\d+: TFTP error 1 "
+                                        + "\\(File not found\\) \\(WAITING_FIRST_REPLY, last block 0\\)\\|time=\\d+\\.\\d{3}s;;;0 size=0B;;;0\n"),
                 out.toString());
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "--port x|Invalid value for option '--port'",
-        "--timeout soon|'soon' is not a duration",
-        "--bogus|Unknown option: '--bogus'",
-        "--count 0|--count must be at least 1",
-        "--blksize 4|--blksize must be 0 or 8..65464",
-        "--expect-sha256 abc|--expect-sha256 must be 64 hex digits",
-        "--warning 1s|--warning and --critical need --nagios"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--port x|Invalid value for option '--port'",
+                "--timeout soon|'soon' is not a duration",
+                "--bogus|Unknown option: '--bogus'",
+                "--count 0|--count must be at least 1",
+                "--blksize 4|--blksize must be 0 or 8..65464",
+                "--expect-sha256 abc|--expect-sha256 must be 64 hex digits",
+                "--warning 1s|--warning and --critical need --nagios"
+            })
     void badArgumentsAreExit2AndUnknownUnderNagios(String args, String message) {
         String[] a = args.split(" ");
         assertEquals(2, probe(a), err.toString());
@@ -195,8 +224,10 @@ class ProbeCommandTest {
         assertEquals(3, probe("--nagios", "--warning", "2s", "--critical", "1s"));
         assertEquals(3, probe("--json", "--nagios"));
 
-        assertEquals("TFTP UNKNOWN - --warning must not be above --critical\n"
-                + "TFTP UNKNOWN - --json and --nagios exclude each other\n", out.toString());
+        assertEquals(
+                "TFTP UNKNOWN - --warning must not be above --critical\n"
+                        + "TFTP UNKNOWN - --json and --nagios exclude each other\n",
+                out.toString());
     }
 
     @Test
@@ -223,7 +254,8 @@ class ProbeCommandTest {
     }
 
     private static void assertField(String json, String name, String valueRegex) {
-        Matcher m = Pattern.compile("[{,]\"" + name + "\":(" + valueRegex + ")[,}]").matcher(json);
+        Matcher m =
+                Pattern.compile("[{,]\"" + name + "\":(" + valueRegex + ")[,}]").matcher(json);
         assertTrue(m.find(), name + " ~ " + valueRegex + " in " + json);
     }
 

@@ -117,8 +117,9 @@ class ShowCommandTest {
             dead.bind(UnixDomainSocketAddress.of(stale));
         }
         assertEquals(1, run("stat", "lb", "vserver", "--control-socket", stale.toString()));
-        assertEquals("dsrlb stat lb vserver: dsrlb is not running (nothing answers on control socket " + stale
-                + ")\n", err.toString());
+        assertEquals(
+                "dsrlb stat lb vserver: dsrlb is not running (nothing answers on control socket " + stale + ")\n",
+                err.toString());
     }
 
     @Test

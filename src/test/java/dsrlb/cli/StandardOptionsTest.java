@@ -45,10 +45,25 @@ class StandardOptionsTest {
 
     @Test
     void theTreeHasTheCommandsTheReadmeNames() {
-        List<String> names = commandPaths().stream().map(p -> String.join(" ", p)).toList();
-        for (String expected : List.of("run", "check", "doctor", "backend-setup", "show lb vserver", "stat lb vserver",
-                "show service", "show persistence", "enable service", "disable service", "probe", "storm",
-                "bench rtt", "bench echo", "bench heap", "help")) {
+        List<String> names =
+                commandPaths().stream().map(p -> String.join(" ", p)).toList();
+        for (String expected : List.of(
+                "run",
+                "check",
+                "doctor",
+                "backend-setup",
+                "show lb vserver",
+                "stat lb vserver",
+                "show service",
+                "show persistence",
+                "enable service",
+                "disable service",
+                "probe",
+                "storm",
+                "bench rtt",
+                "bench echo",
+                "bench heap",
+                "help")) {
             assertTrue(names.contains(expected), expected + " missing from " + names);
         }
     }
@@ -83,7 +98,9 @@ class StandardOptionsTest {
 
                 out = new StringWriter();
                 assertEquals(0, execute(out, path, "--help"), name + " --help");
-                assertTrue(out.toString().lines().anyMatch(l -> l.startsWith("Usage: " + name)), name + " --help printed: " + out);
+                assertTrue(
+                        out.toString().lines().anyMatch(l -> l.startsWith("Usage: " + name)),
+                        name + " --help printed: " + out);
             }));
         }
         return tests;

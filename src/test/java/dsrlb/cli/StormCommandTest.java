@@ -46,8 +46,12 @@ class StormCommandTest {
         // Defaults for what the arguments do not set (picocli refuses an option given twice).
         List<String> given = List.of(args);
         List<String> all = new ArrayList<>(List.of("storm", "--no-progress"));
-        String[][] defaults = {{"--target", "127.0.0.1"}, {"--port", String.valueOf(server.port())},
-            {"--sources", "127.0.0.1-127.0.0.8"}, {"--timeout", "200ms"}};
+        String[][] defaults = {
+            {"--target", "127.0.0.1"},
+            {"--port", String.valueOf(server.port())},
+            {"--sources", "127.0.0.1-127.0.0.8"},
+            {"--timeout", "200ms"}
+        };
         for (String[] d : defaults) {
             if (!given.contains(d[0])) {
                 all.addAll(List.of(d));
@@ -65,10 +69,13 @@ class StormCommandTest {
         assertEquals(0, storm("--file", "ARDBP32.BIN", "--expect-sha256", SHA), err.toString());
 
         String s = out.toString();
-        assertTrue(s.startsWith("storm: 8 clients, ARDBP32.BIN from 127.0.0.1:" + server.port()
-                + ", blksize 1428, timeout 0.200 s x 5 retries\n"), s);
+        assertTrue(
+                s.startsWith("storm: 8 clients, ARDBP32.BIN from 127.0.0.1:" + server.port()
+                        + ", blksize 1428, timeout 0.200 s x 5 retries\n"),
+                s);
         assertEquals("8 completed, 0 failed", row(s, "clients"));
-        Matcher t = Pattern.compile("p50 (\\d+\\.\\d{3}) s, p90 (\\d+\\.\\d{3}) s, p99 (\\d+\\.\\d{3}) s, max (\\d+\\.\\d{3}) s")
+        Matcher t = Pattern.compile(
+                        "p50 (\\d+\\.\\d{3}) s, p90 (\\d+\\.\\d{3}) s, p99 (\\d+\\.\\d{3}) s, max (\\d+\\.\\d{3}) s")
                 .matcher(row(s, "completion time"));
         assertTrue(t.matches(), s);
         double p50 = Double.parseDouble(t.group(1));
@@ -87,7 +94,8 @@ class StormCommandTest {
         // MiB/s = bytes / storm time, within the rounding of both printed figures.
         double mib = 8.0 * FILE.length / 1048576;
         double rate = Double.parseDouble(tp.group(1));
-        assertTrue(mib / (wall + 0.0005) - 0.005 <= rate && rate <= mib / (wall - 0.0005) + 0.005,
+        assertTrue(
+                mib / (wall + 0.0005) - 0.005 <= rate && rate <= mib / (wall - 0.0005) + 0.005,
                 rate + " MiB/s for " + mib + " MiB in " + wall + " s");
         assertTrue(row(s, "retransmissions").matches("\\d+ by the clients, \\d+ duplicate blocks from the server"), s);
         assertEquals(SHA + " (all 8), as expected", row(s, "sha256"));
@@ -100,12 +108,15 @@ class StormCommandTest {
         assertEquals(0, storm("--file", "ARDBP32.BIN", "--expect-size", "100000", "--json"), err.toString());
 
         String s = out.toString();
-        assertTrue(s.startsWith("{\"target\":\"127.0.0.1\",\"port\":" + server.port()
-                + ",\"file\":\"ARDBP32.BIN\",\"blksize\":1428,\"timeoutSeconds\":0.200,\"retries\":5,"
-                + "\"maxTimeSeconds\":300.000,\"expectSize\":100000,\"expectSha256\":null,\"clients\":8,"
-                + "\"completed\":8,\"failed\":0,\"stormSeconds\":"), s);
+        assertTrue(
+                s.startsWith("{\"target\":\"127.0.0.1\",\"port\":" + server.port()
+                        + ",\"file\":\"ARDBP32.BIN\",\"blksize\":1428,\"timeoutSeconds\":0.200,\"retries\":5,"
+                        + "\"maxTimeSeconds\":300.000,\"expectSize\":100000,\"expectSha256\":null,\"clients\":8,"
+                        + "\"completed\":8,\"failed\":0,\"stormSeconds\":"),
+                s);
         assertTrue(s.endsWith("\n]}\n"), s);
-        List<String> clients = s.lines().filter(l -> l.startsWith("{\"client\":")).toList();
+        List<String> clients =
+                s.lines().filter(l -> l.startsWith("{\"client\":")).toList();
         assertEquals(8, clients.size(), s);
         long bytes = 0;
         long retransmissions = 0;
@@ -128,8 +139,11 @@ class StormCommandTest {
         assertEquals(String.valueOf(retransmissions), field(head, "retransmissions"));
         assertEquals(String.format(java.util.Locale.ROOT, "%.3f", maxSeconds), field(head, "max"));
         assertEquals(field(head, "max"), field(head, "stormSeconds"));
-        assertTrue(field(head, "completionSeconds").matches(
-                "\\{\"p50\":\\d+\\.\\d{3},\"p90\":\\d+\\.\\d{3},\"p99\":\\d+\\.\\d{3},\"max\":\\d+\\.\\d{3}\\}"), head);
+        assertTrue(
+                field(head, "completionSeconds")
+                        .matches(
+                                "\\{\"p50\":\\d+\\.\\d{3},\"p90\":\\d+\\.\\d{3},\"p99\":\\d+\\.\\d{3},\"max\":\\d+\\.\\d{3}\\}"),
+                head);
         assertEquals("{}", field(head, "failuresByKind"));
     }
 
@@ -172,7 +186,8 @@ class StormCommandTest {
         assertEquals("8", field(head, "failed"));
         assertEquals("null", field(head, "completionSeconds"));
         assertEquals("{\"TFTP_ERROR\":8}", field(head, "failuresByKind"));
-        List<String> clients = s.lines().filter(l -> l.startsWith("{\"client\":")).toList();
+        List<String> clients =
+                s.lines().filter(l -> l.startsWith("{\"client\":")).toList();
         assertEquals(8, clients.size());
         for (String c : clients) {
             assertEquals("false", field(c, "ok"));
@@ -184,8 +199,15 @@ class StormCommandTest {
 
     @Test
     void aWrongExpectedHashFailsTheClientsAndExits1() {
-        assertEquals(1, storm("--file", "ARDBP32.BIN", "--expect-sha256", ProbeCommandTest.sha256(new byte[0]),
-                "--clients", "2"));
+        assertEquals(
+                1,
+                storm(
+                        "--file",
+                        "ARDBP32.BIN",
+                        "--expect-sha256",
+                        ProbeCommandTest.sha256(new byte[0]),
+                        "--clients",
+                        "2"));
 
         String s = out.toString();
         assertTrue(s.startsWith("storm: 2 clients, "), s);
@@ -198,30 +220,35 @@ class StormCommandTest {
     void clientsTakesTheFirstSources() {
         assertEquals(0, storm("--file", "ARDBP32.BIN", "--clients", "3", "--json"));
 
-        List<String> clients = out.toString().lines().filter(l -> l.startsWith("{\"client\":")).toList();
-        assertEquals(List.of("\"127.0.0.1\"", "\"127.0.0.2\"", "\"127.0.0.3\""),
+        List<String> clients =
+                out.toString().lines().filter(l -> l.startsWith("{\"client\":")).toList();
+        assertEquals(
+                List.of("\"127.0.0.1\"", "\"127.0.0.2\"", "\"127.0.0.3\""),
                 clients.stream().map(c -> field(c, "client")).toList());
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "--file x --sources 127.0.0.9-127.0.0.1|dsrlb storm: --sources: range '127.0.0.9-127.0.0.1' ends before it starts",
-        "--file x --sources 127.0.0.1-127.0.0.300|dsrlb storm: --sources: '300' in '127.0.0.1-127.0.0.300' is above 255",
-        "--file x --sources localhost|dsrlb storm: --sources: 'localhost' is not an IPv4 address (a.b.c.d)",
-        "--file x --sources 127.0.0.1,127.0.0.1|dsrlb storm: --sources: 127.0.0.1 is listed twice",
-        "--file x --clients 9|dsrlb storm: --clients 9 is more than the 8 --sources addresses (one client per source address)",
-        "--file x --clients 0|dsrlb storm: --clients must be at least 1",
-        "--file x --sources 10.0.0.0-10.0.4.0|dsrlb storm: --sources has 1025 addresses, more than 1024 clients: use --clients",
-        "--file x --timeout 0|dsrlb storm: --timeout must be above 0",
-        "--file x --max-time 0s|dsrlb storm: --max-time must be above 0",
-        "--file x --max-time soon|'soon' is not a duration",
-        "--file x --retries -1|dsrlb storm: --retries must be at least 0",
-        "--file x --blksize 4|dsrlb storm: --blksize must be 0 or 8..65464",
-        "--file x --expect-sha256 abc|dsrlb storm: --expect-sha256 must be 64 hex digits",
-        "--file x --expect-size -1|dsrlb storm: --expect-size must be at least 0",
-        "--file x --target ::1|dsrlb storm: --target must be IPv4, like the sources: 0:0:0:0:0:0:0:1",
-        "--file x --bogus|Unknown option: '--bogus'",
-        "--clients 2|Missing required option: '--file=FILE'"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--file x --sources 127.0.0.9-127.0.0.1|dsrlb storm: --sources: range '127.0.0.9-127.0.0.1' ends before it starts",
+                "--file x --sources 127.0.0.1-127.0.0.300|dsrlb storm: --sources: '300' in '127.0.0.1-127.0.0.300' is above 255",
+                "--file x --sources localhost|dsrlb storm: --sources: 'localhost' is not an IPv4 address (a.b.c.d)",
+                "--file x --sources 127.0.0.1,127.0.0.1|dsrlb storm: --sources: 127.0.0.1 is listed twice",
+                "--file x --clients 9|dsrlb storm: --clients 9 is more than the 8 --sources addresses (one client per source address)",
+                "--file x --clients 0|dsrlb storm: --clients must be at least 1",
+                "--file x --sources 10.0.0.0-10.0.4.0|dsrlb storm: --sources has 1025 addresses, more than 1024 clients: use --clients",
+                "--file x --timeout 0|dsrlb storm: --timeout must be above 0",
+                "--file x --max-time 0s|dsrlb storm: --max-time must be above 0",
+                "--file x --max-time soon|'soon' is not a duration",
+                "--file x --retries -1|dsrlb storm: --retries must be at least 0",
+                "--file x --blksize 4|dsrlb storm: --blksize must be 0 or 8..65464",
+                "--file x --expect-sha256 abc|dsrlb storm: --expect-sha256 must be 64 hex digits",
+                "--file x --expect-size -1|dsrlb storm: --expect-size must be at least 0",
+                "--file x --target ::1|dsrlb storm: --target must be IPv4, like the sources: 0:0:0:0:0:0:0:1",
+                "--file x --bogus|Unknown option: '--bogus'",
+                "--clients 2|Missing required option: '--file=FILE'"
+            })
     void badArgumentsAreExit2WithAClearMessage(String args, String message) {
         assertEquals(2, storm(args.split(" ")), err.toString());
         assertTrue(err.toString().contains(message), err.toString());
@@ -250,7 +277,8 @@ class StormCommandTest {
 
     /** A field's JSON value: a string, number, literal or flat object. */
     private static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":(\"(?:[^\"\\\\]|\\\\.)*\"|\\{[^{}]*\\}|[^,}\\]]+)").matcher(json);
+        Matcher m = Pattern.compile("\"" + name + "\":(\"(?:[^\"\\\\]|\\\\.)*\"|\\{[^{}]*\\}|[^,}\\]]+)")
+                .matcher(json);
         assertTrue(m.find(), name + " in " + json);
         return m.group(1);
     }

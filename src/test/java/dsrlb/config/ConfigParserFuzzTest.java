@@ -16,17 +16,48 @@ import java.util.regex.Pattern;
  */
 class ConfigParserFuzzTest {
     private static final String FILE = "fuzz.conf";
-    private static final Pattern MESSAGE = Pattern.compile(Pattern.quote(FILE) + ":(\\d+)(:\\d+)?: \\S.*",
-            Pattern.DOTALL);
+    private static final Pattern MESSAGE =
+            Pattern.compile(Pattern.quote(FILE) + ":(\\d+)(:\\d+)?: \\S.*", Pattern.DOTALL);
 
     @FuzzTest(maxDuration = "5m")
-    @DictionaryEntries({"add ", "bind ", "set ", "enable ", "disable ", "ns ip ", "route ", "server ",
-        "service ", "lb vserver ", "lb monitor ", " -type VIP", " ANY ", " UDP ", " TCP ", " * ",
-        " -persistenceType ", "SOURCEIP", "NONE", " -timeout ", " -lbMethod ", "ROUNDROBIN", "SOURCEIPHASH",
-        " -m MAC", " -persistenceMaxEntries ", " -weight ", " -monitorName ", " TFTP -file ", " -interval ",
-        " -graceful YES", "255.255.255.255", "198.51.100.20", "#",
+    @DictionaryEntries({
+        "add ",
+        "bind ",
+        "set ",
+        "enable ",
+        "disable ",
+        "ns ip ",
+        "route ",
+        "server ",
+        "service ",
+        "lb vserver ",
+        "lb monitor ",
+        " -type VIP",
+        " ANY ",
+        " UDP ",
+        " TCP ",
+        " * ",
+        " -persistenceType ",
+        "SOURCEIP",
+        "NONE",
+        " -timeout ",
+        " -lbMethod ",
+        "ROUNDROBIN",
+        "SOURCEIPHASH",
+        " -m MAC",
+        " -persistenceMaxEntries ",
+        " -weight ",
+        " -monitorName ",
+        " TFTP -file ",
+        " -interval ",
+        " -graceful YES",
+        "255.255.255.255",
+        "198.51.100.20",
+        "#",
         // libFuzzer's dictionary syntax: a quote and a line break, escaped
-        "\\x22", "\\x0a"})
+        "\\x22",
+        "\\x0a"
+    })
     void parse(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8);
         try {

@@ -25,7 +25,8 @@ class ConfigParserTest {
     private static final Path SEED = Path.of("examples/seed.conf");
 
     /** Four lines every error case builds on; an appended line is line 5. */
-    private static final String BASE = String.join("\n",
+    private static final String BASE = String.join(
+            "\n",
             "add ns ip 10.0.0.20 255.255.255.255 -type VIP",
             "add server s1 10.0.0.30",
             "add service svc1 s1 ANY *",
@@ -69,7 +70,9 @@ class ConfigParserTest {
         assertEquals(ip("255.255.255.0"), route.mask());
         assertEquals(ip("198.51.100.1"), route.gateway());
 
-        assertEquals(List.of("198.51.100.30", "198.51.100.31"), List.copyOf(config.servers().keySet()));
+        assertEquals(
+                List.of("198.51.100.30", "198.51.100.31"),
+                List.copyOf(config.servers().keySet()));
         assertEquals(ip("198.51.100.31"), config.servers().get("198.51.100.31").address());
 
         assertEquals(List.of("tftp1", "tftp2"), List.copyOf(config.services().keySet()));
@@ -93,9 +96,14 @@ class ConfigParserTest {
         assertEquals(100, tftp.timeoutMinutes());
         assertEquals(LbMethod.ROUNDROBIN, tftp.method());
         assertEquals(VserverConfig.DEFAULT_PERSISTENCE_MAX_ENTRIES, tftp.persistenceMaxEntries());
-        assertEquals(List.of("tftp1", "tftp2"), tftp.bindings().stream().map(Binding::service).toList());
-        assertEquals(List.of(1, 1), tftp.bindings().stream().map(Binding::weight).toList());
-        assertEquals(List.of(13, 14), tftp.bindings().stream().map(b -> b.location().line()).toList());
+        assertEquals(
+                List.of("tftp1", "tftp2"),
+                tftp.bindings().stream().map(Binding::service).toList());
+        assertEquals(
+                List.of(1, 1), tftp.bindings().stream().map(Binding::weight).toList());
+        assertEquals(
+                List.of(13, 14),
+                tftp.bindings().stream().map(b -> b.location().line()).toList());
     }
 
     @Test
@@ -103,13 +111,30 @@ class ConfigParserTest {
         DsrConfig config = ConfigParser.parse("seed.conf", Files.readString(SEED));
 
         // -gslb ... -CMP are on both service lines and -cltTimeout also on the vserver: once each.
-        assertEquals(List.of("gslb", "maxClient", "maxReq", "cip", "usip", "useproxyport", "sp", "cltTimeout",
-                "svrTimeout", "CKA", "TCPB", "CMP", "connfailover"), noticedOptions(config));
+        assertEquals(
+                List.of(
+                        "gslb",
+                        "maxClient",
+                        "maxReq",
+                        "cip",
+                        "usip",
+                        "useproxyport",
+                        "sp",
+                        "cltTimeout",
+                        "svrTimeout",
+                        "CKA",
+                        "TCPB",
+                        "CMP",
+                        "connfailover"),
+                noticedOptions(config));
         assertEquals(13, config.notices().size(), config.notices()::toString);
-        assertEquals("seed.conf:10: -gslb NONE accepted; it has no meaning in MAC-mode forwarding (reported once)",
+        assertEquals(
+                "seed.conf:10: -gslb NONE accepted; it has no meaning in MAC-mode forwarding (reported once)",
                 config.notices().get(0));
-        assertEquals("seed.conf:12: -connfailover STATELESS accepted; it has no meaning in MAC-mode forwarding"
-                + " (reported once)", config.notices().get(12));
+        assertEquals(
+                "seed.conf:12: -connfailover STATELESS accepted; it has no meaning in MAC-mode forwarding"
+                        + " (reported once)",
+                config.notices().get(12));
     }
 
     @Test
@@ -125,13 +150,16 @@ class ConfigParserTest {
 
     @Test
     void monitorsWithDefaultsAndOptionsAndTheirBindings() throws Exception {
-        DsrConfig config = parse(BASE + String.join("\n",
-                "add lb monitor pxe TFTP -file ARDBP32.BIN",
-                "add lb monitor big tftp -file m5.bin -interval 10 -resptimeout 3 -retries 2 -successRetries 2"
-                        + " -downTime 20 -destPort 6969 -blksize 1428 -expectSize 5242880 -units3 SEC",
-                "bind service svc1 -monitorName pxe",
-                "bind service svc1 -monitorName big",
-                "") + "\n");
+        DsrConfig config = parse(BASE
+                + String.join(
+                        "\n",
+                        "add lb monitor pxe TFTP -file ARDBP32.BIN",
+                        "add lb monitor big tftp -file m5.bin -interval 10 -resptimeout 3 -retries 2 -successRetries 2"
+                                + " -downTime 20 -destPort 6969 -blksize 1428 -expectSize 5242880 -units3 SEC",
+                        "bind service svc1 -monitorName pxe",
+                        "bind service svc1 -monitorName big",
+                        "")
+                + "\n");
         MonitorConfig pxe = config.monitors().get("pxe");
         assertEquals("ARDBP32.BIN", pxe.file());
         assertEquals(java.time.Duration.ofSeconds(5), pxe.interval());
@@ -151,8 +179,12 @@ class ConfigParserTest {
         assertEquals(6969, big.destPort());
         assertEquals(1428, big.blksize());
         assertEquals(5242880, big.expectSize());
-        assertEquals(List.of("pxe", "big"), config.monitorBindings().stream().map(MonitorBinding::monitor).toList());
-        assertEquals(List.of("svc1", "svc1"), config.monitorBindings().stream().map(MonitorBinding::service).toList());
+        assertEquals(
+                List.of("pxe", "big"),
+                config.monitorBindings().stream().map(MonitorBinding::monitor).toList());
+        assertEquals(
+                List.of("svc1", "svc1"),
+                config.monitorBindings().stream().map(MonitorBinding::service).toList());
     }
 
     // ---- errors ---------------------------------------------------------------------------
@@ -165,15 +197,21 @@ class ConfigParserTest {
                 // monitors
                 error("add lb monitor m PING", 5, "monitor type PING is not supported; use TFTP"),
                 error("add lb monitor m TFTP", 5, "a TFTP monitor needs -file <path>"),
-                error("add lb monitor m TFTP -file x -interval 2 -resptimeout 2", 5,
+                error(
+                        "add lb monitor m TFTP -file x -interval 2 -resptimeout 2",
+                        5,
                         "-resptimeout 2 must be less than -interval 2"),
                 error("add lb monitor m TFTP -file x -expectSha256 abc", 5, "-expectSha256 needs 64 hex digits"),
-                error("add lb monitor m TFTP -file x -expectSize 1 -expectSha256 " + "0".repeat(64), 5,
+                error(
+                        "add lb monitor m TFTP -file x -expectSize 1 -expectSha256 " + "0".repeat(64),
+                        5,
                         "give -expectSize or -expectSha256, not both"),
                 error("add lb monitor m TFTP -file x -units3 MSEC", 5, "bad value 'MSEC' for -units3"),
                 error("bind service svc1 -monitorName m", 5, "monitor 'm' is not defined"),
                 error("add lb monitor m TFTP -file x\nbind service svc1", 6, "bind service needs -monitorName"),
-                error("add lb monitor m TFTP -file x\nbind service nope -monitorName m", 6,
+                error(
+                        "add lb monitor m TFTP -file x\nbind service nope -monitorName m",
+                        6,
                         "service 'nope' is not defined"),
                 // tokens
                 error("add server \"s2 10.0.0.31", 5, "unterminated quoted string"),
@@ -184,89 +222,131 @@ class ConfigParserTest {
                 error("add server s2 10.0.0.31 extra", 5, "unexpected 'extra' in 'add server'"),
                 error("add service svc2 s1 ANY * -foo 1", 5, "unknown option -foo for 'add service'"),
                 error("add service svc2 s1 ANY * -FOO 1", 5, "unknown option -FOO for 'add service'"),
-                error("add lb vserver v2 ANY 10.0.0.21 * -backupVServer vs", 5,
+                error(
+                        "add lb vserver v2 ANY 10.0.0.21 * -backupVServer vs",
+                        5,
                         "option -backupVServer of 'add lb vserver' is not supported by dsrlb"),
                 error("add service svc2 s1 ANY * -usip", 5, "option -usip needs a value"),
                 error("add service svc2 s1 ANY * -usip -sp OFF", 5, "option -usip needs a value"),
                 error("add lb vserver v2 ANY 10.0.0.21 * -timeout", 5, "option -timeout needs a value"),
                 error("add lb vserver v2 ANY 10.0.0.21 * -timeout 1 -TIMEOUT 2", 5, "option -timeout is given twice"),
                 error("add service svc2 s1 ANY * -usip MAYBE", 5, "bad value 'MAYBE' for -usip: expected YES or NO"),
-                error("add service svc2 s1 ANY * -maxClient lots", 5,
+                error(
+                        "add service svc2 s1 ANY * -maxClient lots",
+                        5,
                         "bad value 'lots' for -maxClient: expected a number"),
                 error("disable service svc1 -graceful PERHAPS", 5, "bad value 'PERHAPS' for -graceful"),
                 // add ns ip
                 error("add ns ip 10.0.0.21 255.0.255.0 -type VIP", 5, "'255.0.255.0' is not a contiguous netmask"),
                 error("add ns ip 10.0.0.21 255.255.255.0 -type SNIP", 5, "only -type VIP is supported here"),
                 error("add ns ip 10.0.0.21 255.255.255.0", 5, "missing -type VIP"),
-                error("add ns ip 10.0.0.20 255.255.255.0 -type VIP", 5,
-                        "ns ip 10.0.0.20 is already added at t.conf:1"),
-                error("add ns ip 10.0.0.21 255.255.255.255 -type VIP -arp SOMETIMES", 5,
+                error("add ns ip 10.0.0.20 255.255.255.0 -type VIP", 5, "ns ip 10.0.0.20 is already added at t.conf:1"),
+                error(
+                        "add ns ip 10.0.0.21 255.255.255.255 -type VIP -arp SOMETIMES",
+                        5,
                         "bad value 'SOMETIMES' for -arp: expected ENABLED or DISABLED"),
                 // add route
-                error("add route 192.0.2.1 255.255.255.0 10.0.0.1", 5,
+                error(
+                        "add route 192.0.2.1 255.255.255.0 10.0.0.1",
+                        5,
                         "route network 192.0.2.1 has host bits set outside netmask 255.255.255.0"),
                 error("add route 192.0.2.0 255.255.0.255 10.0.0.1", 5, "'255.255.0.255' is not a contiguous netmask"),
                 error("add route 192.0.2.0 255.255.255.0 10.0.0", 5, "not an IPv4 address: '10.0.0'"),
-                error("add route 192.0.2.0 255.255.255.0 10.0.0.1\nadd route 192.0.2.0 255.255.255.0 10.0.0.1", 6,
+                error(
+                        "add route 192.0.2.0 255.255.255.0 10.0.0.1\nadd route 192.0.2.0 255.255.255.0 10.0.0.1",
+                        6,
                         "route 192.0.2.0 255.255.255.0 10.0.0.1 is already added at t.conf:5"),
                 // add server
                 error("add server s2 10.0.0.256", 5, "not an IPv4 address: '10.0.0.256'"),
                 error("add server s1 10.0.0.40", 5, "server 's1' is already defined at t.conf:2"),
                 error("add server s2 10.0.0.30", 5, "address 10.0.0.30 is already server 's1' (t.conf:2)"),
                 error("add server \"bad/name\" 10.0.0.40", 5, "'bad/name' is not a valid server name"),
-                error("add service svc2 10.0.0.50 ANY *\nadd server 10.0.0.50 10.0.0.50", 6,
+                error(
+                        "add service svc2 10.0.0.50 ANY *\nadd server 10.0.0.50 10.0.0.50",
+                        6,
                         "server '10.0.0.50' is already defined at t.conf:5 (implicitly, by 'add service')"),
                 // add service
                 error("add service svc1 s1 ANY *", 5, "service 'svc1' is already defined at t.conf:3"),
                 error("add service svc2 nosuch ANY *", 5, "server 'nosuch' is not defined"),
                 error("add service svc2 S1 ANY *", 5, "server 'S1' is not defined"),
-                error("add service svc2 s1 HTTP 80", 5,
+                error(
+                        "add service svc2 s1 HTTP 80",
+                        5,
                         "service type HTTP is not supported in MAC mode; use ANY, UDP or TCP"),
-                error("add service svc2 s1 tftp 69", 5, "service type TFTP is not supported in MAC mode;"
-                        + " use ANY, UDP or TCP (for TFTP use ANY * or UDP *"),
+                error(
+                        "add service svc2 s1 tftp 69",
+                        5,
+                        "service type TFTP is not supported in MAC mode;"
+                                + " use ANY, UDP or TCP (for TFTP use ANY * or UDP *"),
                 error("add service svc2 s1 69 ANY", 5, "'69' is not a service type; use ANY, UDP or TCP"),
                 error("add service svc2 s1 UDP 0", 5, "port 0 is out of range 1..65535"),
                 error("add service svc2 s1 UDP 65536", 5, "port 65536 is out of range 1..65535"),
                 error("add service svc2 s1 UDP tftp", 5, "port 'tftp' is not a number"),
-                error("add service svc2 s1 UDP * -state PAUSED", 5,
+                error(
+                        "add service svc2 s1 UDP * -state PAUSED",
+                        5,
                         "bad value 'PAUSED' for -state: expected ENABLED or DISABLED"),
                 // add lb vserver
-                error("add lb vserver v2 SSL 10.0.0.21 443", 5,
+                error(
+                        "add lb vserver v2 SSL 10.0.0.21 443",
+                        5,
                         "vserver type SSL is not supported in MAC mode; use ANY, UDP or TCP"),
                 error("add lb vserver vs ANY 10.0.0.21 *", 5, "vserver 'vs' is already defined at t.conf:4"),
-                error("add lb vserver vs2 any 10.0.0.20 *", 5,
+                error(
+                        "add lb vserver vs2 any 10.0.0.20 *",
+                        5,
                         "vserver 'vs2' takes 10.0.0.20 ANY * like vserver 'vs' (t.conf:4)"),
                 error("add lb vserver v2 ANY 0.0.0.0 *", 5, "non-addressable vservers (0.0.0.0) are not supported"),
-                error("add lb vserver v2 ANY 10.0.0.21 * -persistenceType COOKIEINSERT", 5,
+                error(
+                        "add lb vserver v2 ANY 10.0.0.21 * -persistenceType COOKIEINSERT",
+                        5,
                         "-persistenceType COOKIEINSERT is not possible in MAC mode"),
-                error("add lb vserver v2 ANY 10.0.0.21 * -persistenceType DESTIP", 5,
+                error(
+                        "add lb vserver v2 ANY 10.0.0.21 * -persistenceType DESTIP",
+                        5,
                         "-persistenceType DESTIP is not supported (yet); use SOURCEIP or NONE"),
-                error("add lb vserver v2 ANY 10.0.0.21 * -persistenceType STICKY", 5,
+                error(
+                        "add lb vserver v2 ANY 10.0.0.21 * -persistenceType STICKY",
+                        5,
                         "-persistenceType STICKY is not a persistence type"),
                 error("add lb vserver v2 ANY 10.0.0.21 * -timeout 1441", 5, "-timeout 1441 is out of range 0..1440"),
                 error("add lb vserver v2 ANY 10.0.0.21 * -timeout 5m", 5, "-timeout '5m' is not a number"),
                 error("add lb vserver v2 ANY 10.0.0.21 * -timeout -1", 5, "-timeout '-1' is not a number"),
-                error("add lb vserver v2 ANY 10.0.0.21 * -lbMethod LEASTCONNECTION", 5,
+                error(
+                        "add lb vserver v2 ANY 10.0.0.21 * -lbMethod LEASTCONNECTION",
+                        5,
                         "-lbMethod LEASTCONNECTION is not supported (yet): use ROUNDROBIN, SOURCEIPHASH or LEASTTRANSFERS"),
-                error("add lb vserver v2 ANY 10.0.0.21 * -lbMethod RANDOM", 5,
+                error(
+                        "add lb vserver v2 ANY 10.0.0.21 * -lbMethod RANDOM",
+                        5,
                         "-lbMethod RANDOM is not a load-balancing method"),
                 error("add lb vserver v2 ANY 10.0.0.21 * -m IP", 5, "dsrlb forwards in MAC mode only (-m MAC)"),
-                error("add lb vserver v2 ANY 10.0.0.21 * -persistenceMaxEntries 0", 5,
+                error(
+                        "add lb vserver v2 ANY 10.0.0.21 * -persistenceMaxEntries 0",
+                        5,
                         "-persistenceMaxEntries 0 is out of range 1..2147483647"),
-                error("add lb vserver v2 ANY 10.0.0.30 * -m MAC", 5,
+                error(
+                        "add lb vserver v2 ANY 10.0.0.30 * -m MAC",
+                        5,
                         "VIP 10.0.0.30 is also the address of server 's1' (t.conf:2): a backend cannot be a VIP"),
                 // bind lb vserver
                 error("bind lb vserver nope svc1", 5, "vserver 'nope' is not defined"),
                 error("bind lb vserver VS svc1", 5, "vserver 'VS' is not defined"),
                 error("bind lb vserver vs nope", 5, "service 'nope' is not defined"),
-                error("bind lb vserver vs svc1\nbind lb vserver vs svc1", 6,
+                error(
+                        "bind lb vserver vs svc1\nbind lb vserver vs svc1",
+                        6,
                         "service 'svc1' is already bound to vserver 'vs' at t.conf:5"),
                 error("bind lb vserver vs svc1 -weight 0", 5, "-weight 0 is out of range 1..100"),
                 error("bind lb vserver vs svc1 -weight 101", 5, "-weight 101 is out of range 1..100"),
                 error("bind lb vserver vs svc1 -policyName p", 5, "option -policyName of 'bind lb vserver'"),
-                error("add service svc2 s1 TCP *\nadd lb vserver u UDP 10.0.0.21 *\nbind lb vserver u svc2", 7,
+                error(
+                        "add service svc2 s1 TCP *\nadd lb vserver u UDP 10.0.0.21 *\nbind lb vserver u svc2",
+                        7,
                         "service 'svc2' is TCP and cannot serve UDP vserver 'u'"),
-                error("add service svc2 s1 UDP 69\nbind lb vserver vs svc2", 6,
+                error(
+                        "add service svc2 s1 UDP 69\nbind lb vserver vs svc2",
+                        6,
                         "service 'svc2' is port 69 but vserver 'vs' takes port *: MAC mode does not rewrite ports"),
                 // set / enable / disable service
                 error("set service nope -state DISABLED", 5, "service 'nope' is not defined"),
@@ -300,7 +380,8 @@ class ConfigParserTest {
 
     @Test
     void keywordsOptionNamesAndValuesIgnoreCase() throws Exception {
-        DsrConfig config = parse(String.join("\n",
+        DsrConfig config = parse(String.join(
+                "\n",
                 "ADD NS IP 10.0.0.20 255.255.255.0 -TYPE vip",
                 "Add Server s1 10.0.0.30",
                 "add SERVICE svc1 s1 udp 69 -STATE disabled -UsIp yes",
@@ -321,7 +402,8 @@ class ConfigParserTest {
 
     @Test
     void namesAreCaseSensitive() throws Exception {
-        DsrConfig config = parse(String.join("\n",
+        DsrConfig config = parse(String.join(
+                "\n",
                 "add server web 10.0.0.30",
                 "add server Web 10.0.0.31",
                 "add service a web ANY *",
@@ -340,14 +422,16 @@ class ConfigParserTest {
                 + "add service svc1 s1 ANY *\r\n";
         DsrConfig config = parse(text);
         assertEquals(new SourceLocation("t.conf", 5), config.servers().get("s1").location());
-        assertEquals(new SourceLocation("t.conf", 6), config.services().get("svc1").location());
+        assertEquals(
+                new SourceLocation("t.conf", 6), config.services().get("svc1").location());
         assertTrue(config.notices().isEmpty());
         assertTrue(parse("").services().isEmpty());
     }
 
     @Test
     void quotedTokens() throws Exception {
-        DsrConfig config = parse(String.join("\n",
+        DsrConfig config = parse(String.join(
+                "\n",
                 "add server \"web server 1\" 10.0.0.30 -comment \"the \\\"first\\\" one # not a comment\"",
                 "add service \"svc #1\" \"web server 1\" ANY * -comment \"-x\"",
                 "add lb vserver vs ANY 10.0.0.20 * -m MAC -lbMethod ROUNDROBIN",
@@ -355,15 +439,18 @@ class ConfigParserTest {
         assertEquals(ip("10.0.0.30"), config.servers().get("web server 1").address());
         assertEquals("web server 1", config.services().get("svc #1").server());
         assertEquals("svc #1", config.vservers().get("vs").bindings().get(0).service());
-        assertEquals(List.of("t.conf:1: -comment \"the \\\"first\\\" one # not a comment\" accepted; "
-                + "it has no meaning in MAC-mode forwarding (reported once)"), config.notices());
+        assertEquals(
+                List.of("t.conf:1: -comment \"the \\\"first\\\" one # not a comment\" accepted; "
+                        + "it has no meaning in MAC-mode forwarding (reported once)"),
+                config.notices());
     }
 
     // ---- semantics ------------------------------------------------------------------------
 
     @Test
     void serviceByAddressCreatesOrReusesTheServer() throws Exception {
-        DsrConfig config = parse(String.join("\n",
+        DsrConfig config = parse(String.join(
+                "\n",
                 "add server s1 10.0.0.30",
                 "add service a 10.0.0.50 UDP 69",
                 "add service b 10.0.0.50 TCP 69",
@@ -379,7 +466,8 @@ class ConfigParserTest {
 
     @Test
     void serviceStateChanges() throws Exception {
-        DsrConfig config = parse(String.join("\n",
+        DsrConfig config = parse(String.join(
+                "\n",
                 "add server s1 10.0.0.30",
                 "add service a s1 ANY * -state DISABLED",
                 "add service b s1 UDP *",
@@ -393,25 +481,32 @@ class ConfigParserTest {
         assertEquals(ServiceState.DISABLED, config.services().get("b").state());
         assertEquals(ServiceState.DISABLED, config.services().get("c").state());
         assertEquals(ServiceState.ENABLED, config.services().get("d").state());
-        assertEquals(new SourceLocation("t.conf", 3), config.services().get("b").location(),
+        assertEquals(
+                new SourceLocation("t.conf", 3),
+                config.services().get("b").location(),
                 "the service keeps the line that defined it");
-        assertEquals(List.of(
-                "t.conf:6: -graceful YES accepted; it only matters at run time (admin drain) (reported once)",
-                "t.conf:6: -delay 30 accepted; it only matters at run time (admin drain) (reported once)",
-                "t.conf:7: -comment \"maintenance\" accepted; it has no meaning in MAC-mode forwarding"
-                        + " (reported once)"), config.notices());
+        assertEquals(
+                List.of(
+                        "t.conf:6: -graceful YES accepted; it only matters at run time (admin drain) (reported once)",
+                        "t.conf:6: -delay 30 accepted; it only matters at run time (admin drain) (reported once)",
+                        "t.conf:7: -comment \"maintenance\" accepted; it has no meaning in MAC-mode forwarding"
+                                + " (reported once)"),
+                config.notices());
     }
 
     @Test
     void vserverAddressIsAnImplicitVip() throws Exception {
-        DsrConfig config = parse(String.join("\n",
+        DsrConfig config = parse(String.join(
+                "\n",
                 "add lb vserver a ANY 10.0.0.21 * -m MAC -lbMethod ROUNDROBIN",
                 "add lb vserver b UDP 10.0.0.22 69 -m MAC -lbMethod ROUNDROBIN",
                 "add lb vserver c TCP 10.0.0.22 69 -m MAC -lbMethod ROUNDROBIN",
                 "add ns ip 10.0.0.21 255.255.255.0 -type VIP"));
-        assertEquals(List.of(
-                new VipConfig(ip("10.0.0.21"), ip("255.255.255.0"), new SourceLocation("t.conf", 4)),
-                new VipConfig(ip("10.0.0.22"), 0xffffffff, new SourceLocation("t.conf", 2))), config.vips());
+        assertEquals(
+                List.of(
+                        new VipConfig(ip("10.0.0.21"), ip("255.255.255.0"), new SourceLocation("t.conf", 4)),
+                        new VipConfig(ip("10.0.0.22"), 0xffffffff, new SourceLocation("t.conf", 2))),
+                config.vips());
     }
 
     @Test
@@ -423,15 +518,20 @@ class ConfigParserTest {
         assertEquals(VserverConfig.DEFAULT_PERSISTENCE_MAX_ENTRIES, vs.persistenceMaxEntries());
         assertEquals(LbMethod.ROUNDROBIN, vs.method());
         assertEquals(2, config.notices().size());
-        assertTrue(config.notices().get(0).startsWith("t.conf:1: vserver 'vs' has no -lbMethod: NetScaler's default"
-                + " is LEASTCONNECTION, dsrlb uses ROUNDROBIN"), config.notices()::toString);
-        assertTrue(config.notices().get(1).startsWith("t.conf:1: vserver 'vs' has no -m MAC"),
+        assertTrue(
+                config.notices()
+                        .get(0)
+                        .startsWith("t.conf:1: vserver 'vs' has no -lbMethod: NetScaler's default"
+                                + " is LEASTCONNECTION, dsrlb uses ROUNDROBIN"),
                 config.notices()::toString);
+        assertTrue(
+                config.notices().get(1).startsWith("t.conf:1: vserver 'vs' has no -m MAC"), config.notices()::toString);
     }
 
     @Test
     void vserverOptionsWithMeaning() throws Exception {
-        DsrConfig config = parse(String.join("\n",
+        DsrConfig config = parse(String.join(
+                "\n",
                 "add server s1 10.0.0.30",
                 "add server s2 10.0.0.31",
                 "add service a s1 UDP 69",
@@ -445,29 +545,38 @@ class ConfigParserTest {
         assertEquals(0, vs.timeoutMinutes());
         assertEquals(5000, vs.persistenceMaxEntries());
         assertEquals(LbMethod.SOURCEIPHASH, vs.method());
-        assertEquals(List.of(new Binding("b", 100, new SourceLocation("t.conf", 6)),
-                new Binding("a", 1, new SourceLocation("t.conf", 7))), vs.bindings());
+        assertEquals(
+                List.of(
+                        new Binding("b", 100, new SourceLocation("t.conf", 6)),
+                        new Binding("a", 1, new SourceLocation("t.conf", 7))),
+                vs.bindings());
         assertTrue(config.notices().isEmpty(), config.notices()::toString);
     }
 
     @Test
     void ignoredOptionsAreReportedOncePerNameAcrossCommands() throws Exception {
-        DsrConfig config = parse(String.join("\n",
+        DsrConfig config = parse(String.join(
+                "\n",
                 "add ns ip 10.0.0.20 255.255.255.255 -type VIP -td 0 -arp ENABLED",
                 "add route 0.0.0.0 0.0.0.0 10.0.0.1 -td 0 -distance 1",
                 "add server s1 10.0.0.30 -td 0 -state DISABLED",
                 "add service a s1 ANY * -TD 0 -cltTimeout 120",
                 "add lb vserver vs ANY 10.0.0.20 * -m MAC -lbMethod ROUNDROBIN -cltTimeout 180 -state ENABLED"));
         assertEquals(List.of("td", "arp", "distance", "state", "cltTimeout"), noticedOptions(config));
-        assertEquals("t.conf:3: -state DISABLED accepted; dsrlb keeps the state on services, use 'disable service'"
-                + " to take one out (reported once)", config.notices().get(3));
-        assertEquals(ServiceState.ENABLED, config.services().get("a").state(),
+        assertEquals(
+                "t.conf:3: -state DISABLED accepted; dsrlb keeps the state on services, use 'disable service'"
+                        + " to take one out (reported once)",
+                config.notices().get(3));
+        assertEquals(
+                ServiceState.ENABLED,
+                config.services().get("a").state(),
                 "-state on a server does not disable its services");
     }
 
     @Test
     void vserversMayShareAVipOnOtherProtocolsOrPorts() throws Exception {
-        DsrConfig config = parse(String.join("\n",
+        DsrConfig config = parse(String.join(
+                "\n",
                 "add lb vserver a ANY 10.0.0.20 * -m MAC -lbMethod ROUNDROBIN",
                 "add lb vserver b UDP 10.0.0.20 * -m MAC -lbMethod ROUNDROBIN",
                 "add lb vserver c UDP 10.0.0.20 69 -m MAC -lbMethod ROUNDROBIN"));
@@ -477,7 +586,8 @@ class ConfigParserTest {
 
     @Test
     void anyServiceServesEveryVserverTypeAndAnyVserverEveryService() throws Exception {
-        DsrConfig config = parse(String.join("\n",
+        DsrConfig config = parse(String.join(
+                "\n",
                 "add server s1 10.0.0.30",
                 "add service any s1 ANY *",
                 "add service udp s1 UDP *",
@@ -493,17 +603,19 @@ class ConfigParserTest {
     @Test
     void resultIsImmutable() throws Exception {
         DsrConfig config = ConfigParser.load(SEED);
-        assertThrows(UnsupportedOperationException.class, () -> config.services().remove("tftp1"));
+        assertThrows(
+                UnsupportedOperationException.class, () -> config.services().remove("tftp1"));
         assertThrows(UnsupportedOperationException.class, () -> config.notices().clear());
-        assertThrows(UnsupportedOperationException.class,
+        assertThrows(
+                UnsupportedOperationException.class,
                 () -> config.vservers().get("tftp").bindings().clear());
         assertFalse(config.vips().isEmpty());
     }
 
     @Test
     void errorStopsAtTheFirstProblem() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> parse("add server s1 10.0.0.30\nadd server s1 10.0.0.31\nadd nonsense\n"));
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> parse("add server s1 10.0.0.30\nadd server s1 10.0.0.31\nadd nonsense\n"));
         assertEquals("t.conf:2: server 's1' is already defined at t.conf:1", e.getMessage());
     }
 

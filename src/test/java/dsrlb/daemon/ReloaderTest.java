@@ -46,6 +46,7 @@ class ReloaderTest {
 
     @TempDir
     Path dir;
+
     Path file;
     final CurrentGeneration live = new CurrentGeneration();
     final List<Generation> swapped = new ArrayList<>();
@@ -53,14 +54,22 @@ class ReloaderTest {
     Reloader reloader;
 
     Generation build(DsrConfig cfg) {
-        LoadBalancer lb = new LoadBalancer(cfg, Ticker.systemTicker(), 251, s -> { });
-        ArpResolver resolver = new ArpResolver(io, lb, Ipv4.parse("198.51.100.10"), 1_000_000_000L,
-                35_000_000_000L, System::nanoTime);
-        HealthMonitor health = new HealthMonitor(lb, cfg.monitorBindings(), cfg.monitors(),
+        LoadBalancer lb = new LoadBalancer(cfg, Ticker.systemTicker(), 251, s -> {});
+        ArpResolver resolver =
+                new ArpResolver(io, lb, Ipv4.parse("198.51.100.10"), 1_000_000_000L, 35_000_000_000L, System::nanoTime);
+        HealthMonitor health = new HealthMonitor(
+                lb,
+                cfg.monitorBindings(),
+                cfg.monitors(),
                 m -> view -> ProbeResult.success("fake probe", java.time.Duration.ofMillis(10)));
-        return new Generation(cfg, lb, resolver, health, new dsrlb.transfer.TransferTracker(2, 3_000_000_000L),
-                new LiveStatus(lb, new Counters(), health,
-                Clock.systemUTC()), null);
+        return new Generation(
+                cfg,
+                lb,
+                resolver,
+                health,
+                new dsrlb.transfer.TransferTracker(2, 3_000_000_000L),
+                new LiveStatus(lb, new Counters(), health, Clock.systemUTC()),
+                null);
     }
 
     @BeforeEach
@@ -112,8 +121,10 @@ class ReloaderTest {
 
     @Test
     void aRemovedServiceTakesItsClientsWithIt() throws Exception {
-        Files.writeString(file, SEED.replace("bind lb vserver tftp tftp2\n", "")
-                .replace("add service tftp2 198.51.100.31 ANY *\n", ""));
+        Files.writeString(
+                file,
+                SEED.replace("bind lb vserver tftp tftp2\n", "")
+                        .replace("add service tftp2 198.51.100.31 ANY *\n", ""));
         Reloader.Outcome o = reloader.reload();
         assertTrue(o.ok(), o.message());
         LoadBalancer lb = live.get().balancer();
@@ -124,8 +135,8 @@ class ReloaderTest {
 
     @Test
     void aChangedServiceStartsAfreshOthersDoNot() throws Exception {
-        Files.writeString(file, SEED.replace("add service tftp2 198.51.100.31 ANY *",
-                "add service tftp2 198.51.100.31 UDP *"));
+        Files.writeString(
+                file, SEED.replace("add service tftp2 198.51.100.31 ANY *", "add service tftp2 198.51.100.31 UDP *"));
         Reloader.Outcome o = reloader.reload();
         assertTrue(o.ok(), o.message());
         LoadBalancer lb = live.get().balancer();

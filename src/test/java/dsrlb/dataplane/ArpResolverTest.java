@@ -25,8 +25,8 @@ class ArpResolverTest {
     final MemoryPacketIo io = new MemoryPacketIo(LB);
     long now = 1_000_000_000L;
     final LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {});
-    final ArpResolver resolver = new ArpResolver(io, lb, LB_IP, TimeUnit.SECONDS.toNanos(10),
-            TimeUnit.SECONDS.toNanos(35), () -> now);
+    final ArpResolver resolver =
+            new ArpResolver(io, lb, LB_IP, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(35), () -> now);
 
     private static byte[] replyFrom(MacAddress mac, int ip) {
         byte[] f = new byte[Arp.FRAME_LENGTH];
@@ -95,8 +95,9 @@ class ArpResolverTest {
     @Test
     void aBackendIsNeverLearnedAtAGroupZeroOrOurOwnMac() {
         resolver.onArp(replyFrom(TFTP1, TFTP1_IP));
-        for (String bad : new String[] {"31:00:00:00:00:31", "ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01",
-                "00:00:00:00:00:00", LB.toString()}) {
+        for (String bad : new String[] {
+            "31:00:00:00:00:31", "ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01", "00:00:00:00:00:00", LB.toString()
+        }) {
             resolver.onArp(replyFrom(MacAddress.parse(bad), TFTP1_IP));
             assertEquals(TFTP1, lb.state().services()[0].mac(), bad + " ignored");
         }

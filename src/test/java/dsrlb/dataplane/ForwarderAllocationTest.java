@@ -65,14 +65,26 @@ class ForwarderAllocationTest {
 
         int clients = 64;
         for (int c = 0; c < clients; c++) {
-            byte[] rrq = TestFrames.udp(LB, MacAddress.parse("02:00:00:00:00:01"), Ipv4.parse("192.0.2.100") + c,
-                    TestConfigs.VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
+            byte[] rrq = TestFrames.udp(
+                    LB,
+                    MacAddress.parse("02:00:00:00:00:01"),
+                    Ipv4.parse("192.0.2.100") + c,
+                    TestConfigs.VIP,
+                    40000,
+                    69,
+                    TestFrames.tftpRrq("ARDBP32.BIN"));
             forwarder.handle(rrq, rrq.length);
         }
         byte[][] acks = new byte[clients][];
         for (int c = 0; c < clients; c++) {
-            acks[c] = TestFrames.udpPartial(LB, MacAddress.parse("02:00:00:00:00:01"),
-                    Ipv4.parse("192.0.2.100") + c, TestConfigs.VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
+            acks[c] = TestFrames.udpPartial(
+                    LB,
+                    MacAddress.parse("02:00:00:00:00:01"),
+                    Ipv4.parse("192.0.2.100") + c,
+                    TestConfigs.VIP,
+                    40000,
+                    50000,
+                    new byte[] {0, 4, 0, 1});
         }
         byte[] buffer = new byte[2048];
         // Warm up: every client gets persisted, the JIT compiles the path.

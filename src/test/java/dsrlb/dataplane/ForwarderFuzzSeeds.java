@@ -64,10 +64,19 @@ public final class ForwarderFuzzSeeds {
         f.put("rrq", TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN")));
         f.put("ack-partial", TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 50000, new byte[] {0, 4, 0, 1}));
         f.put("tcp-syn-partial", HostileFrames.tcpSynPartial(LB, ROUTER, CLIENT, VIP, 51000, 80));
-        f.put("ip-options", HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40001, 69,
-                HostileFrames.ROUTER_ALERT, TestFrames.tftpRrq("ARDBP32.BIN")));
-        List<byte[]> fragments = HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151,
-                new byte[100], 64);
+        f.put(
+                "ip-options",
+                HostileFrames.udpWithOptions(
+                        LB,
+                        ROUTER,
+                        CLIENT,
+                        VIP,
+                        40001,
+                        69,
+                        HostileFrames.ROUTER_ALERT,
+                        TestFrames.tftpRrq("ARDBP32.BIN")));
+        List<byte[]> fragments =
+                HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151, new byte[100], 64);
         f.put("fragment-first", fragments.get(0));
         f.put("fragment-last", fragments.get(1));
         f.put("vlan-tagged", HostileFrames.vlanTagged(f.get("rrq"), 10));
@@ -81,21 +90,20 @@ public final class ForwarderFuzzSeeds {
 
     static Map<String, byte[]> seeds() {
         byte[] rrq = TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
-        byte[] rrqPartial = TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 69,
-                TestFrames.tftpRrq("pxelinux.0"));
+        byte[] rrqPartial = TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("pxelinux.0"));
         byte[] ack = TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
-        byte[] ackVip2 = TestFrames.udpPartial(LB, ROUTER, CLIENT, ForwarderFuzzTest.VIP2, 40000, 50000,
-                new byte[] {0, 4, 0, 2});
+        byte[] ackVip2 = TestFrames.udpPartial(
+                LB, ROUTER, CLIENT, ForwarderFuzzTest.VIP2, 40000, 50000, new byte[] {0, 4, 0, 2});
         byte[] syn = HostileFrames.tcpSynPartial(LB, ROUTER, CLIENT, VIP, 51000, 80);
         byte[] arpForVip = TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP);
         byte[] arpForVip2 = TestFrames.arpRequest(ROUTER, ROUTER_IP, ForwarderFuzzTest.VIP2);
         byte[] arpFromBackend = HostileFrames.arpReply(TFTP1, TFTP1_IP, LB, Ipv4.parse("198.51.100.10"));
         byte[] garpVip = new byte[Arp.FRAME_LENGTH];
         Arp.writeGratuitous(garpVip, TFTP1, VIP);
-        byte[] options = HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40001, 69,
-                HostileFrames.ROUTER_ALERT, TestFrames.tftpRrq("ARDBP32.BIN"));
-        List<byte[]> fragments = HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151,
-                new byte[1200], 512);
+        byte[] options = HostileFrames.udpWithOptions(
+                LB, ROUTER, CLIENT, VIP, 40001, 69, HostileFrames.ROUTER_ALERT, TestFrames.tftpRrq("ARDBP32.BIN"));
+        List<byte[]> fragments =
+                HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151, new byte[1200], 512);
         byte[] ttl1 = HostileFrames.udpWithTtl(LB, ROUTER, CLIENT, VIP, 40003, 69, 1, TestFrames.tftpRrq("x"));
         byte[] vlan = HostileFrames.vlanTagged(rrq, 10);
         byte[] broadcast = TestFrames.udp(MacAddress.BROADCAST, ROUTER, CLIENT, VIP, 40000, 69, new byte[4]);

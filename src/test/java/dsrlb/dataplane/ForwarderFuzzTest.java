@@ -104,8 +104,8 @@ class ForwarderFuzzTest {
                     ref[0].publish(s);
                 }
             });
-            ArpResolver resolver = new ArpResolver(io, lb, LB_IP, TimeUnit.SECONDS.toNanos(10),
-                    TimeUnit.SECONDS.toNanos(35), () -> 0L);
+            ArpResolver resolver = new ArpResolver(
+                    io, lb, LB_IP, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(35), () -> 0L);
             forwarder = new Forwarder(io, lb, resolver);
             ref[0] = forwarder;
             lb.setMac(0, TFTP1);
@@ -158,8 +158,10 @@ class ForwarderFuzzTest {
             assertTrue(Arp.isValid(in, in.length));
             assertEquals(Arp.OP_REQUEST, Arp.operation(in));
             assertEquals(Arp.targetIp(in), Arp.senderIp(out));
-            assertArrayEquals(Arrays.copyOfRange(in, Arp.SENDER_MAC, Arp.SENDER_MAC + 6),
-                    Arrays.copyOfRange(out, Ethernet.DESTINATION, 6), "the reply goes to the asker");
+            assertArrayEquals(
+                    Arrays.copyOfRange(in, Arp.SENDER_MAC, Arp.SENDER_MAC + 6),
+                    Arrays.copyOfRange(out, Ethernet.DESTINATION, 6),
+                    "the reply goes to the asker");
         }
 
         private void checkForwarded(byte[] in, byte[] out, ForwardingState state) {
@@ -191,11 +193,14 @@ class ForwarderFuzzTest {
             int checksumAt = field < 0 ? -1 : ip + Ipv4Packet.headerLength(in, ip) + field;
             for (int i = Ethernet.ETHER_TYPE; i < in.length; i++) {
                 if (in[i] != out[i]) {
-                    assertTrue(i == checksumAt || i == checksumAt + 1,
+                    assertTrue(
+                            i == checksumAt || i == checksumAt + 1,
                             "byte " + i + " changed, only the L4 checksum (at " + checksumAt + ") may");
                 }
             }
-            if (checksumAt >= 0 && checksumAt + 2 <= in.length && Bytes.u16(in, checksumAt) != Bytes.u16(out, checksumAt)) {
+            if (checksumAt >= 0
+                    && checksumAt + 2 <= in.length
+                    && Bytes.u16(in, checksumAt) != Bytes.u16(out, checksumAt)) {
                 assertEquals(0, Ipv4Packet.fragmentOffset(in, ip));
                 assertFalse(Ipv4Packet.moreFragments(in, ip));
                 assertTrue(L4Checksum.isValid(out, ip), "a checksum we touch ends up complete");

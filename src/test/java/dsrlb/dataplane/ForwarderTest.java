@@ -69,7 +69,9 @@ class ForwarderTest {
         byte[] out = io.sent().get(0);
         assertTrue(TFTP1.matches(out, Ethernet.DESTINATION));
         assertTrue(LB.matches(out, Ethernet.SOURCE));
-        assertArrayEquals(Arrays.copyOfRange(in, 12, in.length), Arrays.copyOfRange(out, 12, out.length),
+        assertArrayEquals(
+                Arrays.copyOfRange(in, 12, in.length),
+                Arrays.copyOfRange(out, 12, out.length),
                 "IP header, ports and payload byte-identical");
         assertEquals(1, forwarder.counters().forwarded());
         assertEquals(1, lb.forwardedPackets(0));

@@ -60,8 +60,8 @@ class HostileTrafficTest {
                 ref[0].publish(s);
             }
         });
-        ArpResolver resolver = new ArpResolver(io, lb, Ipv4.parse("198.51.100.10"), 10_000_000_000L,
-                35_000_000_000L, () -> 0L);
+        ArpResolver resolver =
+                new ArpResolver(io, lb, Ipv4.parse("198.51.100.10"), 10_000_000_000L, 35_000_000_000L, () -> 0L);
         forwarder = new Forwarder(io, lb, resolver);
         ref[0] = forwarder;
         lb.setMac(0, TFTP1);
@@ -90,8 +90,10 @@ class HostileTrafficTest {
     private byte[] assertForwardedUnchanged(byte[] frame, MacAddress backend) {
         byte[] out = forward(frame);
         assertTrue(backend.matches(out, Ethernet.DESTINATION), "to " + backend);
-        assertArrayEquals(Arrays.copyOfRange(frame, Ethernet.ETHER_TYPE, frame.length),
-                Arrays.copyOfRange(out, Ethernet.ETHER_TYPE, out.length), "only the MACs change");
+        assertArrayEquals(
+                Arrays.copyOfRange(frame, Ethernet.ETHER_TYPE, frame.length),
+                Arrays.copyOfRange(out, Ethernet.ETHER_TYPE, out.length),
+                "only the MACs change");
         return out;
     }
 
@@ -156,8 +158,8 @@ class HostileTrafficTest {
 
     @Test
     void ipOptionsAreForwardedUntouchedAndAPartialChecksumBehindThemCompleted() {
-        byte[] options = HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40000, 69,
-                HostileFrames.ROUTER_ALERT, RRQ);
+        byte[] options =
+                HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40000, 69, HostileFrames.ROUTER_ALERT, RRQ);
         assertForwardedUnchanged(options, TFTP1);
 
         byte[] partial = options.clone();
@@ -186,8 +188,8 @@ class HostileTrafficTest {
     private void allFragmentsReachOneBackend() {
         List<byte[]> frames = new ArrayList<>();
         for (int c = 0; c < 8; c++) {
-            frames.addAll(HostileFrames.udpFragments(LB, ROUTER, CLIENT + c, VIP, 40000, 69, 0x7000 + c,
-                    new byte[3000], 1480));
+            frames.addAll(HostileFrames.udpFragments(
+                    LB, ROUTER, CLIENT + c, VIP, 40000, 69, 0x7000 + c, new byte[3000], 1480));
         }
         Collections.shuffle(frames, new Random(7));
         int[] backendOf = new int[8];
@@ -208,9 +210,10 @@ class HostileTrafficTest {
 
     @Test
     void groupDestinationMacsAreNotForwarded() {
-        for (String mac : new String[] {"ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:fb", "33:33:00:00:00:01",
-                "03:00:00:00:00:01"}) {
-            assertDropped(DropReason.GROUP_DESTINATION,
+        for (String mac :
+                new String[] {"ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:fb", "33:33:00:00:00:01", "03:00:00:00:00:01"}) {
+            assertDropped(
+                    DropReason.GROUP_DESTINATION,
                     TestFrames.udp(MacAddress.parse(mac), ROUTER, CLIENT, VIP, 40000, 69, RRQ));
         }
     }
@@ -226,8 +229,8 @@ class HostileTrafficTest {
     void vlanTaggedFramesAreDroppedNeverMangled() {
         assertDropped(DropReason.VLAN_TAGGED, HostileFrames.vlanTagged(rrq(CLIENT), 10));
         assertDropped(DropReason.VLAN_TAGGED, HostileFrames.vlanTagged(rrq(CLIENT), 0)); // priority tag
-        assertDropped(DropReason.VLAN_TAGGED, HostileFrames.vlanTagged(TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP),
-                10));
+        assertDropped(
+                DropReason.VLAN_TAGGED, HostileFrames.vlanTagged(TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP), 10));
         byte[] qinq = HostileFrames.vlanTagged(HostileFrames.vlanTagged(rrq(CLIENT), 10), 20);
         Bytes.putU16(qinq, Ethernet.ETHER_TYPE, Ethernet.TYPE_QINQ);
         assertDropped(DropReason.VLAN_TAGGED, qinq);
@@ -296,8 +299,8 @@ class HostileTrafficTest {
     /** A spoofed ARP reply for a backend's address with a group or our own MAC does not redirect traffic. */
     @Test
     void spoofedBackendMacsAreNotLearned() {
-        for (MacAddress spoof : new MacAddress[] {MacAddress.BROADCAST, MacAddress.parse("01:00:5e:00:00:01"),
-                MacAddress.ZERO, LB}) {
+        for (MacAddress spoof :
+                new MacAddress[] {MacAddress.BROADCAST, MacAddress.parse("01:00:5e:00:00:01"), MacAddress.ZERO, LB}) {
             byte[] f = HostileFrames.arpReply(spoof, Ipv4.parse("198.51.100.30"), LB, Ipv4.parse("198.51.100.10"));
             INTRUDER.writeTo(f, Ethernet.SOURCE);
             assertDropped(DropReason.ARP_NOT_FOR_VIP, f);

@@ -13,8 +13,8 @@ class NativePacketIoTest {
 
     @Test
     void aMissingInterfaceIsAMessageNamingIt() {
-        IOException e = assertThrows(IOException.class,
-                () -> NativePacketIo.open("nope0", MAC, "arp", NativePacketIo.Ring.V2));
+        IOException e =
+                assertThrows(IOException.class, () -> NativePacketIo.open("nope0", MAC, "arp", NativePacketIo.Ring.V2));
         assertTrue(e.getMessage().contains("--engine native on nope0"), e.getMessage());
         assertTrue(e.getMessage().contains("No such device"), e.getMessage());
     }
@@ -22,9 +22,11 @@ class NativePacketIoTest {
     @Test
     void aFilterLibpcapCannotCompileIsAMessageQuotingIt() {
         // Root gets as far as the filter; anyone else stops at the socket, also with a message.
-        IOException e = assertThrows(IOException.class,
-                () -> NativePacketIo.open("lo", MAC, "ip and (", NativePacketIo.Ring.V3));
-        assertTrue(e.getMessage().contains("capture filter 'ip and ('")
-                || e.getMessage().contains("socket(AF_PACKET): Operation not permitted"), e.getMessage());
+        IOException e = assertThrows(
+                IOException.class, () -> NativePacketIo.open("lo", MAC, "ip and (", NativePacketIo.Ring.V3));
+        assertTrue(
+                e.getMessage().contains("capture filter 'ip and ('")
+                        || e.getMessage().contains("socket(AF_PACKET): Operation not permitted"),
+                e.getMessage());
     }
 }

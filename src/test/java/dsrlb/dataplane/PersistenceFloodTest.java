@@ -49,7 +49,8 @@ class PersistenceFloodTest {
     void withRoundRobinTheTableAndHeapStayBoundedAndFewActiveClientsAreEvicted() {
         Flood f = flood(LbMethod.ROUNDROBIN);
         long activePackets = (long) ACTIVE * (FLOOD / ACTIVE_EVERY);
-        assertTrue(f.activeEvicted() * 33 < activePackets, // measured ~1%, allowed 3%
+        assertTrue(
+                f.activeEvicted() * 33 < activePackets, // measured ~1%, allowed 3%
                 f.activeEvicted() + " of " + activePackets + " active packets found their entry evicted");
         assertTrue(f.activeMoved() <= f.activeEvicted());
     }
@@ -67,7 +68,9 @@ class PersistenceFloodTest {
         Forwarder[] ref = new Forwarder[1];
         LoadBalancer lb = new LoadBalancer(
                 TestConfigs.anyStar(2, method, PersistenceType.SOURCEIP, 100, MAX_ENTRIES),
-                new FakeTicker(), 251, s -> {
+                new FakeTicker(),
+                251,
+                s -> {
                     if (ref[0] != null) {
                         ref[0].publish(s);
                     }
@@ -123,11 +126,23 @@ class PersistenceFloodTest {
         long size = table.size();
         // Every pick that was not a persistence hit is a new client: the flood's, ours, and evicted active ones.
         long activeEvicted = lb.vservers().get(0).newClients() - FLOOD - ACTIVE - SILENT;
-        System.out.printf("%s: flood of %d sources: table %d/%d (max seen %d), heap %+d KiB, active packets finding"
-                + " their entry evicted %d (moved %d), silent clients kept %d/%d%n", method, FLOOD, size, MAX_ENTRIES,
-                maxSeen, (heapAfter - heapBefore) / 1024, activeEvicted, moved, silentKept, SILENT);
+        System.out.printf(
+                "%s: flood of %d sources: table %d/%d (max seen %d), heap %+d KiB, active packets finding"
+                        + " their entry evicted %d (moved %d), silent clients kept %d/%d%n",
+                method,
+                FLOOD,
+                size,
+                MAX_ENTRIES,
+                maxSeen,
+                (heapAfter - heapBefore) / 1024,
+                activeEvicted,
+                moved,
+                silentKept,
+                SILENT);
 
-        assertEquals(FLOOD + ACTIVE + SILENT + (long) ACTIVE * (FLOOD / ACTIVE_EVERY), io.sent,
+        assertEquals(
+                FLOOD + ACTIVE + SILENT + (long) ACTIVE * (FLOOD / ACTIVE_EVERY),
+                io.sent,
                 "every packet forwarded, the flood's too");
         assertTrue(size <= MAX_ENTRIES && maxSeen <= MAX_ENTRIES, "table at most " + MAX_ENTRIES + ": " + size);
         assertTrue(size >= MAX_ENTRIES * 9 / 10, "table full: " + size);

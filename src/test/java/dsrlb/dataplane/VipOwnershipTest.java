@@ -32,7 +32,7 @@ class VipOwnershipTest {
 
     @BeforeEach
     void setUp() {
-        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> { });
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {});
         forwarder = new Forwarder(io, lb, f -> observedArp.add(f.clone()));
         lb.setMac(0, ForwarderTest.TFTP1);
         lb.setMac(1, ForwarderTest.TFTP2);

@@ -15,8 +15,11 @@ class HostChecksTest {
 
     @Test
     void forwardingMustBeOff() {
-        assertEquals(Finding.Level.OK, with(Map.of("/proc/sys/net/ipv4/ip_forward", "0\n",
-                "/proc/sys/net/ipv4/conf/eth0/forwarding", "0\n")).ipForward("eth0").level());
+        assertEquals(
+                Finding.Level.OK,
+                with(Map.of("/proc/sys/net/ipv4/ip_forward", "0\n", "/proc/sys/net/ipv4/conf/eth0/forwarding", "0\n"))
+                        .ipForward("eth0")
+                        .level());
         Finding on = with(Map.of("/proc/sys/net/ipv4/ip_forward", "1\n")).ipForward("eth0");
         assertEquals(Finding.Level.FAIL, on.level());
         assertTrue(on.fix().contains("net.ipv4.ip_forward=0"), on.fix());
@@ -26,35 +29,52 @@ class HostChecksTest {
     @Test
     void txChecksumOffloadIsReadFromEthtool() {
         HostChecks h = with(Map.of());
-        Finding on = h.txChecksumOffload("eth0", "Features for eth0:\nrx-checksumming: on\ntx-checksumming: on\n"
-                + "\ttx-checksum-ipv4: off [fixed]\n");
+        Finding on = h.txChecksumOffload(
+                "eth0",
+                "Features for eth0:\nrx-checksumming: on\ntx-checksumming: on\n" + "\ttx-checksum-ipv4: off [fixed]\n");
         assertEquals(Finding.Level.OK, on.level());
-        assertTrue(on.detail().contains("tx-checksumming on: captured frames may carry partial checksums"), on.detail());
+        assertTrue(
+                on.detail().contains("tx-checksumming on: captured frames may carry partial checksums"), on.detail());
         Finding off = h.txChecksumOffload("eth0", "Features for eth0:\ntx-checksumming: off\n");
         assertTrue(off.detail().contains("tx-checksumming off"), off.detail());
         assertEquals(Finding.Level.WARN, h.txChecksumOffload("eth0", null).level());
-        assertEquals(Finding.Level.WARN, h.txChecksumOffload("eth0", "Features for eth0:\n").level());
+        assertEquals(
+                Finding.Level.WARN,
+                h.txChecksumOffload("eth0", "Features for eth0:\n").level());
     }
 
     @Test
     void capNetRawIsReadFromCapEff() {
         // 0x2000 = bit 13 (CAP_NET_RAW); 0x3000 adds bit 12 (CAP_NET_ADMIN).
-        Finding raw = with(Map.of("/proc/self/status", "Name:\tjava\nCapEff:\t0000000000002000\n")).capabilities();
+        Finding raw = with(Map.of("/proc/self/status", "Name:\tjava\nCapEff:\t0000000000002000\n"))
+                .capabilities();
         assertEquals(Finding.Level.OK, raw.level());
         assertEquals("CAP_NET_RAW", raw.detail());
-        assertEquals("CAP_NET_RAW and CAP_NET_ADMIN",
-                with(Map.of("/proc/self/status", "CapEff:\t0000000000003000\n")).capabilities().detail());
-        assertEquals(Finding.Level.FAIL,
-                with(Map.of("/proc/self/status", "CapEff:\t0000000000001000\n")).capabilities().level());
-        assertEquals(Finding.Level.OK,
-                with(Map.of("/proc/self/status", "CapEff:\t000001ffffffffff\n")).capabilities().level());
+        assertEquals(
+                "CAP_NET_RAW and CAP_NET_ADMIN",
+                with(Map.of("/proc/self/status", "CapEff:\t0000000000003000\n"))
+                        .capabilities()
+                        .detail());
+        assertEquals(
+                Finding.Level.FAIL,
+                with(Map.of("/proc/self/status", "CapEff:\t0000000000001000\n"))
+                        .capabilities()
+                        .level());
+        assertEquals(
+                Finding.Level.OK,
+                with(Map.of("/proc/self/status", "CapEff:\t000001ffffffffff\n"))
+                        .capabilities()
+                        .level());
     }
 
     @Test
     void theKernelMustNotHoldTheVip() {
         int vip = Ipv4.parse("198.51.100.20");
         HostChecks h = with(Map.of());
-        assertEquals(Finding.Level.OK, h.vipNotInKernel(List.of(vip), List.of(Ipv4.parse("198.51.100.10"))).level());
+        assertEquals(
+                Finding.Level.OK,
+                h.vipNotInKernel(List.of(vip), List.of(Ipv4.parse("198.51.100.10")))
+                        .level());
         Finding held = h.vipNotInKernel(List.of(vip), List.of(Ipv4.parse("198.51.100.10"), vip));
         assertEquals(Finding.Level.FAIL, held.level());
         assertTrue(held.fix().startsWith("ip addr del 198.51.100.20/32"), held.fix());

@@ -25,7 +25,8 @@ class EnginesTest {
     @Test
     void withoutCapNetRawNoEngineCanRun() {
         for (EngineKind k : EngineKind.AUTO_ORDER) {
-            assertTrue(Engines.whyNot(k, TestConfigs.seed(), NONE).orElseThrow().startsWith("no CAP_NET_RAW"), k.name());
+            assertTrue(
+                    Engines.whyNot(k, TestConfigs.seed(), NONE).orElseThrow().startsWith("no CAP_NET_RAW"), k.name());
         }
     }
 
@@ -51,7 +52,8 @@ class EnginesTest {
     @Test
     void theCaptureFilterTakesArpAndTheVipsButNeverOurOwnFrames() {
         NetworkInterfaceInfo nif = new NetworkInterfaceInfo("eth0", MacAddress.parse("02:00:00:00:00:10"), 0, 24);
-        assertEquals("not ether src 02:00:00:00:00:10 and (arp or (ip and (dst host 198.51.100.20)))",
+        assertEquals(
+                "not ether src 02:00:00:00:00:10 and (arp or (ip and (dst host 198.51.100.20)))",
                 Engines.captureFilter(TestConfigs.seed(), nif));
     }
 }

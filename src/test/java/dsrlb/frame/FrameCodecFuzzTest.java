@@ -83,7 +83,8 @@ class FrameCodecFuzzTest {
         assertEquals(target, Arp.senderIp(out));
         assertEquals(sender, Arp.targetIp(out));
         assertTrue(OWN.matches(out, Ethernet.SOURCE) && OWN.matches(out, Arp.SENDER_MAC));
-        assertArrayEquals(Arrays.copyOfRange(frame, Arp.SENDER_MAC, Arp.SENDER_MAC + 6),
+        assertArrayEquals(
+                Arrays.copyOfRange(frame, Arp.SENDER_MAC, Arp.SENDER_MAC + 6),
                 Arrays.copyOfRange(out, Arp.TARGET_MAC, Arp.TARGET_MAC + 6));
         assertEquals(Ethernet.TYPE_ARP, Ethernet.etherType(out));
         assertTrue(op == Arp.operation(frame), "the request is not modified");
@@ -108,8 +109,8 @@ class FrameCodecFuzzTest {
 
         assertEquals(f.length, n);
         assertEquals(Ipv4Packet.OK, Ipv4Packet.validate(f, IP, n));
-        assertEquals(0xffff, L4Checksum.fold(L4Checksum.sum(f, IP, Ipv4Packet.headerLength(f, IP))),
-                "IP header checksum");
+        assertEquals(
+                0xffff, L4Checksum.fold(L4Checksum.sum(f, IP, Ipv4Packet.headerLength(f, IP))), "IP header checksum");
         assertEquals(srcIp, Ipv4Packet.source(f, IP));
         assertEquals(dstIp, Ipv4Packet.destination(f, IP));
         assertEquals(Ipv4Packet.PROTO_UDP, Ipv4Packet.protocol(f, IP));

@@ -12,6 +12,7 @@ import java.util.List;
 public final class HostileFrames {
     /** Router Alert (RFC 2113), the IP option hosts really send (IGMP, RSVP). */
     public static final byte[] ROUTER_ALERT = {(byte) 0x94, 0x04, 0x00, 0x00};
+
     private static final int MORE_FRAGMENTS = 0x2000;
 
     private HostileFrames() {}
@@ -22,8 +23,17 @@ public final class HostileFrames {
      *
      * @param flagsAndOffset the IPv4 flags/fragment-offset field as sent
      */
-    public static byte[] ipv4(MacAddress dst, MacAddress src, int srcIp, int dstIp, int protocol, byte[] options,
-            int id, int flagsAndOffset, int ttl, byte[] l4) {
+    public static byte[] ipv4(
+            MacAddress dst,
+            MacAddress src,
+            int srcIp,
+            int dstIp,
+            int protocol,
+            byte[] options,
+            int id,
+            int flagsAndOffset,
+            int ttl,
+            byte[] l4) {
         int ihl = Ipv4Packet.MIN_HEADER_LENGTH + options.length;
         byte[] f = new byte[Ethernet.HEADER_LENGTH + ihl + l4.length];
         dst.writeTo(f, Ethernet.DESTINATION);
@@ -45,26 +55,50 @@ public final class HostileFrames {
     }
 
     /** A UDP datagram with IP options and a complete UDP checksum. */
-    public static byte[] udpWithOptions(MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort,
-            int dstPort, byte[] options, byte[] payload) {
-        byte[] f = ipv4(dst, src, srcIp, dstIp, Ipv4Packet.PROTO_UDP, options, 0x4321, 0, 64,
+    public static byte[] udpWithOptions(
+            MacAddress dst,
+            MacAddress src,
+            int srcIp,
+            int dstIp,
+            int srcPort,
+            int dstPort,
+            byte[] options,
+            byte[] payload) {
+        byte[] f = ipv4(
+                dst,
+                src,
+                srcIp,
+                dstIp,
+                Ipv4Packet.PROTO_UDP,
+                options,
+                0x4321,
+                0,
+                64,
                 udpHeaderAndPayload(srcPort, dstPort, payload));
         L4Checksum.fill(f, Ethernet.HEADER_LENGTH);
         return f;
     }
 
     /** A UDP datagram (complete checksum) with the given TTL. */
-    public static byte[] udpWithTtl(MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort, int dstPort,
-            int ttl, byte[] payload) {
-        byte[] f = ipv4(dst, src, srcIp, dstIp, Ipv4Packet.PROTO_UDP, new byte[0], 0x1111, 0x4000, ttl,
+    public static byte[] udpWithTtl(
+            MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort, int dstPort, int ttl, byte[] payload) {
+        byte[] f = ipv4(
+                dst,
+                src,
+                srcIp,
+                dstIp,
+                Ipv4Packet.PROTO_UDP,
+                new byte[0],
+                0x1111,
+                0x4000,
+                ttl,
                 udpHeaderAndPayload(srcPort, dstPort, payload));
         L4Checksum.fill(f, Ethernet.HEADER_LENGTH);
         return f;
     }
 
     /** A TCP SYN as a Linux sender with tx offload leaves it: checksum partial. */
-    public static byte[] tcpSynPartial(MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort,
-            int dstPort) {
+    public static byte[] tcpSynPartial(MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort, int dstPort) {
         byte[] tcp = new byte[20];
         Bytes.putU16(tcp, 0, srcPort);
         Bytes.putU16(tcp, 2, dstPort);
@@ -81,22 +115,48 @@ public final class HostileFrames {
      * A UDP datagram of {@code payload} cut into IPv4 fragments of at most {@code fragmentData}
      * bytes of IP payload each (a multiple of 8), the first one carrying the UDP header.
      */
-    public static List<byte[]> udpFragments(MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort,
-            int dstPort, int id, byte[] payload, int fragmentData) {
+    public static List<byte[]> udpFragments(
+            MacAddress dst,
+            MacAddress src,
+            int srcIp,
+            int dstIp,
+            int srcPort,
+            int dstPort,
+            int id,
+            byte[] payload,
+            int fragmentData) {
         if (fragmentData % 8 != 0) {
             throw new IllegalArgumentException("fragment data must be a multiple of 8");
         }
         // The checksum is over the whole datagram: compute it on an unfragmented copy.
-        byte[] whole = ipv4(dst, src, srcIp, dstIp, Ipv4Packet.PROTO_UDP, new byte[0], id, 0, 64,
+        byte[] whole = ipv4(
+                dst,
+                src,
+                srcIp,
+                dstIp,
+                Ipv4Packet.PROTO_UDP,
+                new byte[0],
+                id,
+                0,
+                64,
                 udpHeaderAndPayload(srcPort, dstPort, payload));
         L4Checksum.fill(whole, Ethernet.HEADER_LENGTH);
-        byte[] ipPayload = Arrays.copyOfRange(whole, Ethernet.HEADER_LENGTH + Ipv4Packet.MIN_HEADER_LENGTH,
-                whole.length);
+        byte[] ipPayload =
+                Arrays.copyOfRange(whole, Ethernet.HEADER_LENGTH + Ipv4Packet.MIN_HEADER_LENGTH, whole.length);
         List<byte[]> fragments = new ArrayList<>();
         for (int at = 0; at < ipPayload.length; at += fragmentData) {
             int end = Math.min(at + fragmentData, ipPayload.length);
             int field = (at / 8) | (end < ipPayload.length ? MORE_FRAGMENTS : 0);
-            fragments.add(ipv4(dst, src, srcIp, dstIp, Ipv4Packet.PROTO_UDP, new byte[0], id, field, 64,
+            fragments.add(ipv4(
+                    dst,
+                    src,
+                    srcIp,
+                    dstIp,
+                    Ipv4Packet.PROTO_UDP,
+                    new byte[0],
+                    id,
+                    field,
+                    64,
                     Arrays.copyOfRange(ipPayload, at, end)));
         }
         return fragments;

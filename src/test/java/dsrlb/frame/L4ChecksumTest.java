@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class L4ChecksumTest {
     private static final MacAddress A = MacAddress.parse("02:00:00:00:00:0a");

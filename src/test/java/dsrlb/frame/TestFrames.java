@@ -7,16 +7,16 @@ public final class TestFrames {
     private TestFrames() {}
 
     /** A UDP datagram with a complete checksum. */
-    public static byte[] udp(MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort, int dstPort,
-            byte[] payload) {
+    public static byte[] udp(
+            MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort, int dstPort, byte[] payload) {
         byte[] f = new byte[UdpFrameWriter.HEADERS + payload.length];
         UdpFrameWriter.write(f, dst, src, srcIp, dstIp, srcPort, dstPort, 0x1234, payload, payload.length);
         return f;
     }
 
     /** The same datagram as veth/virtio deliver it with tx offload on: checksum left partial. */
-    public static byte[] udpPartial(MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort, int dstPort,
-            byte[] payload) {
+    public static byte[] udpPartial(
+            MacAddress dst, MacAddress src, int srcIp, int dstIp, int srcPort, int dstPort, byte[] payload) {
         byte[] f = udp(dst, src, srcIp, dstIp, srcPort, dstPort, payload);
         L4Checksum.fillPartial(f, Ethernet.HEADER_LENGTH);
         return f;

@@ -23,8 +23,19 @@ class HealthMonitorTest {
 
     static MonitorConfig monitor(String name, int retries) {
         // -interval and -downTime are whole seconds in the config; tests use short ones directly.
-        return new MonitorConfig(name, "ARDBP32.BIN", Duration.ofMillis(50), Duration.ofMillis(20), retries, 1,
-                Duration.ofMillis(50), -1, 0, -1, null, HERE);
+        return new MonitorConfig(
+                name,
+                "ARDBP32.BIN",
+                Duration.ofMillis(50),
+                Duration.ofMillis(20),
+                retries,
+                1,
+                Duration.ofMillis(50),
+                -1,
+                0,
+                -1,
+                null,
+                HERE);
     }
 
     private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
@@ -50,16 +61,22 @@ class HealthMonitorTest {
                     ? ProbeResult.failure("timeout waiting for block 1", Duration.ZERO)
                     : ProbeResult.success("ok", Duration.ZERO);
         };
-        try (HealthMonitor hm = new HealthMonitor(lb,
+        try (HealthMonitor hm = new HealthMonitor(
+                lb,
                 List.of(new MonitorBinding("tftp1", "pxe", HERE), new MonitorBinding("tftp2", "pxe", HERE)),
-                Map.of("pxe", monitor("pxe", 2)), m -> probe)) {
+                Map.of("pxe", monitor("pxe", 2)),
+                m -> probe)) {
             assertEquals(List.of(0, 1), hm.monitoredServices());
             hm.start();
-            await("both UP", () -> lb.state().services()[0].eligible() && lb.state().services()[1].eligible());
+            await(
+                    "both UP",
+                    () -> lb.state().services()[0].eligible()
+                            && lb.state().services()[1].eligible());
 
             tftp1Healthy.set(false);
             await("tftp1 DOWN", () -> lb.state().services()[0].status() == ServiceStatus.DOWN);
-            assertTrue(lb.state().services()[0].reason().contains("timeout waiting for block 1 (2 probes in a row)"),
+            assertTrue(
+                    lb.state().services()[0].reason().contains("timeout waiting for block 1 (2 probes in a row)"),
                     lb.state().services()[0].reason());
             assertEquals(ServiceStatus.UP, lb.state().services()[1].status());
 
@@ -75,16 +92,19 @@ class HealthMonitorTest {
     void aServiceWithTwoMonitorsIsUpOnlyWhileBothAre() throws Exception {
         LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {});
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
-        try (HealthMonitor hm = new HealthMonitor(lb,
+        try (HealthMonitor hm = new HealthMonitor(
+                lb,
                 List.of(new MonitorBinding("tftp1", "good", HERE), new MonitorBinding("tftp1", "bad", HERE)),
                 Map.of("good", monitor("good", 1), "bad", monitor("bad", 1)),
-                m -> m.name().equals("good") ? s -> ProbeResult.success("ok", Duration.ZERO)
+                m -> m.name().equals("good")
+                        ? s -> ProbeResult.success("ok", Duration.ZERO)
                         : s -> ProbeResult.failure("DSR path: answered from its real address", Duration.ZERO))) {
             hm.start();
             await("probed", () -> hm.trackers(0).stream().allMatch(t -> t.last() != null));
             Thread.sleep(100);
             assertEquals(ServiceStatus.DOWN, lb.state().services()[0].status());
-            assertTrue(lb.state().services()[0].reason().startsWith("monitor bad: DSR path"),
+            assertTrue(
+                    lb.state().services()[0].reason().startsWith("monitor bad: DSR path"),
                     lb.state().services()[0].reason());
         }
     }

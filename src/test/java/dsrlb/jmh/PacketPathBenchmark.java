@@ -66,12 +66,10 @@ public class PacketPathBenchmark {
         }
 
         @Override
-        public void send(byte[] frame, int length) {
-        }
+        public void send(byte[] frame, int length) {}
 
         @Override
-        public void wakeup() {
-        }
+        public void wakeup() {}
 
         @Override
         public MacAddress mac() {
@@ -79,13 +77,13 @@ public class PacketPathBenchmark {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Setup
     public void setUp() {
-        var cfg = method.equals("SOURCEIP") ? TestConfigs.seed()
+        var cfg = method.equals("SOURCEIP")
+                ? TestConfigs.seed()
                 : TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2, 1000);
         Forwarder[] ref = new Forwarder[1];
         LoadBalancer lb = new LoadBalancer(cfg, new FakeTicker(), Maglev.DEFAULT_TABLE_SIZE, s -> {
@@ -93,7 +91,7 @@ public class PacketPathBenchmark {
                 ref[0].publish(s);
             }
         });
-        forwarder = new Forwarder(new DiscardingIo(), lb, f -> { });
+        forwarder = new Forwarder(new DiscardingIo(), lb, f -> {});
         ref[0] = forwarder;
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
@@ -101,8 +99,8 @@ public class PacketPathBenchmark {
         lb.setHealth(1, ServiceStatus.UP, "bench");
         acks = new byte[CLIENTS][];
         for (int c = 0; c < CLIENTS; c++) {
-            acks[c] = TestFrames.udpPartial(LB, ROUTER, FIRST_CLIENT + c, TestConfigs.VIP, 40000, 50000,
-                    new byte[] {0, 4, 0, 1});
+            acks[c] = TestFrames.udpPartial(
+                    LB, ROUTER, FIRST_CLIENT + c, TestConfigs.VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
         }
         buffer = new byte[2048];
         persistence = new Persistence(Duration.ofMinutes(100), 1_000_000, new FakeTicker());
@@ -110,8 +108,11 @@ public class PacketPathBenchmark {
             persistence.remember(FIRST_CLIENT + c, c & 1);
             handle(c);
         }
-        LoadBalancer hashed = new LoadBalancer(TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2,
-                1000), new FakeTicker(), Maglev.DEFAULT_TABLE_SIZE, s -> { });
+        LoadBalancer hashed = new LoadBalancer(
+                TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2, 1000),
+                new FakeTicker(),
+                Maglev.DEFAULT_TABLE_SIZE,
+                s -> {});
         hashed.setMac(0, TFTP1);
         hashed.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         hashed.setHealth(0, ServiceStatus.UP, "bench");

@@ -53,7 +53,13 @@ class AdminIT extends DsrlbLabTest {
 
     @Override
     void restoreLab() {
-        Lab.inNamespace("dsrlb-tftp1", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1",
+        Lab.inNamespace(
+                "dsrlb-tftp1",
+                10,
+                "sysctl",
+                "-q",
+                "-w",
+                "net.ipv4.conf.all.arp_ignore=1",
                 "net.ipv4.conf.eth0.arp_ignore=1");
     }
 
@@ -104,12 +110,16 @@ class AdminIT extends DsrlbLabTest {
         assertEquals(CLIENTS, servedBy.size(), servedBy.toString());
 
         List<ServiceReport> services = json("show", "service").services();
-        assertEquals(List.of("tftp1", "tftp2"), services.stream().map(ServiceReport::name).toList());
+        assertEquals(
+                List.of("tftp1", "tftp2"),
+                services.stream().map(ServiceReport::name).toList());
         long packets = 0;
         for (ServiceReport s : services) {
             assertEquals("UP", s.state(), s.toString());
             assertNotNull(s.mac(), s.toString());
-            assertEquals(perBackend.getOrDefault(s.name(), 0), (int) s.persistedClients(),
+            assertEquals(
+                    perBackend.getOrDefault(s.name(), 0),
+                    (int) s.persistedClients(),
                     s.name() + ": persisted clients vs lab/served-by " + servedBy);
             assertTrue(s.packetsForwarded() > 0, s.toString());
             assertTrue(s.bytesForwarded() > s.packetsForwarded() * 42, s.toString());
@@ -130,13 +140,13 @@ class AdminIT extends DsrlbLabTest {
         assertTrue(global.received() >= global.forwarded(), global.toString());
         assertTrue(global.checksumsCompleted() > 0, "offload on: partial checksums completed");
 
-        String human = Lab.check(client("show", "lb", "vserver", "tftp"), "show lb vserver tftp").out();
+        String human = Lab.check(client("show", "lb", "vserver", "tftp"), "show lb vserver tftp")
+                .out();
         assertTrue(human.contains("\ttftp (198.51.100.20:*) - ANY\tType: ADDRESS\n\tState: UP\n"), human);
         assertTrue(human.contains("\tVserver hits: " + tftp.hits() + "\tNew clients: 10\t"), human);
         assertTrue(human.contains("1) tftp1 (198.51.100.30: *) - ANY State: UP\tWeight: 1\n"), human);
         String table = Lab.check(client("show", "service"), "show service").out();
-        assertTrue(table.lines().anyMatch(l -> l.startsWith("tftp1  198.51.100.30  *     ANY       UP    ")),
-                table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("tftp1  198.51.100.30  *     ANY       UP    ")), table);
     }
 
     @Test
@@ -149,9 +159,12 @@ class AdminIT extends DsrlbLabTest {
         PersistenceReport one = json("show", "persistence", "--client", client).persistence();
         assertEquals(List.of(new PersistenceReport.Entry(client, "tftp", backend)), one.entries());
 
-        String human = Lab.check(client("show", "persistence", "--client", client), "show persistence").out();
-        assertTrue(human.lines().anyMatch(l -> l.matches(java.util.regex.Pattern.quote(client) + "\\s+tftp\\s+"
-                + backend)), human);
+        String human = Lab.check(client("show", "persistence", "--client", client), "show persistence")
+                .out();
+        assertTrue(
+                human.lines()
+                        .anyMatch(l -> l.matches(java.util.regex.Pattern.quote(client) + "\\s+tftp\\s+" + backend)),
+                human);
 
         PersistenceReport all = json("show", "persistence").persistence();
         assertEquals(CLIENTS, all.total());
@@ -163,8 +176,16 @@ class AdminIT extends DsrlbLabTest {
     @Test
     @Order(4)
     void aBackendAnsweringArpForTheVipShowsInStatWithItsMac() throws Exception {
-        Lab.check(Lab.inNamespace("dsrlb-tftp1", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=0",
-                "net.ipv4.conf.eth0.arp_ignore=0"), "arp_ignore=0");
+        Lab.check(
+                Lab.inNamespace(
+                        "dsrlb-tftp1",
+                        10,
+                        "sysctl",
+                        "-q",
+                        "-w",
+                        "net.ipv4.conf.all.arp_ignore=0",
+                        "net.ipv4.conf.eth0.arp_ignore=0"),
+                "arp_ignore=0");
         try {
             GlobalReport g = null;
             long deadline = System.nanoTime() + 15_000_000_000L;
@@ -179,10 +200,17 @@ class AdminIT extends DsrlbLabTest {
             assertTrue(g.vipArpConflicts() >= 1, g.toString());
             assertEquals(TFTP1_MAC, g.lastVipArpConflict().mac());
             assertEquals(Lab.VIP, g.lastVipArpConflict().vip());
-            String human = Lab.check(client("stat", "lb", "vserver"), "stat lb vserver").out();
+            String human = Lab.check(client("stat", "lb", "vserver"), "stat lb vserver")
+                    .out();
             assertTrue(human.contains("Last VIP ARP conflict: " + Lab.VIP + " claimed by MAC " + TFTP1_MAC), human);
         } finally {
-            Lab.inNamespace("dsrlb-tftp1", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1",
+            Lab.inNamespace(
+                    "dsrlb-tftp1",
+                    10,
+                    "sysctl",
+                    "-q",
+                    "-w",
+                    "net.ipv4.conf.all.arp_ignore=1",
                     "net.ipv4.conf.eth0.arp_ignore=1");
         }
     }
@@ -198,9 +226,20 @@ class AdminIT extends DsrlbLabTest {
 
         // 64-byte blocks: 81 920 lock-step round trips, several seconds through dsrlb, so the
         // drain surely starts while this transfer runs.
-        java.util.concurrent.CompletableFuture<Lab.Result> running = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> Lab.inNamespace(Lab.CLIENT_NS, 90, "curl", "-sS", "--fail", "--tftp-blksize", "64", "--interface",
-                        src, "-o", dir.resolve("running").toString(), "tftp://" + Lab.VIP + "/m5.bin"));
+        java.util.concurrent.CompletableFuture<Lab.Result> running =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> Lab.inNamespace(
+                        Lab.CLIENT_NS,
+                        90,
+                        "curl",
+                        "-sS",
+                        "--fail",
+                        "--tftp-blksize",
+                        "64",
+                        "--interface",
+                        src,
+                        "-o",
+                        dir.resolve("running").toString(),
+                        "tftp://" + Lab.VIP + "/m5.bin"));
         Thread.sleep(300);
         Lab.Result disable = Lab.check(client("disable", "service", backend, "--graceful"), "disable --graceful");
         assertTrue(disable.out().contains("GOING OUT OF SERVICE"), disable.toString());

@@ -25,11 +25,13 @@ class DefaultEngineStormIT extends StormIT {
         assertTrue(log.contains("engine offload (chosen by --engine auto)"), log);
         assertTrue(log.contains(", engine offload\n"), log);
         Lab.Result tables = Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "tables"), "nft list tables");
-        List<String> ours = Arrays.stream(tables.out().split("\n")).filter(l -> l.startsWith("table netdev dsrlb_"))
+        List<String> ours = Arrays.stream(tables.out().split("\n"))
+                .filter(l -> l.startsWith("table netdev dsrlb_"))
                 .toList();
         assertEquals(1, ours.size(), tables.out());
         Lab.Result ruleset = Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "ruleset"), "nft list ruleset");
-        assertTrue(ruleset.out().contains("ip daddr " + Lab.VIP + " ether daddr set ip saddr map @client_0"),
+        assertTrue(
+                ruleset.out().contains("ip daddr " + Lab.VIP + " ether daddr set ip saddr map @client_0"),
                 ruleset.out());
     }
 }

@@ -28,7 +28,14 @@ class DoctorIT {
     }
 
     private Lab.Result doctor() {
-        return Lab.inNamespace(Lab.LB_NS, 30, "java", "-jar", Lab.JAR.toString(), "doctor", "--config",
+        return Lab.inNamespace(
+                Lab.LB_NS,
+                30,
+                "java",
+                "-jar",
+                Lab.JAR.toString(),
+                "doctor",
+                "--config",
                 Lab.BASEDIR.resolve("examples/seed.conf").toString());
     }
 
@@ -47,11 +54,23 @@ class DoctorIT {
     @Test
     @Order(2)
     void withoutCapNetAdminItSaysWhichEngineRunWouldPickInstead() {
-        Lab.Result r = Lab.inNamespace(Lab.LB_NS, 30, "setpriv", "--bounding-set", "-all,+net_raw", "--inh-caps",
-                "-all,+net_raw", "java", "-jar", Lab.JAR.toString(), "doctor", "--config",
+        Lab.Result r = Lab.inNamespace(
+                Lab.LB_NS,
+                30,
+                "setpriv",
+                "--bounding-set",
+                "-all,+net_raw",
+                "--inh-caps",
+                "-all,+net_raw",
+                "java",
+                "-jar",
+                Lab.JAR.toString(),
+                "doctor",
+                "--config",
                 Lab.BASEDIR.resolve("examples/seed.conf").toString());
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().matches("(?s).*WARN +engine +run would pick native; offload skipped: no CAP_NET_ADMIN.*"),
+        assertTrue(
+                r.out().matches("(?s).*WARN +engine +run would pick native; offload skipped: no CAP_NET_ADMIN.*"),
                 r.out());
     }
 
@@ -71,14 +90,28 @@ class DoctorIT {
     @Test
     @Order(4)
     void aBackendAnsweringArpForTheVipIsNamedWithItsMac() {
-        Lab.check(Lab.inNamespace("dsrlb-tftp2", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=0",
-                "net.ipv4.conf.eth0.arp_ignore=0"), "arp_ignore=0");
+        Lab.check(
+                Lab.inNamespace(
+                        "dsrlb-tftp2",
+                        10,
+                        "sysctl",
+                        "-q",
+                        "-w",
+                        "net.ipv4.conf.all.arp_ignore=0",
+                        "net.ipv4.conf.eth0.arp_ignore=0"),
+                "arp_ignore=0");
         try {
             Lab.Result r = doctor();
             assertEquals(1, r.exit(), r.toString());
             assertTrue(r.out().matches("(?s).*FAIL VIP 198\\.51\\.100\\.20 +answered by 02:d5:1b:64:00:31.*"), r.out());
         } finally {
-            Lab.inNamespace("dsrlb-tftp2", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1",
+            Lab.inNamespace(
+                    "dsrlb-tftp2",
+                    10,
+                    "sysctl",
+                    "-q",
+                    "-w",
+                    "net.ipv4.conf.all.arp_ignore=1",
                     "net.ipv4.conf.eth0.arp_ignore=1");
         }
     }
@@ -90,7 +123,8 @@ class DoctorIT {
         try {
             Lab.Result r = doctor();
             assertEquals(1, r.exit(), r.toString());
-            assertTrue(r.out().contains("FAIL VIP                      198.51.100.20 is configured on a kernel interface"),
+            assertTrue(
+                    r.out().contains("FAIL VIP                      198.51.100.20 is configured on a kernel interface"),
                     r.out());
         } finally {
             Lab.inNamespace(Lab.LB_NS, 10, "ip", "addr", "del", Lab.VIP + "/32", "dev", "eth0");

@@ -22,7 +22,6 @@ class DrainDuringStormIT extends DsrlbLabTest {
     static final String FIRST_WAVE = "192.0.2.32-192.0.2.91";
     static final String SECOND_WAVE = "192.0.2.92-192.0.2.111";
 
-
     @Override
     String[] labOptions() {
         return new String[] {"--offload", "on"};
@@ -36,9 +35,29 @@ class DrainDuringStormIT extends DsrlbLabTest {
     }
 
     private static Lab.Result storm(String sources, String file, String sha, int blksize) {
-        return Lab.inNamespace(Lab.CLIENT_NS, 180, "java", "-jar", Lab.JAR.toString(), "storm", "--target", Lab.VIP,
-                "--file", file, "--sources", sources, "--blksize", Integer.toString(blksize), "--expect-sha256", sha,
-                "--no-progress", "--max-time", "120", "--retries", "8", "--json");
+        return Lab.inNamespace(
+                Lab.CLIENT_NS,
+                180,
+                "java",
+                "-jar",
+                Lab.JAR.toString(),
+                "storm",
+                "--target",
+                Lab.VIP,
+                "--file",
+                file,
+                "--sources",
+                sources,
+                "--blksize",
+                Integer.toString(blksize),
+                "--expect-sha256",
+                sha,
+                "--no-progress",
+                "--max-time",
+                "120",
+                "--retries",
+                "8",
+                "--json");
     }
 
     private String state(String service) {
@@ -56,8 +75,8 @@ class DrainDuringStormIT extends DsrlbLabTest {
         Lab.resetServedBy();
         String boot = Lab.sha256(Lab.served("ARDBP32.BIN"));
         // 60 clients x 256 KiB in 128-byte blocks: 2048 lock-step ACKs each, ~10 s here.
-        CompletableFuture<Lab.Result> firstWave = CompletableFuture.supplyAsync(
-                () -> storm(FIRST_WAVE, "ARDBP32.BIN", boot, 128));
+        CompletableFuture<Lab.Result> firstWave =
+                CompletableFuture.supplyAsync(() -> storm(FIRST_WAVE, "ARDBP32.BIN", boot, 128));
         Thread.sleep(2_000);
         // The request goes from this JVM: a CLI JVM starting on two cores busy with the storm
         // once took 12 s, and the drain came after the wave.

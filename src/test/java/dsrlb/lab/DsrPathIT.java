@@ -159,11 +159,24 @@ abstract class DsrPathIT {
         String lbMac = Lab.lbMac();
         long before = Lab.directCount("tftp1");
         // Make the router send frames for tftp1's real address to dsrlb's MAC.
-        Lab.check(Lab.inNamespace(Lab.ROUTER_NS, 10, "ip", "neigh", "replace", "198.51.100.30", "lladdr", lbMac,
-                "dev", "eth1", "nud", "permanent"), "static neighbour");
+        Lab.check(
+                Lab.inNamespace(
+                        Lab.ROUTER_NS,
+                        10,
+                        "ip",
+                        "neigh",
+                        "replace",
+                        "198.51.100.30",
+                        "lladdr",
+                        lbMac,
+                        "dev",
+                        "eth1",
+                        "nud",
+                        "permanent"),
+                "static neighbour");
         try {
-            Lab.Result r = TftpClient.CURL.download("198.51.100.30", "b512.bin", tmp.resolve("nonvip"), "192.0.2.140",
-                    4);
+            Lab.Result r =
+                    TftpClient.CURL.download("198.51.100.30", "b512.bin", tmp.resolve("nonvip"), "192.0.2.140", 4);
             assertFalse(r.ok(), "a download from tftp1's real address must not get through dsrlb: " + r);
             assertEquals(before, Lab.directCount("tftp1"), "tftp1 received frames meant for its real address");
         } finally {

@@ -43,8 +43,7 @@ abstract class DsrlbLabTest {
     }
 
     /** Undoes what a test changed in the lab beyond dsrlb, before the lab goes. */
-    void restoreLab() {
-    }
+    void restoreLab() {}
 
     @BeforeAll
     final void startLabAndDsrlb() throws IOException {

@@ -41,7 +41,10 @@ public final class DsrlbProcess implements AutoCloseable {
         cmd.addAll(wrapper);
         cmd.addAll(List.of("java", "-jar", Lab.JAR.toString(), "run", "--config", config.toString()));
         cmd.addAll(List.of(extraArgs));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         DsrlbProcess d = new DsrlbProcess(p, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {

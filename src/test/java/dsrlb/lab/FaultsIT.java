@@ -68,8 +68,21 @@ class FaultsIT {
     }
 
     static Lab.Result storm(String sources, String... extra) {
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", Lab.JAR.toString(), "storm", "--target", Lab.VIP,
-                "--file", "ARDBP32.BIN", "--sources", sources, "--no-progress", "--max-time", "60", "--json"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "java",
+                "-jar",
+                Lab.JAR.toString(),
+                "storm",
+                "--target",
+                Lab.VIP,
+                "--file",
+                "ARDBP32.BIN",
+                "--sources",
+                sources,
+                "--no-progress",
+                "--max-time",
+                "60",
+                "--json"));
         cmd.addAll(List.of(extra));
         return Lab.inNamespace(Lab.CLIENT_NS, 120, cmd.toArray(String[]::new));
     }
@@ -107,14 +120,23 @@ class FaultsIT {
     @Order(1)
     void aMissingInterfaceOrLibpcapIsAClearMessageAndExitNonZero() {
         String conf = Lab.BASEDIR.resolve("examples/seed.conf").toString();
-        Lab.Result noIf = Lab.inNamespace(Lab.LB_NS, 60, "java", "-jar", Lab.JAR.toString(), "run", "--config", conf,
-                "--interface", "nope");
+        Lab.Result noIf = Lab.inNamespace(
+                Lab.LB_NS, 60, "java", "-jar", Lab.JAR.toString(), "run", "--config", conf, "--interface", "nope");
         assertNotEquals(0, noIf.exit(), noIf.toString());
         assertTrue(noIf.err().contains("no network interface 'nope'"), noIf.toString());
 
-        Lab.Result noPcap = Lab.inNamespace(Lab.LB_NS, 60, "java",
-                "-Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so.1", "-jar", Lab.JAR.toString(), "run",
-                "--config", conf, "--interface", "eth0");
+        Lab.Result noPcap = Lab.inNamespace(
+                Lab.LB_NS,
+                60,
+                "java",
+                "-Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so.1",
+                "-jar",
+                Lab.JAR.toString(),
+                "run",
+                "--config",
+                conf,
+                "--interface",
+                "eth0");
         assertNotEquals(0, noPcap.exit(), noPcap.toString());
         assertTrue(noPcap.err().contains("libpcap cannot be loaded"), noPcap.toString());
         assertTrue(noPcap.err().contains("apt-get install libpcap0.8"), noPcap.toString());
@@ -176,8 +198,9 @@ class FaultsIT {
                     seen.add(e.getKey());
                 }
             }
-            assertTrue(seen.containsAll(expected), "every retried and new client served by tftp2: expected "
-                    + expected + ", seen " + seen);
+            assertTrue(
+                    seen.containsAll(expected),
+                    "every retried and new client served by tftp2: expected " + expected + ", seen " + seen);
             // A first-storm client that finished on tftp2 may still send to the VIP after the reset
             // (ICMP port unreachable for a DATA retransmitted after its socket closed); it went to
             // tftp2 all along. Anyone else is a decision this test does not expect.
@@ -187,8 +210,10 @@ class FaultsIT {
                 int last = Integer.parseInt(c.substring(c.lastIndexOf('.') + 1));
                 assertTrue(last >= 100 && last <= 163, c + " sent to the VIP but was in no storm");
             }
-            System.out.printf("tftp1 killed mid-storm (%d stragglers killed): %d of %d clients failed, all completed"
-                    + " on retry%n", killed, failed.size(), CLIENTS);
+            System.out.printf(
+                    "tftp1 killed mid-storm (%d stragglers killed): %d of %d clients failed, all completed"
+                            + " on retry%n",
+                    killed, failed.size(), CLIENTS);
         } finally {
             Lab.runQuietly(30, Lab.BASEDIR.resolve("lab/backend").toString(), "start", "tftp1");
         }
@@ -205,24 +230,40 @@ class FaultsIT {
     @Order(3)
     void dsrlbKilledAndRestartedMidStormClientsFinishAndGratuitousArpFixesTheRouter() throws Exception {
         Path conf = tmp.resolve("hash.conf");
-        Files.writeString(conf, Files.readString(Lab.BASEDIR.resolve("examples/seed.conf"))
-                .replace("-lbMethod ROUNDROBIN", "-lbMethod SOURCEIPHASH"));
+        Files.writeString(
+                conf,
+                Files.readString(Lab.BASEDIR.resolve("examples/seed.conf"))
+                        .replace("-lbMethod ROUNDROBIN", "-lbMethod SOURCEIPHASH"));
         dsrlb = DsrlbProcess.start(conf);
         String lbMac = Lab.lbMac();
         String routerDev = routerDevToVip();
 
-        CompletableFuture<Lab.Result> running = stormAsync("192.0.2.100-192.0.2.163", "--retries", "15",
-                "--expect-sha256", sha);
+        CompletableFuture<Lab.Result> running =
+                stormAsync("192.0.2.100-192.0.2.163", "--retries", "15", "--expect-sha256", sha);
         sleep(700);
         dsrlb.kill();
-        Lab.check(Lab.inNamespace(Lab.ROUTER_NS, 10, "ip", "neigh", "replace", Lab.VIP, "lladdr",
-                "02:00:00:00:00:99", "dev", routerDev, "nud", "reachable"), "point the router elsewhere");
+        Lab.check(
+                Lab.inNamespace(
+                        Lab.ROUTER_NS,
+                        10,
+                        "ip",
+                        "neigh",
+                        "replace",
+                        Lab.VIP,
+                        "lladdr",
+                        "02:00:00:00:00:99",
+                        "dev",
+                        routerDev,
+                        "nud",
+                        "reachable"),
+                "point the router elsewhere");
         sleep(1_200); // past the neighbour table's locktime, so an ARP may override the entry
         dsrlb = DsrlbProcess.start(conf);
         long deadline = System.nanoTime() + 3_000_000_000L;
         String neigh = "";
         while (System.nanoTime() < deadline && !neigh.contains(lbMac)) {
-            neigh = Lab.inNamespace(Lab.ROUTER_NS, 10, "ip", "neigh", "show", Lab.VIP).out();
+            neigh = Lab.inNamespace(Lab.ROUTER_NS, 10, "ip", "neigh", "show", Lab.VIP)
+                    .out();
             sleep(100);
         }
         assertTrue(neigh.contains(lbMac), "router's entry for the VIP after restart: " + neigh + " (LB " + lbMac + ")");
@@ -245,7 +286,9 @@ class FaultsIT {
         sleep(2_000);
         assertTrue(dsrlb.isAlive(), dsrlb.log());
         // What the receive loop saw while the link was down (libpcap errors, retried each second).
-        dsrlb.log().lines().filter(l -> l.contains("retrying") || l.contains("ERROR"))
+        dsrlb.log()
+                .lines()
+                .filter(l -> l.contains("retrying") || l.contains("ERROR"))
                 .forEach(l -> System.out.println("dsrlb| " + l));
 
         Lab.Result r = storm("192.0.2.100-192.0.2.131", "--expect-sha256", sha);
@@ -255,8 +298,13 @@ class FaultsIT {
     }
 
     private static List<String> tftp1Pids() {
-        return List.of(Lab.runQuietly(10, "ip", "netns", "pids", "dsrlb-tftp1").out().trim().split("\\s+")).stream()
-                .filter(p -> !p.isBlank()).toList();
+        return List.of(Lab.runQuietly(10, "ip", "netns", "pids", "dsrlb-tftp1")
+                        .out()
+                        .trim()
+                        .split("\\s+"))
+                .stream()
+                .filter(p -> !p.isBlank())
+                .toList();
     }
 
     private static String routerDevToVip() {

@@ -51,22 +51,36 @@ class HaIT {
         Lab.requireNamespaces();
         Lab.down();
         Lab.up("--ha");
-        lb1 = DsrlbProcess.start(CONFIG, "--standby", "--control-socket", socket("lb").toString(),
-                "--ha-role-file", roleFile("lb").toString());
-        lb2 = DsrlbProcess.startIn(LB2_NS, CONFIG, "--standby", "--control-socket", socket("lb2").toString(),
-                "--ha-role-file", roleFile("lb2").toString());
+        lb1 = DsrlbProcess.start(
+                CONFIG,
+                "--standby",
+                "--control-socket",
+                socket("lb").toString(),
+                "--ha-role-file",
+                roleFile("lb").toString());
+        lb2 = DsrlbProcess.startIn(
+                LB2_NS,
+                CONFIG,
+                "--standby",
+                "--control-socket",
+                socket("lb2").toString(),
+                "--ha-role-file",
+                roleFile("lb2").toString());
     }
 
     @AfterAll
     void stopPair() {
         for (DsrlbProcess p : new DsrlbProcess[] {lb1, lb2}) {
             if (p != null) {
-                p.stop().lines().filter(l -> l.contains("HA") || l.contains("counters") || l.contains("gratuitous"))
+                p.stop()
+                        .lines()
+                        .filter(l -> l.contains("HA") || l.contains("counters") || l.contains("gratuitous"))
                         .forEach(l -> System.out.println("dsrlb| " + l));
                 p.close();
             }
         }
-        System.out.println(Lab.runQuietly(5, "sh", "-c", "cat " + Lab.DIR + "/ha-notify-*.log").out());
+        System.out.println(Lab.runQuietly(5, "sh", "-c", "cat " + Lab.DIR + "/ha-notify-*.log")
+                .out());
         Lab.down();
     }
 
@@ -83,7 +97,8 @@ class HaIT {
     static long forwarded(String lb) {
         try {
             String answer = AdminClient.request(socket(lb), "stat lb vserver", Duration.ofSeconds(2));
-            Matcher m = Pattern.compile("\"global\":\\{[^{}]*\"forwarded\":(\\d+)").matcher(answer);
+            Matcher m =
+                    Pattern.compile("\"global\":\\{[^{}]*\"forwarded\":(\\d+)").matcher(answer);
             if (!m.find()) {
                 return -1;
             }
@@ -107,7 +122,8 @@ class HaIT {
     void theStandbyTakesOverWithinThreeSecondsAndNoClientChangesBackend() throws Exception {
         // keepalived elects lb (priority 150) once both dsrlb listen.
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline && !(role("lb").equals("active") && role("lb2").equals("standby"))) {
+        while (System.nanoTime() < deadline
+                && !(role("lb").equals("active") && role("lb2").equals("standby"))) {
             sleep(200);
         }
         assertEquals("active", role("lb"), "keepalived made lb active");
@@ -119,10 +135,29 @@ class HaIT {
         // ROMs ask) make the storm last several seconds even on the kernel path: with 1428-byte
         // blocks it was over in under 3 s, and a kill after the first second's counter read
         // could find nothing left for lb2 to forward.
-        CompletableFuture<Lab.Result> storm = CompletableFuture.supplyAsync(() -> Lab.inNamespace(Lab.CLIENT_NS, 180,
-                "java", "-jar", Lab.JAR.toString(), "storm", "--target", Lab.VIP, "--file", "ARDBP32.BIN",
-                "--blksize", "512", "--sources", SOURCES, "--no-progress", "--max-time", "120", "--retries", "8",
-                "--expect-sha256", sha, "--json"));
+        CompletableFuture<Lab.Result> storm = CompletableFuture.supplyAsync(() -> Lab.inNamespace(
+                Lab.CLIENT_NS,
+                180,
+                "java",
+                "-jar",
+                Lab.JAR.toString(),
+                "storm",
+                "--target",
+                Lab.VIP,
+                "--file",
+                "ARDBP32.BIN",
+                "--blksize",
+                "512",
+                "--sources",
+                SOURCES,
+                "--no-progress",
+                "--max-time",
+                "120",
+                "--retries",
+                "8",
+                "--expect-sha256",
+                sha,
+                "--json"));
 
         // Kill lb's dsrlb once the storm is well under way through it.
         long stormDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -147,8 +182,11 @@ class HaIT {
             sleep(10);
         }
         System.out.printf(Locale.ROOT, "lb killed after %d frames; lb2 forwarding %.3f s later%n", before, takeover);
-        assertTrue(takeover >= 0, "lb2 never forwarded after lb's dsrlb died (role " + role("lb2")
-                + (storm.isDone() ? "; the storm had already ended: " + storm.join() : "; the storm still ran") + ")");
+        assertTrue(
+                takeover >= 0,
+                "lb2 never forwarded after lb's dsrlb died (role " + role("lb2")
+                        + (storm.isDone() ? "; the storm had already ended: " + storm.join() : "; the storm still ran")
+                        + ")");
         assertEquals("active", role("lb2"));
         assertTrue(takeover <= 3.0, "takeover took " + takeover + " s");
 
@@ -166,13 +204,18 @@ class HaIT {
             String client = StormIT.unquote(StormIT.field(c, "client"));
             assertEquals("\"" + sha + "\"", StormIT.field(c, "sha256"), c);
             List<String> backends = served.get(client);
-            assertTrue(backends != null && backends.size() == 1, client + " served by " + backends
-                    + ": a transfer changed backend across the takeover");
+            assertTrue(
+                    backends != null && backends.size() == 1,
+                    client + " served by " + backends + ": a transfer changed backend across the takeover");
             perBackend[backends.get(0).equals("tftp1") ? 0 : 1]++;
         }
         assertTrue(forwarded("lb2") > 0);
-        System.out.printf(Locale.ROOT, "served by tftp1 %d, tftp2 %d; lb2 forwarded %d frames%n", perBackend[0],
-                perBackend[1], forwarded("lb2"));
+        System.out.printf(
+                Locale.ROOT,
+                "served by tftp1 %d, tftp2 %d; lb2 forwarded %d frames%n",
+                perBackend[0],
+                perBackend[1],
+                forwarded("lb2"));
         if (perBackend[0] == 0 || perBackend[1] == 0) {
             fail("Maglev should use both backends: " + perBackend[0] + "/" + perBackend[1]);
         }

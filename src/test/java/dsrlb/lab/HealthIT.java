@@ -29,6 +29,7 @@ class HealthIT {
     static final int RETRIES = 2;
     /** What the issue allows: interval × retries + 1 s from the failure to no new clients. */
     static final long DOWN_BUDGET_MS = INTERVAL_MS * RETRIES + 1_000;
+
     static final String TFTP1_MAC = "02:d5:1b:64:00:30";
 
     DsrlbProcess dsrlb;
@@ -41,8 +42,8 @@ class HealthIT {
         Lab.requireNamespaces();
         Lab.down();
         Lab.up("--offload", "on");
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/monitored.conf"), "--arp-refresh", "2",
-                "--arp-stale", "7");
+        dsrlb = DsrlbProcess.start(
+                Lab.BASEDIR.resolve("examples/monitored.conf"), "--arp-refresh", "2", "--arp-stale", "7");
     }
 
     @AfterAll
@@ -99,8 +100,8 @@ class HealthIT {
         assertEquals(other, download(persisted), "the persisted client is re-picked");
 
         mark = dsrlb.log().length();
-        Lab.check(Lab.runQuietly(30, Lab.BASEDIR.resolve("lab/backend").toString(), "start", failed),
-                "start " + failed);
+        Lab.check(
+                Lab.runQuietly(30, Lab.BASEDIR.resolve("lab/backend").toString(), "start", failed), "start " + failed);
         awaitLog(mark, "service " + failed + " \\S+ is UP", 15_000);
     }
 
@@ -121,12 +122,26 @@ class HealthIT {
     @Order(3)
     void aBackendAnsweringArpForTheVipIsReported() {
         int mark = dsrlb.log().length();
-        Lab.check(Lab.inNamespace("dsrlb-tftp1", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=0",
-                "net.ipv4.conf.eth0.arp_ignore=0"), "arp_ignore=0");
+        Lab.check(
+                Lab.inNamespace(
+                        "dsrlb-tftp1",
+                        10,
+                        "sysctl",
+                        "-q",
+                        "-w",
+                        "net.ipv4.conf.all.arp_ignore=0",
+                        "net.ipv4.conf.eth0.arp_ignore=0"),
+                "arp_ignore=0");
         try {
             awaitLog(mark, "VIP " + Pattern.quote(Lab.VIP) + " claimed by ARP from MAC " + TFTP1_MAC, 10_000);
         } finally {
-            Lab.inNamespace("dsrlb-tftp1", 10, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1",
+            Lab.inNamespace(
+                    "dsrlb-tftp1",
+                    10,
+                    "sysctl",
+                    "-q",
+                    "-w",
+                    "net.ipv4.conf.all.arp_ignore=1",
                     "net.ipv4.conf.eth0.arp_ignore=1");
         }
     }

@@ -22,14 +22,25 @@ class HostileTrafficIT extends DsrlbLabTest {
     static final String ROUTER_MAC = "0x02, 0xd5, 0x1b, 0x64, 0x00, 0x01";
     static final String BROADCAST = "0xff, 0xff, 0xff, 0xff, 0xff, 0xff";
     /** UDP 1024 → 9 from 192.0.2.250 to the VIP, 18 bytes of payload. */
-    static final String UDP_TO_VIP = "192, 0, 2, 250, 198, 51, 100, 20, 0x04, 0x00, 0x00, 0x09, 0x00, 0x1a, 0x00, 0x00, "
-            + "fill(0x00, 18)";
+    static final String UDP_TO_VIP =
+            "192, 0, 2, 250, 198, 51, 100, 20, 0x04, 0x00, 0x00, 0x09, 0x00, 0x1a, 0x00, 0x00, " + "fill(0x00, 18)";
+
     static final int EACH = 5;
 
-
     private GlobalReport stat() throws Exception {
-        Lab.Result r = Lab.check(Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "stat", "lb", "vserver",
-                "--json", "--control-socket", socket.toString()), "dsrlb stat");
+        Lab.Result r = Lab.check(
+                Lab.runQuietly(
+                        30,
+                        "java",
+                        "-jar",
+                        Lab.JAR.toString(),
+                        "stat",
+                        "lb",
+                        "vserver",
+                        "--json",
+                        "--control-socket",
+                        socket.toString()),
+                "dsrlb stat");
         return ResponseReader.of(r.out()).global();
     }
 
@@ -37,8 +48,23 @@ class HostileTrafficIT extends DsrlbLabTest {
     private void send(String name, String frame) throws IOException {
         Path conf = dir.resolve(name + ".cfg");
         Files.writeString(conf, "{\n" + frame + "\n}\n");
-        Lab.check(Lab.inNamespace("dsrlb-sw", 20, "trafgen", "--dev", "p-lb", "--conf", conf.toString(), "--num",
-                Integer.toString(EACH), "--rate", "100pps", "--cpus", "1", "--no-cpu-stats"), "trafgen " + name);
+        Lab.check(
+                Lab.inNamespace(
+                        "dsrlb-sw",
+                        20,
+                        "trafgen",
+                        "--dev",
+                        "p-lb",
+                        "--conf",
+                        conf.toString(),
+                        "--num",
+                        Integer.toString(EACH),
+                        "--rate",
+                        "100pps",
+                        "--cpus",
+                        "1",
+                        "--no-cpu-stats"),
+                "trafgen " + name);
     }
 
     private static long forwardedByEither(GlobalReport g) {
@@ -53,31 +79,48 @@ class HostileTrafficIT extends DsrlbLabTest {
     void eachHostileFrameHasItsOutcomeAndDsrlbKeepsServing() throws Exception {
         GlobalReport before = stat();
         // IPv4 to the VIP, but to the broadcast MAC: never forwarded.
-        send("broadcast", BROADCAST + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, "
-                + "0x00, 0x40, 0x11, csumip(14, 33), " + UDP_TO_VIP);
+        send(
+                "broadcast",
+                BROADCAST + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, "
+                        + "0x00, 0x40, 0x11, csumip(14, 33), " + UDP_TO_VIP);
         // IHL 3 (shorter than any IPv4 header).
-        send("ihl3", LB_MAC + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x43, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, 0x00, "
-                + "0x40, 0x11, 0x00, 0x00, " + UDP_TO_VIP);
+        send(
+                "ihl3",
+                LB_MAC + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x43, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, 0x00, "
+                        + "0x40, 0x11, 0x00, 0x00, " + UDP_TO_VIP);
         // Total length 1000 in a 60-byte frame.
-        send("truncated", LB_MAC + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x45, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x40, 0x00, "
-                + "0x40, 0x11, csumip(14, 33), " + UDP_TO_VIP);
+        send(
+                "truncated",
+                LB_MAC + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x45, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x40, 0x00, "
+                        + "0x40, 0x11, csumip(14, 33), " + UDP_TO_VIP);
         // 802.1Q VLAN 7 around a valid packet: dropped by rule, never forwarded (with or without the tag).
-        send("vlan", LB_MAC + ", " + ROUTER_MAC + ", 0x81, 0x00, 0x00, 0x07, 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, "
-                + "0x00, 0x00, 0x40, 0x00, 0x40, 0x11, csumip(18, 37), " + UDP_TO_VIP);
+        send(
+                "vlan",
+                LB_MAC + ", " + ROUTER_MAC + ", 0x81, 0x00, 0x00, 0x07, 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, "
+                        + "0x00, 0x00, 0x40, 0x00, 0x40, 0x11, csumip(18, 37), " + UDP_TO_VIP);
         // TTL 1, otherwise valid: dsrlb is a layer-2 hop, it forwards it unchanged.
-        send("ttl1", LB_MAC + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, 0x00, "
-                + "0x01, 0x11, csumip(14, 33), " + UDP_TO_VIP);
+        send(
+                "ttl1",
+                LB_MAC + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, 0x00, "
+                        + "0x01, 0x11, csumip(14, 33), " + UDP_TO_VIP);
         // The kernel path's counters are read back every second.
         Thread.sleep(2_200);
         GlobalReport after = stat();
 
         // On the kernel path (the default here) only frames to dsrlb's own MAC reach it at all.
         boolean kernelPath = after.kernelPath() != null;
-        assertEquals(kernelPath ? 0 : EACH, drops(after, "group_destination") - drops(before, "group_destination"),
+        assertEquals(
+                kernelPath ? 0 : EACH,
+                drops(after, "group_destination") - drops(before, "group_destination"),
                 after.drops().toString());
-        assertEquals(2 * EACH, drops(after, "bad_ip_header") - drops(before, "bad_ip_header"), after.drops().toString());
+        assertEquals(
+                2 * EACH,
+                drops(after, "bad_ip_header") - drops(before, "bad_ip_header"),
+                after.drops().toString());
         // The first TTL-1 frame is forwarded by dsrlb, the rest by dsrlb or the kernel once it knows the client.
-        assertEquals(EACH, forwardedByEither(after) - forwardedByEither(before),
+        assertEquals(
+                EACH,
+                forwardedByEither(after) - forwardedByEither(before),
                 "only the TTL-1 frames are forwarded: " + after.drops() + " " + after.kernelPath());
         long vlan = drops(after, "vlan_tagged") - drops(before, "vlan_tagged");
         assertTrue(vlan == 0 || vlan == EACH, "VLAN frames are dropped by rule or never reach dsrlb: " + vlan);

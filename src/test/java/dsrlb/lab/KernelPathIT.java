@@ -30,8 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class KernelPathIT {
     static final Path SEED = Lab.BASEDIR.resolve("examples/seed.conf");
     /** What the old packaged unit granted: CAP_NET_RAW only, for root too (setpriv drops the rest). */
-    static final List<String> NET_RAW_ONLY = List.of("setpriv", "--bounding-set", "-all,+net_raw", "--inh-caps",
-            "-all,+net_raw");
+    static final List<String> NET_RAW_ONLY =
+            List.of("setpriv", "--bounding-set", "-all,+net_raw", "--inh-caps", "-all,+net_raw");
 
     Path tmp;
     Path socket;
@@ -46,7 +46,8 @@ class KernelPathIT {
         tmp = Files.createTempDirectory("dsrlb-kernel-path-it");
         socket = tmp.resolve("dsrlb.sock");
         String ifindex = Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "cat", "/sys/class/net/eth0/ifindex"), "ifindex")
-                .out().strip();
+                .out()
+                .strip();
         table = "dsrlb_" + ifindex;
     }
 
@@ -68,16 +69,23 @@ class KernelPathIT {
 
     private List<String> tables() {
         Lab.Result r = Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "tables"), "nft list tables");
-        return Arrays.stream(r.out().split("\n")).map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return Arrays.stream(r.out().split("\n"))
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList();
     }
 
     private long ourTables() {
-        return tables().stream().filter(t -> t.startsWith("table netdev dsrlb_")).count();
+        return tables().stream()
+                .filter(t -> t.startsWith("table netdev dsrlb_"))
+                .count();
     }
 
     private long ourVeths() {
         Lab.Result r = Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "ip", "-o", "link", "show"), "ip link");
-        return Arrays.stream(r.out().split("\n")).filter(l -> l.matches("\\d+: dsrlbm\\d+@.*")).count();
+        return Arrays.stream(r.out().split("\n"))
+                .filter(l -> l.matches("\\d+: dsrlbm\\d+@.*"))
+                .count();
     }
 
     private void downloadIntact(String source, String file) throws IOException {
@@ -89,15 +97,23 @@ class KernelPathIT {
 
     private Lab.Result runUntilExit(List<String> wrapper, String... args) {
         List<String> cmd = new java.util.ArrayList<>(wrapper);
-        cmd.addAll(List.of("java", "-jar", Lab.JAR.toString(), "run", "--config", SEED.toString(),
-                "--control-socket", tmp.resolve("refused.sock").toString()));
+        cmd.addAll(List.of(
+                "java",
+                "-jar",
+                Lab.JAR.toString(),
+                "run",
+                "--config",
+                SEED.toString(),
+                "--control-socket",
+                tmp.resolve("refused.sock").toString()));
         cmd.addAll(List.of(args));
         return Lab.inNamespace(Lab.LB_NS, 60, cmd.toArray(String[]::new));
     }
 
     /** The first VIP's kernel map as nft prints it. */
     private String kernelMap() {
-        return Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "map", "netdev", table, "client_0").out();
+        return Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "map", "netdev", table, "client_0")
+                .out();
     }
 
     /** Elements in the kernel map of the first VIP, read with nft (no JVM start, so it can be asked often). */
@@ -108,8 +124,19 @@ class KernelPathIT {
     }
 
     private GlobalReport stat() throws Exception {
-        Lab.Result r = Lab.check(Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "stat", "lb", "vserver",
-                "--json", "--control-socket", socket.toString()), "dsrlb stat");
+        Lab.Result r = Lab.check(
+                Lab.runQuietly(
+                        30,
+                        "java",
+                        "-jar",
+                        Lab.JAR.toString(),
+                        "stat",
+                        "lb",
+                        "vserver",
+                        "--json",
+                        "--control-socket",
+                        socket.toString()),
+                "dsrlb stat");
         return ResponseReader.of(r.out()).global();
     }
 
@@ -221,8 +248,9 @@ class KernelPathIT {
         assertTrue(dsrlb != null && dsrlb.isAlive(), "runs on from the earlier tests");
         downloadIntact("192.0.2.44", "k64.bin");
         assertTrue(kernelMap().contains("192.0.2.44 "), kernelMap());
-        Lab.check(Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "reload", "--control-socket",
-                socket.toString()), "dsrlb reload");
+        Lab.check(
+                Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "reload", "--control-socket", socket.toString()),
+                "dsrlb reload");
         Thread.sleep(500);
         assertTrue(dsrlb.log().contains("offload: reload keeps "), dsrlb.log());
         assertTrue(kernelMap().contains("192.0.2.44 "), "still in the kernel after the reload: " + kernelMap());
@@ -254,16 +282,36 @@ class KernelPathIT {
     @Order(8)
     void aFullMapLeavesTheRestInUserSpaceAndEveryClientIsServed() throws Exception {
         Path config = tmp.resolve("small-map.conf");
-        Files.writeString(config, Files.readString(Lab.BASEDIR.resolve("examples/ha.conf"))
-                .replace("-lbMethod SOURCEIPHASH", "-lbMethod SOURCEIPHASH -persistenceMaxEntries 5"));
+        Files.writeString(
+                config,
+                Files.readString(Lab.BASEDIR.resolve("examples/ha.conf"))
+                        .replace("-lbMethod SOURCEIPHASH", "-lbMethod SOURCEIPHASH -persistenceMaxEntries 5"));
         assertTrue(Files.readString(config).contains("-persistenceMaxEntries 5"), "the vserver line changed");
         Files.deleteIfExists(socket);
         dsrlb = DsrlbProcess.start(config, "--control-socket", socket.toString());
         try {
             String sha = Lab.sha256(Lab.served("ARDBP32.BIN"));
-            Lab.Result r = Lab.inNamespace(Lab.CLIENT_NS, 180, "java", "-jar", Lab.JAR.toString(), "storm",
-                    "--target", Lab.VIP, "--file", "ARDBP32.BIN", "--sources", "192.0.2.32-192.0.2.51",
-                    "--no-progress", "--max-time", "60", "--retries", "8", "--expect-sha256", sha, "--json");
+            Lab.Result r = Lab.inNamespace(
+                    Lab.CLIENT_NS,
+                    180,
+                    "java",
+                    "-jar",
+                    Lab.JAR.toString(),
+                    "storm",
+                    "--target",
+                    Lab.VIP,
+                    "--file",
+                    "ARDBP32.BIN",
+                    "--sources",
+                    "192.0.2.32-192.0.2.51",
+                    "--no-progress",
+                    "--max-time",
+                    "60",
+                    "--retries",
+                    "8",
+                    "--expect-sha256",
+                    sha,
+                    "--json");
             assertEquals(0, r.exit(), r.toString());
             String head = r.out().substring(0, r.out().indexOf("\"results\""));
             assertEquals("20", StormIT.field(head, "completed"), head);
@@ -271,8 +319,9 @@ class KernelPathIT {
             GlobalReport g = stat();
             assertTrue(g.kernelPath().mapFull() > 0, "clients left in user space are counted: " + g.kernelPath());
             assertTrue(g.kernelPath().clients() <= 5, "the map holds at most its size: " + g.kernelPath());
-            assertTrue(g.forwarded() > 15 * 100, "user space carried the clients the map had no room for: "
-                    + g.forwarded());
+            assertTrue(
+                    g.forwarded() > 15 * 100,
+                    "user space carried the clients the map had no room for: " + g.forwarded());
             assertEquals(0, g.kernelPath().failures(), g.kernelPath().toString());
         } finally {
             dsrlb.stop();

@@ -26,8 +26,10 @@ public final class Lab {
     public static final String CLIENT_NS = "dsrlb-client";
     public static final String ROUTER_NS = "dsrlb-router";
     public static final String LB_NS = "dsrlb-lb";
-    public static final Path BASEDIR = Path.of(System.getProperty("dsrlb.basedir", ".")).toAbsolutePath();
-    public static final Path JAR = Path.of(System.getProperty("dsrlb.jar", "target/dsrlb.jar")).toAbsolutePath();
+    public static final Path BASEDIR =
+            Path.of(System.getProperty("dsrlb.basedir", ".")).toAbsolutePath();
+    public static final Path JAR =
+            Path.of(System.getProperty("dsrlb.jar", "target/dsrlb.jar")).toAbsolutePath();
     public static final Path DIR = Path.of(System.getenv().getOrDefault("DSRLB_LAB_DIR", "/tmp/dsrlb-lab"));
 
     private Lab() {}
@@ -52,9 +54,10 @@ public final class Lab {
             if (!id.out().trim().equals("0")) {
                 return "not root";
             }
-            Result probe = run(10, "sh", "-c",
-                    "ip netns add dsrlb-probe && ip netns del dsrlb-probe");
-            return probe.ok() ? null : "cannot create a network namespace: " + probe.err().trim();
+            Result probe = run(10, "sh", "-c", "ip netns add dsrlb-probe && ip netns del dsrlb-probe");
+            return probe.ok()
+                    ? null
+                    : "cannot create a network namespace: " + probe.err().trim();
         } catch (IOException e) {
             return e.getMessage();
         }
@@ -76,7 +79,9 @@ public final class Lab {
     }
 
     public static String lbMac() {
-        return check(runQuietly(10, BASEDIR.resolve("lab/lb-mac").toString()), "lab/lb-mac").out().trim();
+        return check(runQuietly(10, BASEDIR.resolve("lab/lb-mac").toString()), "lab/lb-mac")
+                .out()
+                .trim();
     }
 
     /** client address → backends (tftp1/tftp2) that saw packets from it to the VIP. */
@@ -152,8 +157,11 @@ public final class Lab {
         Path out = Files.createTempFile("dsrlb-it", ".out");
         Path err = Files.createTempFile("dsrlb-it", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             boolean done;
             try {
                 done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
@@ -164,11 +172,15 @@ public final class Lab {
             if (!done) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                return new Result(-2, Files.readString(out, StandardCharsets.UTF_8),
+                return new Result(
+                        -2,
+                        Files.readString(out, StandardCharsets.UTF_8),
                         "timed out after " + timeoutSeconds + " s: " + String.join(" ", command) + "\n"
                                 + Files.readString(err, StandardCharsets.UTF_8));
             }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);

@@ -47,7 +47,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LeastPrivilegeIT {
-    static final Path DEB = Path.of(System.getProperty("dsrlb.deb", "target/dsrlb.deb")).toAbsolutePath();
+    static final Path DEB =
+            Path.of(System.getProperty("dsrlb.deb", "target/dsrlb.deb")).toAbsolutePath();
     static final Path UNIT = Path.of("/lib/systemd/system/dsrlb.service");
     static final Path CONFIG = Path.of("/etc/dsrlb/dsrlb.conf");
     /** CAP_NET_RAW is capability 13. */
@@ -122,7 +123,9 @@ class LeastPrivilegeIT {
     @Test
     @Order(1)
     void thePackageInstallsTheUnitUserConfigManPagesAndCompletion() throws IOException {
-        String version = Lab.check(Lab.run(30, "/usr/bin/dsrlb", "--version"), "dsrlb --version").out().trim();
+        String version = Lab.check(Lab.run(30, "/usr/bin/dsrlb", "--version"), "dsrlb --version")
+                .out()
+                .trim();
         assertTrue(version.matches("dsrlb \\d+\\.\\d+\\.\\d+.*"), "dsrlb --version: " + version);
         Lab.Result user = Lab.check(Lab.run(5, "getent", "passwd", "dsrlb"), "user dsrlb");
         assertTrue(user.out().trim().endsWith(":/usr/sbin/nologin"), user.out());
@@ -130,18 +133,26 @@ class LeastPrivilegeIT {
         assertEquals("rw-r-----", PosixFilePermissions.toString(conf.permissions()), "mode of " + CONFIG);
         assertEquals("root", conf.owner().getName());
         assertEquals("dsrlb", conf.group().getName());
-        assertTrue(Lab.run(5, "dpkg-query", "-W", "-f=${Conffiles}", "dsrlb").out().contains(CONFIG.toString()),
+        assertTrue(
+                Lab.run(5, "dpkg-query", "-W", "-f=${Conffiles}", "dsrlb").out().contains(CONFIG.toString()),
                 CONFIG + " is a conffile");
         assertTrue(Files.isRegularFile(Path.of("/usr/share/man/man1/dsrlb-run.1.gz")), "man page of dsrlb run");
         assertTrue(Lab.run(10, "man", "-w", "dsrlb-backend-setup").ok(), "man finds dsrlb-backend-setup");
-        assertTrue(Files.readString(Path.of("/usr/share/bash-completion/completions/dsrlb"))
-                .contains("complete -F"), "bash completion");
+        assertTrue(
+                Files.readString(Path.of("/usr/share/bash-completion/completions/dsrlb"))
+                        .contains("complete -F"),
+                "bash completion");
         // systemd checks the unit's directives (names, values, that ExecStart exists).
         Lab.Result verify = Lab.run(30, "systemd-analyze", "verify", UNIT.toString());
         assertTrue(verify.ok() && verify.err().isBlank(), "systemd-analyze verify: " + verify);
         String unit = Files.readString(UNIT);
-        for (String line : List.of("User=dsrlb", "Group=dsrlb", "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN",
-                "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN", "NoNewPrivileges=yes", "RuntimeDirectory=dsrlb",
+        for (String line : List.of(
+                "User=dsrlb",
+                "Group=dsrlb",
+                "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN",
+                "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN",
+                "NoNewPrivileges=yes",
+                "RuntimeDirectory=dsrlb",
                 "ProtectSystem=strict")) {
             assertTrue(unit.lines().anyMatch(line::equals), "the unit has " + line);
         }
@@ -151,7 +162,9 @@ class LeastPrivilegeIT {
     @Order(2)
     void withoutCapNetRawItStopsWithAClearMessage() throws Exception {
         List<String> cmd = asUnitUser("-all", execStart());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("nocap.log").toFile())
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("nocap.log").toFile())
                 .start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -159,15 +172,17 @@ class LeastPrivilegeIT {
         }
         String out = Files.readString(tmp.resolve("nocap.log"));
         assertEquals(1, p.exitValue(), out);
-        assertTrue(out.contains("dsrlb run: --engine auto: no engine can run here: offload skipped: no CAP_NET_RAW"),
-                out);
+        assertTrue(
+                out.contains("dsrlb run: --engine auto: no engine can run here: offload skipped: no CAP_NET_RAW"), out);
     }
 
     @Test
     @Order(3)
     void startedAsTheUnitDoesItTakesTheKernelPathWithTheUnitsTwoCapabilitiesOnly() throws Exception {
-        dsrlb = new ProcessBuilder(asUnitUser(unitCaps(), execStart())).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        dsrlb = new ProcessBuilder(asUnitUser(unitCaps(), execStart()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
         while (!Files.readString(log).contains(" ready: ")) {
             if (!dsrlb.isAlive() || System.nanoTime() > deadline) {
@@ -188,7 +203,8 @@ class LeastPrivilegeIT {
         Map<String, String> status = procStatus(dsrlb.pid());
         assertTrue(status.get("Name").startsWith("java"), "process: " + status.get("Name"));
         String uid = Lab.run(5, "id", "-u", "dsrlb").out().trim();
-        assertEquals(List.of(uid, uid, uid, uid), Arrays.asList(status.get("Uid").split("\\s+")), "uids");
+        assertEquals(
+                List.of(uid, uid, uid, uid), Arrays.asList(status.get("Uid").split("\\s+")), "uids");
         long both = NET_RAW | NET_ADMIN;
         assertEquals(both, Long.parseLong(status.get("CapEff"), 16), "CapEff " + status.get("CapEff"));
         assertEquals(both, Long.parseLong(status.get("CapPrm"), 16), "CapPrm " + status.get("CapPrm"));
@@ -211,7 +227,11 @@ class LeastPrivilegeIT {
             assertEquals(want, Lab.sha256(out), "sha256 of ARDBP32.BIN fetched by " + src);
         }
         Map<String, List<String>> servedBy = Lab.servedBy();
-        assertEquals(4, servedBy.keySet().stream().filter(c -> c.startsWith("192.0.2.10")).count(),
+        assertEquals(
+                4,
+                servedBy.keySet().stream()
+                        .filter(c -> c.startsWith("192.0.2.10"))
+                        .count(),
                 "every client reached a backend through dsrlb: " + servedBy);
     }
 
@@ -225,16 +245,53 @@ class LeastPrivilegeIT {
         assertEquals("dsrlb", a.group().getName());
 
         // A member of group dsrlb (nobody, given dsrlb as a supplementary group).
-        Lab.Result member = Lab.run(60, "setpriv", "--reuid", "nobody", "--regid", "nogroup", "--groups", "dsrlb",
-                "--inh-caps", "-all", "--bounding-set", "-all", "--", "env", "HOME=/nonexistent",
-                "/usr/bin/dsrlb", "show", "lb", "vserver", "--control-socket", socket.toString());
+        Lab.Result member = Lab.run(
+                60,
+                "setpriv",
+                "--reuid",
+                "nobody",
+                "--regid",
+                "nogroup",
+                "--groups",
+                "dsrlb",
+                "--inh-caps",
+                "-all",
+                "--bounding-set",
+                "-all",
+                "--",
+                "env",
+                "HOME=/nonexistent",
+                "/usr/bin/dsrlb",
+                "show",
+                "lb",
+                "vserver",
+                "--control-socket",
+                socket.toString());
         assertEquals(0, member.exit(), "a member of group dsrlb: " + member);
         assertTrue(member.out().contains("tftp"), member.out());
 
         // Another unprivileged user: the same command, without the group.
-        Lab.Result other = Lab.run(60, "setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups",
-                "--inh-caps", "-all", "--bounding-set", "-all", "--", "env", "HOME=/nonexistent",
-                "/usr/bin/dsrlb", "show", "lb", "vserver", "--control-socket", socket.toString());
+        Lab.Result other = Lab.run(
+                60,
+                "setpriv",
+                "--reuid",
+                "nobody",
+                "--regid",
+                "nogroup",
+                "--clear-groups",
+                "--inh-caps",
+                "-all",
+                "--bounding-set",
+                "-all",
+                "--",
+                "env",
+                "HOME=/nonexistent",
+                "/usr/bin/dsrlb",
+                "show",
+                "lb",
+                "vserver",
+                "--control-socket",
+                socket.toString());
         assertNotEquals(0, other.exit(), "a user outside group dsrlb must not get an answer: " + other);
         assertTrue(other.err().toLowerCase(java.util.Locale.ROOT).contains("permission denied"), other.toString());
         assertFalse(other.out().contains("tftp"), other.out());
@@ -248,8 +305,11 @@ class LeastPrivilegeIT {
         chown(dir, "root", "dsrlb");
         Path sock = dir.resolve("dsrlb.sock");
         try (AdminServer s = AdminServer.start(sock, line -> "{}")) {
-            assertEquals("dsrlb", Files.readAttributes(sock, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                    .group().getName());
+            assertEquals(
+                    "dsrlb",
+                    Files.readAttributes(sock, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .group()
+                            .getName());
         }
     }
 
@@ -259,7 +319,8 @@ class LeastPrivilegeIT {
         dsrlb.destroy();
         assertTrue(dsrlb.waitFor(20, TimeUnit.SECONDS), "dsrlb did not stop on SIGTERM");
         String out = Files.readString(log, StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("counters: received (\\d+), forwarded (\\d+)").matcher(out);
+        Matcher m =
+                Pattern.compile("counters: received (\\d+), forwarded (\\d+)").matcher(out);
         assertTrue(m.find(), "no counters line:\n" + out);
         // The kernel carried the ACKs; dsrlb forwarded each client's first packets.
         Matcher k = Pattern.compile("offload: kernel forwarded (\\d+) packets").matcher(out);
@@ -281,8 +342,10 @@ class LeastPrivilegeIT {
     void withCapNetRawOnlyAutoTakesTheNativeEngineAndSaysWhy() throws Exception {
         List<String> cmd = new ArrayList<>(execStart());
         Path nativeLog = tmp.resolve("native.log");
-        Process p = new ProcessBuilder(asUnitUser("+net_raw", cmd)).redirectErrorStream(true)
-                .redirectOutput(nativeLog.toFile()).start();
+        Process p = new ProcessBuilder(asUnitUser("+net_raw", cmd))
+                .redirectErrorStream(true)
+                .redirectOutput(nativeLog.toFile())
+                .start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
             while (!Files.readString(nativeLog).contains(" ready: ")) {
@@ -338,7 +401,10 @@ class LeastPrivilegeIT {
     /** A setting of the installed unit, e.g. LimitRTPRIO. */
     private static String unitSetting(String name) {
         try {
-            return Files.readString(UNIT).lines().filter(l -> l.startsWith(name + "=")).findFirst()
+            return Files.readString(UNIT)
+                    .lines()
+                    .filter(l -> l.startsWith(name + "="))
+                    .findFirst()
                     .map(l -> l.substring(name.length() + 1).trim())
                     .orElseThrow(() -> new AssertionError("no " + name + "= in " + UNIT));
         } catch (IOException e) {
@@ -368,12 +434,32 @@ class LeastPrivilegeIT {
      * systemd gives a service.
      */
     private static List<String> asUnitUser(String caps, List<String> command) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", Lab.LB_NS, "setpriv", "--reuid", "dsrlb",
-                "--regid", "dsrlb", "--init-groups", "--inh-caps", "-all" + (caps.equals("-all") ? "" : "," + caps),
-                "--ambient-caps", "-all" + (caps.equals("-all") ? "" : "," + caps), "--bounding-set",
-                "-all" + (caps.equals("-all") ? "" : "," + caps), "--no-new-privs", "--",
-                "env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/nonexistent", "USER=dsrlb",
-                "LOGNAME=dsrlb", "LANG=C.UTF-8"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                Lab.LB_NS,
+                "setpriv",
+                "--reuid",
+                "dsrlb",
+                "--regid",
+                "dsrlb",
+                "--init-groups",
+                "--inh-caps",
+                "-all" + (caps.equals("-all") ? "" : "," + caps),
+                "--ambient-caps",
+                "-all" + (caps.equals("-all") ? "" : "," + caps),
+                "--bounding-set",
+                "-all" + (caps.equals("-all") ? "" : "," + caps),
+                "--no-new-privs",
+                "--",
+                "env",
+                "-i",
+                "PATH=/usr/local/bin:/usr/bin:/bin",
+                "HOME=/nonexistent",
+                "USER=dsrlb",
+                "LOGNAME=dsrlb",
+                "LANG=C.UTF-8"));
         cmd.addAll(command);
         return cmd;
     }

@@ -43,8 +43,9 @@ class MetricsIT extends DsrlbLabTest {
 
     /** Every sample of the scrape, keyed {@code name{labels}}. */
     private Map<String, Double> scrape() {
-        Lab.Result r = Lab.check(Lab.inNamespace(Lab.LB_NS, 15, "curl", "-sS", "--fail",
-                "http://127.0.0.1:" + port + "/metrics"), "curl /metrics");
+        Lab.Result r = Lab.check(
+                Lab.inNamespace(Lab.LB_NS, 15, "curl", "-sS", "--fail", "http://127.0.0.1:" + port + "/metrics"),
+                "curl /metrics");
         Map<String, Double> samples = new HashMap<>();
         for (String line : r.out().lines().toList()) {
             Matcher m = SAMPLE.matcher(line);
@@ -73,10 +74,31 @@ class MetricsIT extends DsrlbLabTest {
             assertEquals(expected, Lab.sha256(out), src);
         }
 
-        Lab.Result stat = Lab.check(Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "stat", "lb", "vserver",
-                "--json", "--control-socket", socket.toString()), "stat lb vserver --json");
-        Lab.Result show = Lab.check(Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "show", "service",
-                "--json", "--control-socket", socket.toString()), "show service --json");
+        Lab.Result stat = Lab.check(
+                Lab.runQuietly(
+                        30,
+                        "java",
+                        "-jar",
+                        Lab.JAR.toString(),
+                        "stat",
+                        "lb",
+                        "vserver",
+                        "--json",
+                        "--control-socket",
+                        socket.toString()),
+                "stat lb vserver --json");
+        Lab.Result show = Lab.check(
+                Lab.runQuietly(
+                        30,
+                        "java",
+                        "-jar",
+                        Lab.JAR.toString(),
+                        "show",
+                        "service",
+                        "--json",
+                        "--control-socket",
+                        socket.toString()),
+                "show service --json");
         Map<String, Double> m = scrape();
         ResponseReader statJson = ResponseReader.of(stat.out());
         VserverReport tftp = statJson.vservers().get(0);
@@ -88,8 +110,10 @@ class MetricsIT extends DsrlbLabTest {
             long packets = value(m, "dsrlb_service_forwarded_packets_total{service=\"" + s.name() + "\"}");
             assertTrue(packets > 0, s.name() + " forwarded nothing: " + m);
             assertEquals(s.packetsForwarded(), packets, s.name() + ": scrape vs show service");
-            assertEquals(s.bytesForwarded(),
-                    value(m, "dsrlb_service_forwarded_bytes_total{service=\"" + s.name() + "\"}"), s.name());
+            assertEquals(
+                    s.bytesForwarded(),
+                    value(m, "dsrlb_service_forwarded_bytes_total{service=\"" + s.name() + "\"}"),
+                    s.name());
             assertEquals(1, value(m, "dsrlb_service_up{service=\"" + s.name() + "\"}"), s.name());
             assertEquals(1, value(m, "dsrlb_service_state{service=\"" + s.name() + "\",state=\"UP\"}"), s.name());
             assertEquals(0, value(m, "dsrlb_service_state{service=\"" + s.name() + "\",state=\"DOWN\"}"), s.name());

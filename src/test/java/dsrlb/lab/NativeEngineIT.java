@@ -32,8 +32,8 @@ class NativeEngineIT extends TftpdHpaOffloadOnIT {
     @Order(6)
     void theBlockRingForwardsIntactFilesToo() throws Exception {
         dsrlb.close();
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--engine", "native", "--native-ring",
-                "v3");
+        dsrlb = DsrlbProcess.start(
+                Lab.BASEDIR.resolve("examples/seed.conf"), "--engine", "native", "--native-ring", "v3");
         for (TftpClient client : TftpClient.values()) {
             Path out = tmp.resolve("v3-" + client.name());
             Lab.Result r = client.download(Lab.VIP, "m5.bin", out, "192.0.2.150", 90);

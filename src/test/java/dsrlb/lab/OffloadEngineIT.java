@@ -34,8 +34,19 @@ class OffloadEngineIT extends TftpdHpaOffloadOnIT {
     }
 
     private GlobalReport stat() throws Exception {
-        Lab.Result r = Lab.check(Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "stat", "lb", "vserver",
-                "--json", "--control-socket", socket.toString()), "dsrlb stat");
+        Lab.Result r = Lab.check(
+                Lab.runQuietly(
+                        30,
+                        "java",
+                        "-jar",
+                        Lab.JAR.toString(),
+                        "stat",
+                        "lb",
+                        "vserver",
+                        "--json",
+                        "--control-socket",
+                        socket.toString()),
+                "dsrlb stat");
         return ResponseReader.of(r.out()).global();
     }
 
@@ -75,8 +86,18 @@ class OffloadEngineIT extends TftpdHpaOffloadOnIT {
         String was = first.get(0);
         String other = was.equals("tftp1") ? "tftp2" : "tftp1";
         assertTrue(kernelMap().contains(src), kernelMap());
-        Lab.check(Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "disable", "service", was,
-                "--control-socket", socket.toString()), "disable " + was);
+        Lab.check(
+                Lab.runQuietly(
+                        30,
+                        "java",
+                        "-jar",
+                        Lab.JAR.toString(),
+                        "disable",
+                        "service",
+                        was,
+                        "--control-socket",
+                        socket.toString()),
+                "disable " + was);
         try {
             waitForSync();
             assertFalse(kernelMap().contains(src + " "), "still in the kernel after disable: " + kernelMap());
@@ -87,7 +108,15 @@ class OffloadEngineIT extends TftpdHpaOffloadOnIT {
             assertEquals(Lab.sha256(Lab.served("k64.bin")), Lab.sha256(again));
             assertEquals(List.of(other), Lab.servedBy().get(src), "re-picked to the other backend");
         } finally {
-            Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "enable", "service", was, "--control-socket",
+            Lab.runQuietly(
+                    30,
+                    "java",
+                    "-jar",
+                    Lab.JAR.toString(),
+                    "enable",
+                    "service",
+                    was,
+                    "--control-socket",
                     socket.toString());
         }
     }

@@ -11,8 +11,8 @@ import dsrlb.dataplane.Libpcap;
 import dsrlb.dataplane.NativePacketIo;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.dataplane.PcapPacketIo;
-import java.io.IOException;
 import dsrlb.net.MacAddress;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +47,9 @@ class PacketIoIT {
 
     /** An engine as the test opens it. */
     enum EngineUnderTest {
-        NATIVE_V2, NATIVE_V3, PCAP;
+        NATIVE_V2,
+        NATIVE_V3,
+        PCAP;
 
         PacketIo open(String ifName, MacAddress mac) throws IOException {
             return switch (this) {
@@ -75,7 +77,9 @@ class PacketIoIT {
         Lab.requireNamespaces();
         Lab.runQuietly(10, "ip", "netns", "del", NS);
         Lab.check(Lab.runQuietly(10, "ip", "netns", "add", NS), "netns add");
-        Lab.check(Lab.runQuietly(10, "ip", "-n", NS, "link", "add", "nio0", "type", "veth", "peer", "name", "nio1"), "veth");
+        Lab.check(
+                Lab.runQuietly(10, "ip", "-n", NS, "link", "add", "nio0", "type", "veth", "peer", "name", "nio1"),
+                "veth");
         Lab.check(Lab.runQuietly(10, "ip", "-n", NS, "link", "set", "nio0", "address", MAC_A.toString(), "up"), "a up");
         Lab.check(Lab.runQuietly(10, "ip", "-n", NS, "link", "set", "nio1", "address", MAC_B.toString(), "up"), "b up");
     }
@@ -87,19 +91,21 @@ class PacketIoIT {
 
     private static PacketIo[] openBoth(EngineUnderTest engine) throws Exception {
         CompletableFuture<PacketIo[]> opened = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                LibC libc = Native.load("c", LibC.class);
-                int fd = libc.open("/run/netns/" + NS, O_RDONLY);
-                if (fd < 0 || libc.setns(fd, CLONE_NEWNET) != 0) {
-                    throw new IllegalStateException("cannot enter " + NS + ": errno " + Native.getLastError());
-                }
-                libc.close(fd);
-                opened.complete(new PacketIo[] {engine.open("nio0", MAC_A), engine.open("nio1", MAC_B)});
-            } catch (Throwable e) {
-                opened.completeExceptionally(e);
-            }
-        }, "netns-" + NS);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        LibC libc = Native.load("c", LibC.class);
+                        int fd = libc.open("/run/netns/" + NS, O_RDONLY);
+                        if (fd < 0 || libc.setns(fd, CLONE_NEWNET) != 0) {
+                            throw new IllegalStateException("cannot enter " + NS + ": errno " + Native.getLastError());
+                        }
+                        libc.close(fd);
+                        opened.complete(new PacketIo[] {engine.open("nio0", MAC_A), engine.open("nio1", MAC_B)});
+                    } catch (Throwable e) {
+                        opened.completeExceptionally(e);
+                    }
+                },
+                "netns-" + NS);
         t.start();
         try {
             return opened.get(10, TimeUnit.SECONDS);
@@ -170,7 +176,8 @@ class PacketIoIT {
     @EnumSource(EngineUnderTest.class)
     void framesArriveWholeTheFilterHoldsAndOurOwnSendsDoNotComeBack(EngineUnderTest engine) throws Exception {
         PacketIo[] io = openBoth(engine);
-        try (PacketIo a = io[0]; PacketIo b = io[1]) {
+        try (PacketIo a = io[0];
+                PacketIo b = io[1]) {
             byte[] buffer = new byte[65_536];
             byte[] wanted = udp(MAC_A, MAC_B, 9, 1, 100);
             a.send(udp(MAC_A, MAC_B, 10, 2, 100), 142); // not port 9: filtered out
@@ -202,40 +209,45 @@ class PacketIoIT {
     @EnumSource(EngineUnderTest.class)
     void theReceiveThreadAllocatesNothingPerFrame(EngineUnderTest engine) throws Exception {
         PacketIo[] io = openBoth(engine);
-        try (PacketIo a = io[0]; PacketIo b = io[1]) {
+        try (PacketIo a = io[0];
+                PacketIo b = io[1]) {
             byte[] probe = udp(MAC_A, MAC_B, 9, 0, 18);
             AtomicBoolean stop = new AtomicBoolean();
             ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             long[] measured = new long[2];
-            Thread bThread = new Thread(() -> {
-                byte[] buffer = new byte[65_536];
-                try {
-                    bounce(b, buffer, 20_000, stop);
-                    long before = mx.getCurrentThreadAllocatedBytes();
-                    measured[1] = bounce(b, buffer, 200_000, stop);
-                    measured[0] = mx.getCurrentThreadAllocatedBytes() - before;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "b-receiver");
-            Thread aThread = new Thread(() -> {
-                byte[] buffer = new byte[65_536];
-                try {
-                    // Keep 64 frames in flight; a echoes each frame b sent back to b.
-                    for (int i = 0; i < 64; i++) {
-                        a.send(probe, probe.length);
-                    }
-                    while (!stop.get()) {
-                        int n = a.receive(buffer);
-                        if (n > 0) {
-                            swapMacs(buffer);
-                            a.send(buffer, n);
+            Thread bThread = new Thread(
+                    () -> {
+                        byte[] buffer = new byte[65_536];
+                        try {
+                            bounce(b, buffer, 20_000, stop);
+                            long before = mx.getCurrentThreadAllocatedBytes();
+                            measured[1] = bounce(b, buffer, 200_000, stop);
+                            measured[0] = mx.getCurrentThreadAllocatedBytes() - before;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
                         }
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "a-echo");
+                    },
+                    "b-receiver");
+            Thread aThread = new Thread(
+                    () -> {
+                        byte[] buffer = new byte[65_536];
+                        try {
+                            // Keep 64 frames in flight; a echoes each frame b sent back to b.
+                            for (int i = 0; i < 64; i++) {
+                                a.send(probe, probe.length);
+                            }
+                            while (!stop.get()) {
+                                int n = a.receive(buffer);
+                                if (n > 0) {
+                                    swapMacs(buffer);
+                                    a.send(buffer, n);
+                                }
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    "a-echo");
             bThread.setDaemon(true);
             aThread.setDaemon(true);
             bThread.start();
@@ -252,7 +264,8 @@ class PacketIoIT {
             assertTrue(!aThread.isAlive() && !bThread.isAlive(), "the receivers stopped");
             assertEquals(200_000, measured[1], "round trips completed in time");
             double perFrame = (double) measured[0] / measured[1];
-            System.out.printf("%s: %d bytes allocated by the receive thread over %d frames (%.4f a frame)%n",
+            System.out.printf(
+                    "%s: %d bytes allocated by the receive thread over %d frames (%.4f a frame)%n",
                     engine, measured[0], measured[1], perFrame);
             assertTrue(perFrame < 1.0, measured[0] + " bytes over " + measured[1] + " frames");
         }

@@ -59,8 +59,11 @@ class ProbeIT {
         Lab.Result r = probe("--host", TFTP1, "--file", "ARDBP32.BIN");
 
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().matches("\\S+Z host " + Pattern.quote(TFTP1) + " port 69 file ARDBP32\\.BIN availability 100 %"
-                + " response time \\d+\\.\\d{3} s bytes " + size + "\n"), r.toString());
+        assertTrue(
+                r.out()
+                        .matches("\\S+Z host " + Pattern.quote(TFTP1) + " port 69 file ARDBP32\\.BIN availability 100 %"
+                                + " response time \\d+\\.\\d{3} s bytes " + size + "\n"),
+                r.toString());
     }
 
     @Test
@@ -70,8 +73,16 @@ class ProbeIT {
             String sha = Lab.sha256(Lab.served(file));
             long size = Files.size(Lab.served(file));
 
-            Lab.Result r = probe("--host", TFTP1, "--file", file, "--expect-sha256", sha, "--expect-size",
-                    String.valueOf(size), "--json");
+            Lab.Result r = probe(
+                    "--host",
+                    TFTP1,
+                    "--file",
+                    file,
+                    "--expect-sha256",
+                    sha,
+                    "--expect-size",
+                    String.valueOf(size),
+                    "--json");
 
             assertEquals(0, r.exit(), r.toString());
             assertEquals("100", field(r.out(), "availability"), r.toString());
@@ -102,8 +113,10 @@ class ProbeIT {
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.out().contains(" port 6969 file ARDBP32.BIN availability 0 % "), r.toString());
         // tftp1's kernel answers with ICMP port unreachable (unless its ICMP rate limit swallowed it).
-        assertTrue(r.out().contains("  diagnosis: ICMP port unreachable from " + TFTP1 + ":6969\n")
-                || r.out().contains("  diagnosis: timeout waiting for the first reply after 1 retry\n"), r.toString());
+        assertTrue(
+                r.out().contains("  diagnosis: ICMP port unreachable from " + TFTP1 + ":6969\n")
+                        || r.out().contains("  diagnosis: timeout waiting for the first reply after 1 retry\n"),
+                r.toString());
         assertTrue(r.out().contains("stage WAITING_FIRST_REPLY, last block 0, no answer"), r.toString());
     }
 
@@ -115,8 +128,11 @@ class ProbeIT {
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.out().contains(" file nosuch.bin availability 0 % "), r.toString());
         assertTrue(r.out().contains("  diagnosis: TFTP error 1 ("), r.toString());
-        assertTrue(r.out().contains("kind TFTP_ERROR, stage WAITING_FIRST_REPLY, last block 0, answered from " + TFTP1
-                + ":"), r.toString());
+        assertTrue(
+                r.out()
+                        .contains("kind TFTP_ERROR, stage WAITING_FIRST_REPLY, last block 0, answered from " + TFTP1
+                                + ":"),
+                r.toString());
     }
 
     @Test
@@ -124,8 +140,11 @@ class ProbeIT {
     void nagiosExitCodes() {
         Lab.Result ok = probe("--host", TFTP1, "--nagios", "--warning", "10s", "--critical", "20s");
         assertEquals(0, ok.exit(), ok.toString());
-        assertTrue(ok.out().matches("TFTP OK - \\d+ bytes in \\d+\\.\\d{3} s\\|time=\\d+\\.\\d{3}s;10\\.000;20\\.000;0"
-                + " size=\\d+B;;;0\n"), ok.toString());
+        assertTrue(
+                ok.out()
+                        .matches("TFTP OK - \\d+ bytes in \\d+\\.\\d{3} s\\|time=\\d+\\.\\d{3}s;10\\.000;20\\.000;0"
+                                + " size=\\d+B;;;0\n"),
+                ok.toString());
 
         Lab.Result warning = probe("--host", TFTP1, "--nagios", "--warning", "0");
         assertEquals(1, warning.exit(), warning.toString());
@@ -133,7 +152,8 @@ class ProbeIT {
 
         Lab.Result critical = probe("--host", TFTP1, "--nagios", "--file", "nosuch.bin");
         assertEquals(2, critical.exit(), critical.toString());
-        assertTrue(critical.out().startsWith("TFTP CRITICAL - nosuch.bin from " + TFTP1 + ":69: TFTP error 1 ("),
+        assertTrue(
+                critical.out().startsWith("TFTP CRITICAL - nosuch.bin from " + TFTP1 + ":69: TFTP error 1 ("),
                 critical.toString());
 
         Lab.Result unknown = probe("--host", TFTP1, "--nagios", "--blksize", "4");
@@ -147,14 +167,25 @@ class ProbeIT {
         dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"));
         String sha = Lab.sha256(Lab.served("ARDBP32.BIN"));
 
-        Lab.Result r = probe("--host", Lab.VIP, "--source", "192.0.2.10", "--expect-sha256", sha, "--json", "--count",
-                "2", "--period", "0");
+        Lab.Result r = probe(
+                "--host",
+                Lab.VIP,
+                "--source",
+                "192.0.2.10",
+                "--expect-sha256",
+                sha,
+                "--json",
+                "--count",
+                "2",
+                "--period",
+                "0");
 
         assertEquals(0, r.exit(), r.toString() + "\n--- dsrlb\n" + dsrlb.log());
         assertEquals(2, r.out().lines().count(), r.toString());
         for (String line : r.out().lines().toList()) {
             assertEquals("100", field(line, "availability"), r.toString());
-            assertTrue(field(line, "serverTid").startsWith("\"" + Lab.VIP + ":"), "DSR answers come from the VIP: " + r);
+            assertTrue(
+                    field(line, "serverTid").startsWith("\"" + Lab.VIP + ":"), "DSR answers come from the VIP: " + r);
         }
     }
 

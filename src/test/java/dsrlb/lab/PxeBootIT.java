@@ -61,14 +61,25 @@ class PxeBootIT {
 
     /** Boots {@code machines} at once; returns the table's line of each machine. */
     private List<String> boot(int machines, String firmware) {
-        Lab.Result r = Lab.runQuietly(400, PXE.toString(), "boot", "--machines", Integer.toString(machines),
-                "--firmware", firmware, "--timeout", "300");
+        Lab.Result r = Lab.runQuietly(
+                400,
+                PXE.toString(),
+                "boot",
+                "--machines",
+                Integer.toString(machines),
+                "--firmware",
+                firmware,
+                "--timeout",
+                "300");
         System.out.println(r.out());
         assertEquals(0, r.exit(), r.toString() + "\n--- dsrlb\n" + (dsrlb == null ? "" : dsrlb.log()));
-        List<String> lines = Arrays.stream(r.out().split("\n")).filter(l -> l.startsWith("pxe")).toList();
+        List<String> lines = Arrays.stream(r.out().split("\n"))
+                .filter(l -> l.startsWith("pxe"))
+                .toList();
         assertEquals(machines, lines.size(), r.out());
         for (String l : lines) {
-            assertTrue(l.contains("ARDBP32.BIN 262144 bytes sha256 " + sha + " via " + Lab.VIP),
+            assertTrue(
+                    l.contains("ARDBP32.BIN 262144 bytes sha256 " + sha + " via " + Lab.VIP),
                     "machine's own line: " + l);
         }
         return lines;
@@ -77,26 +88,41 @@ class PxeBootIT {
     @Test
     @Order(1)
     void everyFirmwareTypeBootsLinuxThroughTheDefaultEngine() throws Exception {
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--control-socket",
+        dsrlb = DsrlbProcess.start(
+                Lab.BASEDIR.resolve("examples/seed.conf"),
+                "--control-socket",
                 tmp.resolve("default.sock").toString());
         assertTrue(dsrlb.log().contains("engine offload (chosen by --engine auto)"), dsrlb.log());
         Lab.resetServedBy();
         List<String> lines = boot(3, "all");
-        assertTrue(lines.get(0).contains(" ipxe ") && lines.get(1).contains(" pxelinux ")
-                && lines.get(2).contains(" uefi "), lines.toString());
+        assertTrue(
+                lines.get(0).contains(" ipxe ")
+                        && lines.get(1).contains(" pxelinux ")
+                        && lines.get(2).contains(" uefi "),
+                lines.toString());
         // The backends' own record: each machine's boot files came from one backend, through the VIP.
-        for (List<String> served : Lab.servedBy().entrySet().stream().filter(e -> e.getKey().startsWith("203.0.113."))
-                .map(java.util.Map.Entry::getValue).toList()) {
+        for (List<String> served : Lab.servedBy().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("203.0.113."))
+                .map(java.util.Map.Entry::getValue)
+                .toList()) {
             assertEquals(1, served.size(), "a machine's transfers all went to one backend: " + Lab.servedBy());
         }
-        assertEquals(3, Lab.servedBy().keySet().stream().filter(c -> c.startsWith("203.0.113.")).count(),
+        assertEquals(
+                3,
+                Lab.servedBy().keySet().stream()
+                        .filter(c -> c.startsWith("203.0.113."))
+                        .count(),
                 Lab.servedBy().toString());
     }
 
     @Test
     @Order(2)
     void firmwareBootsLinuxThroughThePcapEngine() throws Exception {
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--engine", "pcap", "--control-socket",
+        dsrlb = DsrlbProcess.start(
+                Lab.BASEDIR.resolve("examples/seed.conf"),
+                "--engine",
+                "pcap",
+                "--control-socket",
                 tmp.resolve("pcap.sock").toString());
         boot(3, "all");
     }
@@ -109,22 +135,26 @@ class PxeBootIT {
     @Test
     @Order(3)
     void aBackendDyingWhileMachinesBootCostsNoMachine() throws Exception {
-        dsrlb = DsrlbProcess.start(Lab.BASEDIR.resolve("examples/monitored.conf"), "--control-socket",
+        dsrlb = DsrlbProcess.start(
+                Lab.BASEDIR.resolve("examples/monitored.conf"),
+                "--control-socket",
                 tmp.resolve("monitored.sock").toString());
-        java.util.concurrent.CompletableFuture<Lab.Result> booting = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> Lab.runQuietly(400, PXE.toString(), "boot", "--machines", "2", "--firmware",
-                        "ipxe", "--timeout", "300"));
+        java.util.concurrent.CompletableFuture<Lab.Result> booting =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> Lab.runQuietly(
+                        400, PXE.toString(), "boot", "--machines", "2", "--firmware", "ipxe", "--timeout", "300"));
         // Power-on to the kernel download is ~8-10 s under TCG; the kernel takes a few seconds more.
         Thread.sleep(11_000);
         assertTrue(!booting.isDone(), "the machines are still booting when the server stops");
-        Lab.check(Lab.runQuietly(30, Lab.BASEDIR.resolve("lab/backend").toString(), "stop", "tftp1"),
+        Lab.check(
+                Lab.runQuietly(30, Lab.BASEDIR.resolve("lab/backend").toString(), "stop", "tftp1"),
                 "lab/backend stop tftp1");
         try {
             Lab.Result r = booting.get();
             System.out.println(r.out());
             assertEquals(0, r.exit(), r + "\n--- dsrlb\n" + dsrlb.log());
             long booted = Arrays.stream(r.out().split("\n"))
-                    .filter(l -> l.startsWith("pxe") && l.contains(" bytes sha256 " + sha)).count();
+                    .filter(l -> l.startsWith("pxe") && l.contains(" bytes sha256 " + sha))
+                    .count();
             assertEquals(2, booted, r.out());
             assertTrue(dsrlb.log().contains("service tftp1 198.51.100.30:* is DOWN"), dsrlb.log());
         } finally {

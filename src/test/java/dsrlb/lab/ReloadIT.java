@@ -58,22 +58,28 @@ class ReloadIT extends DsrlbLabTest {
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains(config + ":" + badLine + ": "), r.toString());
         assertTrue(r.err().contains("the previous config keeps running"), r.toString());
-        assertTrue(dsrlb.log().contains("reload refused, still running the previous config: " + config + ":"
-                + badLine + ": "), dsrlb.log());
+        assertTrue(
+                dsrlb.log()
+                        .contains(
+                                "reload refused, still running the previous config: " + config + ":" + badLine + ": "),
+                dsrlb.log());
         assertEquals(backend, download("after a refused reload"), "the persisted client kept its backend");
     }
 
     @Test
     @Order(2)
     void sighupWithABadConfigIsRefusedToo() throws Exception {
-        long refusedBefore = dsrlb.log().lines().filter(l -> l.contains("reload refused")).count();
+        long refusedBefore =
+                dsrlb.log().lines().filter(l -> l.contains("reload refused")).count();
         Lab.check(Lab.runQuietly(10, "kill", "-HUP", Long.toString(dsrlb.pid())), "kill -HUP");
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline
                 && dsrlb.log().lines().filter(l -> l.contains("reload refused")).count() == refusedBefore) {
             Thread.sleep(100);
         }
-        assertEquals(refusedBefore + 1, dsrlb.log().lines().filter(l -> l.contains("reload refused")).count(),
+        assertEquals(
+                refusedBefore + 1,
+                dsrlb.log().lines().filter(l -> l.contains("reload refused")).count(),
                 dsrlb.log());
         assertTrue(dsrlb.isAlive());
     }
@@ -88,8 +94,8 @@ class ReloadIT extends DsrlbLabTest {
         assertTrue(r.out().contains("services unchanged [tftp1, tftp2]"), r.toString());
         assertTrue(r.out().contains("persisted clients kept"), r.toString());
         assertEquals(backend, download("after the reload"), "the persisted client kept its backend");
-        Lab.Result show = Lab.runQuietly(30, "java", "-jar", Lab.JAR.toString(), "show", "service",
-                "--control-socket", socket.toString());
+        Lab.Result show = Lab.runQuietly(
+                30, "java", "-jar", Lab.JAR.toString(), "show", "service", "--control-socket", socket.toString());
         assertEquals(2, show.out().lines().filter(l -> l.contains(" UP ")).count(), show.toString());
     }
 }

@@ -41,7 +41,8 @@ abstract class StormIT {
         Lab.requireNamespaces();
         Lab.down();
         Lab.up();
-        dsrlb = engine() == null ? DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"))
+        dsrlb = engine() == null
+                ? DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"))
                 : DsrlbProcess.start(Lab.BASEDIR.resolve("examples/seed.conf"), "--engine", engine());
         sha = Lab.sha256(Lab.served("ARDBP32.BIN"));
     }
@@ -53,7 +54,11 @@ abstract class StormIT {
     void stopLab() {
         if (dsrlb != null) {
             // dsrlb's own account of the storms: received, forwarded, drops by reason.
-            dsrlb.stop().lines().filter(l -> l.contains("counters") || l.contains("drop") || l.contains("vserver")
+            dsrlb.stop()
+                    .lines()
+                    .filter(l -> l.contains("counters")
+                            || l.contains("drop")
+                            || l.contains("vserver")
                             || l.contains("offload:"))
                     .forEach(l -> System.out.println("dsrlb| " + l));
             dsrlb.close();
@@ -63,11 +68,24 @@ abstract class StormIT {
 
     /** The storm in the client namespace; bounded by --max-time, the process bound is for a broken build. */
     static Lab.Result storm(String target, String... extra) {
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", Lab.JAR.toString(), "storm", "--target", target,
-                "--file", "ARDBP32.BIN", "--sources", SOURCES, "--no-progress", "--max-time", "120",
+        List<String> cmd = new ArrayList<>(List.of(
+                "java",
+                "-jar",
+                Lab.JAR.toString(),
+                "storm",
+                "--target",
+                target,
+                "--file",
+                "ARDBP32.BIN",
+                "--sources",
+                SOURCES,
+                "--no-progress",
+                "--max-time",
+                "120",
                 // PXE ROMs retry a lost RRQ for tens of seconds; 5 x 1 s lost a few of 200 clients
                 // whose RRQs queued behind the rest at the backends (seen with pcap, 2 cores).
-                "--retries", "8"));
+                "--retries",
+                "8"));
         cmd.addAll(List.of(extra));
         return Lab.inNamespace(Lab.CLIENT_NS, 180, cmd.toArray(String[]::new));
     }
@@ -104,7 +122,9 @@ abstract class StormIT {
                 tftp2++;
             }
         }
-        assertTrue(tftp1 >= CLIENTS / 4 && tftp2 >= CLIENTS / 4, CLIENTS + " clients: tftp1 " + tftp1 + ", tftp2 " + tftp2);
+        assertTrue(
+                tftp1 >= CLIENTS / 4 && tftp2 >= CLIENTS / 4,
+                CLIENTS + " clients: tftp1 " + tftp1 + ", tftp2 " + tftp2);
         System.out.printf(Locale.ROOT, "served by tftp1 %d, tftp2 %d%n", tftp1, tftp2);
     }
 
@@ -123,8 +143,12 @@ abstract class StormIT {
         long direct = Lab.directCount("tftp1");
         assertTrue(direct >= CLIENTS * 186L, "client packets to tftp1's real address: " + direct);
         double seconds = Double.parseDouble(field(head, "stormSeconds"));
-        System.out.printf(Locale.ROOT, "storm time via the VIP %.3f s, direct %.3f s: ratio %s%n", viaVipSeconds,
-                seconds, viaVipSeconds < 0 ? "-" : String.format(Locale.ROOT, "%.2f", viaVipSeconds / seconds));
+        System.out.printf(
+                Locale.ROOT,
+                "storm time via the VIP %.3f s, direct %.3f s: ratio %s%n",
+                viaVipSeconds,
+                seconds,
+                viaVipSeconds < 0 ? "-" : String.format(Locale.ROOT, "%.2f", viaVipSeconds / seconds));
     }
 
     /**
@@ -139,15 +163,19 @@ abstract class StormIT {
 
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("\nclients          " + CLIENTS + " completed, 0 failed\n"), r.toString());
-        assertTrue(r.out().contains("\nsha256           " + sha + " (all " + CLIENTS + "), as expected\n"), r.toString());
+        assertTrue(
+                r.out().contains("\nsha256           " + sha + " (all " + CLIENTS + "), as expected\n"), r.toString());
         System.out.println(r.out());
     }
 
     /** The summary and the clients that had to send again, for the failsafe report. */
     static void report(String what, Lab.Result r) {
         int results = r.out().indexOf("\"results\"");
-        System.out.println(what + ": exit " + r.exit() + "\n" + (results < 0 ? r.toString() : r.out().substring(0, results)));
-        results(r.out()).stream().filter(c -> !field(c, "retransmissions").equals("0") || !field(c, "ok").equals("true"))
+        System.out.println(what + ": exit " + r.exit() + "\n"
+                + (results < 0 ? r.toString() : r.out().substring(0, results)));
+        results(r.out()).stream()
+                .filter(c -> !field(c, "retransmissions").equals("0")
+                        || !field(c, "ok").equals("true"))
                 .forEach(c -> System.out.println("  " + c.replaceAll(",\"sha256\":\"[0-9a-f]+\"", "")));
     }
 
@@ -161,7 +189,8 @@ abstract class StormIT {
 
     /** A field's JSON value: a string, number, literal or flat object. */
     static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":(\"(?:[^\"\\\\]|\\\\.)*\"|\\{[^{}]*\\}|[^,}\\]]+)").matcher(json);
+        Matcher m = Pattern.compile("\"" + name + "\":(\"(?:[^\"\\\\]|\\\\.)*\"|\\{[^{}]*\\}|[^,}\\]]+)")
+                .matcher(json);
         assertTrue(m.find(), name + " in " + json);
         return m.group(1);
     }

@@ -63,9 +63,11 @@ class MetricsExporterTest {
     }
 
     private String scrape() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + exporter.port() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return r.body();
     }
@@ -116,12 +118,18 @@ class MetricsExporterTest {
         exporter.observeProbe("tftp1", "tftp-pxe", true, 0.3);
         exporter.observeProbe("tftp1", "tftp-pxe", false, 2.0);
         String text = scrape();
-        assertLine(text, "dsrlb_monitor_response_seconds_bucket{monitor=\"tftp-pxe\",result=\"success\","
-                + "service=\"tftp1\",le=\"0.05\"} 1");
-        assertLine(text, "dsrlb_monitor_response_seconds_count{monitor=\"tftp-pxe\",result=\"success\","
-                + "service=\"tftp1\"} 2");
-        assertLine(text, "dsrlb_monitor_response_seconds_count{monitor=\"tftp-pxe\",result=\"failure\","
-                + "service=\"tftp1\"} 1");
+        assertLine(
+                text,
+                "dsrlb_monitor_response_seconds_bucket{monitor=\"tftp-pxe\",result=\"success\","
+                        + "service=\"tftp1\",le=\"0.05\"} 1");
+        assertLine(
+                text,
+                "dsrlb_monitor_response_seconds_count{monitor=\"tftp-pxe\",result=\"success\","
+                        + "service=\"tftp1\"} 2");
+        assertLine(
+                text,
+                "dsrlb_monitor_response_seconds_count{monitor=\"tftp-pxe\",result=\"failure\","
+                        + "service=\"tftp1\"} 1");
         assertLine(text, "dsrlb_vserver_persistence_evictions_total{vserver=\"tftp\"} 0.0");
     }
 
@@ -139,13 +147,17 @@ class MetricsExporterTest {
     @Test
     void theEngineAndItsKernelPathAreOnTheScrape() throws Exception {
         dsrlb.admin.StatusSource live = new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC());
-        MetricsExporter offload = new MetricsExporter(new dsrlb.admin.EngineStatus(live, "offload",
-                () -> new dsrlb.admin.GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3)))
+        MetricsExporter offload = new MetricsExporter(new dsrlb.admin.EngineStatus(
+                        live,
+                        "offload",
+                        () -> new dsrlb.admin.GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3)))
                 .start(InetAddress.getLoopbackAddress(), 0);
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + offload.port() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + offload.port() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             String text = r.body();
             assertLine(text, "dsrlb_engine_info{engine=\"offload\"} 1");
             assertLine(text, "dsrlb_kernel_forwarded_packets_total 5000.0");

@@ -22,6 +22,7 @@ final class FakeKernelMaps implements Nftables {
     final Map<String, Map<String, String>> maps = new LinkedHashMap<>();
     /** map name → client → seconds left. */
     final Map<String, Map<String, Long>> expires = new LinkedHashMap<>();
+
     final List<String> batches = new ArrayList<>();
     long counterPackets = 1234;
     int refuseNext;
@@ -45,8 +46,10 @@ final class FakeKernelMaps implements Nftables {
         if (commands.equals(OffloadRuleset.listTables())) {
             // Asked several times a second by the writer; not a write, so not in `batches`.
             return "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}"
-                    + (tablePresent ? ", {\"table\": {\"family\": \"netdev\", \"name\": \"dsrlb_2\", \"handle\": 1}}"
-                            : "") + "]}";
+                    + (tablePresent
+                            ? ", {\"table\": {\"family\": \"netdev\", \"name\": \"dsrlb_2\", \"handle\": 1}}"
+                            : "")
+                    + "]}";
         }
         batches.add(commands);
         boolean creating = commands.contains("delete table netdev ");
@@ -78,7 +81,8 @@ final class FakeKernelMaps implements Nftables {
                     throw new NftablesException("Error: Could not process rule: File exists\n" + line);
                 }
                 if (had == null && map.size() >= capacity) {
-                    throw new NftablesException("Error: Could not process rule: Too many open files in system\n" + line);
+                    throw new NftablesException(
+                            "Error: Could not process rule: Too many open files in system\n" + line);
                 }
                 map.put(m.group(3), m.group(4));
             } else if ((m = DELETE.matcher(line)).matches()) {
@@ -114,8 +118,15 @@ final class FakeKernelMaps implements Nftables {
             String sep = "";
             for (Map.Entry<String, String> e : elems.entrySet()) {
                 long left = expires.getOrDefault(name, Map.of()).getOrDefault(e.getKey(), 6000L);
-                sb.append(sep).append("[{\"elem\": {\"val\": \"").append(e.getKey()).append("\", \"timeout\": 6000, ")
-                        .append("\"expires\": ").append(left).append("}}, \"").append(e.getValue()).append("\"]");
+                sb.append(sep)
+                        .append("[{\"elem\": {\"val\": \"")
+                        .append(e.getKey())
+                        .append("\", \"timeout\": 6000, ")
+                        .append("\"expires\": ")
+                        .append(left)
+                        .append("}}, \"")
+                        .append(e.getValue())
+                        .append("\"]");
                 sep = ", ";
             }
             sb.append(']');
@@ -124,6 +135,5 @@ final class FakeKernelMaps implements Nftables {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

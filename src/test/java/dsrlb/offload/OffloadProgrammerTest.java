@@ -44,10 +44,14 @@ class OffloadProgrammerTest {
         lb.setMac(1, TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");
         lb.setHealth(1, ServiceStatus.UP, "test");
-        OffloadRuleset rules = new OffloadRuleset("dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB,
-                OffloadEngine.vipRules(cfg), 4242);
-        programmer = new OffloadProgrammer(kernel, rules, lb.state(), (vip, client, id, idle) -> activity.add(
-                Ipv4.format(client) + " svc " + id + " idle " + TimeUnit.NANOSECONDS.toSeconds(idle)),
+        OffloadRuleset rules =
+                new OffloadRuleset("dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB, OffloadEngine.vipRules(cfg), 4242);
+        programmer = new OffloadProgrammer(
+                kernel,
+                rules,
+                lb.state(),
+                (vip, client, id, idle) -> activity.add(
+                        Ipv4.format(client) + " svc " + id + " idle " + TimeUnit.NANOSECONDS.toSeconds(idle)),
                 TimeUnit.SECONDS.toNanos(1));
         ref[0] = programmer;
     }
@@ -133,7 +137,9 @@ class OffloadProgrammerTest {
 
     @Test
     void oneStaleElementDoesNotCostTheOthers() {
-        kernel.maps.computeIfAbsent("client_0", k -> new java.util.LinkedHashMap<>()).put("192.0.2.32", TFTP2.toString());
+        kernel.maps
+                .computeIfAbsent("client_0", k -> new java.util.LinkedHashMap<>())
+                .put("192.0.2.32", TFTP2.toString());
         programmer.forwarded(0, A, 0);
         programmer.forwarded(0, B, 0);
         programmer.runOnce();

@@ -24,16 +24,22 @@ class OffloadRulesetTest {
 
     @Test
     void theKernelForwardsKnownClientsAndHandsTheRestAndArpToTheCaptureVeth() {
-        String text = new OffloadRuleset("dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB,
-                OffloadEngine.vipRules(TestConfigs.seed()), 4242).create();
+        String text = new OffloadRuleset(
+                        "dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB, OffloadEngine.vipRules(TestConfigs.seed()), 4242)
+                .create();
         assertTrue(text.contains("counter dsrlb_pid_4242 { }"), "the owner's mark: " + text);
-        assertTrue(text.contains("map client_0 { type ipv4_addr : ether_addr; size 1000000; flags dynamic,timeout; "
-                + "timeout 6000s; }"), text);
+        assertTrue(
+                text.contains("map client_0 { type ipv4_addr : ether_addr; size 1000000; flags dynamic,timeout; "
+                        + "timeout 6000s; }"),
+                text);
         assertTrue(text.contains("ether type arp dup to \"dsrlbm2\"\n"), text);
-        assertTrue(text.contains("ether daddr 02:00:00:00:00:10 ip daddr 198.51.100.20 ether daddr set ip saddr map "
-                + "@client_0 update @client_0 { ip saddr : ether daddr } ether saddr set 02:00:00:00:00:10 counter "
-                + "name \"offloaded_0\" fwd to \"eth0\"\n"), text);
-        int rrqRule = text.indexOf("ether daddr 02:00:00:00:00:10 ip daddr 198.51.100.20 udp dport 69 fwd to \"dsrlbm2\"\n");
+        assertTrue(
+                text.contains("ether daddr 02:00:00:00:00:10 ip daddr 198.51.100.20 ether daddr set ip saddr map "
+                        + "@client_0 update @client_0 { ip saddr : ether daddr } ether saddr set 02:00:00:00:00:10 counter "
+                        + "name \"offloaded_0\" fwd to \"eth0\"\n"),
+                text);
+        int rrqRule =
+                text.indexOf("ether daddr 02:00:00:00:00:10 ip daddr 198.51.100.20 udp dport 69 fwd to \"dsrlbm2\"\n");
         int kernelRule = text.indexOf("fwd to \"eth0\"");
         assertTrue(rrqRule > 0 && rrqRule < kernelRule, "every RRQ reaches dsrlb, before the map's rule: " + text);
         int missRule = text.indexOf("ip daddr 198.51.100.20 fwd to \"dsrlbm2\"");
@@ -49,7 +55,8 @@ class OffloadRulesetTest {
         assertFalse(text.contains("map "), text);
         assertTrue(text.contains("ip daddr 198.51.100.20 fwd to \"m\""), text);
         assertTrue(OffloadEngine.vipRules(TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2, 100))
-                .get(0).offloaded());
+                .get(0)
+                .offloaded());
     }
 
     @Test
@@ -66,8 +73,9 @@ class OffloadRulesetTest {
     @Test
     void removingAClientNeverFailsOnAnElementTheKernelAlreadyDropped() {
         OffloadRuleset r = new OffloadRuleset("t", "eth0", "m", "c", LB, List.of(), 1);
-        assertEquals("add element netdev t client_0 { 192.0.2.10 : 02:00:00:00:00:30 }\n"
-                + "delete element netdev t client_0 { 192.0.2.10 }\n",
+        assertEquals(
+                "add element netdev t client_0 { 192.0.2.10 : 02:00:00:00:00:30 }\n"
+                        + "delete element netdev t client_0 { 192.0.2.10 }\n",
                 r.removeElement(0, dsrlb.net.Ipv4.parse("192.0.2.10"), MacAddress.parse("02:00:00:00:00:30")));
     }
 }

@@ -67,7 +67,8 @@ class PercentilesTest {
 
     @Test
     void aThousandValuesP99IsRank990() {
-        List<Duration> d = IntStream.rangeClosed(1, 1000).mapToObj(Duration::ofMillis).toList();
+        List<Duration> d =
+                IntStream.rangeClosed(1, 1000).mapToObj(Duration::ofMillis).toList();
 
         assertEquals(990, ms(Percentiles.of(d).percentile(99)));
         assertEquals(900, ms(Percentiles.of(d).percentile(90)));
@@ -77,7 +78,9 @@ class PercentilesTest {
     @Test
     void percentilesNeverDecreaseWithP() {
         Random r = new Random(11);
-        List<Duration> d = IntStream.range(0, 137).mapToObj(i -> Duration.ofNanos(r.nextInt(1_000_000))).toList();
+        List<Duration> d = IntStream.range(0, 137)
+                .mapToObj(i -> Duration.ofNanos(r.nextInt(1_000_000)))
+                .toList();
         Percentiles s = Percentiles.of(d);
         Duration last = Duration.ZERO;
         for (int p = 1; p <= 100; p++) {

@@ -11,11 +11,14 @@ import org.junit.jupiter.api.Test;
 class ProgressBarTest {
     @Test
     void rendersCountsBytesAndTime() {
-        assertEquals("[#####---------------] 16/64 done: 15 ok, 1 failed, 48 running, 3.8 MiB, 1.2 s",
+        assertEquals(
+                "[#####---------------] 16/64 done: 15 ok, 1 failed, 48 running, 3.8 MiB, 1.2 s",
                 ProgressBar.render(new Progress(64, 48, 15, 1, 15 * 262_144L, 1_234_000_000L)));
-        assertEquals("[--------------------] 0/8 done: 0 ok, 0 failed, 0 running, 0.0 MiB, 0.0 s",
+        assertEquals(
+                "[--------------------] 0/8 done: 0 ok, 0 failed, 0 running, 0.0 MiB, 0.0 s",
                 ProgressBar.render(new Progress(8, 0, 0, 0, 0, 0)));
-        assertEquals("[####################] 8/8 done: 8 ok, 0 failed, 0 running, 2.0 MiB, 0.3 s",
+        assertEquals(
+                "[####################] 8/8 done: 8 ok, 0 failed, 0 running, 2.0 MiB, 0.3 s",
                 ProgressBar.render(new Progress(8, 0, 8, 0, 2 * 1_048_576L, 300_000_000L)));
     }
 

@@ -13,7 +13,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SourceAddressesTest {
     static List<String> parse(String spec) {
-        return SourceAddresses.parse(spec).stream().map(InetAddress::getHostAddress).toList();
+        return SourceAddresses.parse(spec).stream()
+                .map(InetAddress::getHostAddress)
+                .toList();
     }
 
     @Test
@@ -38,7 +40,8 @@ class SourceAddressesTest {
 
     @Test
     void listsAndRangesMixInTheOrderWritten() {
-        assertEquals(List.of("192.0.2.200", "192.0.2.100", "192.0.2.101", "192.0.2.102", "192.0.2.5"),
+        assertEquals(
+                List.of("192.0.2.200", "192.0.2.100", "192.0.2.101", "192.0.2.102", "192.0.2.5"),
                 parse(" 192.0.2.200 , 192.0.2.100-102,192.0.2.5"));
     }
 
@@ -48,27 +51,30 @@ class SourceAddressesTest {
     }
 
     @ParameterizedTest(name = "[{index}] ''{0}''")
-    @CsvSource(delimiter = '|', value = {
-        "''|no source addresses given",
-        "192.0.2.1,,192.0.2.2|empty item in '192.0.2.1,,192.0.2.2'",
-        "192.0.2.1,|empty item",
-        "192.0.2|'192.0.2' is not an IPv4 address (a.b.c.d)",
-        "192.0.2.1.5|is not an IPv4 address",
-        "tftp.example|'tftp.example' is not an IPv4 address",
-        "192.0.2.300|'300' in '192.0.2.300' is above 255",
-        "192.0.2.010|'010' in '192.0.2.010' is not an octet (0..255, decimal, no leading zeros)",
-        "192.0.2.-1|is not an octet",
-        "192.0.2.163-192.0.2.100|range '192.0.2.163-192.0.2.100' ends before it starts",
-        "192.0.2.100-99|range '192.0.2.100-99' ends before it starts",
-        "192.0.2.100-256|'256' in '192.0.2.100-256' is above 255",
-        "192.0.2.100-192.0.2|'192.0.2' in '192.0.2.100-192.0.2' is not an IPv4 address",
-        "192.0.2.100-|'' in '192.0.2.100-' is not an IPv4 address",
-        "192.0.2.1-192.0.2.5,192.0.2.3|192.0.2.3 is listed twice (one client per source address)",
-        "0.0.0.0|0.0.0.0 is the wildcard, not a source address",
-        "224.0.0.1|224.0.0.1 is not a unicast address",
-        "255.255.255.255|255.255.255.255 is not a unicast address",
-        "10.0.0.0-10.1.0.0|more than 65536 source addresses",
-        "1.0.0.1-223.255.255.255|more than 65536 source addresses"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''|no source addresses given",
+                "192.0.2.1,,192.0.2.2|empty item in '192.0.2.1,,192.0.2.2'",
+                "192.0.2.1,|empty item",
+                "192.0.2|'192.0.2' is not an IPv4 address (a.b.c.d)",
+                "192.0.2.1.5|is not an IPv4 address",
+                "tftp.example|'tftp.example' is not an IPv4 address",
+                "192.0.2.300|'300' in '192.0.2.300' is above 255",
+                "192.0.2.010|'010' in '192.0.2.010' is not an octet (0..255, decimal, no leading zeros)",
+                "192.0.2.-1|is not an octet",
+                "192.0.2.163-192.0.2.100|range '192.0.2.163-192.0.2.100' ends before it starts",
+                "192.0.2.100-99|range '192.0.2.100-99' ends before it starts",
+                "192.0.2.100-256|'256' in '192.0.2.100-256' is above 255",
+                "192.0.2.100-192.0.2|'192.0.2' in '192.0.2.100-192.0.2' is not an IPv4 address",
+                "192.0.2.100-|'' in '192.0.2.100-' is not an IPv4 address",
+                "192.0.2.1-192.0.2.5,192.0.2.3|192.0.2.3 is listed twice (one client per source address)",
+                "0.0.0.0|0.0.0.0 is the wildcard, not a source address",
+                "224.0.0.1|224.0.0.1 is not a unicast address",
+                "255.255.255.255|255.255.255.255 is not a unicast address",
+                "10.0.0.0-10.1.0.0|more than 65536 source addresses",
+                "1.0.0.1-223.255.255.255|more than 65536 source addresses"
+            })
     void badSourcesSayWhatIsWrong(String spec, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SourceAddresses.parse(spec));
         assertTrue(e.getMessage().contains(message), e.getMessage());
@@ -76,6 +82,8 @@ class SourceAddressesTest {
 
     @Test
     void exactlyTheLimitIsAccepted() {
-        assertEquals(SourceAddresses.MAX_ADDRESSES, SourceAddresses.parse("10.0.0.0-10.0.255.255").size());
+        assertEquals(
+                SourceAddresses.MAX_ADDRESSES,
+                SourceAddresses.parse("10.0.0.0-10.0.255.255").size());
     }
 }

@@ -42,7 +42,8 @@ class StormTest {
     }
 
     TftpRequest request(String file) {
-        return TftpRequest.of(InetAddress.getLoopbackAddress(), file).withPort(server.port())
+        return TftpRequest.of(InetAddress.getLoopbackAddress(), file)
+                .withPort(server.port())
                 .withTimeout(Duration.ofMillis(300), 3);
     }
 
@@ -87,7 +88,8 @@ class StormTest {
         StormResult r = new Storm(request("ARDBP32.BIN"), odd, Duration.ofSeconds(30)).run();
 
         assertEquals(5, r.completed(), r.failures().toString());
-        assertEquals(List.of("127.1.2.3", "127.9.9.9", "127.0.0.200", "127.0.0.201", "127.0.0.202"),
+        assertEquals(
+                List.of("127.1.2.3", "127.9.9.9", "127.0.0.200", "127.0.0.201", "127.0.0.202"),
                 r.clients().stream().map(ClientResult::client).toList());
     }
 
@@ -111,12 +113,14 @@ class StormTest {
     void lostBlocksAreCountedAsTheClientsRetransmissions() throws Exception {
         server.dropDataOnce(3).dropDataOnce(20).dropDataOnce(50);
 
-        StormResult r = new Storm(request("ARDBP32.BIN").withTimeout(Duration.ofMillis(200), 3), EIGHT,
-                Duration.ofSeconds(30)).run();
+        StormResult r = new Storm(
+                        request("ARDBP32.BIN").withTimeout(Duration.ofMillis(200), 3), EIGHT, Duration.ofSeconds(30))
+                .run();
 
         assertEquals(8, r.completed(), r.failures().toString());
         assertTrue(r.retransmissions() >= 3, "3 blocks lost once: " + r.retransmissions());
-        assertEquals(r.clients().stream().mapToLong(ClientResult::retransmissions).sum(), r.retransmissions());
+        assertEquals(
+                r.clients().stream().mapToLong(ClientResult::retransmissions).sum(), r.retransmissions());
         assertTrue(r.clients().stream().filter(c -> c.retransmissions() > 0).count() >= 1);
     }
 
@@ -125,8 +129,9 @@ class StormTest {
         server.silent();
         long t0 = System.nanoTime();
 
-        StormResult r = new Storm(request("ARDBP32.BIN").withTimeout(Duration.ofMillis(200), 1000), EIGHT,
-                Duration.ofSeconds(1)).run();
+        StormResult r = new Storm(
+                        request("ARDBP32.BIN").withTimeout(Duration.ofMillis(200), 1000), EIGHT, Duration.ofSeconds(1))
+                .run();
 
         double took = (System.nanoTime() - t0) / 1e9;
         assertTrue(took < 4, "took " + took + " s");
@@ -149,7 +154,8 @@ class StormTest {
 
         // dsrlb probe would stop at the first timeout with ICMP_UNREACHABLE; a storm client just
         // sends its RRQ again, so a lost first reply costs one timeout, not one more second.
-        assertEquals(Set.of("timeout waiting for the first reply after 2 retries"),
+        assertEquals(
+                Set.of("timeout waiting for the first reply after 2 retries"),
                 result.failures().stream().map(ClientResult::reason).collect(Collectors.toSet()));
         assertTrue(result.clients().stream().allMatch(c -> c.retransmissions() == 2));
     }
@@ -168,7 +174,8 @@ class StormTest {
     @Test
     void theClientCountIsBounded() {
         List<Inet4Address> many = SourceAddresses.parse("10.0.0.0-10.0.4.0");
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new Storm(request("x"), many.subList(0, Storm.MAX_CLIENTS + 1), Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> new Storm(request("x"), List.of(), Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> new Storm(request("x"), EIGHT, Duration.ZERO));

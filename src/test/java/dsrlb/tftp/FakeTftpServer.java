@@ -240,7 +240,9 @@ public final class FakeTftpServer implements AutoCloseable {
                     oack.append("blksize\0").append(blksize).append('\0');
                 }
                 if (options.containsKey("tsize")) {
-                    oack.append("tsize\0").append(announcedTsize >= 0 ? announcedTsize : content.length).append('\0');
+                    oack.append("tsize\0")
+                            .append(announcedTsize >= 0 ? announcedTsize : content.length)
+                            .append('\0');
                 }
                 byte[] o = ("\0\6" + oack).getBytes(StandardCharsets.US_ASCII);
                 boolean lost = dropOnce.remove(0L);

@@ -99,7 +99,8 @@ class TftpClientTest {
     void anEmptyFileIsOneDataWithNoBytes(int blksize) throws InterruptedException {
         server.serve("empty.bin", new byte[0]);
 
-        TftpResult r = TftpClient.download(request("empty.bin").withBlksize(blksize).withExpectedSize(0));
+        TftpResult r =
+                TftpClient.download(request("empty.bin").withBlksize(blksize).withExpectedSize(0));
 
         assertTrue(r.success(), () -> String.valueOf(r.diagnosis()));
         assertEquals(0, r.bytes());
@@ -135,8 +136,12 @@ class TftpClientTest {
         assertEquals(0, d.lastBlock());
         assertNotNull(r.serverTid());
         assertNull(r.sha256());
-        assertTrue(d.trace().get(0).contains("-> RRQ nosuch.bin blksize=1428 tsize=0"), d.trace().toString());
-        assertTrue(d.trace().get(1).contains("<- ERROR 1 File not found from 127.0.0.1:"), d.trace().toString());
+        assertTrue(
+                d.trace().get(0).contains("-> RRQ nosuch.bin blksize=1428 tsize=0"),
+                d.trace().toString());
+        assertTrue(
+                d.trace().get(1).contains("<- ERROR 1 File not found from 127.0.0.1:"),
+                d.trace().toString());
     }
 
     @Test
@@ -220,9 +225,15 @@ class TftpClientTest {
         assertEquals("timeout waiting for block 5 after 2 retries", d.reason());
         assertEquals(2, r.retransmissions());
         assertEquals(4 * 1428, r.bytes());
-        assertTrue(d.trace().stream().anyMatch(l -> l.endsWith("timeout 300ms waiting for block 5")), d.trace().toString());
-        assertTrue(d.trace().stream().anyMatch(l -> l.endsWith("-> ACK 4 (retry 2)")), d.trace().toString());
-        assertTrue(d.trace().size() <= PacketTrace.HEAD + 1 + PacketTrace.TAIL, d.trace().toString());
+        assertTrue(
+                d.trace().stream().anyMatch(l -> l.endsWith("timeout 300ms waiting for block 5")),
+                d.trace().toString());
+        assertTrue(
+                d.trace().stream().anyMatch(l -> l.endsWith("-> ACK 4 (retry 2)")),
+                d.trace().toString());
+        assertTrue(
+                d.trace().size() <= PacketTrace.HEAD + 1 + PacketTrace.TAIL,
+                d.trace().toString());
     }
 
     @Test
@@ -238,7 +249,9 @@ class TftpClientTest {
         assertEquals(1, r.retransmissions());
         assertNull(r.serverTid());
         assertEquals(3, server.requests().size(), "RRQ, the ICMP probe's RRQ, one retry");
-        assertTrue(d.trace().stream().anyMatch(l -> l.endsWith("connected socket: no ICMP error")), d.trace().toString());
+        assertTrue(
+                d.trace().stream().anyMatch(l -> l.endsWith("connected socket: no ICMP error")),
+                d.trace().toString());
     }
 
     @Test
@@ -257,7 +270,8 @@ class TftpClientTest {
     @Test
     void withACustomSenderAClosedPortIsOnlyATimeout() throws IOException {
         int closed = closedPort();
-        try (TftpTransfer t = TftpClient.open(request("ARDBP32.BIN").withPort(closed).withTimeout(Duration.ofMillis(100), 1))) {
+        try (TftpTransfer t =
+                TftpClient.open(request("ARDBP32.BIN").withPort(closed).withTimeout(Duration.ofMillis(100), 1))) {
             DatagramSender wrapped = t.socketSender()::send;
 
             TftpResult r = t.run(wrapped);
@@ -321,7 +335,8 @@ class TftpClientTest {
         String right = sha256(FILE);
         String wrong = sha256(new byte[] {1});
 
-        assertTrue(TftpClient.download(request("ARDBP32.BIN").withExpectedSha256(right.toUpperCase())).success());
+        assertTrue(TftpClient.download(request("ARDBP32.BIN").withExpectedSha256(right.toUpperCase()))
+                .success());
         TftpResult r = TftpClient.download(request("ARDBP32.BIN").withExpectedSha256(wrong));
 
         TftpDiagnosis d = r.diagnosis();
@@ -333,7 +348,8 @@ class TftpClientTest {
 
     @Test
     void aLargerExpectedSizeFailsAfterTheTransfer() {
-        TftpDiagnosis d = TftpClient.download(request("ARDBP32.BIN").withExpectedSize(FILE.length + 1)).diagnosis();
+        TftpDiagnosis d = TftpClient.download(request("ARDBP32.BIN").withExpectedSize(FILE.length + 1))
+                .diagnosis();
 
         assertEquals(FailureKind.SIZE_MISMATCH, d.kind());
         assertEquals(Stage.VERIFYING, d.stage());
@@ -371,7 +387,9 @@ class TftpClientTest {
         assertEquals(FailureKind.PROTOCOL_ERROR, d.kind());
         assertEquals(Stage.WAITING_FIRST_REPLY, d.stage());
         assertEquals("OACK blksize 4096 outside 8..1428 (asked 1428)", d.reason());
-        assertTrue(server.errorsReceived().get(0).startsWith("8 OACK blksize 4096"), server.errorsReceived().toString());
+        assertTrue(
+                server.errorsReceived().get(0).startsWith("8 OACK blksize 4096"),
+                server.errorsReceived().toString());
     }
 
     @Test
@@ -408,8 +426,10 @@ class TftpClientTest {
     void theTotalTimeoutBoundsAPatientDownload() {
         server.stopAtBlock(3);
 
-        TftpDiagnosis d = TftpClient.download(request("ARDBP32.BIN").withTimeout(Duration.ofSeconds(5), 10)
-                .withTotalTimeout(Duration.ofMillis(300))).diagnosis();
+        TftpDiagnosis d = TftpClient.download(request("ARDBP32.BIN")
+                        .withTimeout(Duration.ofSeconds(5), 10)
+                        .withTotalTimeout(Duration.ofMillis(300)))
+                .diagnosis();
 
         assertEquals(FailureKind.TIMEOUT, d.kind());
         assertEquals("not finished within 300ms (waiting for block 3)", d.reason());
@@ -419,11 +439,14 @@ class TftpClientTest {
     @Test
     void anUnbindableLocalAddressIsAnIoErrorNotAnException() throws IOException {
         // TEST-NET-1 is never a local address.
-        TftpResult r = TftpClient.download(request("ARDBP32.BIN").withLocalAddress(InetAddress.getByName("192.0.2.254")));
+        TftpResult r =
+                TftpClient.download(request("ARDBP32.BIN").withLocalAddress(InetAddress.getByName("192.0.2.254")));
 
         assertEquals(FailureKind.IO_ERROR, r.diagnosis().kind());
         assertEquals(Stage.SENDING_RRQ, r.diagnosis().stage());
-        assertTrue(r.diagnosis().reason().startsWith("cannot bind a UDP socket to 192.0.2.254"), r.diagnosis().reason());
+        assertTrue(
+                r.diagnosis().reason().startsWith("cannot bind a UDP socket to 192.0.2.254"),
+                r.diagnosis().reason());
     }
 
     static int closedPort() throws IOException {

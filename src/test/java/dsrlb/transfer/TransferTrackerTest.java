@@ -74,13 +74,16 @@ class TransferTrackerTest {
         MacAddress router = MacAddress.parse("02:00:00:00:00:01");
         MemoryPacketIo io = new MemoryPacketIo(lb);
         Forwarder[] ref = new Forwarder[1];
-        LoadBalancer balancer = new LoadBalancer(TestConfigs.anyStar(2, LbMethod.LEASTTRANSFERS,
-                PersistenceType.SOURCEIP, 2, 1000), new FakeTicker(), 251, s -> {
+        LoadBalancer balancer = new LoadBalancer(
+                TestConfigs.anyStar(2, LbMethod.LEASTTRANSFERS, PersistenceType.SOURCEIP, 2, 1000),
+                new FakeTicker(),
+                251,
+                s -> {
                     if (ref[0] != null) {
                         ref[0].publish(s);
                     }
                 });
-        Forwarder forwarder = new Forwarder(io, balancer, f -> { });
+        Forwarder forwarder = new Forwarder(io, balancer, f -> {});
         ref[0] = forwarder;
         forwarder.trackTransfers(tracker);
         balancer.vservers().forEach(v -> v.useTransferCounts(tracker.activeCounts()));
