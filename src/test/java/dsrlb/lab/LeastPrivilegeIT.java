@@ -51,6 +51,7 @@ class LeastPrivilegeIT {
             Path.of(System.getProperty("dsrlb.deb", "target/dsrlb.deb")).toAbsolutePath();
     static final Path UNIT = Path.of("/lib/systemd/system/dsrlb.service");
     static final Path CONFIG = Path.of("/etc/dsrlb/dsrlb.conf");
+    static final Path DEFAULTS = Path.of("/etc/default/dsrlb");
     /** CAP_NET_RAW is capability 13. */
     static final long NET_RAW = 1L << 13;
     /** CAP_NET_ADMIN is capability 12. */
@@ -145,6 +146,12 @@ class LeastPrivilegeIT {
         // systemd checks the unit's directives (names, values, that ExecStart exists).
         Lab.Result verify = Lab.run(30, "systemd-analyze", "verify", UNIT.toString());
         assertTrue(verify.ok() && verify.err().isBlank(), "systemd-analyze verify: " + verify);
+        // systemd's own rating of the sandbox: "OK" is an exposure below 4.0 (of 10).
+        Lab.Result security = Lab.run(30, "systemd-analyze", "security", "--offline=true", UNIT.toString());
+        Matcher exposure = Pattern.compile("Overall exposure level for dsrlb.service: ([0-9.]+)")
+                .matcher(security.out());
+        assertTrue(exposure.find(), "systemd-analyze security: " + security);
+        assertTrue(Double.parseDouble(exposure.group(1)) < 4.0, "exposure " + exposure.group(1) + ":\n" + security);
         String unit = Files.readString(UNIT);
         for (String line : List.of(
                 "User=dsrlb",
@@ -421,9 +428,23 @@ class LeastPrivilegeIT {
                 .collect(java.util.stream.Collectors.joining(","));
     }
 
-    /** The installed unit's ExecStart, as words, with the test's control socket added. */
+    /**
+     * The installed unit's ExecStart, as words, with {@code $DSRLB_OPTS} from the installed
+     * /etc/default/dsrlb split on white space as systemd does, and the test's control socket added.
+     */
     private List<String> execStart() throws IOException {
-        List<String> words = new ArrayList<>(List.of(unitSetting("ExecStart").split("\\s+")));
+        Matcher opts = Pattern.compile("(?m)^DSRLB_OPTS=\"([^\"]*)\"$").matcher(Files.readString(DEFAULTS));
+        assertTrue(opts.find(), DEFAULTS + " sets DSRLB_OPTS");
+        List<String> words = new ArrayList<>();
+        for (String word : unitSetting("ExecStart").split("\\s+")) {
+            if (word.equals("$DSRLB_OPTS")) {
+                words.addAll(List.of(opts.group(1).trim().split("\\s+")).stream()
+                        .filter(w -> !w.isEmpty())
+                        .toList());
+            } else {
+                words.add(word);
+            }
+        }
         words.addAll(List.of("--control-socket", socket.toString()));
         return words;
     }
