@@ -340,8 +340,8 @@ class LeastPrivilegeIT {
 
     /**
      * An admin who overrides the unit to CAP_NET_RAW only: auto says why it skips the kernel path
-     * and takes the native engine from the installed package (JNA unpacks libdsrlbnet.so from the
-     * jar, the AF_PACKET ring needs no other capability, its memory is locked only when the limit
+     * and takes the native engine from the installed package (JNA and libdsrlbnet.so load from
+     * /usr/lib/dsrlb with no usable temporary directory, the AF_PACKET ring needs no other capability, its memory is locked only when the limit
      * allows), and downloads go through.
      */
     @Test
@@ -480,7 +480,10 @@ class LeastPrivilegeIT {
                 "HOME=/nonexistent",
                 "USER=dsrlb",
                 "LOGNAME=dsrlb",
-                "LANG=C.UTF-8"));
+                "LANG=C.UTF-8",
+                // A temporary directory nobody can use, as a noexec /tmp is for libraries: the
+                // package's native libraries must come from /usr/lib/dsrlb, never unpacked.
+                "DSRLB_JAVA_OPTS=-Djava.io.tmpdir=/nonexistent/dsrlb-tmp"));
         cmd.addAll(command);
         return cmd;
     }
