@@ -69,8 +69,9 @@ class ForwarderFuzzTest {
 
     static {
         // Every input builds a load balancer, which logs each state change: millions of lines
-        // when fuzzing. Takes effect when this class is the first to log (a fuzzing run).
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        // when fuzzing.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(Level.ERROR);
         try {
             CONFIGS = new DsrConfig[] {
                 TestConfigs.anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP, 100, 4),
