@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dsrlb.balance.FakeTicker;
 import dsrlb.balance.ForwardingState;
@@ -28,6 +29,7 @@ import dsrlb.net.MacAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole forwarder decision under arbitrary frames, with the ARP resolver in the loop as in
