@@ -44,14 +44,8 @@ class LiveStatusTest {
 
     @BeforeEach
     void setUp() {
-        Forwarder[] ref = new Forwarder[1];
-        lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
-        forwarder = new Forwarder(io, lb, f -> {});
-        ref[0] = forwarder;
+        lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
+        forwarder = Forwarder.following(lb, io, f -> {});
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         status = new LiveStatus(lb, forwarder.counters(), null, Clock.fixed(NOW, ZoneOffset.UTC));

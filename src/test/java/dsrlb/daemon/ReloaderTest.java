@@ -54,7 +54,7 @@ class ReloaderTest {
     Reloader reloader;
 
     Generation build(DsrConfig cfg) {
-        LoadBalancer lb = new LoadBalancer(cfg, Ticker.systemTicker(), 251, s -> {});
+        LoadBalancer lb = new LoadBalancer(cfg, Ticker.systemTicker(), 251);
         ArpResolver resolver =
                 new ArpResolver(io, lb, Ipv4.parse("198.51.100.10"), 1_000_000_000L, 35_000_000_000L, System::nanoTime);
         HealthMonitor health = new HealthMonitor(

@@ -24,7 +24,7 @@ class ArpResolverTest {
 
     final MemoryPacketIo io = new MemoryPacketIo(LB);
     long now = 1_000_000_000L;
-    final LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {});
+    final LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
     final ArpResolver resolver =
             new ArpResolver(io, lb, LB_IP, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(35), () -> now);
 

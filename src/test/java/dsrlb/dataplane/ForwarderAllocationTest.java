@@ -10,6 +10,7 @@ import dsrlb.balance.TestConfigs;
 import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.transfer.TransferTracker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
@@ -49,17 +50,10 @@ class ForwarderAllocationTest {
     @Test
     void forwardingAPersistedClientsPacketsAllocatesNothing() {
         DiscardingIo io = new DiscardingIo();
-        Forwarder[] ref = new Forwarder[1];
-        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
-        Forwarder forwarder = new Forwarder(io, lb, f -> {});
-        ref[0] = forwarder;
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
         // Transfer tracking on, as the daemon runs: every ACK updates its client's transfer.
-        dsrlb.transfer.TransferTracker transfers = new dsrlb.transfer.TransferTracker(2, 3_000_000_000L);
-        forwarder.trackTransfers(transfers);
+        TransferTracker transfers = new TransferTracker(2, 3_000_000_000L);
+        Forwarder forwarder = Forwarder.following(lb, io, f -> {}, transfers);
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
 

@@ -98,16 +98,10 @@ class ForwarderFuzzTest {
         final Forwarder forwarder;
 
         Harness(DsrConfig config) {
-            Forwarder[] ref = new Forwarder[1];
-            lb = new LoadBalancer(config, new FakeTicker(), 251, s -> {
-                if (ref[0] != null) {
-                    ref[0].publish(s);
-                }
-            });
+            lb = new LoadBalancer(config, new FakeTicker(), 251);
             ArpResolver resolver = new ArpResolver(
                     io, lb, LB_IP, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(35), () -> 0L);
-            forwarder = new Forwarder(io, lb, resolver);
-            ref[0] = forwarder;
+            forwarder = Forwarder.following(lb, io, resolver);
             lb.setMac(0, TFTP1);
             lb.setMac(1, TFTP2);
             lb.setHealth(0, ServiceStatus.UP, "fuzz");

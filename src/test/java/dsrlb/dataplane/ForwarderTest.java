@@ -38,14 +38,8 @@ class ForwarderTest {
     @BeforeEach
     void setUp() {
         DsrConfig cfg = TestConfigs.seed();
-        Forwarder[] ref = new Forwarder[1];
-        lb = new LoadBalancer(cfg, new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
-        forwarder = new Forwarder(io, lb, f -> observedArp.add(f.clone()));
-        ref[0] = forwarder;
+        lb = new LoadBalancer(cfg, new FakeTicker(), 251);
+        forwarder = Forwarder.following(lb, io, f -> observedArp.add(f.clone()));
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");

@@ -54,16 +54,10 @@ class HostileTrafficTest {
 
     private void start(DsrConfig config) {
         io = new MemoryPacketIo(LB);
-        Forwarder[] ref = new Forwarder[1];
-        lb = new LoadBalancer(config, new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
+        lb = new LoadBalancer(config, new FakeTicker(), 251);
         ArpResolver resolver =
                 new ArpResolver(io, lb, Ipv4.parse("198.51.100.10"), 10_000_000_000L, 35_000_000_000L, () -> 0L);
-        forwarder = new Forwarder(io, lb, resolver);
-        ref[0] = forwarder;
+        forwarder = Forwarder.following(lb, io, resolver);
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");

@@ -65,18 +65,9 @@ class PersistenceFloodTest {
 
     private Flood flood(LbMethod method) {
         DiscardingIo io = new DiscardingIo();
-        Forwarder[] ref = new Forwarder[1];
         LoadBalancer lb = new LoadBalancer(
-                TestConfigs.anyStar(2, method, PersistenceType.SOURCEIP, 100, MAX_ENTRIES),
-                new FakeTicker(),
-                251,
-                s -> {
-                    if (ref[0] != null) {
-                        ref[0].publish(s);
-                    }
-                });
-        Forwarder forwarder = new Forwarder(io, lb, f -> {});
-        ref[0] = forwarder;
+                TestConfigs.anyStar(2, method, PersistenceType.SOURCEIP, 100, MAX_ENTRIES), new FakeTicker(), 251);
+        Forwarder forwarder = Forwarder.following(lb, io, f -> {});
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");

@@ -32,13 +32,12 @@ class VipOwnershipTest {
 
     @BeforeEach
     void setUp() {
-        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {});
-        forwarder = new Forwarder(io, lb, f -> observedArp.add(f.clone()));
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
+        forwarder = Forwarder.following(lb, io, f -> observedArp.add(f.clone()));
         lb.setMac(0, ForwarderTest.TFTP1);
         lb.setMac(1, ForwarderTest.TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");
         lb.setHealth(1, ServiceStatus.UP, "test");
-        forwarder.publish(lb.state());
         ownership = new VipOwnership(forwarder, io, new int[] {VIP});
     }
 

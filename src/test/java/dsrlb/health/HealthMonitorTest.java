@@ -50,7 +50,7 @@ class HealthMonitorTest {
 
     @Test
     void verdictsReachTheForwardingStateBothWays() throws Exception {
-        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {});
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         AtomicBoolean tftp1Healthy = new AtomicBoolean(true);
@@ -90,7 +90,7 @@ class HealthMonitorTest {
 
     @Test
     void aServiceWithTwoMonitorsIsUpOnlyWhileBothAre() throws Exception {
-        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {});
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         try (HealthMonitor hm = new HealthMonitor(
                 lb,

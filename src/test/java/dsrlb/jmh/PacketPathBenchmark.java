@@ -85,14 +85,8 @@ public class PacketPathBenchmark {
         var cfg = method.equals("SOURCEIP")
                 ? TestConfigs.seed()
                 : TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2, 1000);
-        Forwarder[] ref = new Forwarder[1];
-        LoadBalancer lb = new LoadBalancer(cfg, new FakeTicker(), Maglev.DEFAULT_TABLE_SIZE, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
-        forwarder = new Forwarder(new DiscardingIo(), lb, f -> {});
-        ref[0] = forwarder;
+        LoadBalancer lb = new LoadBalancer(cfg, new FakeTicker(), Maglev.DEFAULT_TABLE_SIZE);
+        forwarder = Forwarder.following(lb, new DiscardingIo(), f -> {});
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         lb.setHealth(0, ServiceStatus.UP, "bench");
@@ -111,8 +105,7 @@ public class PacketPathBenchmark {
         LoadBalancer hashed = new LoadBalancer(
                 TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2, 1000),
                 new FakeTicker(),
-                Maglev.DEFAULT_TABLE_SIZE,
-                s -> {});
+                Maglev.DEFAULT_TABLE_SIZE);
         hashed.setMac(0, TFTP1);
         hashed.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         hashed.setHealth(0, ServiceStatus.UP, "bench");

@@ -35,14 +35,8 @@ class MetricsExporterTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Forwarder[] ref = new Forwarder[1];
-        lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
-        forwarder = new Forwarder(io, lb, f -> {});
-        ref[0] = forwarder;
+        lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
+        forwarder = Forwarder.following(lb, io, f -> {});
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         exporter = new MetricsExporter(new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC()))

@@ -73,19 +73,11 @@ class TransferTrackerTest {
         MacAddress lb = MacAddress.parse("02:00:00:00:00:10");
         MacAddress router = MacAddress.parse("02:00:00:00:00:01");
         MemoryPacketIo io = new MemoryPacketIo(lb);
-        Forwarder[] ref = new Forwarder[1];
         LoadBalancer balancer = new LoadBalancer(
                 TestConfigs.anyStar(2, LbMethod.LEASTTRANSFERS, PersistenceType.SOURCEIP, 2, 1000),
                 new FakeTicker(),
-                251,
-                s -> {
-                    if (ref[0] != null) {
-                        ref[0].publish(s);
-                    }
-                });
-        Forwarder forwarder = new Forwarder(io, balancer, f -> {});
-        ref[0] = forwarder;
-        forwarder.trackTransfers(tracker);
+                251);
+        Forwarder forwarder = Forwarder.following(balancer, io, f -> {}, tracker);
         balancer.vservers().forEach(v -> v.useTransferCounts(tracker.activeCounts()));
         balancer.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         balancer.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
