@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -9,6 +9,7 @@ import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,15 +1,16 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.FrameBuilder.frame;
+import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.TestConfigs;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import dsrlb.transfer.TransferTracker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -59,26 +60,21 @@ class ForwarderAllocationTest {
 
         int clients = 64;
         for (int c = 0; c < clients; c++) {
-            byte[] rrq = TestFrames.udp(
-                    LB,
-                    MacAddress.parse("02:00:00:00:00:01"),
-                    Ipv4.parse("192.0.2.100") + c,
-                    TestConfigs.VIP,
-                    40000,
-                    69,
-                    TestFrames.tftpRrq("ARDBP32.BIN"));
+            byte[] rrq = frame().eth(MacAddress.parse("02:00:00:00:00:01"), LB)
+                    .ipv4(Ipv4.parse("192.0.2.100") + c, TestConfigs.VIP)
+                    .udp(40000, 69)
+                    .payload(tftpRrq("ARDBP32.BIN"))
+                    .build();
             forwarder.handle(rrq, rrq.length);
         }
         byte[][] acks = new byte[clients][];
         for (int c = 0; c < clients; c++) {
-            acks[c] = TestFrames.udpPartial(
-                    LB,
-                    MacAddress.parse("02:00:00:00:00:01"),
-                    Ipv4.parse("192.0.2.100") + c,
-                    TestConfigs.VIP,
-                    40000,
-                    50000,
-                    new byte[] {0, 4, 0, 1});
+            acks[c] = frame().eth(MacAddress.parse("02:00:00:00:00:01"), LB)
+                    .ipv4(Ipv4.parse("192.0.2.100") + c, TestConfigs.VIP)
+                    .udp(40000, 50000)
+                    .payload(new byte[] {0, 4, 0, 1})
+                    .partialChecksum()
+                    .build();
         }
         byte[] buffer = new byte[2048];
         // Warm up: every client gets persisted, the JIT compiles the path.

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
@@ -25,6 +24,8 @@ import dsrlb.frame.Ipv4Packet;
 import dsrlb.frame.L4Checksum;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
+import dsrlb.testing.MemoryPacketIo;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

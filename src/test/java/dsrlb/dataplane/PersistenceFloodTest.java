@@ -1,9 +1,9 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.FrameBuilder.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Persistence;
 import dsrlb.balance.ServiceStatus;
@@ -12,9 +12,9 @@ import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
 import dsrlb.frame.Bytes;
 import dsrlb.frame.Ethernet;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import org.junit.jupiter.api.Test;
@@ -75,7 +75,11 @@ class PersistenceFloodTest {
         Persistence table = lb.vservers().get(0).persistence();
 
         // UDP checksum 0 (none): the source address can change in place without invalidating it.
-        byte[] template = TestFrames.udp(LB, ROUTER, 0, TestConfigs.VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
+        byte[] template = frame().eth(ROUTER, LB)
+                .ipv4(0, TestConfigs.VIP)
+                .udp(40000, 50000)
+                .payload(new byte[] {0, 4, 0, 1})
+                .build();
         Bytes.putU16(template, Ethernet.HEADER_LENGTH + 20 + 6, 0);
         byte[] buffer = template.clone();
 

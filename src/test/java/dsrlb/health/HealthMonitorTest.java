@@ -3,7 +3,6 @@ package dsrlb.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
@@ -11,6 +10,7 @@ import dsrlb.config.MonitorBinding;
 import dsrlb.config.MonitorConfig;
 import dsrlb.config.SourceLocation;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dsrlb.jmh;
 
-import dsrlb.balance.FakeTicker;
+import static dsrlb.testing.FrameBuilder.frame;
+
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
 import dsrlb.balance.Persistence;
@@ -12,9 +13,9 @@ import dsrlb.dataplane.Forwarder;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.frame.Ipv4Packet;
 import dsrlb.frame.L4Checksum;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -93,8 +94,12 @@ public class PacketPathBenchmark {
         lb.setHealth(1, ServiceStatus.UP, "bench");
         acks = new byte[CLIENTS][];
         for (int c = 0; c < CLIENTS; c++) {
-            acks[c] = TestFrames.udpPartial(
-                    LB, ROUTER, FIRST_CLIENT + c, TestConfigs.VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
+            acks[c] = frame().eth(ROUTER, LB)
+                    .ipv4(FIRST_CLIENT + c, TestConfigs.VIP)
+                    .udp(40000, 50000)
+                    .payload(new byte[] {0, 4, 0, 1})
+                    .partialChecksum()
+                    .build();
         }
         buffer = new byte[2048];
         persistence = new Persistence(Duration.ofMinutes(100), 1_000_000, new FakeTicker());
