@@ -47,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The running dsrlb: the packet engine, the forwarder and its receive thread, the config's
@@ -332,7 +333,7 @@ public final class Daemon {
     @SuppressWarnings("removal")
     private static void reloadOnSighup(Reloader reloader) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+            Signal.handle(new Signal("HUP"), sig -> {
                 Thread t = new Thread(reloader::reload, "dsrlb-reload");
                 t.setDaemon(true);
                 t.start();
