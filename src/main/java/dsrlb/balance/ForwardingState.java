@@ -9,7 +9,11 @@ package dsrlb.balance;
  * @param routesByVip for each VIP (same index), its vservers, most specific first
  * @param services all services by id
  */
+// Arrays, not lists: the packet path indexes them per frame without boxing or bounds objects.
+@SuppressWarnings("ArrayRecordComponent")
 public record ForwardingState(int[] vips, Route[][] routesByVip, ServiceView[] services) {
+    /** No VIPs: every frame is dropped as not for a VIP. What a forwarder starts with. */
+    public static final ForwardingState EMPTY = new ForwardingState(new int[0], new Route[0][], new ServiceView[0]);
 
     /** Index of {@code ip} in {@link #vips}, or -1. */
     public int vipIndex(int ip) {

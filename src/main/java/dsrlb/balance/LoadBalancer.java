@@ -9,12 +9,15 @@ import dsrlb.config.VipConfig;
 import dsrlb.config.VserverConfig;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,7 +36,7 @@ public final class LoadBalancer {
     private final Map<String, Integer> serviceIds = new LinkedHashMap<>();
     private final List<Vserver> vservers = new ArrayList<>();
     private final int maglevSize;
-    private final Consumer<ForwardingState> publisher;
+    private final List<Consumer<ForwardingState>> subscribers = new CopyOnWriteArrayList<>();
 
     // Guarded by this.
     private final MacAddress[] macs;
@@ -48,19 +51,19 @@ public final class LoadBalancer {
     private final LongAdder[] forwardedPackets;
     private final LongAdder[] forwardedBytes;
     /** System.nanoTime() of each service's last forwarded packet, 0 for never: tells when a drain is over. */
-    private final java.util.concurrent.atomic.AtomicLongArray lastForwarded;
+    private final AtomicLongArray lastForwarded;
 
-    public LoadBalancer(DsrConfig config, Ticker ticker, int maglevSize, Consumer<ForwardingState> publisher) {
+    /** Builds the first state at once; {@link #subscribe} to receive it and every later one. */
+    public LoadBalancer(DsrConfig config, Ticker ticker, int maglevSize) {
         this.config = config;
         this.serviceConfigs = List.copyOf(config.services().values());
         this.maglevSize = maglevSize;
-        this.publisher = publisher;
         int n = serviceConfigs.size();
         macs = new MacAddress[n];
         adminEnabled = new boolean[n];
         draining = new boolean[n];
         drainDeadline = new long[n];
-        lastForwarded = new java.util.concurrent.atomic.AtomicLongArray(n);
+        lastForwarded = new AtomicLongArray(n);
         health = new ServiceStatus[n];
         healthReason = new String[n];
         forwardedPackets = new LongAdder[n];
@@ -107,6 +110,15 @@ public final class LoadBalancer {
 
     public synchronized ForwardingState state() {
         return state;
+    }
+
+    /**
+     * Hands {@code subscriber} the current state now and each new one as it is built, in order,
+     * under this balancer's lock (a subscriber must not call back into it from another thread).
+     */
+    public synchronized void subscribe(Consumer<ForwardingState> subscriber) {
+        subscribers.add(subscriber);
+        subscriber.accept(state);
     }
 
     /** The backend MAC of a service, learned by ARP; null forgets it. */
@@ -165,7 +177,7 @@ public final class LoadBalancer {
      * have all been idle for a while (see {@link #finishDrains}) or {@code delay} has passed
      * (zero: no limit); then OUT OF SERVICE.
      */
-    public synchronized void disableGracefully(int id, java.time.Duration delay, long nowNanos) {
+    public synchronized void disableGracefully(int id, Duration delay, long nowNanos) {
         if (!adminEnabled[id] || draining[id]) {
             return;
         }
@@ -280,7 +292,9 @@ public final class LoadBalancer {
             routes[v] = list.toArray(ForwardingState.Route[]::new);
         }
         state = new ForwardingState(vips, routes, views);
-        publisher.accept(state);
+        for (Consumer<ForwardingState> s : subscribers) {
+            s.accept(state);
+        }
     }
 
     /** Service views of the current state, for status output. */

@@ -58,16 +58,7 @@ public final class Persistence {
         }
     }
 
-    public void forget(int clientIp) {
-        table.invalidate(new ClientKey(clientIp));
-    }
-
-    /** Drops every client persisted to {@code serviceId} (used when a service is disabled). */
-    public void forgetService(int serviceId) {
-        table.asMap().values().removeIf(id -> id == serviceId);
-    }
-
-    /** Clients dropped for idling past the timeout or for the size bound (not explicit forgets). */
+    /** Clients dropped for idling past the timeout or for the size bound. */
     public long evictions() {
         return table.stats().evictionCount();
     }

@@ -6,6 +6,7 @@ import dsrlb.config.VserverConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The run-time side of a vserver: picks a service for a client with the configured method and
@@ -22,7 +23,7 @@ public final class Vserver {
     private final int[] credit;
 
     /** Active transfers by service id (LEASTTRANSFERS); none are known until the daemon says. */
-    private volatile java.util.function.IntUnaryOperator activeTransfers = id -> 0;
+    private volatile IntUnaryOperator activeTransfers = id -> 0;
 
     private int rotation;
 
@@ -39,9 +40,7 @@ public final class Vserver {
         this.credit = new int[bindings.size()];
     }
 
-    /**
-     * @return the service id for a packet from {@code clientIp}, or -1 when no service is eligible
-     */
+    /** The service id for a packet from {@code clientIp}, or -1 when no service is eligible. */
     public int pick(int clientIp, PoolSnapshot pool, ServiceView[] services) {
         if (persistence != null) {
             int id = persistence.lookup(clientIp);
@@ -72,7 +71,7 @@ public final class Vserver {
     private int leastTransfers(PoolSnapshot pool) {
         int[] ids = pool.serviceIds();
         int[] weights = pool.weights();
-        java.util.function.IntUnaryOperator active = activeTransfers;
+        IntUnaryOperator active = activeTransfers;
         int n = ids.length;
         int start = Math.floorMod(rotation++, n);
         int best = -1;
@@ -89,7 +88,7 @@ public final class Vserver {
     }
 
     /** Where LEASTTRANSFERS reads the active transfers of a service. */
-    public void useTransferCounts(java.util.function.IntUnaryOperator counts) {
+    public void useTransferCounts(IntUnaryOperator counts) {
         this.activeTransfers = counts;
     }
 

@@ -6,6 +6,7 @@ import dsrlb.admin.ServiceControl;
 import dsrlb.admin.ServiceReport;
 import dsrlb.admin.StatusSource;
 import dsrlb.admin.VserverReport;
+import dsrlb.balance.LoadBalancer;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,7 +26,7 @@ public final class CurrentGeneration implements StatusSource, ServiceControl {
     }
 
     /** Used by a generation's balancer to tell whether its snapshots should reach the forwarder. */
-    public boolean isCurrent(dsrlb.balance.LoadBalancer balancer) {
+    public boolean isCurrent(LoadBalancer balancer) {
         Generation g = current;
         return g != null && g.balancer() == balancer;
     }

@@ -22,6 +22,7 @@ import dsrlb.config.VserverConfig;
 import dsrlb.dataplane.ArpResolver;
 import dsrlb.dataplane.Counters;
 import dsrlb.dataplane.DropReason;
+import dsrlb.dataplane.ForwardedFrameListener;
 import dsrlb.dataplane.Forwarder;
 import dsrlb.dataplane.NetworkInterfaceInfo;
 import dsrlb.dataplane.PacketIo;
@@ -41,11 +42,12 @@ import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The running dsrlb: the packet engine, the forwarder and its receive thread, the config's
@@ -69,11 +71,12 @@ public final class Daemon {
     private final DsrConfig cfg;
     private final NetworkInterfaceInfo nif;
     private final CurrentGeneration live = new CurrentGeneration();
-    private final AtomicReference<Forwarder> forwarderRef = new AtomicReference<>();
     /** Set once the metrics endpoint exists; every generation's monitors report through it. */
     private volatile MetricsExporter probeMetrics;
 
     private PacketEngine engine;
+    /** Outlives generations, as do its counters; made as soon as the engine is open. */
+    private Forwarder forwarder;
 
     public Daemon(DaemonOptions options, DsrConfig cfg, NetworkInterfaceInfo nif) {
         this.options = options;
@@ -97,17 +100,13 @@ public final class Daemon {
                 options.engine() == EngineKind.AUTO ? " (chosen by --engine auto)" : "");
         PacketIo io = engine.packetIo();
 
+        forwarder = new Forwarder(io);
         Generation first = buildGeneration(cfg);
         live.install(first);
-        Forwarder forwarder = new Forwarder(io, first.balancer(), first.resolver(), engine.clientOffload());
-        forwarderRef.set(forwarder);
-        forwarder.trackTransfers(first.transfers());
-        forwarder.publish(first.balancer().state());
+        bind(first);
         engine.start(() -> live.get().balancer(), () -> live.get().transfers());
         Reloader reloader = new Reloader(options.configFile(), live, this::buildGeneration, g -> {
-            forwarder.rebind(g.balancer(), g.resolver());
-            forwarder.trackTransfers(g.transfers());
-            forwarder.publish(g.balancer().state());
+            bind(g);
             engine.newGeneration(g.config(), g.balancer().state());
         });
         forwarder.setActive(!options.standby());
@@ -207,10 +206,12 @@ public final class Daemon {
             ownership.announce();
         }
         first.start();
+        // Both run until the executor is shut down at stop; nobody waits on them.
         if (options.haRoleFile() != null) {
-            drains.scheduleWithFixedDelay(new HaRoleFile(options.haRoleFile(), ha), 0, 100, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> unusedRoleFile = drains.scheduleWithFixedDelay(
+                    new HaRoleFile(options.haRoleFile(), ha), 0, 100, TimeUnit.MILLISECONDS);
         }
-        drains.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> unusedSweep = drains.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
         reloadOnSighup(reloader);
         long deadline = System.nanoTime() + options.readyTimeoutNanos();
         LoadBalancer balancer = first.balancer();
@@ -246,21 +247,26 @@ public final class Daemon {
         });
     }
 
+    /**
+     * Points the forwarder at a current generation: its resolver hears ARP; its balancer's
+     * counters, the engine's kernel path and its transfer table hear of each forwarded frame.
+     */
+    private void bind(Generation g) {
+        forwarder.rebind(
+                g.resolver(), ForwardedFrameListener.countingFor(g.balancer()), engine.decisions(), g.transfers());
+        forwarder.publish(g.balancer().state());
+    }
+
     /** One config's balancer, resolver and monitors; its snapshots reach the packet path only while it is current. */
     private Generation buildGeneration(DsrConfig c) {
         PacketIo io = engine.packetIo();
-        LoadBalancer[] self = new LoadBalancer[1];
-        LoadBalancer balancer = new LoadBalancer(c, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE, state -> {
-            if (self[0] == null || !live.isCurrent(self[0])) {
-                return;
+        LoadBalancer balancer = new LoadBalancer(c, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE);
+        balancer.subscribe(state -> {
+            if (live.isCurrent(balancer)) {
+                forwarder.publish(state);
+                engine.publish(state);
             }
-            Forwarder f = forwarderRef.get();
-            if (f != null) {
-                f.publish(state);
-            }
-            engine.publish(state);
         });
-        self[0] = balancer;
         ArpResolver resolver = new ArpResolver(
                 io, balancer, nif.address(), options.arpRefreshNanos(), options.arpStaleNanos(), System::nanoTime);
         HealthMonitor health = new HealthMonitor(
@@ -274,9 +280,9 @@ public final class Daemon {
         });
         TransferTracker transfers = new TransferTracker(c.services().size(), DRAIN_IDLE_NANOS);
         balancer.vservers().forEach(v -> v.useTransferCounts(transfers.activeCounts()));
-        // The forwarder's counters outlive generations; it exists before any status is read.
-        LiveStatus status = new LiveStatus(balancer, () -> forwarderRef.get().counters(), health, Clock.systemUTC())
-                .withTransfers(transfers);
+        // The forwarder's counters outlive generations: every generation reports the same ones.
+        LiveStatus status =
+                new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC()).withTransfers(transfers);
         return new Generation(c, balancer, resolver, health, transfers, status, new LoadBalancerControl(balancer));
     }
 
@@ -327,7 +333,7 @@ public final class Daemon {
     @SuppressWarnings("removal")
     private static void reloadOnSighup(Reloader reloader) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+            Signal.handle(new Signal("HUP"), sig -> {
                 Thread t = new Thread(reloader::reload, "dsrlb-reload");
                 t.setDaemon(true);
                 t.start();

@@ -2,12 +2,14 @@ package dsrlb.dataplane;
 
 import dsrlb.balance.LoadBalancer;
 import dsrlb.config.ServiceConfig;
+import dsrlb.config.VipConfig;
 import dsrlb.frame.Arp;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
@@ -51,9 +53,8 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         this.ownIp = ownIp;
         List<ServiceConfig> services = balancer.services();
         this.backendIps = services.stream().mapToInt(ServiceConfig::address).toArray();
-        this.vips = balancer.config().vips().stream()
-                .mapToInt(dsrlb.config.VipConfig::address)
-                .toArray();
+        this.vips =
+                balancer.config().vips().stream().mapToInt(VipConfig::address).toArray();
         this.known = new MacAddress[backendIps.length];
         this.lastSeen = new AtomicLongArray(backendIps.length);
         this.refreshNanos = refreshNanos;
@@ -68,7 +69,8 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+        // Runs until close() shuts the timer down; nobody waits on it.
+        ScheduledFuture<?> unused = timer.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
     }
 
     /** One round: ask for unknown and due backends, expire silent ones, probe the VIPs. */

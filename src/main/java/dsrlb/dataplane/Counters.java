@@ -3,12 +3,11 @@ package dsrlb.dataplane;
 import dsrlb.net.MacAddress;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Forwarder counters; written by the receive thread, read by anyone. */
 public final class Counters {
-    private final LongAdder[] drops = new LongAdder[DropReason.values().length];
+    private final EnumMap<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
     final LongAdder received = new LongAdder();
     final LongAdder forwarded = new LongAdder();
     final LongAdder checksumsCompleted = new LongAdder();
@@ -20,8 +19,8 @@ public final class Counters {
     private volatile long lastVipClaimMillis;
 
     public Counters() {
-        for (int i = 0; i < drops.length; i++) {
-            drops[i] = new LongAdder();
+        for (DropReason r : DropReason.values()) {
+            drops.put(r, new LongAdder());
         }
     }
 
@@ -36,19 +35,11 @@ public final class Counters {
     }
 
     void drop(DropReason reason) {
-        drops[reason.ordinal()].increment();
+        drops.get(reason).increment();
     }
 
     public long drops(DropReason reason) {
-        return drops[reason.ordinal()].sum();
-    }
-
-    public Map<DropReason, Long> dropsByReason() {
-        Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
-        for (DropReason r : DropReason.values()) {
-            m.put(r, drops(r));
-        }
-        return m;
+        return drops.get(reason).sum();
     }
 
     public long received() {

@@ -1,5 +1,7 @@
 package dsrlb.dataplane;
 
+import java.util.Locale;
+
 /** Why a received frame was not forwarded; each has a counter. */
 public enum DropReason {
     TRUNCATED("frame shorter than its headers"),
@@ -29,6 +31,6 @@ public enum DropReason {
     }
 
     public String metricName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -28,46 +28,62 @@ public final class Forwarder {
         void onArp(byte[] frame);
     }
 
+    private static final ArpObserver IGNORE_ARP = frame -> {};
+    private static final ForwardedFrameListener[] NO_LISTENERS = new ForwardedFrameListener[0];
+
     private final PacketIo io;
     private final MacAddress ownMac;
-    // Replaced together on a config reload (rebind); read once per frame.
-    private volatile LoadBalancer balancer;
+    // Replaced together on a config reload (rebind); each read once per frame. An array, not a
+    // list: the loop over it must not allocate an iterator per packet.
     private volatile ArpObserver arpObserver;
-    private volatile dsrlb.transfer.TransferTracker transfers;
-    private final ClientOffload offload;
+    private volatile ForwardedFrameListener[] listeners;
     private final Counters counters = new Counters();
     private final byte[] arpOut = new byte[Arp.FRAME_LENGTH];
-    private volatile ForwardingState state;
+    private volatile ForwardingState state = ForwardingState.EMPTY;
     /** HA: a standby neither answers ARP for the VIPs nor forwards; everything else goes on. */
     private volatile boolean active = true;
 
     private long lastConflictLog = System.nanoTime() - CONFLICT_LOG_INTERVAL_NANOS;
 
-    public Forwarder(PacketIo io, LoadBalancer balancer, ArpObserver arpObserver) {
-        this(io, balancer, arpObserver, ClientOffload.NONE);
+    /**
+     * A forwarder that forwards nothing until it is given a state ({@link #publish}) and tells
+     * nobody until it is bound to a generation ({@link #rebind}).
+     */
+    public Forwarder(PacketIo io) {
+        this(io, IGNORE_ARP, NO_LISTENERS);
     }
 
-    public Forwarder(PacketIo io, LoadBalancer balancer, ArpObserver arpObserver, ClientOffload offload) {
+    /** Tells {@code arpObserver} of ARP and {@code listeners}, in order, of each forwarded frame. */
+    public Forwarder(PacketIo io, ArpObserver arpObserver, ForwardedFrameListener... listeners) {
         this.io = io;
-        this.offload = offload;
         this.ownMac = io.mac();
-        this.balancer = balancer;
         this.arpObserver = arpObserver;
-        this.state = balancer.state();
+        this.listeners = listeners.clone();
     }
 
     /**
-     * A reloaded config: frames from now on count towards {@code newBalancer}'s services and
-     * ARP goes to its resolver. Publish the new balancer's state right after.
+     * A forwarder that follows one balancer: it counts towards the balancer's services, then
+     * tells {@code more}, and takes each state the balancer publishes from now on. For a rig
+     * with one config (tests, benchmarks); the daemon, which swaps configs, binds by hand.
      */
-    public void rebind(LoadBalancer newBalancer, ArpObserver newArpObserver) {
-        this.balancer = newBalancer;
-        this.arpObserver = newArpObserver;
+    public static Forwarder following(
+            LoadBalancer balancer, PacketIo io, ArpObserver arpObserver, ForwardedFrameListener... more) {
+        ForwardedFrameListener[] all = new ForwardedFrameListener[more.length + 1];
+        all[0] = ForwardedFrameListener.countingFor(balancer);
+        System.arraycopy(more, 0, all, 1, more.length);
+        Forwarder forwarder = new Forwarder(io, arpObserver, all);
+        balancer.subscribe(forwarder::publish);
+        return forwarder;
     }
 
-    /** Where forwarded TFTP requests and client packets are reported (null: nowhere); one per config generation. */
-    public void trackTransfers(dsrlb.transfer.TransferTracker tracker) {
-        this.transfers = tracker;
+    /**
+     * A reloaded config: ARP goes to {@code newArpObserver} and frames from now on are told to
+     * {@code newListeners} (the new balancer's counters, its transfer table). Publish the new
+     * balancer's state right after.
+     */
+    public void rebind(ArpObserver newArpObserver, ForwardedFrameListener... newListeners) {
+        this.arpObserver = newArpObserver;
+        this.listeners = newListeners.clone();
     }
 
     /** Called by the control plane with each new snapshot. */
@@ -198,31 +214,11 @@ public final class Forwarder {
         }
         if (send(frame, length)) {
             counters.forwarded.increment();
-            balancer.countForwarded(id, length);
-            offload.forwarded(vip, client, id);
-            dsrlb.transfer.TransferTracker t = transfers;
-            if (t != null && protocol == Ipv4Packet.PROTO_UDP && port >= 0) {
-                track(t, frame, ip, client, id, port);
+            for (ForwardedFrameListener l : listeners) {
+                l.forwarded(frame, length, vip, client, id, protocol, port);
             }
         }
     }
-
-    /** A read request to port 69 starts a transfer; any other packet of the client keeps its transfer going. */
-    private static void track(
-            dsrlb.transfer.TransferTracker t, byte[] frame, int ip, int client, int serviceId, int port) {
-        long now = System.nanoTime();
-        int udp = ip + Ipv4Packet.headerLength(frame, ip);
-        int end = ip + Ipv4Packet.totalLength(frame, ip);
-        int payload = udp + 8;
-        if (port == TFTP_PORT && end >= payload + 4 && Bytes.u16(frame, payload) == TFTP_RRQ) {
-            t.request(client, serviceId, now, frame, payload + 2, end);
-        } else {
-            t.packet(client, now);
-        }
-    }
-
-    private static final int TFTP_PORT = 69;
-    private static final int TFTP_RRQ = 1;
 
     /** The TCP/UDP destination port, or -1 for other protocols, non-first fragments and short packets. */
     private static int destinationPort(byte[] frame, int ip, int protocol) {

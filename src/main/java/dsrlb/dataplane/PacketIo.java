@@ -4,9 +4,9 @@ import dsrlb.net.MacAddress;
 import java.io.IOException;
 
 /**
- * The seam between the forwarder and a packet engine (pcap4j today; AF_PACKET rings and
- * kernel offload later). The forwarder cannot tell engines apart, so tests run it on an
- * in-memory one.
+ * The seam between the forwarder and a packet engine: libpcap ({@link PcapPacketIo}), an
+ * AF_PACKET ring ({@link NativePacketIo}), or the offload engine's capture veth. The forwarder
+ * cannot tell engines apart, so tests run it on an in-memory one.
  *
  * <p>{@link #receive} is called by the one receive thread. {@link #send} may also be called
  * by control threads (ARP requests, gratuitous ARP): engines must allow that.

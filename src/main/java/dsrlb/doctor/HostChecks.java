@@ -2,6 +2,8 @@ package dsrlb.doctor;
 
 import dsrlb.net.Ipv4;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 
@@ -42,7 +44,7 @@ public final class HostChecks {
             return Finding.warn("capabilities", "cannot read /proc/self/status", "run as root or with CAP_NET_RAW");
         }
         long eff = 0;
-        for (String line : status.split("\n")) {
+        for (String line : status.split("\n", -1)) {
             if (line.startsWith("CapEff:")) {
                 eff = Long.parseUnsignedLong(line.substring(7).trim(), 16);
             }
@@ -70,7 +72,7 @@ public final class HostChecks {
                     "ethtool -k " + ifName + " did not run",
                     "apt-get install ethtool to see it; dsrlb completes partial checksums either way");
         }
-        for (String line : ethtoolFeatures.split("\n")) {
+        for (String line : ethtoolFeatures.split("\n", -1)) {
             String l = line.strip();
             if (l.startsWith("tx-checksumming:")) {
                 boolean on = l.substring("tx-checksumming:".length()).strip().startsWith("on");
@@ -103,7 +105,7 @@ public final class HostChecks {
     /** Reads a file, or null. */
     public static String read(String path) {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of(path));
+            return Files.readString(Path.of(path));
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -1,11 +1,12 @@
 package dsrlb.engine;
 
+import dsrlb.dataplane.PacketIo;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The {@code --engine} values. Every engine gives the forwarder frames through the same
- * {@link dsrlb.dataplane.PacketIo}; they differ in how many frames reach user space at all.
+ * {@link PacketIo}; they differ in how many frames reach user space at all.
  */
 public enum EngineKind {
     /** The default: the first of {@link #AUTO_ORDER} that can start here, with the reasons the others could not. */

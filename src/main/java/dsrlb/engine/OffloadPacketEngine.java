@@ -4,22 +4,23 @@ import dsrlb.admin.GlobalReport;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.config.DsrConfig;
-import dsrlb.dataplane.ClientOffload;
+import dsrlb.dataplane.ForwardedFrameListener;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.offload.OffloadEngine;
 import dsrlb.offload.OffloadProgrammer;
 import dsrlb.transfer.TransferTracker;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /** The offload engine behind the seam: the kernel forwards each client once dsrlb decided. */
 final class OffloadPacketEngine implements PacketEngine {
     private final OffloadEngine kernel;
-    private final ClientOffload decisions;
+    private final ForwardedFrameListener decisions;
 
     OffloadPacketEngine(OffloadEngine kernel) {
         this.kernel = kernel;
         // Until the programmer exists (before start) decisions have nowhere to go.
-        this.decisions = (vip, client, service) -> {
+        this.decisions = (frame, length, vip, client, service, protocol, port) -> {
             OffloadProgrammer p = kernel.programmer();
             if (p != null) {
                 p.forwarded(vip, client, service);
@@ -38,7 +39,7 @@ final class OffloadPacketEngine implements PacketEngine {
     }
 
     @Override
-    public ClientOffload clientOffload() {
+    public ForwardedFrameListener decisions() {
         return decisions;
     }
 
@@ -93,7 +94,7 @@ final class OffloadPacketEngine implements PacketEngine {
         }
         long[] landing = p.landing();
         return String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "offload: kernel forwarded %d packets, %d bytes; %d clients in "
                         + "its maps; %d installs in %d batches (decision to kernel element: mean %.2f ms, max %.2f ms), "
                         + "%d removals, %d failures, %d decisions dropped, %d left in user space (map full), table "

@@ -4,14 +4,14 @@ import dsrlb.admin.GlobalReport;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.config.DsrConfig;
-import dsrlb.dataplane.ClientOffload;
+import dsrlb.dataplane.ForwardedFrameListener;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.transfer.TransferTracker;
 import java.util.function.Supplier;
 
 /**
  * One packet engine as the daemon sees it: how frames get to the forwarder ({@link #packetIo}),
- * an optional kernel fast path the forwarder tells of each decision ({@link #clientOffload}),
+ * an optional kernel fast path the forwarder tells of each decision ({@link #decisions}),
  * and what the engine does when the control plane changes. The daemon calls these in one
  * order: {@link #start}, then any of {@link #publish}, {@link #newGeneration} and
  * {@link #setActive}, and {@link #close} last. Adding an engine is one class and one line in
@@ -23,8 +23,8 @@ public interface PacketEngine extends AutoCloseable {
     PacketIo packetIo();
 
     /** Receives each forwarding decision on the receive thread; must neither block nor allocate. */
-    default ClientOffload clientOffload() {
-        return ClientOffload.NONE;
+    default ForwardedFrameListener decisions() {
+        return ForwardedFrameListener.NONE;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dsrlb.frame;
 
 import dsrlb.net.MacAddress;
+import java.util.Arrays;
 
 /**
  * ARP for IPv4 over Ethernet (RFC 826) at offset {@link Ethernet#HEADER_LENGTH}: reads a
@@ -88,6 +89,6 @@ public final class Arp {
         Bytes.putU16(out, OPER, op);
         senderMac.writeTo(out, SENDER_MAC);
         Bytes.putI32(out, SENDER_IP, senderIp);
-        java.util.Arrays.fill(out, OFFSET + LENGTH, FRAME_LENGTH, (byte) 0);
+        Arrays.fill(out, OFFSET + LENGTH, FRAME_LENGTH, (byte) 0);
     }
 }

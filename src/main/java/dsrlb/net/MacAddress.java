@@ -28,7 +28,7 @@ public final class MacAddress {
 
     /** Parses {@code aa:bb:cc:dd:ee:ff} (also with '-'). */
     public static MacAddress parse(String text) {
-        String[] parts = text.split("[:-]");
+        String[] parts = text.split("[:-]", -1);
         if (parts.length != LENGTH) {
             throw new IllegalArgumentException("not a MAC address: '" + text + "'");
         }
@@ -58,10 +58,6 @@ public final class MacAddress {
 
     public byte[] toByteArray() {
         return bytes.clone();
-    }
-
-    public boolean isMulticast() {
-        return (bytes[0] & 1) != 0;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dsrlb.offload;
 import dsrlb.admin.JsonParser;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.ServiceView;
-import dsrlb.dataplane.ClientOffload;
 import dsrlb.net.MacAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Everything but {@link #forwarded} runs on one writer thread, which owns the mirror of
  * what was installed; the receive thread only fills a lock-free ring.
  */
-public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
+public final class OffloadProgrammer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OffloadProgrammer.class);
     /** A client offered again this soon after its element was written is assumed in flight. */
     private static final long REINSTALL_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -158,7 +157,6 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
     }
 
     /** Receive thread: a frame of {@code client} went to {@code serviceId}. */
-    @Override
     public void forwarded(int vipIndex, int clientIp, int serviceId) {
         boolean[] on = offloaded;
         if (vipIndex < on.length && on[vipIndex] && ring.offer(vipIndex, clientIp, serviceId)) {

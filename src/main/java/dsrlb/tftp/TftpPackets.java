@@ -8,6 +8,9 @@ import java.util.Map;
 
 /** The TFTP wire format (RFC 1350, RFC 2347 options), for the client and for tests. */
 public final class TftpPackets {
+    /** Where a client sends its request (RFC 1350); the transfer itself runs between other ports. */
+    public static final int PORT = 69;
+
     public static final int RRQ = 1;
     public static final int WRQ = 2;
     public static final int DATA = 3;
@@ -64,6 +67,14 @@ public final class TftpPackets {
     /** Opcode of a packet, or -1 when it is too short to have one. */
     public static int opcode(byte[] p, int length) {
         return length < 2 ? -1 : ((p[0] & 0xFF) << 8) | (p[1] & 0xFF);
+    }
+
+    /**
+     * Whether {@code p[offset..end)} is a read request: the RRQ opcode and room for at least a
+     * one-byte name and its NUL after it. Allocates nothing, for the packet path.
+     */
+    public static boolean isReadRequest(byte[] p, int offset, int end) {
+        return end >= offset + 4 && (((p[offset] & 0xFF) << 8) | (p[offset + 1] & 0xFF)) == RRQ;
     }
 
     /** Block number (DATA, ACK) or error code (ERROR): the 16 bits after the opcode. */

@@ -1,5 +1,9 @@
 package dsrlb.transfer;
 
+import dsrlb.dataplane.ForwardedFrameListener;
+import dsrlb.frame.Ethernet;
+import dsrlb.frame.Ipv4Packet;
+import dsrlb.tftp.TftpPackets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,17 +21,19 @@ import java.util.function.IntUnaryOperator;
  * it. Counts active transfers per service (for LEASTTRANSFERS and status), requests per file
  * name and per client, and each transfer's time from RRQ to its last ACK.
  *
- * <p>The receive thread calls {@link #request} and {@link #packet} and allocates nothing: a
+ * <p>The forwarder tells it of each forwarded frame ({@link #forwarded}); the receive thread
+ * calls {@link #request} and {@link #packet} through it and allocates nothing: a
  * 4-way set-associative table of primitive arrays, and RRQ bytes copied into a ring of
  * preallocated slots. {@link #sweep}, on a control thread, ends idle transfers and turns the
  * ring into per-file and per-client counts.
  */
-public final class TransferTracker {
+public final class TransferTracker implements ForwardedFrameListener {
     /** Reports a finished transfer (a histogram, in the daemon). */
     public interface Completion {
         void finished(int serviceId, long nanos);
     }
 
+    private static final int UDP_HEADER_LENGTH = 8;
     private static final int SLOTS = 1 << 16;
     private static final int WAYS = 4;
     private static final int EMPTY = 0;
@@ -67,6 +73,27 @@ public final class TransferTracker {
     private static int set(int ip) {
         int h = ip * 0x9E3779B9;
         return (h ^ (h >>> 16)) & (SLOTS - 1) & ~(WAYS - 1);
+    }
+
+    /**
+     * Receive thread: a read request to the TFTP port starts a transfer; any other UDP packet of
+     * the client keeps its transfer going.
+     */
+    @Override
+    public void forwarded(byte[] frame, int length, int vipIndex, int clientIp, int serviceId, int protocol, int port) {
+        if (protocol != Ipv4Packet.PROTO_UDP || port < 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        int ip = Ethernet.HEADER_LENGTH;
+        int payload = ip + Ipv4Packet.headerLength(frame, ip) + UDP_HEADER_LENGTH;
+        int end = ip + Ipv4Packet.totalLength(frame, ip);
+        if (port == TftpPackets.PORT && TftpPackets.isReadRequest(frame, payload, end)) {
+            // The file name follows the two-byte opcode.
+            request(clientIp, serviceId, now, frame, payload + 2, end);
+        } else {
+            packet(clientIp, now);
+        }
     }
 
     /**

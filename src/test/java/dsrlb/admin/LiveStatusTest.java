@@ -1,10 +1,10 @@
 package dsrlb.admin;
 
+import static dsrlb.testing.FrameBuilder.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
@@ -13,13 +13,13 @@ import dsrlb.config.MonitorConfig;
 import dsrlb.config.SourceLocation;
 import dsrlb.dataplane.DropReason;
 import dsrlb.dataplane.Forwarder;
-import dsrlb.dataplane.MemoryPacketIo;
 import dsrlb.frame.Arp;
-import dsrlb.frame.TestFrames;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.ProbeResult;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
+import dsrlb.testing.MemoryPacketIo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,21 +44,19 @@ class LiveStatusTest {
 
     @BeforeEach
     void setUp() {
-        Forwarder[] ref = new Forwarder[1];
-        lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
-        forwarder = new Forwarder(io, lb, f -> {});
-        ref[0] = forwarder;
+        lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
+        forwarder = Forwarder.following(lb, io, f -> {});
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         status = new LiveStatus(lb, forwarder.counters(), null, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private int send(String client, int packets) {
-        byte[] f = TestFrames.udp(LB, ROUTER, Ipv4.parse(client), TestConfigs.VIP, 40000, 69, new byte[20]);
+        byte[] f = frame().eth(ROUTER, LB)
+                .ipv4(Ipv4.parse(client), TestConfigs.VIP)
+                .udp(40000, 69)
+                .payload(new byte[20])
+                .build();
         for (int i = 0; i < packets; i++) {
             forwarder.handle(f.clone(), f.length);
         }

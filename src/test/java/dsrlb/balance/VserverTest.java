@@ -9,6 +9,7 @@ import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,8 @@ class VserverTest {
     private ForwardingState state;
 
     private LoadBalancer balancer(DsrConfig cfg) {
-        LoadBalancer lb = new LoadBalancer(cfg, ticker, 251, s -> state = s);
+        LoadBalancer lb = new LoadBalancer(cfg, ticker, 251);
+        lb.subscribe(s -> state = s);
         for (int i = 0; i < cfg.services().size(); i++) {
             lb.setMac(i, MacAddress.parse(String.format("02:00:00:00:00:%02x", 0x30 + i)));
             lb.setHealth(i, ServiceStatus.UP, "test");

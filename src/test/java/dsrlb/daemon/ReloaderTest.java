@@ -14,11 +14,11 @@ import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
 import dsrlb.dataplane.ArpResolver;
 import dsrlb.dataplane.Counters;
-import dsrlb.dataplane.MemoryPacketIo;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.ProbeResult;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.MemoryPacketIo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,7 +54,7 @@ class ReloaderTest {
     Reloader reloader;
 
     Generation build(DsrConfig cfg) {
-        LoadBalancer lb = new LoadBalancer(cfg, Ticker.systemTicker(), 251, s -> {});
+        LoadBalancer lb = new LoadBalancer(cfg, Ticker.systemTicker(), 251);
         ArpResolver resolver =
                 new ArpResolver(io, lb, Ipv4.parse("198.51.100.10"), 1_000_000_000L, 35_000_000_000L, System::nanoTime);
         HealthMonitor health = new HealthMonitor(

@@ -1,15 +1,17 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.FrameBuilder.frame;
+import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.TestConfigs;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
+import dsrlb.transfer.TransferTracker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
@@ -49,42 +51,30 @@ class ForwarderAllocationTest {
     @Test
     void forwardingAPersistedClientsPacketsAllocatesNothing() {
         DiscardingIo io = new DiscardingIo();
-        Forwarder[] ref = new Forwarder[1];
-        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
-        Forwarder forwarder = new Forwarder(io, lb, f -> {});
-        ref[0] = forwarder;
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
         // Transfer tracking on, as the daemon runs: every ACK updates its client's transfer.
-        dsrlb.transfer.TransferTracker transfers = new dsrlb.transfer.TransferTracker(2, 3_000_000_000L);
-        forwarder.trackTransfers(transfers);
+        TransferTracker transfers = new TransferTracker(2, 3_000_000_000L);
+        Forwarder forwarder = Forwarder.following(lb, io, f -> {}, transfers);
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
 
         int clients = 64;
         for (int c = 0; c < clients; c++) {
-            byte[] rrq = TestFrames.udp(
-                    LB,
-                    MacAddress.parse("02:00:00:00:00:01"),
-                    Ipv4.parse("192.0.2.100") + c,
-                    TestConfigs.VIP,
-                    40000,
-                    69,
-                    TestFrames.tftpRrq("ARDBP32.BIN"));
+            byte[] rrq = frame().eth(MacAddress.parse("02:00:00:00:00:01"), LB)
+                    .ipv4(Ipv4.parse("192.0.2.100") + c, TestConfigs.VIP)
+                    .udp(40000, 69)
+                    .payload(tftpRrq("ARDBP32.BIN"))
+                    .build();
             forwarder.handle(rrq, rrq.length);
         }
         byte[][] acks = new byte[clients][];
         for (int c = 0; c < clients; c++) {
-            acks[c] = TestFrames.udpPartial(
-                    LB,
-                    MacAddress.parse("02:00:00:00:00:01"),
-                    Ipv4.parse("192.0.2.100") + c,
-                    TestConfigs.VIP,
-                    40000,
-                    50000,
-                    new byte[] {0, 4, 0, 1});
+            acks[c] = frame().eth(MacAddress.parse("02:00:00:00:00:01"), LB)
+                    .ipv4(Ipv4.parse("192.0.2.100") + c, TestConfigs.VIP)
+                    .udp(40000, 50000)
+                    .payload(new byte[] {0, 4, 0, 1})
+                    .partialChecksum()
+                    .build();
         }
         byte[] buffer = new byte[2048];
         // Warm up: every client gets persisted, the JIT compiles the path.

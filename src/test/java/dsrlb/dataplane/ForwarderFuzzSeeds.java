@@ -1,11 +1,13 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.FrameBuilder.frame;
+import static dsrlb.testing.FrameBuilder.tftpRrq;
+
 import dsrlb.balance.TestConfigs;
 import dsrlb.frame.Arp;
 import dsrlb.frame.Bytes;
 import dsrlb.frame.Ethernet;
 import dsrlb.frame.HostileFrames;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
@@ -61,26 +63,36 @@ public final class ForwarderFuzzSeeds {
     /** Single frames by name (ARP ones start with "arp"). */
     static Map<String, byte[]> frames() {
         Map<String, byte[]> f = new LinkedHashMap<>();
-        f.put("rrq", TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN")));
-        f.put("ack-partial", TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 50000, new byte[] {0, 4, 0, 1}));
+        f.put(
+                "rrq",
+                frame().eth(ROUTER, LB)
+                        .ipv4(CLIENT, VIP)
+                        .udp(40000, 69)
+                        .payload(tftpRrq("ARDBP32.BIN"))
+                        .build());
+        f.put(
+                "ack-partial",
+                frame().eth(ROUTER, LB)
+                        .ipv4(CLIENT, VIP)
+                        .udp(40000, 50000)
+                        .payload(new byte[] {0, 4, 0, 1})
+                        .partialChecksum()
+                        .build());
         f.put("tcp-syn-partial", HostileFrames.tcpSynPartial(LB, ROUTER, CLIENT, VIP, 51000, 80));
         f.put(
                 "ip-options",
                 HostileFrames.udpWithOptions(
-                        LB,
-                        ROUTER,
-                        CLIENT,
-                        VIP,
-                        40001,
-                        69,
-                        HostileFrames.ROUTER_ALERT,
-                        TestFrames.tftpRrq("ARDBP32.BIN")));
+                        LB, ROUTER, CLIENT, VIP, 40001, 69, HostileFrames.ROUTER_ALERT, tftpRrq("ARDBP32.BIN")));
         List<byte[]> fragments =
                 HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151, new byte[100], 64);
         f.put("fragment-first", fragments.get(0));
         f.put("fragment-last", fragments.get(1));
         f.put("vlan-tagged", HostileFrames.vlanTagged(f.get("rrq"), 10));
-        f.put("arp-request-vip", TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP));
+        f.put(
+                "arp-request-vip",
+                frame().eth(ROUTER, MacAddress.BROADCAST)
+                        .arpRequest(ROUTER_IP, VIP)
+                        .build());
         f.put("arp-reply-backend", HostileFrames.arpReply(TFTP1, TFTP1_IP, LB, Ipv4.parse("198.51.100.10")));
         byte[] garp = new byte[Arp.FRAME_LENGTH];
         Arp.writeGratuitous(garp, TFTP1, VIP);
@@ -89,27 +101,65 @@ public final class ForwarderFuzzSeeds {
     }
 
     static Map<String, byte[]> seeds() {
-        byte[] rrq = TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
-        byte[] rrqPartial = TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("pxelinux.0"));
-        byte[] ack = TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
-        byte[] ackVip2 = TestFrames.udpPartial(
-                LB, ROUTER, CLIENT, ForwarderFuzzTest.VIP2, 40000, 50000, new byte[] {0, 4, 0, 2});
+        byte[] rrq = frame().eth(ROUTER, LB)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(tftpRrq("ARDBP32.BIN"))
+                .build();
+        byte[] rrqPartial = frame().eth(ROUTER, LB)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(tftpRrq("pxelinux.0"))
+                .partialChecksum()
+                .build();
+        byte[] ack = frame().eth(ROUTER, LB)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 50000)
+                .payload(new byte[] {0, 4, 0, 1})
+                .partialChecksum()
+                .build();
+        byte[] ackVip2 = frame().eth(ROUTER, LB)
+                .ipv4(CLIENT, ForwarderFuzzTest.VIP2)
+                .udp(40000, 50000)
+                .payload(new byte[] {0, 4, 0, 2})
+                .partialChecksum()
+                .build();
         byte[] syn = HostileFrames.tcpSynPartial(LB, ROUTER, CLIENT, VIP, 51000, 80);
-        byte[] arpForVip = TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP);
-        byte[] arpForVip2 = TestFrames.arpRequest(ROUTER, ROUTER_IP, ForwarderFuzzTest.VIP2);
+        byte[] arpForVip = frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(ROUTER_IP, VIP)
+                .build();
+        byte[] arpForVip2 = frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(ROUTER_IP, ForwarderFuzzTest.VIP2)
+                .build();
         byte[] arpFromBackend = HostileFrames.arpReply(TFTP1, TFTP1_IP, LB, Ipv4.parse("198.51.100.10"));
         byte[] garpVip = new byte[Arp.FRAME_LENGTH];
         Arp.writeGratuitous(garpVip, TFTP1, VIP);
         byte[] options = HostileFrames.udpWithOptions(
-                LB, ROUTER, CLIENT, VIP, 40001, 69, HostileFrames.ROUTER_ALERT, TestFrames.tftpRrq("ARDBP32.BIN"));
+                LB, ROUTER, CLIENT, VIP, 40001, 69, HostileFrames.ROUTER_ALERT, tftpRrq("ARDBP32.BIN"));
         List<byte[]> fragments =
                 HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151, new byte[1200], 512);
-        byte[] ttl1 = HostileFrames.udpWithTtl(LB, ROUTER, CLIENT, VIP, 40003, 69, 1, TestFrames.tftpRrq("x"));
+        byte[] ttl1 = HostileFrames.udpWithTtl(LB, ROUTER, CLIENT, VIP, 40003, 69, 1, tftpRrq("x"));
         byte[] vlan = HostileFrames.vlanTagged(rrq, 10);
-        byte[] broadcast = TestFrames.udp(MacAddress.BROADCAST, ROUTER, CLIENT, VIP, 40000, 69, new byte[4]);
-        byte[] ownSource = TestFrames.udp(LB, LB, CLIENT, VIP, 40000, 69, new byte[4]);
-        byte[] fromBackend = TestFrames.udp(LB, TFTP1, CLIENT, VIP, 40000, 69, new byte[4]);
-        byte[] notVip = TestFrames.udp(LB, ROUTER, CLIENT, TFTP1_IP, 40000, 69, new byte[4]);
+        byte[] broadcast = frame().eth(ROUTER, MacAddress.BROADCAST)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(new byte[4])
+                .build();
+        byte[] ownSource = frame().eth(LB, LB)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(new byte[4])
+                .build();
+        byte[] fromBackend = frame().eth(TFTP1, LB)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(new byte[4])
+                .build();
+        byte[] notVip = frame().eth(ROUTER, LB)
+                .ipv4(CLIENT, TFTP1_IP)
+                .udp(40000, 69)
+                .payload(new byte[4])
+                .build();
         byte[] badIhl = rrq.clone();
         badIhl[Ethernet.HEADER_LENGTH] = 0x4f;
         byte[] longTotal = rrq.clone();

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
@@ -26,6 +25,8 @@ import dsrlb.frame.Ipv4Packet;
 import dsrlb.frame.L4Checksum;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
+import dsrlb.testing.MemoryPacketIo;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -101,16 +102,10 @@ class ForwarderFuzzTest {
         final Forwarder forwarder;
 
         Harness(DsrConfig config) {
-            Forwarder[] ref = new Forwarder[1];
-            lb = new LoadBalancer(config, new FakeTicker(), 251, s -> {
-                if (ref[0] != null) {
-                    ref[0].publish(s);
-                }
-            });
+            lb = new LoadBalancer(config, new FakeTicker(), 251);
             ArpResolver resolver = new ArpResolver(
                     io, lb, LB_IP, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(35), () -> 0L);
-            forwarder = new Forwarder(io, lb, resolver);
-            ref[0] = forwarder;
+            forwarder = Forwarder.following(lb, io, resolver);
             lb.setMac(0, TFTP1);
             lb.setMac(1, TFTP2);
             lb.setHealth(0, ServiceStatus.UP, "fuzz");

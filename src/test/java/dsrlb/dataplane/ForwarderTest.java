@@ -1,10 +1,11 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.FrameBuilder.frame;
+import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
@@ -13,9 +14,10 @@ import dsrlb.frame.Arp;
 import dsrlb.frame.Bytes;
 import dsrlb.frame.Ethernet;
 import dsrlb.frame.L4Checksum;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
+import dsrlb.testing.MemoryPacketIo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,14 +40,8 @@ class ForwarderTest {
     @BeforeEach
     void setUp() {
         DsrConfig cfg = TestConfigs.seed();
-        Forwarder[] ref = new Forwarder[1];
-        lb = new LoadBalancer(cfg, new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
-        forwarder = new Forwarder(io, lb, f -> observedArp.add(f.clone()));
-        ref[0] = forwarder;
+        lb = new LoadBalancer(cfg, new FakeTicker(), 251);
+        forwarder = Forwarder.following(lb, io, f -> observedArp.add(f.clone()));
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");
@@ -53,7 +49,11 @@ class ForwarderTest {
     }
 
     private byte[] fromClient(int client, int dstPort, byte[] payload) {
-        return TestFrames.udp(LB, ROUTER, client, VIP, 40000, dstPort, payload);
+        return frame().eth(ROUTER, LB)
+                .ipv4(client, VIP)
+                .udp(40000, dstPort)
+                .payload(payload)
+                .build();
     }
 
     private void handle(byte[] f) {
@@ -63,7 +63,7 @@ class ForwarderTest {
 
     @Test
     void forwardsWithOnlyTheMacsRewritten() {
-        byte[] in = fromClient(CLIENT, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
+        byte[] in = fromClient(CLIENT, 69, tftpRrq("ARDBP32.BIN"));
         handle(in);
         assertEquals(1, io.sent().size());
         byte[] out = io.sent().get(0);
@@ -80,8 +80,13 @@ class ForwarderTest {
 
     @Test
     void completesAPartialChecksumAndNothingElse() {
-        byte[] full = fromClient(CLIENT, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
-        byte[] partial = TestFrames.udpPartial(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
+        byte[] full = fromClient(CLIENT, 69, tftpRrq("ARDBP32.BIN"));
+        byte[] partial = frame().eth(ROUTER, LB)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(tftpRrq("ARDBP32.BIN"))
+                .partialChecksum()
+                .build();
         handle(partial);
         byte[] out = io.sent().get(0);
         assertTrue(L4Checksum.isValid(out, 14));
@@ -91,8 +96,8 @@ class ForwarderTest {
 
     @Test
     void ackToAnEphemeralPortFollowsTheClientsBackend() {
-        handle(fromClient(CLIENT, 69, TestFrames.tftpRrq("ARDBP32.BIN")));
-        handle(fromClient(Ipv4.parse("192.0.2.11"), 69, TestFrames.tftpRrq("ARDBP32.BIN")));
+        handle(fromClient(CLIENT, 69, tftpRrq("ARDBP32.BIN")));
+        handle(fromClient(Ipv4.parse("192.0.2.11"), 69, tftpRrq("ARDBP32.BIN")));
         for (int block = 1; block <= 20; block++) {
             handle(fromClient(CLIENT, 50_000, new byte[] {0, 4, 0, (byte) block}));
         }
@@ -105,7 +110,9 @@ class ForwarderTest {
 
     @Test
     void answersArpForTheVipOnly() {
-        handle(TestFrames.arpRequest(ROUTER, Ipv4.parse("198.51.100.1"), VIP));
+        handle(frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(Ipv4.parse("198.51.100.1"), VIP)
+                .build());
         assertEquals(1, io.sent().size());
         byte[] reply = io.sent().get(0);
         assertEquals(Arp.OP_REPLY, Arp.operation(reply));
@@ -113,7 +120,9 @@ class ForwarderTest {
         assertEquals(VIP, Arp.senderIp(reply));
         assertTrue(ROUTER.matches(reply, Ethernet.DESTINATION));
 
-        handle(TestFrames.arpRequest(ROUTER, Ipv4.parse("198.51.100.1"), Ipv4.parse("198.51.100.30")));
+        handle(frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(Ipv4.parse("198.51.100.1"), Ipv4.parse("198.51.100.30"))
+                .build());
         assertEquals(1, io.sent().size(), "not our address: no reply");
         assertEquals(1, observedArp.size(), "but the resolver sees it");
         assertEquals(1, forwarder.counters().arpRepliesSent());
@@ -141,16 +150,32 @@ class ForwarderTest {
 
     @Test
     void dropsWhatItMustNotForwardAndCountsWhy() {
-        handle(TestFrames.udp(LB, ROUTER, CLIENT, Ipv4.parse("198.51.100.30"), 1, 69, new byte[4]));
+        handle(frame().eth(ROUTER, LB)
+                .ipv4(CLIENT, Ipv4.parse("198.51.100.30"))
+                .udp(1, 69)
+                .payload(new byte[4])
+                .build());
         assertDropped(DropReason.NOT_VIP);
 
-        handle(TestFrames.udp(LB, LB, CLIENT, VIP, 1, 69, new byte[4]));
+        handle(frame().eth(LB, LB)
+                .ipv4(CLIENT, VIP)
+                .udp(1, 69)
+                .payload(new byte[4])
+                .build());
         assertDropped(DropReason.OWN_SOURCE_MAC);
 
-        handle(TestFrames.udp(MacAddress.BROADCAST, ROUTER, CLIENT, VIP, 1, 69, new byte[4]));
+        handle(frame().eth(ROUTER, MacAddress.BROADCAST)
+                .ipv4(CLIENT, VIP)
+                .udp(1, 69)
+                .payload(new byte[4])
+                .build());
         assertDropped(DropReason.GROUP_DESTINATION);
 
-        handle(TestFrames.udp(TFTP2, ROUTER, CLIENT, VIP, 1, 69, new byte[4]));
+        handle(frame().eth(ROUTER, TFTP2)
+                .ipv4(CLIENT, VIP)
+                .udp(1, 69)
+                .payload(new byte[4])
+                .build());
         assertDropped(DropReason.NOT_OUR_MAC);
 
         handle(Arrays.copyOf(fromClient(CLIENT, 69, new byte[4]), 13));
@@ -175,7 +200,11 @@ class ForwarderTest {
         handle(ipv6);
         assertDropped(DropReason.OTHER_ETHERTYPE);
 
-        byte[] fromBackend = TestFrames.udp(LB, TFTP1, CLIENT, VIP, 1, 69, new byte[4]);
+        byte[] fromBackend = frame().eth(TFTP1, LB)
+                .ipv4(CLIENT, VIP)
+                .udp(1, 69)
+                .payload(new byte[4])
+                .build();
         handle(fromBackend);
         assertDropped(DropReason.WOULD_LOOP);
 

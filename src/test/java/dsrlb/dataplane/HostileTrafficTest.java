@@ -1,11 +1,12 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.FrameBuilder.frame;
+import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
@@ -18,9 +19,10 @@ import dsrlb.frame.Ethernet;
 import dsrlb.frame.HostileFrames;
 import dsrlb.frame.Ipv4Packet;
 import dsrlb.frame.L4Checksum;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
+import dsrlb.testing.MemoryPacketIo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -42,7 +44,7 @@ class HostileTrafficTest {
     static final int VIP = TestConfigs.VIP;
     static final int CLIENT = Ipv4.parse("192.0.2.10");
     static final int ROUTER_IP = Ipv4.parse("198.51.100.1");
-    static final byte[] RRQ = TestFrames.tftpRrq("ARDBP32.BIN");
+    static final byte[] RRQ = tftpRrq("ARDBP32.BIN");
 
     MemoryPacketIo io;
     LoadBalancer lb;
@@ -54,16 +56,10 @@ class HostileTrafficTest {
 
     private void start(DsrConfig config) {
         io = new MemoryPacketIo(LB);
-        Forwarder[] ref = new Forwarder[1];
-        lb = new LoadBalancer(config, new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
+        lb = new LoadBalancer(config, new FakeTicker(), 251);
         ArpResolver resolver =
                 new ArpResolver(io, lb, Ipv4.parse("198.51.100.10"), 10_000_000_000L, 35_000_000_000L, () -> 0L);
-        forwarder = new Forwarder(io, lb, resolver);
-        ref[0] = forwarder;
+        forwarder = Forwarder.following(lb, io, resolver);
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");
@@ -71,7 +67,11 @@ class HostileTrafficTest {
     }
 
     private byte[] rrq(int client) {
-        return TestFrames.udp(LB, ROUTER, client, VIP, 40000, 69, RRQ);
+        return frame().eth(ROUTER, LB)
+                .ipv4(client, VIP)
+                .udp(40000, 69)
+                .payload(RRQ)
+                .build();
     }
 
     /** The frame is dropped for {@code reason}: counted once, nothing sent, the buffer untouched. */
@@ -118,7 +118,9 @@ class HostileTrafficTest {
         for (int n = Ethernet.HEADER_LENGTH; n < rrq.length; n++) {
             assertDropped(DropReason.BAD_IP_HEADER, Arrays.copyOf(rrq, n)); // header or total length cut
         }
-        byte[] arp = TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP);
+        byte[] arp = frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(ROUTER_IP, VIP)
+                .build();
         for (int n = Ethernet.HEADER_LENGTH; n < Arp.OFFSET + Arp.LENGTH; n++) {
             assertDropped(DropReason.MALFORMED_ARP, Arrays.copyOf(arp, n));
         }
@@ -151,7 +153,11 @@ class HostileTrafficTest {
 
     @Test
     void ethernetPaddingAfterAShortPacketIsForwardedAsCaptured() {
-        byte[] ack = TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
+        byte[] ack = frame().eth(ROUTER, LB)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 50000)
+                .payload(new byte[] {0, 4, 0, 1})
+                .build();
         byte[] padded = Arrays.copyOf(ack, 60); // minimum Ethernet frame
         assertForwardedUnchanged(padded, TFTP1);
     }
@@ -214,14 +220,26 @@ class HostileTrafficTest {
                 new String[] {"ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:fb", "33:33:00:00:00:01", "03:00:00:00:00:01"}) {
             assertDropped(
                     DropReason.GROUP_DESTINATION,
-                    TestFrames.udp(MacAddress.parse(mac), ROUTER, CLIENT, VIP, 40000, 69, RRQ));
+                    frame().eth(ROUTER, MacAddress.parse(mac))
+                            .ipv4(CLIENT, VIP)
+                            .udp(40000, 69)
+                            .payload(RRQ)
+                            .build());
         }
     }
 
     @Test
     void framesWithOurOwnSourceMacAreIgnored() {
-        assertDropped(DropReason.OWN_SOURCE_MAC, TestFrames.udp(LB, LB, CLIENT, VIP, 40000, 69, RRQ));
-        assertDropped(DropReason.OWN_SOURCE_MAC, TestFrames.arpRequest(LB, ROUTER_IP, VIP));
+        assertDropped(
+                DropReason.OWN_SOURCE_MAC,
+                frame().eth(LB, LB)
+                        .ipv4(CLIENT, VIP)
+                        .udp(40000, 69)
+                        .payload(RRQ)
+                        .build());
+        assertDropped(
+                DropReason.OWN_SOURCE_MAC,
+                frame().eth(LB, MacAddress.BROADCAST).arpRequest(ROUTER_IP, VIP).build());
     }
 
     /** No VLAN support yet: a tagged frame is dropped by rule, whatever it carries, and left as it was. */
@@ -230,7 +248,12 @@ class HostileTrafficTest {
         assertDropped(DropReason.VLAN_TAGGED, HostileFrames.vlanTagged(rrq(CLIENT), 10));
         assertDropped(DropReason.VLAN_TAGGED, HostileFrames.vlanTagged(rrq(CLIENT), 0)); // priority tag
         assertDropped(
-                DropReason.VLAN_TAGGED, HostileFrames.vlanTagged(TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP), 10));
+                DropReason.VLAN_TAGGED,
+                HostileFrames.vlanTagged(
+                        frame().eth(ROUTER, MacAddress.BROADCAST)
+                                .arpRequest(ROUTER_IP, VIP)
+                                .build(),
+                        10));
         byte[] qinq = HostileFrames.vlanTagged(HostileFrames.vlanTagged(rrq(CLIENT), 10), 20);
         Bytes.putU16(qinq, Ethernet.ETHER_TYPE, Ethernet.TYPE_QINQ);
         assertDropped(DropReason.VLAN_TAGGED, qinq);
@@ -252,16 +275,38 @@ class HostileTrafficTest {
         byte[] ipv6 = rrq(CLIENT);
         Bytes.putU16(ipv6, Ethernet.ETHER_TYPE, 0x86dd);
         assertDropped(DropReason.OTHER_ETHERTYPE, ipv6);
-        assertDropped(DropReason.NOT_VIP, TestFrames.udp(LB, ROUTER, CLIENT, ROUTER_IP, 40000, 69, RRQ));
-        assertDropped(DropReason.NOT_OUR_MAC, TestFrames.udp(TFTP2, ROUTER, CLIENT, VIP, 40000, 69, RRQ));
-        assertDropped(DropReason.WOULD_LOOP, TestFrames.udp(LB, TFTP1, CLIENT, VIP, 40000, 69, RRQ));
+        assertDropped(
+                DropReason.NOT_VIP,
+                frame().eth(ROUTER, LB)
+                        .ipv4(CLIENT, ROUTER_IP)
+                        .udp(40000, 69)
+                        .payload(RRQ)
+                        .build());
+        assertDropped(
+                DropReason.NOT_OUR_MAC,
+                frame().eth(ROUTER, TFTP2)
+                        .ipv4(CLIENT, VIP)
+                        .udp(40000, 69)
+                        .payload(RRQ)
+                        .build());
+        assertDropped(
+                DropReason.WOULD_LOOP,
+                frame().eth(TFTP1, LB)
+                        .ipv4(CLIENT, VIP)
+                        .udp(40000, 69)
+                        .payload(RRQ)
+                        .build());
     }
 
     @Test
     void arpRequestsForTheVipFromAnyHostAreAnswered() {
         for (MacAddress asker : new MacAddress[] {ROUTER, TFTP1, INTRUDER}) {
             io.clearSent();
-            forwarder.handle(TestFrames.arpRequest(asker, ROUTER_IP, VIP), Arp.FRAME_LENGTH);
+            forwarder.handle(
+                    frame().eth(asker, MacAddress.BROADCAST)
+                            .arpRequest(ROUTER_IP, VIP)
+                            .build(),
+                    Arp.FRAME_LENGTH);
             assertEquals(1, io.sent().size());
             byte[] reply = io.sent().get(0);
             assertEquals(Arp.OP_REPLY, Arp.operation(reply));

@@ -1,9 +1,9 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.FrameBuilder.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Persistence;
 import dsrlb.balance.ServiceStatus;
@@ -12,9 +12,9 @@ import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
 import dsrlb.frame.Bytes;
 import dsrlb.frame.Ethernet;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import org.junit.jupiter.api.Test;
@@ -65,18 +65,9 @@ class PersistenceFloodTest {
 
     private Flood flood(LbMethod method) {
         DiscardingIo io = new DiscardingIo();
-        Forwarder[] ref = new Forwarder[1];
         LoadBalancer lb = new LoadBalancer(
-                TestConfigs.anyStar(2, method, PersistenceType.SOURCEIP, 100, MAX_ENTRIES),
-                new FakeTicker(),
-                251,
-                s -> {
-                    if (ref[0] != null) {
-                        ref[0].publish(s);
-                    }
-                });
-        Forwarder forwarder = new Forwarder(io, lb, f -> {});
-        ref[0] = forwarder;
+                TestConfigs.anyStar(2, method, PersistenceType.SOURCEIP, 100, MAX_ENTRIES), new FakeTicker(), 251);
+        Forwarder forwarder = Forwarder.following(lb, io, f -> {});
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");
@@ -84,7 +75,11 @@ class PersistenceFloodTest {
         Persistence table = lb.vservers().get(0).persistence();
 
         // UDP checksum 0 (none): the source address can change in place without invalidating it.
-        byte[] template = TestFrames.udp(LB, ROUTER, 0, TestConfigs.VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
+        byte[] template = frame().eth(ROUTER, LB)
+                .ipv4(0, TestConfigs.VIP)
+                .udp(40000, 50000)
+                .payload(new byte[] {0, 4, 0, 1})
+                .build();
         Bytes.putU16(template, Ethernet.HEADER_LENGTH + 20 + 6, 0);
         byte[] buffer = template.clone();
 

@@ -1,18 +1,20 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.FrameBuilder.frame;
+import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
 import dsrlb.frame.Arp;
 import dsrlb.frame.Ethernet;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
+import dsrlb.testing.MemoryPacketIo;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,13 +34,12 @@ class VipOwnershipTest {
 
     @BeforeEach
     void setUp() {
-        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {});
-        forwarder = new Forwarder(io, lb, f -> observedArp.add(f.clone()));
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
+        forwarder = Forwarder.following(lb, io, f -> observedArp.add(f.clone()));
         lb.setMac(0, ForwarderTest.TFTP1);
         lb.setMac(1, ForwarderTest.TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");
         lb.setHealth(1, ServiceStatus.UP, "test");
-        forwarder.publish(lb.state());
         ownership = new VipOwnership(forwarder, io, new int[] {VIP});
     }
 
@@ -48,13 +49,19 @@ class VipOwnershipTest {
     }
 
     private byte[] rrq() {
-        return TestFrames.udp(LB, ROUTER, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
+        return frame().eth(ROUTER, LB)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(tftpRrq("ARDBP32.BIN"))
+                .build();
     }
 
     @Test
     void aStandbyNeitherAnswersArpForTheVipNorForwards() {
         ownership.standby();
-        handle(TestFrames.arpRequest(ROUTER, Ipv4.parse("198.51.100.1"), VIP));
+        handle(frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(Ipv4.parse("198.51.100.1"), VIP)
+                .build());
         handle(rrq());
         assertTrue(io.sent().isEmpty(), "a standby sends nothing");
         assertEquals(2, forwarder.counters().drops(DropReason.STANDBY));
@@ -65,7 +72,9 @@ class VipOwnershipTest {
     @Test
     void aStandbyStillLearnsBackendMacsFromArp() {
         ownership.standby();
-        handle(TestFrames.arpRequest(ROUTER, Ipv4.parse("198.51.100.1"), Ipv4.parse("198.51.100.30")));
+        handle(frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(Ipv4.parse("198.51.100.1"), Ipv4.parse("198.51.100.30"))
+                .build());
         assertEquals(1, observedArp.size(), "the resolver keeps its cache warm");
     }
 
@@ -84,7 +93,9 @@ class VipOwnershipTest {
             assertTrue(Ethernet.isGroupDestination(g), "broadcast");
         }
         io.clearSent();
-        handle(TestFrames.arpRequest(ROUTER, Ipv4.parse("198.51.100.1"), VIP));
+        handle(frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(Ipv4.parse("198.51.100.1"), VIP)
+                .build());
         handle(rrq());
         assertEquals(2, io.sent().size(), "ARP reply and the forwarded RRQ");
         assertEquals(1, forwarder.counters().forwarded());

@@ -1,5 +1,6 @@
 package dsrlb.frame;
 
+import static dsrlb.testing.FrameBuilder.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,9 @@ class ArpTest {
 
     @Test
     void requestHasTheWireLayoutOfRfc826() {
-        byte[] f = TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP);
+        byte[] f = frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(ROUTER_IP, VIP)
+                .build();
         assertEquals(60, f.length);
         assertTrue(MacAddress.BROADCAST.matches(f, 0));
         assertEquals(Ethernet.TYPE_ARP, Ethernet.etherType(f));
@@ -29,7 +32,9 @@ class ArpTest {
 
     @Test
     void replyAnswersTheRequesterWithOurMac() {
-        byte[] req = TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP);
+        byte[] req = frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(ROUTER_IP, VIP)
+                .build();
         byte[] out = new byte[Arp.FRAME_LENGTH];
         int n = Arp.writeReply(req, out, LB, VIP);
         assertEquals(60, n);
@@ -54,7 +59,9 @@ class ArpTest {
 
     @Test
     void truncatedOrForeignArpIsInvalid() {
-        byte[] f = TestFrames.arpRequest(ROUTER, ROUTER_IP, VIP);
+        byte[] f = frame().eth(ROUTER, MacAddress.BROADCAST)
+                .arpRequest(ROUTER_IP, VIP)
+                .build();
         assertFalse(Arp.isValid(f, 14 + 27));
         f[14 + 5] = 16; // IPv6-sized protocol addresses
         assertFalse(Arp.isValid(f, f.length));

@@ -1,5 +1,6 @@
 package dsrlb.frame;
 
+import static dsrlb.testing.FrameBuilder.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dsrlb.net.Ipv4;
@@ -8,8 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class Ipv4PacketTest {
     private static final MacAddress A = MacAddress.parse("02:00:00:00:00:0a");
-    private final byte[] frame =
-            TestFrames.udp(A, A, Ipv4.parse("192.0.2.10"), Ipv4.parse("198.51.100.20"), 1000, 69, new byte[10]);
+    private final byte[] frame = frame().eth(A, A)
+            .ipv4(Ipv4.parse("192.0.2.10"), Ipv4.parse("198.51.100.20"))
+            .udp(1000, 69)
+            .payload(new byte[10])
+            .build();
 
     @Test
     void readsTheFields() {

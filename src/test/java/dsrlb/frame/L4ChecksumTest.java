@@ -1,5 +1,7 @@
 package dsrlb.frame;
 
+import static dsrlb.testing.FrameBuilder.frame;
+import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +26,11 @@ class L4ChecksumTest {
         // An ACK for block 1 from 192.0.2.10:40000 to 198.51.100.20:69, checked against the
         // RFC 1071 sum done by hand: pseudo c000+020a+c633+6414+0011+000c, UDP 9c40+0045+000c
         // +0004+0001 → sum 0x28904 → fold 0x8906 → checksum ~0x8906 = 0x76f9.
-        byte[] f = TestFrames.udp(B, A, CLIENT, VIP, 40000, 69, new byte[] {0, 4, 0, 1});
+        byte[] f = frame().eth(A, B)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(new byte[] {0, 4, 0, 1})
+                .build();
         assertEquals(0x76f9, Bytes.u16(f, 14 + 20 + 6));
         assertTrue(L4Checksum.isValid(f, 14));
     }
@@ -34,8 +40,17 @@ class L4ChecksumTest {
     void partialChecksumIsCompletedToTheFullOne(int payloadLength) {
         byte[] payload = new byte[payloadLength];
         new Random(payloadLength).nextBytes(payload);
-        byte[] full = TestFrames.udp(B, A, CLIENT, VIP, 40000, 69, payload);
-        byte[] partial = TestFrames.udpPartial(B, A, CLIENT, VIP, 40000, 69, payload);
+        byte[] full = frame().eth(A, B)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(payload)
+                .build();
+        byte[] partial = frame().eth(A, B)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(payload)
+                .partialChecksum()
+                .build();
         assertFalse(L4Checksum.isValid(partial, 14), "a partial checksum must not verify");
 
         assertEquals(L4Checksum.COMPLETED, L4Checksum.completeIfPartial(partial, 14));
@@ -46,7 +61,11 @@ class L4ChecksumTest {
 
     @Test
     void completeChecksumIsLeftAlone() {
-        byte[] f = TestFrames.udp(B, A, CLIENT, VIP, 40000, 69, TestFrames.tftpRrq("ARDBP32.BIN"));
+        byte[] f = frame().eth(A, B)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(tftpRrq("ARDBP32.BIN"))
+                .build();
         byte[] before = f.clone();
         assertEquals(L4Checksum.UNCHANGED, L4Checksum.completeIfPartial(f, 14));
         assertArrayEquals(before, f);
@@ -55,7 +74,11 @@ class L4ChecksumTest {
     @Test
     void corruptChecksumIsNotRepaired() {
         // A checksum that is wrong but not partial is the sender's problem; we must not hide it.
-        byte[] f = TestFrames.udp(B, A, CLIENT, VIP, 40000, 69, new byte[] {0, 4, 0, 1});
+        byte[] f = frame().eth(A, B)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(new byte[] {0, 4, 0, 1})
+                .build();
         f[14 + 20 + 6] ^= 0x55;
         byte[] before = f.clone();
         assertEquals(L4Checksum.UNCHANGED, L4Checksum.completeIfPartial(f, 14));
@@ -65,7 +88,11 @@ class L4ChecksumTest {
 
     @Test
     void udpWithoutChecksumStaysWithout() {
-        byte[] f = TestFrames.udp(B, A, CLIENT, VIP, 40000, 69, new byte[] {0, 4, 0, 1});
+        byte[] f = frame().eth(A, B)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(new byte[] {0, 4, 0, 1})
+                .build();
         Bytes.putU16(f, 14 + 20 + 6, 0);
         assertEquals(L4Checksum.UNCHANGED, L4Checksum.completeIfPartial(f, 14));
         assertEquals(0, Bytes.u16(f, 14 + 20 + 6));
@@ -73,7 +100,12 @@ class L4ChecksumTest {
 
     @Test
     void fragmentsAreNotTouched() {
-        byte[] f = TestFrames.udpPartial(B, A, CLIENT, VIP, 40000, 69, new byte[100]);
+        byte[] f = frame().eth(A, B)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 69)
+                .payload(new byte[100])
+                .partialChecksum()
+                .build();
         f[14 + 6] |= 0x20; // more fragments
         byte[] before = f.clone();
         assertEquals(L4Checksum.NOT_APPLICABLE, L4Checksum.completeIfPartial(f, 14));
@@ -82,7 +114,11 @@ class L4ChecksumTest {
 
     @Test
     void tcpPartialChecksumIsCompleted() {
-        byte[] f = TestFrames.udp(B, A, CLIENT, VIP, 40000, 80, new byte[20]);
+        byte[] f = frame().eth(A, B)
+                .ipv4(CLIENT, VIP)
+                .udp(40000, 80)
+                .payload(new byte[20])
+                .build();
         // Turn it into TCP: protocol 6, a 20-byte TCP header (the zero payload is its header).
         f[14 + 9] = (byte) Ipv4Packet.PROTO_TCP;
         f[14 + 20 + 12] = 0x50;

@@ -3,7 +3,6 @@ package dsrlb.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
@@ -11,6 +10,7 @@ import dsrlb.config.MonitorBinding;
 import dsrlb.config.MonitorConfig;
 import dsrlb.config.SourceLocation;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +50,7 @@ class HealthMonitorTest {
 
     @Test
     void verdictsReachTheForwardingStateBothWays() throws Exception {
-        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {});
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         AtomicBoolean tftp1Healthy = new AtomicBoolean(true);
@@ -90,7 +90,7 @@ class HealthMonitorTest {
 
     @Test
     void aServiceWithTwoMonitorsIsUpOnlyWhileBothAre() throws Exception {
-        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {});
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         try (HealthMonitor hm = new HealthMonitor(
                 lb,

@@ -1,6 +1,7 @@
 package dsrlb.jmh;
 
-import dsrlb.balance.FakeTicker;
+import static dsrlb.testing.FrameBuilder.frame;
+
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
 import dsrlb.balance.Persistence;
@@ -12,9 +13,9 @@ import dsrlb.dataplane.Forwarder;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.frame.Ipv4Packet;
 import dsrlb.frame.L4Checksum;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -85,22 +86,20 @@ public class PacketPathBenchmark {
         var cfg = method.equals("SOURCEIP")
                 ? TestConfigs.seed()
                 : TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2, 1000);
-        Forwarder[] ref = new Forwarder[1];
-        LoadBalancer lb = new LoadBalancer(cfg, new FakeTicker(), Maglev.DEFAULT_TABLE_SIZE, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
-        forwarder = new Forwarder(new DiscardingIo(), lb, f -> {});
-        ref[0] = forwarder;
+        LoadBalancer lb = new LoadBalancer(cfg, new FakeTicker(), Maglev.DEFAULT_TABLE_SIZE);
+        forwarder = Forwarder.following(lb, new DiscardingIo(), f -> {});
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         lb.setHealth(0, ServiceStatus.UP, "bench");
         lb.setHealth(1, ServiceStatus.UP, "bench");
         acks = new byte[CLIENTS][];
         for (int c = 0; c < CLIENTS; c++) {
-            acks[c] = TestFrames.udpPartial(
-                    LB, ROUTER, FIRST_CLIENT + c, TestConfigs.VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
+            acks[c] = frame().eth(ROUTER, LB)
+                    .ipv4(FIRST_CLIENT + c, TestConfigs.VIP)
+                    .udp(40000, 50000)
+                    .payload(new byte[] {0, 4, 0, 1})
+                    .partialChecksum()
+                    .build();
         }
         buffer = new byte[2048];
         persistence = new Persistence(Duration.ofMinutes(100), 1_000_000, new FakeTicker());
@@ -111,8 +110,7 @@ public class PacketPathBenchmark {
         LoadBalancer hashed = new LoadBalancer(
                 TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2, 1000),
                 new FakeTicker(),
-                Maglev.DEFAULT_TABLE_SIZE,
-                s -> {});
+                Maglev.DEFAULT_TABLE_SIZE);
         hashed.setMac(0, TFTP1);
         hashed.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         hashed.setHealth(0, ServiceStatus.UP, "bench");

@@ -1,18 +1,18 @@
 package dsrlb.metrics;
 
+import static dsrlb.testing.FrameBuilder.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dsrlb.admin.LiveStatus;
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.TestConfigs;
 import dsrlb.dataplane.Forwarder;
-import dsrlb.dataplane.MemoryPacketIo;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
+import dsrlb.testing.MemoryPacketIo;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,14 +35,8 @@ class MetricsExporterTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Forwarder[] ref = new Forwarder[1];
-        lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
-        forwarder = new Forwarder(io, lb, f -> {});
-        ref[0] = forwarder;
+        lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
+        forwarder = Forwarder.following(lb, io, f -> {});
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         exporter = new MetricsExporter(new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC()))
@@ -55,7 +49,11 @@ class MetricsExporterTest {
     }
 
     private int send(String client, int packets) {
-        byte[] f = TestFrames.udp(LB, ROUTER, Ipv4.parse(client), TestConfigs.VIP, 40000, 69, new byte[20]);
+        byte[] f = frame().eth(ROUTER, LB)
+                .ipv4(Ipv4.parse(client), TestConfigs.VIP)
+                .udp(40000, 69)
+                .payload(new byte[20])
+                .build();
         for (int i = 0; i < packets; i++) {
             forwarder.handle(f.clone(), f.length);
         }

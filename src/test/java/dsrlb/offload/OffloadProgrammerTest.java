@@ -3,13 +3,13 @@ package dsrlb.offload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.DsrConfig;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +34,7 @@ class OffloadProgrammerTest {
     @BeforeEach
     void setUp() {
         DsrConfig cfg = TestConfigs.seed();
-        OffloadProgrammer[] ref = new OffloadProgrammer[1];
-        lb = new LoadBalancer(cfg, new FakeTicker(), 251, s -> {
-            if (ref[0] != null) {
-                ref[0].publish(s);
-            }
-        });
+        lb = new LoadBalancer(cfg, new FakeTicker(), 251);
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");
@@ -53,7 +48,7 @@ class OffloadProgrammerTest {
                 (vip, client, id, idle) -> activity.add(
                         Ipv4.format(client) + " svc " + id + " idle " + TimeUnit.NANOSECONDS.toSeconds(idle)),
                 TimeUnit.SECONDS.toNanos(1));
-        ref[0] = programmer;
+        lb.subscribe(programmer::publish);
     }
 
     Map<String, String> clients() {
@@ -291,7 +286,8 @@ class OffloadProgrammerTest {
             """;
 
     LoadBalancer reloaded(DsrConfig cfg) {
-        LoadBalancer next = new LoadBalancer(cfg, new FakeTicker(), 251, s -> programmer.publish(s));
+        LoadBalancer next = new LoadBalancer(cfg, new FakeTicker(), 251);
+        next.subscribe(programmer::publish);
         next.setMac(0, TFTP2);
         next.setHealth(0, ServiceStatus.UP, "test");
         return next;

@@ -1,18 +1,19 @@
 package dsrlb.transfer;
 
+import static dsrlb.testing.FrameBuilder.frame;
+import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
 import dsrlb.dataplane.Forwarder;
-import dsrlb.dataplane.MemoryPacketIo;
-import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.FakeTicker;
+import dsrlb.testing.MemoryPacketIo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,19 +74,11 @@ class TransferTrackerTest {
         MacAddress lb = MacAddress.parse("02:00:00:00:00:10");
         MacAddress router = MacAddress.parse("02:00:00:00:00:01");
         MemoryPacketIo io = new MemoryPacketIo(lb);
-        Forwarder[] ref = new Forwarder[1];
         LoadBalancer balancer = new LoadBalancer(
                 TestConfigs.anyStar(2, LbMethod.LEASTTRANSFERS, PersistenceType.SOURCEIP, 2, 1000),
                 new FakeTicker(),
-                251,
-                s -> {
-                    if (ref[0] != null) {
-                        ref[0].publish(s);
-                    }
-                });
-        Forwarder forwarder = new Forwarder(io, balancer, f -> {});
-        ref[0] = forwarder;
-        forwarder.trackTransfers(tracker);
+                251);
+        Forwarder forwarder = Forwarder.following(balancer, io, f -> {}, tracker);
         balancer.vservers().forEach(v -> v.useTransferCounts(tracker.activeCounts()));
         balancer.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         balancer.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
@@ -93,19 +86,31 @@ class TransferTrackerTest {
         balancer.setHealth(1, ServiceStatus.UP, "t");
         // Three clients start transfers; LEASTTRANSFERS spreads them: 2 and 1.
         for (int i = 0; i < 3; i++) {
-            byte[] f = TestFrames.udp(lb, router, A + i, TestConfigs.VIP, 40000, 69, TestFrames.tftpRrq("f" + i));
+            byte[] f = frame().eth(router, lb)
+                    .ipv4(A + i, TestConfigs.VIP)
+                    .udp(40000, 69)
+                    .payload(tftpRrq("f" + i))
+                    .build();
             forwarder.handle(f, f.length);
         }
         int busy = tracker.active(0) == 2 ? 0 : 1;
         assertEquals(2, tracker.active(busy));
         assertEquals(1, tracker.active(1 - busy));
         // The next new client goes to the quieter service whatever the rotation says.
-        byte[] f = TestFrames.udp(lb, router, A + 10, TestConfigs.VIP, 40000, 69, TestFrames.tftpRrq("next"));
+        byte[] f = frame().eth(router, lb)
+                .ipv4(A + 10, TestConfigs.VIP)
+                .udp(40000, 69)
+                .payload(tftpRrq("next"))
+                .build();
         forwarder.handle(f, f.length);
         assertEquals(2, tracker.active(0));
         assertEquals(2, tracker.active(1));
         // An ACK on the transfer's own port keeps it alive.
-        byte[] ack = TestFrames.udp(lb, router, A, TestConfigs.VIP, 40000, 50000, new byte[] {0, 4, 0, 1});
+        byte[] ack = frame().eth(router, lb)
+                .ipv4(A, TestConfigs.VIP)
+                .udp(40000, 50000)
+                .payload(new byte[] {0, 4, 0, 1})
+                .build();
         forwarder.handle(ack, ack.length);
         sweep(System.nanoTime() + 2 * S);
         assertEquals(4, tracker.active(0) + tracker.active(1));

@@ -1,5 +1,6 @@
-package dsrlb.dataplane;
+package dsrlb.testing;
 
+import dsrlb.dataplane.PacketIo;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package dsrlb.balance;
+package dsrlb.testing;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;

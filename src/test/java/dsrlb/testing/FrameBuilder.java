@@ -1,0 +1,115 @@
+package dsrlb.testing;
+
+import dsrlb.frame.Arp;
+import dsrlb.frame.Ethernet;
+import dsrlb.frame.L4Checksum;
+import dsrlb.frame.UdpFrameWriter;
+import dsrlb.net.MacAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds the frames tests feed the packet path, one layer a call, the way a sending kernel
+ * would put them on the wire (after Katran's {@code lib/testing} PacketBuilder):
+ *
+ * <pre>{@code
+ * frame().eth(ROUTER, LB).ipv4(CLIENT, VIP).udp(40000, 69).payload(tftpRrq("pxelinux.0")).build()
+ * frame().eth(ROUTER, MacAddress.BROADCAST).arpRequest(ROUTER_IP, VIP).build()
+ * }</pre>
+ */
+public final class FrameBuilder {
+    /** The IPv4 identification field of every built datagram; tests never vary it. */
+    private static final int IP_ID = 0x1234;
+
+    private MacAddress src;
+    private MacAddress dst;
+    private int srcIp;
+    private int dstIp;
+    private boolean ipv4;
+    private int srcPort;
+    private int dstPort;
+    private boolean udp;
+    private byte[] payload = new byte[0];
+    private boolean partialChecksum;
+    private boolean arpRequest;
+
+    private FrameBuilder() {}
+
+    public static FrameBuilder frame() {
+        return new FrameBuilder();
+    }
+
+    /** The Ethernet header: who sends, to whom. */
+    public FrameBuilder eth(MacAddress source, MacAddress destination) {
+        this.src = source;
+        this.dst = destination;
+        return this;
+    }
+
+    public FrameBuilder ipv4(int source, int destination) {
+        this.srcIp = source;
+        this.dstIp = destination;
+        this.ipv4 = true;
+        return this;
+    }
+
+    public FrameBuilder udp(int sourcePort, int destinationPort) {
+        this.srcPort = sourcePort;
+        this.dstPort = destinationPort;
+        this.udp = true;
+        return this;
+    }
+
+    public FrameBuilder payload(byte[] bytes) {
+        this.payload = bytes.clone();
+        return this;
+    }
+
+    /**
+     * The UDP checksum left partial, as veth/virtio deliver a datagram with tx offload on
+     * (only the pseudo-header sum filled in).
+     */
+    public FrameBuilder partialChecksum() {
+        this.partialChecksum = true;
+        return this;
+    }
+
+    /** An ARP request from the Ethernet source, who is {@code senderIp}, for {@code targetIp}. */
+    public FrameBuilder arpRequest(int senderIp, int targetIp) {
+        this.srcIp = senderIp;
+        this.dstIp = targetIp;
+        this.arpRequest = true;
+        return this;
+    }
+
+    public byte[] build() {
+        if (src == null || dst == null) {
+            throw new IllegalStateException("eth(source, destination) first");
+        }
+        if (arpRequest) {
+            byte[] f = new byte[Arp.FRAME_LENGTH];
+            Arp.writeRequest(f, src, srcIp, dstIp);
+            dst.writeTo(f, Ethernet.DESTINATION);
+            return f;
+        }
+        if (!ipv4 || !udp) {
+            throw new IllegalStateException("an IPv4/UDP frame needs ipv4(..) and udp(..)");
+        }
+        byte[] f = new byte[UdpFrameWriter.HEADERS + payload.length];
+        UdpFrameWriter.write(f, dst, src, srcIp, dstIp, srcPort, dstPort, IP_ID, payload, payload.length);
+        if (partialChecksum) {
+            L4Checksum.fillPartial(f, Ethernet.HEADER_LENGTH);
+        }
+        return f;
+    }
+
+    /** A TFTP read request (RFC 1350) for {@code file} in octet mode: a UDP payload. */
+    public static byte[] tftpRrq(String file) {
+        byte[] name = file.getBytes(StandardCharsets.US_ASCII);
+        byte[] mode = "octet".getBytes(StandardCharsets.US_ASCII);
+        byte[] p = new byte[2 + name.length + 1 + mode.length + 1];
+        p[1] = 1;
+        System.arraycopy(name, 0, p, 2, name.length);
+        System.arraycopy(mode, 0, p, 3 + name.length, mode.length);
+        return p;
+    }
+}
