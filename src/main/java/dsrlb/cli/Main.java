@@ -33,6 +33,13 @@ public final class Main {
 
     public static final int EXIT_RUNTIME = 1;
 
+    /**
+     * Exit status for "this host cannot run it as asked" (a capability, a library, the interface
+     * missing): a restart cannot help, so the packaged unit's RestartPreventExitStatus= lists it
+     * next to {@link #EXIT_USAGE} instead of restarting every few seconds forever.
+     */
+    public static final int EXIT_CANNOT_RUN_HERE = 3;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }

@@ -28,7 +28,16 @@ import picocli.CommandLine.Spec;
         name = "run",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Answer ARP for the VIPs and forward their frames to the backends by MAC (DSR).")
+        description = "Answer ARP for the VIPs and forward their frames to the backends by MAC (DSR).",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:stopped by SIGTERM or SIGINT",
+            "1:failed while running, or could not start for a reason that may pass (control socket or "
+                    + "metrics address in use); the packaged unit restarts it",
+            "2:bad config or bad arguments (file:line: message on stderr); not restarted",
+            "3:this host cannot run it as asked: a capability, libpcap or the native library missing, "
+                    + "or the interface not there; not restarted"
+        })
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("dsrlb");
 
@@ -175,7 +184,7 @@ final class RunCommand implements Callable<Integer> {
             nif = lanInterface.resolve(cfg);
         } catch (IOException e) {
             err.println("dsrlb run: " + e.getMessage());
-            return Main.EXIT_RUNTIME;
+            return Main.EXIT_CANNOT_RUN_HERE;
         }
         DaemonOptions options = new DaemonOptions(
                 config.file,
@@ -193,7 +202,7 @@ final class RunCommand implements Callable<Integer> {
             new Daemon(options, cfg, nif).run();
         } catch (Daemon.StartFailure e) {
             err.println("dsrlb run: " + e.getMessage());
-            return Main.EXIT_RUNTIME;
+            return e.hostCannotRun() ? Main.EXIT_CANNOT_RUN_HERE : Main.EXIT_RUNTIME;
         }
         return 0;
     }

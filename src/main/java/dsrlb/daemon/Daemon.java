@@ -62,8 +62,20 @@ public final class Daemon {
 
     /** dsrlb could not start; the message is for the operator. */
     public static final class StartFailure extends Exception {
+        private final boolean hostCannotRun;
+
         public StartFailure(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        public StartFailure(String message, Throwable cause, boolean hostCannotRun) {
             super(message, cause);
+            this.hostCannotRun = hostCannotRun;
+        }
+
+        /** Whether this host lacks what the engine needs (a capability, a library): a restart cannot help. */
+        public boolean hostCannotRun() {
+            return hostCannotRun;
         }
     }
 
@@ -90,7 +102,7 @@ public final class Daemon {
         try {
             choice = Engines.open(options.engine(), cfg, nif, options.engineOptions());
         } catch (EngineUnavailableException e) {
-            throw new StartFailure("--engine " + e.kind().cliName() + ": " + e.getMessage(), e);
+            throw new StartFailure("--engine " + e.kind().cliName() + ": " + e.getMessage(), e, true);
         }
         engine = choice.engine();
         choice.skipped().forEach(s -> log.info("engine auto: {}", s));
