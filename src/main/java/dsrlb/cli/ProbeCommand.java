@@ -416,7 +416,7 @@ final class ProbeCommand implements Callable<Integer> {
 
         static String quote(String s) {
             StringBuilder q = new StringBuilder(s.length() + 2);
-            dsrlb.admin.JsonWriter.quote(q, s);
+            dsrlb.control.JsonWriter.quote(q, s);
             return q.toString();
         }
 

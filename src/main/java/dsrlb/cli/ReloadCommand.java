@@ -1,8 +1,8 @@
 package dsrlb.cli;
 
-import dsrlb.admin.AdminClient;
-import dsrlb.admin.JsonParser;
-import dsrlb.admin.JsonParser.JsonException;
+import dsrlb.control.ControlClient;
+import dsrlb.control.JsonParser;
+import dsrlb.control.JsonParser.JsonException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -40,7 +40,7 @@ final class ReloadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String answer = AdminClient.request(options.controlSocket, "reload", ShowOptions.TIMEOUT);
+            String answer = ControlClient.request(options.controlSocket, "reload", ShowOptions.TIMEOUT);
             Map<String, Object> json = JsonParser.parseObject(answer);
             if (!Boolean.TRUE.equals(json.get("ok"))) {
                 err.println("dsrlb reload: refused, the previous config keeps running: " + json.get("error"));

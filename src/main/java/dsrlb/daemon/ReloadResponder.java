@@ -1,9 +1,9 @@
 package dsrlb.daemon;
 
-import dsrlb.admin.ChainedResponder;
-import dsrlb.admin.JsonWriter;
-import dsrlb.admin.RequestHandler;
-import dsrlb.admin.ResponseWriter;
+import dsrlb.control.ChainedResponder;
+import dsrlb.control.JsonWriter;
+import dsrlb.control.RequestHandler;
+import dsrlb.control.ResponseWriter;
 import java.util.List;
 import java.util.function.Supplier;
 

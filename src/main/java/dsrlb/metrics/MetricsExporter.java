@@ -1,11 +1,11 @@
 package dsrlb.metrics;
 
-import dsrlb.admin.GlobalReport;
-import dsrlb.admin.GlobalReport.KernelPath;
-import dsrlb.admin.ServiceReport;
-import dsrlb.admin.StatusSource;
-import dsrlb.admin.VserverReport;
 import dsrlb.balance.ServiceStatus;
+import dsrlb.status.GlobalReport;
+import dsrlb.status.GlobalReport.KernelPath;
+import dsrlb.status.ServiceReport;
+import dsrlb.status.StatusSource;
+import dsrlb.status.VserverReport;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;

@@ -1,6 +1,6 @@
 package dsrlb.offload;
 
-import dsrlb.admin.JsonParser;
+import dsrlb.control.JsonParser;
 import dsrlb.net.Ipv4;
 import java.util.ArrayList;
 import java.util.List;

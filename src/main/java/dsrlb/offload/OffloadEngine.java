@@ -168,7 +168,7 @@ public final class OffloadEngine implements AutoCloseable {
                 return;
             }
             counters = NftJson.counterNames(run(nft, ruleset.listCounters()));
-        } catch (dsrlb.admin.JsonParser.JsonException e) {
+        } catch (dsrlb.control.JsonParser.JsonException e) {
             throw new IOException("nftables: cannot read its answer: " + e.getMessage(), e);
         }
         List<Long> owners = new ArrayList<>();

@@ -1,8 +1,8 @@
 package dsrlb.offload;
 
-import dsrlb.admin.JsonParser;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.ServiceView;
+import dsrlb.control.JsonParser;
 import dsrlb.dataplane.ClientOffload;
 import dsrlb.net.MacAddress;
 import java.util.ArrayList;

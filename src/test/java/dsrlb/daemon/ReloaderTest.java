@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dsrlb.admin.LiveStatus;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.config.ConfigParser;
@@ -19,6 +18,7 @@ import dsrlb.health.HealthMonitor;
 import dsrlb.health.ProbeResult;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.status.LiveStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.admin.GlobalReport;
-import dsrlb.admin.PersistenceReport;
-import dsrlb.admin.ResponseReader;
-import dsrlb.admin.ServiceReport;
-import dsrlb.admin.VserverReport;
+import dsrlb.control.ResponseReader;
+import dsrlb.status.GlobalReport;
+import dsrlb.status.PersistenceReport;
+import dsrlb.status.ServiceReport;
+import dsrlb.status.VserverReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dsrlb.admin.AdminServer;
+import dsrlb.control.ControlServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -304,7 +304,7 @@ class LeastPrivilegeIT {
         Path dir = Files.createDirectory(tmp.resolve("root-run"));
         chown(dir, "root", "dsrlb");
         Path sock = dir.resolve("dsrlb.sock");
-        try (AdminServer s = AdminServer.start(sock, line -> "{}")) {
+        try (ControlServer s = ControlServer.start(sock, line -> "{}")) {
             assertEquals(
                     "dsrlb",
                     Files.readAttributes(sock, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.admin.LiveStatus;
 import dsrlb.balance.FakeTicker;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.TestConfigs;
@@ -13,6 +12,7 @@ import dsrlb.dataplane.MemoryPacketIo;
 import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.status.LiveStatus;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -146,11 +146,11 @@ class MetricsExporterTest {
 
     @Test
     void theEngineAndItsKernelPathAreOnTheScrape() throws Exception {
-        dsrlb.admin.StatusSource live = new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC());
-        MetricsExporter offload = new MetricsExporter(new dsrlb.admin.EngineStatus(
+        dsrlb.status.StatusSource live = new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC());
+        MetricsExporter offload = new MetricsExporter(new dsrlb.status.EngineStatus(
                         live,
                         "offload",
-                        () -> new dsrlb.admin.GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3)))
+                        () -> new dsrlb.status.GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3)))
                 .start(InetAddress.getLoopbackAddress(), 0);
         try {
             HttpResponse<String> r = HttpClient.newHttpClient()
