@@ -1,8 +1,8 @@
 package dsrlb.cli;
 
 import dsrlb.control.ControlClient;
-import dsrlb.control.JsonParser.JsonException;
 import dsrlb.control.ResponseReader;
+import dsrlb.status.Json.JsonException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;

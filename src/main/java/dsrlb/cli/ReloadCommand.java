@@ -1,11 +1,11 @@
 package dsrlb.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dsrlb.control.ControlClient;
-import dsrlb.control.JsonParser;
-import dsrlb.control.JsonParser.JsonException;
+import dsrlb.status.Json;
+import dsrlb.status.Json.JsonException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,12 +41,13 @@ final class ReloadCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             String answer = ControlClient.request(options.controlSocket, "reload", ShowOptions.TIMEOUT);
-            Map<String, Object> json = JsonParser.parseObject(answer);
-            if (!Boolean.TRUE.equals(json.get("ok"))) {
-                err.println("dsrlb reload: refused, the previous config keeps running: " + json.get("error"));
+            JsonNode json = Json.parseObject(answer);
+            if (!json.path("ok").booleanValue()) {
+                err.println("dsrlb reload: refused, the previous config keeps running: "
+                        + Json.optionalText(json, "error"));
                 return Main.EXIT_RUNTIME;
             }
-            out.println(options.json ? answer : json.get("message") + "\n Done");
+            out.println(options.json ? answer : Json.optionalText(json, "message") + "\n Done");
             out.flush();
             return 0;
         } catch (IOException | JsonException e) {

@@ -2,9 +2,9 @@ package dsrlb.cli;
 
 import dsrlb.control.ControlClient;
 import dsrlb.control.ControlServer;
-import dsrlb.control.JsonParser.JsonException;
 import dsrlb.control.Request;
 import dsrlb.control.ResponseReader;
+import dsrlb.status.Json.JsonException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

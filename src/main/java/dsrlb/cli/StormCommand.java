@@ -1,21 +1,25 @@
 package dsrlb.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dsrlb.cli.ProbeCommand.DurationConverter;
-import dsrlb.cli.ProbeCommand.Json;
+import dsrlb.status.Json;
 import dsrlb.storm.ClientResult;
 import dsrlb.storm.Percentiles;
 import dsrlb.storm.ProgressBar;
 import dsrlb.storm.SourceAddresses;
 import dsrlb.storm.Storm;
 import dsrlb.storm.StormResult;
-import dsrlb.tftp.FailureKind;
 import dsrlb.tftp.TftpRequest;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -301,59 +305,111 @@ final class StormCommand implements Callable<Integer> {
     static String json(StormResult r) {
         TftpRequest q = r.request();
         Percentiles p = r.completionTimes();
-        String percentiles = p.isEmpty()
-                ? "null"
-                : new Json()
-                        .rawField("p50", ProbeCommand.seconds(p.percentile(50)))
-                        .rawField("p90", ProbeCommand.seconds(p.percentile(90)))
-                        .rawField("p99", ProbeCommand.seconds(p.percentile(99)))
-                        .rawField("max", ProbeCommand.seconds(p.max()))
-                        .toString();
-        Json byKind = new Json();
-        for (Map.Entry<FailureKind, Integer> e : r.failuresByKind().entrySet()) {
-            byKind.field(e.getKey().name(), e.getValue());
-        }
-        List<String> results = new ArrayList<>(r.clients().size());
+        Map<String, Integer> byKind = new LinkedHashMap<>();
+        r.failuresByKind().forEach((kind, n) -> byKind.put(kind.name(), n));
+        List<ClientLine> results = new ArrayList<>(r.clients().size());
         for (ClientResult c : r.clients()) {
-            results.add(new Json()
-                    .field("client", c.client())
-                    .rawField("ok", Boolean.toString(c.ok()))
-                    .rawField("seconds", ProbeCommand.seconds(c.completion()))
-                    .rawField("transferSeconds", ProbeCommand.seconds(c.transfer()))
-                    .field("bytes", c.bytes())
-                    .field("retransmissions", c.retransmissions())
-                    .field("duplicates", c.duplicates())
-                    .field("sha256", c.sha256())
-                    .field("kind", c.kind() == null ? null : c.kind().name())
-                    .field("reason", c.reason())
-                    .toString());
+            results.add(new ClientLine(
+                    c.client(),
+                    c.ok(),
+                    seconds(c.completion()),
+                    seconds(c.transfer()),
+                    c.bytes(),
+                    c.retransmissions(),
+                    c.duplicates(),
+                    c.sha256(),
+                    c.kind() == null ? null : c.kind().name(),
+                    c.reason()));
         }
-        String summary = new Json()
-                .field("target", q.server().getHostAddress())
-                .field("port", q.port())
-                .field("file", q.file())
-                .field("blksize", q.blksize())
-                .rawField("timeoutSeconds", ProbeCommand.seconds(q.timeout()))
-                .field("retries", q.retries())
-                .rawField("maxTimeSeconds", ProbeCommand.seconds(r.maxTime()))
-                .rawField(
-                        "expectSize",
-                        q.expectedSize().isPresent()
-                                ? Long.toString(q.expectedSize().getAsLong())
-                                : "null")
-                .field("expectSha256", q.expectedSha256())
-                .field("clients", r.clients().size())
-                .field("completed", r.completed())
-                .field("failed", r.failed())
-                .rawField("stormSeconds", ProbeCommand.seconds(r.wall()))
-                .rawField("completionSeconds", percentiles)
-                .field("bytes", r.bytes())
-                .rawField("mibPerSecond", String.format(Locale.ROOT, "%.2f", r.mibPerSecond()))
-                .field("retransmissions", r.retransmissions())
-                .field("duplicates", r.duplicates())
-                .rawField("failuresByKind", byKind.toString())
-                .toString();
-        // The summary object, reopened for the results array: one client a line for grep and diff.
-        return summary.substring(0, summary.length() - 1) + ",\"results\":[\n" + String.join(",\n", results) + "\n]}\n";
+        Document d = new Document(
+                q.server().getHostAddress(),
+                q.port(),
+                q.file(),
+                q.blksize(),
+                seconds(q.timeout()),
+                q.retries(),
+                seconds(r.maxTime()),
+                q.expectedSize().isPresent() ? q.expectedSize().getAsLong() : null,
+                q.expectedSha256(),
+                r.clients().size(),
+                r.completed(),
+                r.failed(),
+                seconds(r.wall()),
+                p.isEmpty()
+                        ? null
+                        : new Completion(
+                                seconds(p.percentile(50)),
+                                seconds(p.percentile(90)),
+                                seconds(p.percentile(99)),
+                                seconds(p.max())),
+                r.bytes(),
+                new BigDecimal(String.format(Locale.ROOT, "%.2f", r.mibPerSecond())),
+                r.retransmissions(),
+                r.duplicates(),
+                byKind,
+                results);
+        return Json.write(d, new ClientPerLine()) + "\n";
+    }
+
+    private static BigDecimal seconds(Duration d) {
+        return Json.seconds(d, 3);
+    }
+
+    /** The summary, then every client's result, in the order scripts read them. */
+    private record Document(
+            String target,
+            int port,
+            String file,
+            int blksize,
+            BigDecimal timeoutSeconds,
+            int retries,
+            BigDecimal maxTimeSeconds,
+            Long expectSize,
+            String expectSha256,
+            int clients,
+            int completed,
+            int failed,
+            BigDecimal stormSeconds,
+            Completion completionSeconds,
+            long bytes,
+            BigDecimal mibPerSecond,
+            long retransmissions,
+            long duplicates,
+            Map<String, Integer> failuresByKind,
+            List<ClientLine> results) {}
+
+    /** Null when no client completed. */
+    private record Completion(BigDecimal p50, BigDecimal p90, BigDecimal p99, BigDecimal max) {}
+
+    private record ClientLine(
+            String client,
+            boolean ok,
+            BigDecimal seconds,
+            BigDecimal transferSeconds,
+            long bytes,
+            int retransmissions,
+            int duplicates,
+            String sha256,
+            String kind,
+            String reason) {}
+
+    /** Compact, but the results array (the only one) has one client a line, for grep and diff. */
+    private static final class ClientPerLine extends MinimalPrettyPrinter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void writeStartArray(JsonGenerator g) throws IOException {
+            g.writeRaw("[\n");
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(",\n");
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int values) throws IOException {
+            g.writeRaw("\n]");
+        }
     }
 }

@@ -75,13 +75,8 @@ public final class ControlResponder extends ChainedResponder {
         if (!found) {
             return ResponseWriter.error("no service named '" + name + "'");
         }
-        return new JsonWriter()
-                .beginObject()
-                .field("ok", true)
-                .field("request", line.strip())
-                .field("service", name)
-                .field("state", control.state(name))
-                .endObject()
-                .toString();
+        return ResponseWriter.answer(line.strip(), new ServiceState(name, control.state(name)));
     }
+
+    private record ServiceState(String service, String state) {}
 }

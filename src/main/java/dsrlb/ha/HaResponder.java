@@ -1,10 +1,10 @@
 package dsrlb.ha;
 
 import dsrlb.control.ChainedResponder;
-import dsrlb.control.JsonWriter;
 import dsrlb.control.RequestHandler;
 import dsrlb.control.ResponseWriter;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code ha active}, {@code ha standby} and {@code ha status}: the requests keepalived's notify
@@ -28,7 +28,7 @@ public final class HaResponder extends ChainedResponder {
         if (t.size() != 2) {
             return ResponseWriter.error("usage: ha active|standby|status");
         }
-        switch (t.get(1).toLowerCase(java.util.Locale.ROOT)) {
+        switch (t.get(1).toLowerCase(Locale.ROOT)) {
             case "active" -> control.activate();
             case "standby" -> control.standby();
             case "status" -> {}
@@ -36,12 +36,8 @@ public final class HaResponder extends ChainedResponder {
                 return ResponseWriter.error("ha takes active, standby or status, not '" + t.get(1) + "'");
             }
         }
-        return new JsonWriter()
-                .beginObject()
-                .field("ok", true)
-                .field("request", line.strip())
-                .field("role", control.isActive() ? "active" : "standby")
-                .endObject()
-                .toString();
+        return ResponseWriter.answer(line.strip(), new Role(control.isActive() ? "active" : "standby"));
     }
+
+    private record Role(String role) {}
 }

@@ -1,5 +1,6 @@
 package dsrlb.offload;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Persistence;
@@ -168,7 +169,7 @@ public final class OffloadEngine implements AutoCloseable {
                 return;
             }
             counters = NftJson.counterNames(run(nft, ruleset.listCounters()));
-        } catch (dsrlb.control.JsonParser.JsonException e) {
+        } catch (JsonProcessingException e) {
             throw new IOException("nftables: cannot read its answer: " + e.getMessage(), e);
         }
         List<Long> owners = new ArrayList<>();

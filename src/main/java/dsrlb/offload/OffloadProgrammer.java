@@ -1,8 +1,8 @@
 package dsrlb.offload;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.ServiceView;
-import dsrlb.control.JsonParser;
 import dsrlb.dataplane.ClientOffload;
 import dsrlb.net.MacAddress;
 import java.util.ArrayList;
@@ -397,7 +397,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
         boolean present;
         try {
             present = NftJson.tableNames(nft.run(OffloadRuleset.listTables())).contains(ruleset.table());
-        } catch (Nftables.NftablesException | JsonParser.JsonException | RuntimeException e) {
+        } catch (Nftables.NftablesException | JsonProcessingException | RuntimeException e) {
             failures.incrementAndGet();
             logError("offload: cannot list the nftables tables: " + e.getMessage());
             return;
@@ -525,7 +525,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
                 long[] counter = NftJson.counter(nft.run(ruleset.listCounter(vip)));
                 packets += counter[0];
                 bytes += counter[1];
-            } catch (Nftables.NftablesException | JsonParser.JsonException | RuntimeException e) {
+            } catch (Nftables.NftablesException | JsonProcessingException | RuntimeException e) {
                 failures.incrementAndGet();
                 logError("offload: reading the kernel map of VIP " + vip + " failed: " + e.getMessage());
                 return;

@@ -1,6 +1,10 @@
 package dsrlb.status;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,8 +14,25 @@ import java.util.Map;
  * @param time when the daemon took these numbers, so scripts can compute rates
  * @param lastVipArpConflict the last host other than dsrlb that answered ARP for a VIP, or null
  * @param drops dropped frames by reason (lower-case reason names, every reason, zeros included)
- * @param engine the packet engine that runs (pcap, native, offload), or null when not known
+ * @param kernelPath the offload engine's kernel side, or null (and not in the JSON) without one
+ * @param transfers TFTP transfers, or null (and not in the JSON) without transfer tracking
+ * @param engine the packet engine that runs (pcap, native, offload), or null (and not in the JSON)
+ *     when not known
  */
+// The order scripts have always seen: transfers before kernelPath.
+@JsonPropertyOrder({
+    "time",
+    "received",
+    "forwarded",
+    "checksumsCompleted",
+    "arpRepliesSent",
+    "vipArpConflicts",
+    "lastVipArpConflict",
+    "drops",
+    "transfers",
+    "kernelPath",
+    "engine"
+})
 public record GlobalReport(
         Instant time,
         long received,
@@ -19,13 +40,19 @@ public record GlobalReport(
         long checksumsCompleted,
         long arpRepliesSent,
         long vipArpConflicts,
-        VipArpConflict lastVipArpConflict,
+        @Json.Nullable VipArpConflict lastVipArpConflict,
         Map<String, Long> drops,
+
+        @Json.Nullable @JsonInclude(JsonInclude.Include.NON_NULL)
         KernelPath kernelPath,
+
+        @Json.Nullable @JsonInclude(JsonInclude.Include.NON_NULL)
         Transfers transfers,
+
+        @Json.Nullable @JsonInclude(JsonInclude.Include.NON_NULL)
         String engine) {
     public GlobalReport {
-        drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));
+        drops = Collections.unmodifiableMap(new LinkedHashMap<>(drops));
     }
 
     /** Without the offload engine: dsrlb forwards every packet itself. */

@@ -8,7 +8,7 @@ import java.util.List;
  * @param client the client asked for, or null for all
  * @param total entries that matched; more than {@code entries} when {@code truncated}
  */
-public record PersistenceReport(String client, long total, boolean truncated, List<Entry> entries) {
+public record PersistenceReport(@Json.Nullable String client, long total, boolean truncated, List<Entry> entries) {
     public PersistenceReport {
         entries = List.copyOf(entries);
     }

@@ -1,5 +1,6 @@
 package dsrlb.status;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,10 +18,10 @@ public record ServiceReport(
         String server,
         String address,
         String protocol,
-        int port,
+        @Json.Port int port,
         String state,
         String reason,
-        String mac,
+        @Json.Nullable String mac,
         long persistedClients,
         long activeTransfers,
         long packetsForwarded,
@@ -40,8 +41,17 @@ public record ServiceReport(
      *
      * @param lastProbe null until the monitor has probed once
      */
-    public record Monitor(String name, String state, String reason, Probe lastProbe) {}
+    public record Monitor(
+            String name,
+            String state,
+            String reason,
+            @Json.Nullable Probe lastProbe) {}
 
     /** One probe's outcome: the download's summary or what failed, and how long it took. */
-    public record Probe(boolean ok, String result, Duration responseTime) {}
+    public record Probe(
+            boolean ok,
+            String result,
+
+            @JsonProperty("responseTimeSeconds") @Json.Micros @Json.Nullable
+            Duration responseTime) {}
 }

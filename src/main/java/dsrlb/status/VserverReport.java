@@ -1,5 +1,7 @@
 package dsrlb.status;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
@@ -14,11 +16,24 @@ import java.util.List;
  * @param persistenceTableSize clients in the SOURCEIP table now
  * @param persistenceEvictions clients the table dropped (idle past -timeout, or over its size bound)
  */
+// hits (not a component: it is the sum of two) goes after state, where scripts have seen it.
+@JsonPropertyOrder({
+    "name",
+    "protocol",
+    "vip",
+    "port",
+    "lbMethod",
+    "persistenceType",
+    "persistenceTimeoutMinutes",
+    "persistenceMaxEntries",
+    "state",
+    "hits"
+})
 public record VserverReport(
         String name,
         String protocol,
         String vip,
-        int port,
+        @Json.Port int port,
         String lbMethod,
         String persistenceType,
         int persistenceTimeoutMinutes,
@@ -35,6 +50,7 @@ public record VserverReport(
     }
 
     /** Packets matched and given a service: NetScaler's "Vserver hits". */
+    @JsonProperty(value = "hits", access = JsonProperty.Access.READ_ONLY)
     public long hits() {
         return newClients + persistenceHits;
     }
@@ -44,5 +60,11 @@ public record VserverReport(
     }
 
     /** A bound service with its state now. */
-    public record Bound(String name, String address, String protocol, int port, int weight, String state) {}
+    public record Bound(
+            String name,
+            String address,
+            String protocol,
+            @Json.Port int port,
+            int weight,
+            String state) {}
 }
