@@ -285,7 +285,7 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     int nagiosStatus(TftpResult r) {
-        if (!r.success() || critical != null && r.elapsed().compareTo(critical) > 0) {
+        if (!r.success() || (critical != null && r.elapsed().compareTo(critical) > 0)) {
             return NAGIOS_CRITICAL;
         }
         return warning != null && r.elapsed().compareTo(warning) > 0 ? NAGIOS_WARNING : NAGIOS_OK;

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +24,8 @@ public final class ControlClient {
     private ControlClient() {}
 
     /**
+     * Sends {@code line} and waits for the one-line answer.
+     *
      * @return the daemon's JSON answer, without the line end
      * @throws NotRunningException when no daemon listens on {@code socket}
      * @throws IOException when the exchange fails or times out
@@ -40,7 +43,7 @@ public final class ControlClient {
             throw new NotRunningException("dsrlb is not running (nothing answers on control socket " + socket + ")");
         } catch (IOException e) {
             String why = String.valueOf(e.getMessage());
-            if (why.toLowerCase(java.util.Locale.ROOT).contains("permission denied")) {
+            if (why.toLowerCase(Locale.ROOT).contains("permission denied")) {
                 why += " (only root and members of the socket's group may use it, e.g. adduser $USER dsrlb)";
             }
             throw new IOException("cannot connect to control socket " + socket + ": " + why, e);

@@ -18,7 +18,7 @@ public final class ResponseWriter {
     private ResponseWriter() {}
 
     public static String error(String message) {
-        return Json.write(new Error(false, message));
+        return Json.write(new Refusal(false, message));
     }
 
     /** {@code "ok":true}, {@code "request"}, then the members of {@code body} (a record). */
@@ -46,7 +46,7 @@ public final class ResponseWriter {
     private record Answer(
             boolean ok, String request, @JsonUnwrapped Object body) {}
 
-    private record Error(boolean ok, String error) {}
+    private record Refusal(boolean ok, String error) {}
 
     private record Services(List<ServiceReport> services) {}
 

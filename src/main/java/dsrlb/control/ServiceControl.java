@@ -4,10 +4,16 @@ import java.time.Duration;
 
 /** The run-time steering of services: what {@code enable service} and {@code disable service} change. */
 public interface ServiceControl {
-    /** @return false when there is no such service */
+    /**
+     * Puts the service back in service.
+     *
+     * @return false when there is no such service
+     */
     boolean enable(String service);
 
     /**
+     * Takes the service out of service.
+     *
      * @param graceful no new clients, existing ones finish, then OUT OF SERVICE; else at once
      * @param delay with graceful, the longest wait (zero: none)
      * @return false when there is no such service

@@ -1,5 +1,6 @@
 package dsrlb.daemon;
 
+import dsrlb.balance.LoadBalancer;
 import dsrlb.control.ServiceControl;
 import dsrlb.status.GlobalReport;
 import dsrlb.status.PersistenceReport;
@@ -25,7 +26,7 @@ public final class CurrentGeneration implements StatusSource, ServiceControl {
     }
 
     /** Used by a generation's balancer to tell whether its snapshots should reach the forwarder. */
-    public boolean isCurrent(dsrlb.balance.LoadBalancer balancer) {
+    public boolean isCurrent(LoadBalancer balancer) {
         Generation g = current;
         return g != null && g.balancer() == balancer;
     }

@@ -40,6 +40,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -208,9 +209,11 @@ public final class Daemon {
         }
         first.start();
         if (options.haRoleFile() != null) {
-            drains.scheduleWithFixedDelay(new HaRoleFile(options.haRoleFile(), ha), 0, 100, TimeUnit.MILLISECONDS);
+            // Runs until the executor shuts down; nothing waits on it.
+            Future<?> unused = drains.scheduleWithFixedDelay(
+                    new HaRoleFile(options.haRoleFile(), ha), 0, 100, TimeUnit.MILLISECONDS);
         }
-        drains.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
+        Future<?> unused = drains.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
         reloadOnSighup(reloader);
         long deadline = System.nanoTime() + options.readyTimeoutNanos();
         LoadBalancer balancer = first.balancer();

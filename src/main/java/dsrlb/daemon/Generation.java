@@ -6,6 +6,7 @@ import dsrlb.control.ServiceControl;
 import dsrlb.dataplane.ArpResolver;
 import dsrlb.health.HealthMonitor;
 import dsrlb.status.LiveStatus;
+import dsrlb.transfer.TransferTracker;
 
 /**
  * What one loaded config runs on: its balancer, the ARP resolver and health monitor of its
@@ -18,7 +19,7 @@ public record Generation(
         LoadBalancer balancer,
         ArpResolver resolver,
         HealthMonitor health,
-        dsrlb.transfer.TransferTracker transfers,
+        TransferTracker transfers,
         LiveStatus status,
         ServiceControl control)
         implements AutoCloseable {

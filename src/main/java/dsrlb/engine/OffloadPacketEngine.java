@@ -9,6 +9,7 @@ import dsrlb.offload.OffloadEngine;
 import dsrlb.offload.OffloadProgrammer;
 import dsrlb.status.GlobalReport;
 import dsrlb.transfer.TransferTracker;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /** The offload engine behind the seam: the kernel forwards each client once dsrlb decided. */
@@ -93,7 +94,7 @@ final class OffloadPacketEngine implements PacketEngine {
         }
         long[] landing = p.landing();
         return String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "offload: kernel forwarded %d packets, %d bytes; %d clients in "
                         + "its maps; %d installs in %d batches (decision to kernel element: mean %.2f ms, max %.2f ms), "
                         + "%d removals, %d failures, %d decisions dropped, %d left in user space (map full), table "

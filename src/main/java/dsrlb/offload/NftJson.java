@@ -50,7 +50,7 @@ final class NftJson {
         return out;
     }
 
-    /** @return {packets, bytes} */
+    /** The first counter in the answer, as {packets, bytes}. */
     static long[] counter(String json) throws JsonProcessingException {
         for (JsonNode item : items(json)) {
             JsonNode c = item.path("counter");

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -163,7 +164,7 @@ public final class OffloadEngine implements AutoCloseable {
      * owner's rules.
      */
     static void claimTable(Nftables nft, OffloadRuleset ruleset) throws IOException {
-        java.util.Set<String> counters;
+        Set<String> counters;
         try {
             if (!NftJson.tableNames(run(nft, OffloadRuleset.listTables())).contains(ruleset.table())) {
                 return;

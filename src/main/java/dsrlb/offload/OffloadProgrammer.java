@@ -2,6 +2,7 @@ package dsrlb.offload;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dsrlb.balance.ForwardingState;
+import dsrlb.balance.PoolSnapshot;
 import dsrlb.balance.ServiceView;
 import dsrlb.dataplane.ClientOffload;
 import dsrlb.net.MacAddress;
@@ -15,6 +16,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -286,7 +289,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
      * @param onRefused told nft's message when the kernel refused this write alone; true when
      *     it handled the refusal (not a failure)
      */
-    private record Write(String command, Runnable onSuccess, java.util.function.Predicate<String> onRefused) {
+    private record Write(String command, Runnable onSuccess, Predicate<String> onRefused) {
         Write(String command, Runnable onSuccess) {
             this(command, onSuccess, message -> false);
         }
@@ -380,7 +383,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             return false;
         }
         for (ForwardingState.Route r : s.routesByVip()[vip]) {
-            for (dsrlb.balance.PoolSnapshot.BoundService b : r.vserver().bindings()) {
+            for (PoolSnapshot.BoundService b : r.vserver().bindings()) {
                 if (b.serviceId() == serviceId) {
                     return true;
                 }
@@ -465,7 +468,7 @@ public final class OffloadProgrammer implements ClientOffload, AutoCloseable {
             return;
         }
         try {
-            nft.run(writes.stream().map(Write::command).collect(java.util.stream.Collectors.joining()));
+            nft.run(writes.stream().map(Write::command).collect(Collectors.joining()));
             writes.forEach(w -> w.onSuccess().run());
             counter.addAndGet(writes.size());
             return;

@@ -122,16 +122,17 @@ public final class Json {
 
     /** The whole object as a {@code type}. */
     public static <T> T read(JsonNode node, Class<T> type) throws JsonException {
-        return convert(node, "", MAPPER.constructType(type));
+        return type.cast(convert(node, "", MAPPER.constructType(type)));
     }
 
     /** Member {@code name} of an object as a {@code type}; messages name the member that is wrong. */
     public static <T> T read(JsonNode object, String name, Class<T> type) throws JsonException {
-        return convert(member(object, name), name, MAPPER.constructType(type));
+        return type.cast(convert(member(object, name), name, MAPPER.constructType(type)));
     }
 
+    @SuppressWarnings("unchecked") // the reader built for type returns a T
     public static <T> T read(JsonNode object, String name, TypeReference<T> type) throws JsonException {
-        return convert(member(object, name), name, MAPPER.constructType(type));
+        return (T) convert(member(object, name), name, MAPPER.constructType(type));
     }
 
     /** What a member says, or null when it is absent or null. */
@@ -148,7 +149,7 @@ public final class Json {
         return n;
     }
 
-    private static <T> T convert(JsonNode node, String path, JavaType type) throws JsonException {
+    private static Object convert(JsonNode node, String path, JavaType type) throws JsonException {
         try {
             return MAPPER.readerFor(type).readValue(node);
         } catch (JsonMappingException e) {

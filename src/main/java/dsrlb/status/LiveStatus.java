@@ -13,12 +13,14 @@ import dsrlb.health.HealthMonitor;
 import dsrlb.health.HealthTracker;
 import dsrlb.health.ProbeResult;
 import dsrlb.net.Ipv4;
+import dsrlb.transfer.TransferTracker;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The running daemon's status, read from the load balancer, the forwarder's counters and the
@@ -28,10 +30,10 @@ import java.util.Map;
  */
 public final class LiveStatus implements StatusSource {
     private final LoadBalancer balancer;
-    private final java.util.function.Supplier<Counters> counters;
+    private final Supplier<Counters> counters;
     private final HealthMonitor health;
     private final Clock clock;
-    private dsrlb.transfer.TransferTracker transfers;
+    private TransferTracker transfers;
 
     /** @param health null when no monitor runs */
     public LiveStatus(LoadBalancer balancer, Counters counters, HealthMonitor health, Clock clock) {
@@ -39,14 +41,13 @@ public final class LiveStatus implements StatusSource {
     }
 
     /** With transfer tracking: active transfers per service, requests per file and client. */
-    public LiveStatus withTransfers(dsrlb.transfer.TransferTracker tracker) {
+    public LiveStatus withTransfers(TransferTracker tracker) {
         this.transfers = tracker;
         return this;
     }
 
     /** @param counters the forwarder's, which outlive a config reload */
-    public LiveStatus(
-            LoadBalancer balancer, java.util.function.Supplier<Counters> counters, HealthMonitor health, Clock clock) {
+    public LiveStatus(LoadBalancer balancer, Supplier<Counters> counters, HealthMonitor health, Clock clock) {
         this.balancer = balancer;
         this.counters = counters;
         this.health = health;

@@ -19,9 +19,11 @@ import dsrlb.health.ProbeResult;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.status.LiveStatus;
+import dsrlb.transfer.TransferTracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -61,13 +63,13 @@ class ReloaderTest {
                 lb,
                 cfg.monitorBindings(),
                 cfg.monitors(),
-                m -> view -> ProbeResult.success("fake probe", java.time.Duration.ofMillis(10)));
+                m -> view -> ProbeResult.success("fake probe", Duration.ofMillis(10)));
         return new Generation(
                 cfg,
                 lb,
                 resolver,
                 health,
-                new dsrlb.transfer.TransferTracker(2, 3_000_000_000L),
+                new TransferTracker(2, 3_000_000_000L),
                 new LiveStatus(lb, new Counters(), health, Clock.systemUTC()),
                 null);
     }

@@ -8,6 +8,7 @@ import dsrlb.status.GlobalReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -96,7 +97,7 @@ class KernelPathIT {
     }
 
     private Lab.Result runUntilExit(List<String> wrapper, String... args) {
-        List<String> cmd = new java.util.ArrayList<>(wrapper);
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.addAll(List.of(
                 "java",
                 "-jar",

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dsrlb.control.ControlServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,11 +20,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -293,7 +297,7 @@ class LeastPrivilegeIT {
                 "--control-socket",
                 socket.toString());
         assertNotEquals(0, other.exit(), "a user outside group dsrlb must not get an answer: " + other);
-        assertTrue(other.err().toLowerCase(java.util.Locale.ROOT).contains("permission denied"), other.toString());
+        assertTrue(other.err().toLowerCase(Locale.ROOT).contains("permission denied"), other.toString());
         assertFalse(other.out().contains("tftp"), other.out());
     }
 
@@ -408,7 +412,7 @@ class LeastPrivilegeIT {
                     .map(l -> l.substring(name.length() + 1).trim())
                     .orElseThrow(() -> new AssertionError("no " + name + "= in " + UNIT));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -416,9 +420,9 @@ class LeastPrivilegeIT {
     private static String unitCaps() {
         String ambient = unitSetting("AmbientCapabilities");
         assertEquals(ambient, unitSetting("CapabilityBoundingSet"), "ambient and bounding set are the same");
-        return java.util.Arrays.stream(ambient.split("\\s+"))
-                .map(c -> "+" + c.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", ""))
-                .collect(java.util.stream.Collectors.joining(","));
+        return Arrays.stream(ambient.split("\\s+"))
+                .map(c -> "+" + c.toLowerCase(Locale.ROOT).replaceFirst("^cap_", ""))
+                .collect(Collectors.joining(","));
     }
 
     /** The installed unit's ExecStart, as words, with the test's control socket added. */
@@ -465,7 +469,7 @@ class LeastPrivilegeIT {
     }
 
     private static Map<String, String> procStatus(long pid) throws IOException {
-        Map<String, String> m = new java.util.HashMap<>();
+        Map<String, String> m = new HashMap<>();
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             int colon = line.indexOf(':');
             if (colon > 0) {

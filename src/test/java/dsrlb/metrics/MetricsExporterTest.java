@@ -12,7 +12,10 @@ import dsrlb.dataplane.MemoryPacketIo;
 import dsrlb.frame.TestFrames;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.status.EngineStatus;
+import dsrlb.status.GlobalReport;
 import dsrlb.status.LiveStatus;
+import dsrlb.status.StatusSource;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -146,11 +149,9 @@ class MetricsExporterTest {
 
     @Test
     void theEngineAndItsKernelPathAreOnTheScrape() throws Exception {
-        dsrlb.status.StatusSource live = new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC());
-        MetricsExporter offload = new MetricsExporter(new dsrlb.status.EngineStatus(
-                        live,
-                        "offload",
-                        () -> new dsrlb.status.GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3)))
+        StatusSource live = new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC());
+        MetricsExporter offload = new MetricsExporter(new EngineStatus(
+                        live, "offload", () -> new GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3)))
                 .start(InetAddress.getLoopbackAddress(), 0);
         try {
             HttpResponse<String> r = HttpClient.newHttpClient()

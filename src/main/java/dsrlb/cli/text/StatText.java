@@ -11,7 +11,11 @@ import java.util.Map;
 public final class StatText {
     private StatText() {}
 
-    /** @param detail one named vserver: its statistics and bound services in full */
+    /**
+     * The global counters, then the vservers' statistics.
+     *
+     * @param detail one named vserver: its statistics and bound services in full
+     */
     public static String stat(GlobalReport g, List<VserverReport> vservers, boolean detail) {
         StringBuilder sb = new StringBuilder();
         if (g.engine() != null) {

@@ -7,7 +7,11 @@ import java.util.List;
 public final class VserverText {
     private VserverText() {}
 
-    /** @param detail one named vserver: adds its bound services, as NetScaler does */
+    /**
+     * The vservers as {@code show lb vserver} prints them.
+     *
+     * @param detail one named vserver: adds its bound services, as NetScaler does
+     */
     public static String show(List<VserverReport> vservers, boolean detail) {
         StringBuilder sb = new StringBuilder();
         int n = 0;
@@ -15,7 +19,7 @@ public final class VserverText {
             if (!detail && n > 0) {
                 sb.append('\n');
             }
-            sb.append(detail ? "" : (++n) + ")")
+            sb.append(detail ? "" : ++n + ")")
                     .append('\t')
                     .append(Text.endpoint(v.name(), v.vip(), v.port(), v.protocol()))
                     .append("\tType: ADDRESS\n");

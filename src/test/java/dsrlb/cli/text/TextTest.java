@@ -8,6 +8,7 @@ import dsrlb.status.FixedStatus;
 import dsrlb.status.GlobalReport;
 import dsrlb.status.ServiceReport;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The human renderings: recognizably NetScaler's, and safe to print. */
@@ -146,7 +147,7 @@ class TextTest {
     @Test
     void statWithoutConflictsOrDropsSaysSo() {
         GlobalReport g = status.global();
-        GlobalReport quiet = new GlobalReport(g.time(), 1, 1, 0, 0, 0, null, java.util.Map.of("not_vip", 0L));
+        GlobalReport quiet = new GlobalReport(g.time(), 1, 1, 0, 0, 0, null, Map.of("not_vip", 0L));
         String s = StatText.stat(quiet, List.of(), false);
         assertFalse(s.contains("Last VIP ARP conflict"), s);
         assertTrue(s.contains("Drops  Total\nall        0\n"), s);
