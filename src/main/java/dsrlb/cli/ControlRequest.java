@@ -1,8 +1,8 @@
 package dsrlb.cli;
 
-import dsrlb.admin.AdminClient;
-import dsrlb.admin.JsonParser.JsonException;
-import dsrlb.admin.ResponseReader;
+import dsrlb.control.ControlClient;
+import dsrlb.control.ResponseReader;
+import dsrlb.status.Json.JsonException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +25,7 @@ final class ControlRequest {
         PrintWriter err = spec.commandLine().getErr();
         String command = spec.qualifiedName();
         try {
-            String answer = AdminClient.request(options.controlSocket, line, ShowOptions.TIMEOUT);
+            String answer = ControlClient.request(options.controlSocket, line, ShowOptions.TIMEOUT);
             ResponseReader reader = ResponseReader.of(answer);
             String error = reader.error();
             if (error != null) {

@@ -1,5 +1,6 @@
 package dsrlb.cli;
 
+import dsrlb.status.Json;
 import dsrlb.tftp.TftpClient;
 import dsrlb.tftp.TftpDiagnosis;
 import dsrlb.tftp.TftpRequest;
@@ -280,41 +281,11 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     String jsonLine(Instant time, TftpResult r) {
-        Json j = new Json()
-                .field("time", time.toString())
-                .field("host", host)
-                .field("port", port)
-                .field("file", file)
-                .field("availability", r.success() ? 100 : 0)
-                .rawField("responseTimeSeconds", seconds(r.elapsed()))
-                .field("bytes", r.bytes())
-                .field("blksize", r.blksize())
-                .field("sha256", r.sha256())
-                .field("serverTid", r.serverTid() == null ? null : address(r.serverTid()))
-                .field("retransmissions", r.retransmissions());
-        TftpDiagnosis d = r.diagnosis();
-        if (d == null) {
-            j.rawField("diagnosis", "null");
-        } else {
-            Json dj = new Json()
-                    .field("stage", d.stage().name())
-                    .field("lastBlock", d.lastBlock())
-                    .field("kind", d.kind().name())
-                    .rawField(
-                            "errorCode",
-                            d.errorCode().isPresent()
-                                    ? Integer.toString(d.errorCode().getAsInt())
-                                    : "null")
-                    .field("errorMessage", d.errorMessage().orElse(null))
-                    .field("reason", d.reason())
-                    .field("trace", d.trace());
-            j.rawField("diagnosis", dj.toString());
-        }
-        return j.toString();
+        return Json.write(ProbeRun.of(time, host, port, file, r));
     }
 
     int nagiosStatus(TftpResult r) {
-        if (!r.success() || critical != null && r.elapsed().compareTo(critical) > 0) {
+        if (!r.success() || (critical != null && r.elapsed().compareTo(critical) > 0)) {
             return NAGIOS_CRITICAL;
         }
         return warning != null && r.elapsed().compareTo(warning) > 0 ? NAGIOS_WARNING : NAGIOS_OK;
@@ -344,7 +315,7 @@ final class ProbeCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9);
     }
 
-    private static String address(InetSocketAddress a) {
+    static String address(InetSocketAddress a) {
         return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
@@ -383,46 +354,6 @@ final class ProbeCommand implements Callable<Integer> {
             boolean nagios = args.stream().anyMatch(a -> a.equals("--nagios") || a.startsWith("--nagios="));
             commandSpec.exitCodeOnInvalidInput(nagios ? NAGIOS_UNKNOWN : Main.EXIT_USAGE);
             return false;
-        }
-    }
-
-    /** One JSON object on one line; strings escaped, non-ASCII as \\u escapes so any console shows it. */
-    static final class Json {
-        private final StringBuilder sb = new StringBuilder("{");
-
-        Json field(String name, String value) {
-            return rawField(name, value == null ? "null" : quote(value));
-        }
-
-        Json field(String name, long value) {
-            return rawField(name, Long.toString(value));
-        }
-
-        Json field(String name, List<String> values) {
-            StringBuilder a = new StringBuilder("[");
-            for (String v : values) {
-                a.append(a.length() > 1 ? "," : "").append(quote(v));
-            }
-            return rawField(name, a.append(']').toString());
-        }
-
-        Json rawField(String name, String json) {
-            sb.append(sb.length() > 1 ? "," : "")
-                    .append(quote(name))
-                    .append(':')
-                    .append(json);
-            return this;
-        }
-
-        static String quote(String s) {
-            StringBuilder q = new StringBuilder(s.length() + 2);
-            dsrlb.admin.JsonWriter.quote(q, s);
-            return q.toString();
-        }
-
-        @Override
-        public String toString() {
-            return sb + "}";
         }
     }
 }

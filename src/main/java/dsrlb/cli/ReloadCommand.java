@@ -1,11 +1,11 @@
 package dsrlb.cli;
 
-import dsrlb.admin.AdminClient;
-import dsrlb.admin.JsonParser;
-import dsrlb.admin.JsonParser.JsonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dsrlb.control.ControlClient;
+import dsrlb.status.Json;
+import dsrlb.status.Json.JsonException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,13 +40,14 @@ final class ReloadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String answer = AdminClient.request(options.controlSocket, "reload", ShowOptions.TIMEOUT);
-            Map<String, Object> json = JsonParser.parseObject(answer);
-            if (!Boolean.TRUE.equals(json.get("ok"))) {
-                err.println("dsrlb reload: refused, the previous config keeps running: " + json.get("error"));
+            String answer = ControlClient.request(options.controlSocket, "reload", ShowOptions.TIMEOUT);
+            JsonNode json = Json.parseObject(answer);
+            if (!json.path("ok").booleanValue()) {
+                err.println("dsrlb reload: refused, the previous config keeps running: "
+                        + Json.optionalText(json, "error"));
                 return Main.EXIT_RUNTIME;
             }
-            out.println(options.json ? answer : json.get("message") + "\n Done");
+            out.println(options.json ? answer : Json.optionalText(json, "message") + "\n Done");
             out.flush();
             return 0;
         } catch (IOException | JsonException e) {

@@ -1,7 +1,7 @@
 package dsrlb.cli;
 
-import dsrlb.admin.AdminServer;
 import dsrlb.config.DsrConfig;
+import dsrlb.control.ControlServer;
 import dsrlb.daemon.Daemon;
 import dsrlb.daemon.DaemonOptions;
 import dsrlb.dataplane.NativePacketIo;
@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--control-socket",
-            defaultValue = AdminServer.DEFAULT_PATH,
+            defaultValue = ControlServer.DEFAULT_PATH,
             paramLabel = "PATH",
             description = "Unix socket for dsrlb show/stat (default: ${DEFAULT-VALUE}; mode 0660).")
     Path controlSocket;

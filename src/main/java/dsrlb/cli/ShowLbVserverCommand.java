@@ -1,7 +1,7 @@
 package dsrlb.cli;
 
-import dsrlb.admin.AdminRequest;
-import dsrlb.admin.VserverText;
+import dsrlb.cli.text.VserverText;
+import dsrlb.control.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +32,7 @@ final class ShowLbVserverCommand implements Callable<Integer> {
     public Integer call() {
         return options.execute(
                 spec,
-                new AdminRequest(AdminRequest.Kind.SHOW_LB_VSERVER, name),
+                new Request(Request.Kind.SHOW_LB_VSERVER, name),
                 answer -> VserverText.show(answer.vservers(), name != null));
     }
 }

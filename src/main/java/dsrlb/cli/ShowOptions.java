@@ -1,10 +1,10 @@
 package dsrlb.cli;
 
-import dsrlb.admin.AdminClient;
-import dsrlb.admin.AdminRequest;
-import dsrlb.admin.AdminServer;
-import dsrlb.admin.JsonParser.JsonException;
-import dsrlb.admin.ResponseReader;
+import dsrlb.control.ControlClient;
+import dsrlb.control.ControlServer;
+import dsrlb.control.Request;
+import dsrlb.control.ResponseReader;
+import dsrlb.status.Json.JsonException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ final class ShowOptions {
 
     @Option(
             names = "--control-socket",
-            defaultValue = AdminServer.DEFAULT_PATH,
+            defaultValue = ControlServer.DEFAULT_PATH,
             paramLabel = "PATH",
             description = "Control socket of the running dsrlb (default: ${DEFAULT-VALUE}).")
     Path controlSocket;
@@ -33,13 +33,13 @@ final class ShowOptions {
     }
 
     /** Asks the daemon and prints its answer; exit 0, or 1 when it is not running or says no. */
-    int execute(CommandSpec spec, AdminRequest request, Renderer renderer) {
+    int execute(CommandSpec spec, Request request, Renderer renderer) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String command = spec.qualifiedName();
         String answer;
         try {
-            answer = AdminClient.request(controlSocket, request.toLine(), TIMEOUT);
+            answer = ControlClient.request(controlSocket, request.toLine(), TIMEOUT);
         } catch (IOException e) {
             err.println(command + ": " + e.getMessage());
             return Main.EXIT_RUNTIME;

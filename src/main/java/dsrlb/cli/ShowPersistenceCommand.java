@@ -1,7 +1,7 @@
 package dsrlb.cli;
 
-import dsrlb.admin.AdminRequest;
-import dsrlb.admin.PersistenceText;
+import dsrlb.cli.text.PersistenceText;
+import dsrlb.control.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,9 +29,9 @@ final class ShowPersistenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AdminRequest request;
+        Request request;
         try {
-            request = new AdminRequest(AdminRequest.Kind.SHOW_PERSISTENCE, client);
+            request = new Request(Request.Kind.SHOW_PERSISTENCE, client);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println(spec.qualifiedName() + ": --client: " + e.getMessage());
             return Main.EXIT_USAGE;

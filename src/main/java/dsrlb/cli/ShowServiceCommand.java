@@ -1,7 +1,7 @@
 package dsrlb.cli;
 
-import dsrlb.admin.AdminRequest;
-import dsrlb.admin.ServiceText;
+import dsrlb.cli.text.ServiceText;
+import dsrlb.control.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +32,7 @@ final class ShowServiceCommand implements Callable<Integer> {
     public Integer call() {
         return options.execute(
                 spec,
-                new AdminRequest(AdminRequest.Kind.SHOW_SERVICE, name),
+                new Request(Request.Kind.SHOW_SERVICE, name),
                 answer -> ServiceText.show(answer.services(), name != null));
     }
 }

@@ -1,7 +1,7 @@
 package dsrlb.cli;
 
-import dsrlb.admin.AdminRequest;
-import dsrlb.admin.StatText;
+import dsrlb.cli.text.StatText;
+import dsrlb.control.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +33,7 @@ final class StatLbVserverCommand implements Callable<Integer> {
     public Integer call() {
         return options.execute(
                 spec,
-                new AdminRequest(AdminRequest.Kind.STAT_LB_VSERVER, name),
+                new Request(Request.Kind.STAT_LB_VSERVER, name),
                 answer -> StatText.stat(answer.global(), answer.vservers(), name != null));
     }
 }

@@ -1,24 +1,20 @@
 package dsrlb.cli;
 
 import dsrlb.cli.ProbeCommand.DurationConverter;
-import dsrlb.cli.ProbeCommand.Json;
 import dsrlb.storm.ClientResult;
 import dsrlb.storm.Percentiles;
 import dsrlb.storm.ProgressBar;
 import dsrlb.storm.SourceAddresses;
 import dsrlb.storm.Storm;
 import dsrlb.storm.StormResult;
-import dsrlb.tftp.FailureKind;
 import dsrlb.tftp.TftpRequest;
 import java.io.PrintWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -203,7 +199,7 @@ final class StormCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? json(result) : table(result));
+        out.print(json ? StormJson.document(result) : table(result));
         out.flush();
         return result.allCompleted() ? 0 : Main.EXIT_RUNTIME;
     }
@@ -295,65 +291,5 @@ final class StormCommand implements Callable<Integer> {
 
     private static String s(Duration d) {
         return ProbeCommand.seconds(d) + " s";
-    }
-
-    /** One JSON document: the summary, then "results" with one client a line. */
-    static String json(StormResult r) {
-        TftpRequest q = r.request();
-        Percentiles p = r.completionTimes();
-        String percentiles = p.isEmpty()
-                ? "null"
-                : new Json()
-                        .rawField("p50", ProbeCommand.seconds(p.percentile(50)))
-                        .rawField("p90", ProbeCommand.seconds(p.percentile(90)))
-                        .rawField("p99", ProbeCommand.seconds(p.percentile(99)))
-                        .rawField("max", ProbeCommand.seconds(p.max()))
-                        .toString();
-        Json byKind = new Json();
-        for (Map.Entry<FailureKind, Integer> e : r.failuresByKind().entrySet()) {
-            byKind.field(e.getKey().name(), e.getValue());
-        }
-        List<String> results = new ArrayList<>(r.clients().size());
-        for (ClientResult c : r.clients()) {
-            results.add(new Json()
-                    .field("client", c.client())
-                    .rawField("ok", Boolean.toString(c.ok()))
-                    .rawField("seconds", ProbeCommand.seconds(c.completion()))
-                    .rawField("transferSeconds", ProbeCommand.seconds(c.transfer()))
-                    .field("bytes", c.bytes())
-                    .field("retransmissions", c.retransmissions())
-                    .field("duplicates", c.duplicates())
-                    .field("sha256", c.sha256())
-                    .field("kind", c.kind() == null ? null : c.kind().name())
-                    .field("reason", c.reason())
-                    .toString());
-        }
-        String summary = new Json()
-                .field("target", q.server().getHostAddress())
-                .field("port", q.port())
-                .field("file", q.file())
-                .field("blksize", q.blksize())
-                .rawField("timeoutSeconds", ProbeCommand.seconds(q.timeout()))
-                .field("retries", q.retries())
-                .rawField("maxTimeSeconds", ProbeCommand.seconds(r.maxTime()))
-                .rawField(
-                        "expectSize",
-                        q.expectedSize().isPresent()
-                                ? Long.toString(q.expectedSize().getAsLong())
-                                : "null")
-                .field("expectSha256", q.expectedSha256())
-                .field("clients", r.clients().size())
-                .field("completed", r.completed())
-                .field("failed", r.failed())
-                .rawField("stormSeconds", ProbeCommand.seconds(r.wall()))
-                .rawField("completionSeconds", percentiles)
-                .field("bytes", r.bytes())
-                .rawField("mibPerSecond", String.format(Locale.ROOT, "%.2f", r.mibPerSecond()))
-                .field("retransmissions", r.retransmissions())
-                .field("duplicates", r.duplicates())
-                .rawField("failuresByKind", byKind.toString())
-                .toString();
-        // The summary object, reopened for the results array: one client a line for grep and diff.
-        return summary.substring(0, summary.length() - 1) + ",\"results\":[\n" + String.join(",\n", results) + "\n]}\n";
     }
 }

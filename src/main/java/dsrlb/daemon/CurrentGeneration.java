@@ -1,12 +1,12 @@
 package dsrlb.daemon;
 
-import dsrlb.admin.GlobalReport;
-import dsrlb.admin.PersistenceReport;
-import dsrlb.admin.ServiceControl;
-import dsrlb.admin.ServiceReport;
-import dsrlb.admin.StatusSource;
-import dsrlb.admin.VserverReport;
 import dsrlb.balance.LoadBalancer;
+import dsrlb.control.ServiceControl;
+import dsrlb.status.GlobalReport;
+import dsrlb.status.PersistenceReport;
+import dsrlb.status.ServiceReport;
+import dsrlb.status.StatusSource;
+import dsrlb.status.VserverReport;
 import java.time.Duration;
 import java.util.List;
 

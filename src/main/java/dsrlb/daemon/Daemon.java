@@ -1,14 +1,6 @@
 package dsrlb.daemon;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dsrlb.admin.AdminServer;
-import dsrlb.admin.ControlResponder;
-import dsrlb.admin.EngineStatus;
-import dsrlb.admin.HaResponder;
-import dsrlb.admin.HaRoleFile;
-import dsrlb.admin.LiveStatus;
-import dsrlb.admin.StatusResponder;
-import dsrlb.admin.StatusSource;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
 import dsrlb.balance.ServiceStatus;
@@ -19,6 +11,9 @@ import dsrlb.config.MonitorConfig;
 import dsrlb.config.ServiceConfig;
 import dsrlb.config.VipConfig;
 import dsrlb.config.VserverConfig;
+import dsrlb.control.ControlResponder;
+import dsrlb.control.ControlServer;
+import dsrlb.control.StatusResponder;
 import dsrlb.dataplane.ArpResolver;
 import dsrlb.dataplane.Counters;
 import dsrlb.dataplane.DropReason;
@@ -32,10 +27,15 @@ import dsrlb.engine.EngineKind;
 import dsrlb.engine.EngineUnavailableException;
 import dsrlb.engine.Engines;
 import dsrlb.engine.PacketEngine;
+import dsrlb.ha.HaResponder;
+import dsrlb.ha.HaRoleFile;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.TftpServiceProbe;
 import dsrlb.metrics.MetricsExporter;
 import dsrlb.net.Ipv4;
+import dsrlb.status.EngineStatus;
+import dsrlb.status.LiveStatus;
+import dsrlb.status.StatusSource;
 import dsrlb.transfer.TransferTracker;
 import java.io.IOException;
 import java.time.Clock;
@@ -127,9 +127,9 @@ public final class Daemon {
                 forwarder, io, cfg.vips().stream().mapToInt(VipConfig::address).toArray());
         VipOwnershipControl ha = new VipOwnershipControl(ownership, engine);
         StatusSource status = new EngineStatus(live, engine.kind().cliName(), engine::kernelPath);
-        AdminServer admin;
+        ControlServer admin;
         try {
-            admin = AdminServer.start(
+            admin = ControlServer.start(
                     options.controlSocket(),
                     new ReloadResponder(
                             reloader::reload,

@@ -1,11 +1,11 @@
 package dsrlb.daemon;
 
-import dsrlb.admin.LiveStatus;
-import dsrlb.admin.ServiceControl;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.config.DsrConfig;
+import dsrlb.control.ServiceControl;
 import dsrlb.dataplane.ArpResolver;
 import dsrlb.health.HealthMonitor;
+import dsrlb.status.LiveStatus;
 import dsrlb.transfer.TransferTracker;
 
 /**

@@ -1,7 +1,7 @@
 package dsrlb.daemon;
 
-import dsrlb.admin.ServiceControl;
 import dsrlb.balance.LoadBalancer;
+import dsrlb.control.ServiceControl;
 import java.time.Duration;
 
 /** The control socket's enable/disable, applied to the running load balancer. */

@@ -1,9 +1,8 @@
 package dsrlb.daemon;
 
-import dsrlb.admin.ChainedResponder;
-import dsrlb.admin.JsonWriter;
-import dsrlb.admin.RequestHandler;
-import dsrlb.admin.ResponseWriter;
+import dsrlb.control.ChainedResponder;
+import dsrlb.control.RequestHandler;
+import dsrlb.control.ResponseWriter;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -30,12 +29,8 @@ public final class ReloadResponder extends ChainedResponder {
         if (!o.ok()) {
             return ResponseWriter.error(o.message());
         }
-        return new JsonWriter()
-                .beginObject()
-                .field("ok", true)
-                .field("request", "reload")
-                .field("message", o.message())
-                .endObject()
-                .toString();
+        return ResponseWriter.answer("reload", new Reloaded(o.message()));
     }
+
+    private record Reloaded(String message) {}
 }

@@ -1,8 +1,8 @@
 package dsrlb.daemon;
 
-import dsrlb.admin.HaControl;
 import dsrlb.dataplane.VipOwnership;
 import dsrlb.engine.PacketEngine;
+import dsrlb.ha.HaControl;
 
 /**
  * The control socket's and the role file's {@code ha} requests, applied to the running

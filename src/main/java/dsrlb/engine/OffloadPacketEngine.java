@@ -1,6 +1,5 @@
 package dsrlb.engine;
 
-import dsrlb.admin.GlobalReport;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.config.DsrConfig;
@@ -8,6 +7,7 @@ import dsrlb.dataplane.ForwardedFrameListener;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.offload.OffloadEngine;
 import dsrlb.offload.OffloadProgrammer;
+import dsrlb.status.GlobalReport;
 import dsrlb.transfer.TransferTracker;
 import java.util.Locale;
 import java.util.function.Supplier;

@@ -1,11 +1,11 @@
 package dsrlb.engine;
 
-import dsrlb.admin.GlobalReport;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.config.DsrConfig;
 import dsrlb.dataplane.ForwardedFrameListener;
 import dsrlb.dataplane.PacketIo;
+import dsrlb.status.GlobalReport;
 import dsrlb.transfer.TransferTracker;
 import java.util.function.Supplier;
 

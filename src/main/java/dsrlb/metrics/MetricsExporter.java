@@ -1,11 +1,11 @@
 package dsrlb.metrics;
 
-import dsrlb.admin.GlobalReport;
-import dsrlb.admin.GlobalReport.KernelPath;
-import dsrlb.admin.ServiceReport;
-import dsrlb.admin.StatusSource;
-import dsrlb.admin.VserverReport;
 import dsrlb.balance.ServiceStatus;
+import dsrlb.status.GlobalReport;
+import dsrlb.status.GlobalReport.KernelPath;
+import dsrlb.status.ServiceReport;
+import dsrlb.status.StatusSource;
+import dsrlb.status.VserverReport;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -15,7 +15,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * Prometheus metrics over HTTP ({@code /metrics}), with the official client library. Every
@@ -138,19 +140,19 @@ public final class MetricsExporter implements AutoCloseable {
                 .name("dsrlb_service_forwarded_packets")
                 .help("Packets forwarded to the service's MAC")
                 .labelNames("service")
-                .callback(cb -> snapshot().services().forEach(s -> cb.call(s.packetsForwarded(), s.name())))
+                .callback(cb -> snapshot().services().forEach(s -> cb.call((double) s.packetsForwarded(), s.name())))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("dsrlb_service_forwarded_bytes")
                 .help("Bytes (whole Ethernet frames) forwarded to the service's MAC")
                 .labelNames("service")
-                .callback(cb -> snapshot().services().forEach(s -> cb.call(s.bytesForwarded(), s.name())))
+                .callback(cb -> snapshot().services().forEach(s -> cb.call((double) s.bytesForwarded(), s.name())))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("dsrlb_service_persisted_clients")
                 .help("Clients that SOURCEIP persistence sends to the service, over all vservers")
                 .labelNames("service")
-                .callback(cb -> snapshot().services().forEach(s -> cb.call(s.persistedClients(), s.name())))
+                .callback(cb -> snapshot().services().forEach(s -> cb.call((double) s.persistedClients(), s.name())))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("dsrlb_service_up")
@@ -198,37 +200,39 @@ public final class MetricsExporter implements AutoCloseable {
                 .name("dsrlb_vserver_new_clients")
                 .help("Packets given a service by the lb method (new clients and re-picked ones)")
                 .labelNames("vserver")
-                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.newClients(), v.name())))
+                .callback(cb -> snapshot().vservers().forEach(v -> cb.call((double) v.newClients(), v.name())))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("dsrlb_vserver_persistence_hits")
                 .help("Packets that went where persistence said")
                 .labelNames("vserver")
-                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceHits(), v.name())))
+                .callback(cb -> snapshot().vservers().forEach(v -> cb.call((double) v.persistenceHits(), v.name())))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("dsrlb_vserver_repicks")
                 .help("Persisted clients whose service was no longer UP and who were given another")
                 .labelNames("vserver")
-                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.repicks(), v.name())))
+                .callback(cb -> snapshot().vservers().forEach(v -> cb.call((double) v.repicks(), v.name())))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("dsrlb_vserver_persistence_entries")
                 .help("Clients in the vserver's SOURCEIP persistence table")
                 .labelNames("vserver")
-                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceTableSize(), v.name())))
+                .callback(cb ->
+                        snapshot().vservers().forEach(v -> cb.call((double) v.persistenceTableSize(), v.name())))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("dsrlb_vserver_persistence_evictions")
                 .help("Clients the persistence table dropped: idle past -timeout or over -persistenceMaxEntries")
                 .labelNames("vserver")
-                .callback(cb -> snapshot().vservers().forEach(v -> cb.call(v.persistenceEvictions(), v.name())))
+                .callback(cb ->
+                        snapshot().vservers().forEach(v -> cb.call((double) v.persistenceEvictions(), v.name())))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("dsrlb_service_active_transfers")
                 .help("TFTP transfers in progress on the service (an RRQ seen, its client not silent for 3 s)")
                 .labelNames("service")
-                .callback(cb -> snapshot().services().forEach(s -> cb.call(s.activeTransfers(), s.name())))
+                .callback(cb -> snapshot().services().forEach(s -> cb.call((double) s.activeTransfers(), s.name())))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("dsrlb_vserver_up")
@@ -242,12 +246,12 @@ public final class MetricsExporter implements AutoCloseable {
         CounterWithCallback.builder()
                 .name("dsrlb_received_packets")
                 .help("Frames received on the interface (ARP and IPv4 to a VIP)")
-                .callback(cb -> cb.call(snapshot().global().received()))
+                .callback(cb -> cb.call((double) snapshot().global().received()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("dsrlb_forwarded_packets")
                 .help("Frames forwarded to a backend (the sum of dsrlb_service_forwarded_packets)")
-                .callback(cb -> cb.call(snapshot().global().forwarded()))
+                .callback(cb -> cb.call((double) snapshot().global().forwarded()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("dsrlb_dropped_packets")
@@ -262,17 +266,17 @@ public final class MetricsExporter implements AutoCloseable {
         CounterWithCallback.builder()
                 .name("dsrlb_checksums_completed")
                 .help("Partial UDP/TCP checksums (left by offload) completed before forwarding")
-                .callback(cb -> cb.call(snapshot().global().checksumsCompleted()))
+                .callback(cb -> cb.call((double) snapshot().global().checksumsCompleted()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("dsrlb_arp_replies_sent")
                 .help("ARP replies sent for the VIPs")
-                .callback(cb -> cb.call(snapshot().global().arpRepliesSent()))
+                .callback(cb -> cb.call((double) snapshot().global().arpRepliesSent()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("dsrlb_vip_arp_conflicts")
                 .help("ARP packets from another MAC claiming a VIP (a backend with arp_ignore/arp_announce wrong)")
-                .callback(cb -> cb.call(snapshot().global().vipArpConflicts()))
+                .callback(cb -> cb.call((double) snapshot().global().vipArpConflicts()))
                 .register(registry);
         // Only with the kernel path (--engine offload, or auto's choice of it); absent series
         // otherwise (a zero would read as "kernel idle").
@@ -283,7 +287,7 @@ public final class MetricsExporter implements AutoCloseable {
         GaugeWithCallback.builder()
                 .name("dsrlb_kernel_clients")
                 .help("Clients in the kernel's maps")
-                .callback(cb -> kernel().ifPresent(k -> cb.call(k.clients())))
+                .callback(cb -> kernel().ifPresent(k -> cb.call((double) k.clients())))
                 .register(registry);
         kernelCounter(
                 "dsrlb_kernel_table_restores",
@@ -305,15 +309,15 @@ public final class MetricsExporter implements AutoCloseable {
         }
     }
 
-    private java.util.Optional<KernelPath> kernel() {
-        return java.util.Optional.ofNullable(snapshot().global().kernelPath());
+    private Optional<KernelPath> kernel() {
+        return Optional.ofNullable(snapshot().global().kernelPath());
     }
 
-    private void kernelCounter(String name, String help, java.util.function.ToLongFunction<KernelPath> value) {
+    private void kernelCounter(String name, String help, ToLongFunction<KernelPath> value) {
         CounterWithCallback.builder()
                 .name(name)
                 .help(help)
-                .callback(cb -> kernel().ifPresent(k -> cb.call(value.applyAsLong(k))))
+                .callback(cb -> kernel().ifPresent(k -> cb.call((double) value.applyAsLong(k))))
                 .register(registry);
     }
 }

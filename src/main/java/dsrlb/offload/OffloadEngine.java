@@ -1,5 +1,6 @@
 package dsrlb.offload;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Persistence;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -162,13 +164,13 @@ public final class OffloadEngine implements AutoCloseable {
      * owner's rules.
      */
     static void claimTable(Nftables nft, OffloadRuleset ruleset) throws IOException {
-        java.util.Set<String> counters;
+        Set<String> counters;
         try {
             if (!NftJson.tableNames(run(nft, OffloadRuleset.listTables())).contains(ruleset.table())) {
                 return;
             }
             counters = NftJson.counterNames(run(nft, ruleset.listCounters()));
-        } catch (dsrlb.admin.JsonParser.JsonException e) {
+        } catch (JsonProcessingException e) {
             throw new IOException("nftables: cannot read its answer: " + e.getMessage(), e);
         }
         List<Long> owners = new ArrayList<>();

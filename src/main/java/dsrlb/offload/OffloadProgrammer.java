@@ -1,7 +1,8 @@
 package dsrlb.offload;
 
-import dsrlb.admin.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dsrlb.balance.ForwardingState;
+import dsrlb.balance.PoolSnapshot;
 import dsrlb.balance.ServiceView;
 import dsrlb.net.MacAddress;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -284,7 +287,7 @@ public final class OffloadProgrammer implements AutoCloseable {
      * @param onRefused told nft's message when the kernel refused this write alone; true when
      *     it handled the refusal (not a failure)
      */
-    private record Write(String command, Runnable onSuccess, java.util.function.Predicate<String> onRefused) {
+    private record Write(String command, Runnable onSuccess, Predicate<String> onRefused) {
         Write(String command, Runnable onSuccess) {
             this(command, onSuccess, message -> false);
         }
@@ -378,7 +381,7 @@ public final class OffloadProgrammer implements AutoCloseable {
             return false;
         }
         for (ForwardingState.Route r : s.routesByVip()[vip]) {
-            for (dsrlb.balance.PoolSnapshot.BoundService b : r.vserver().bindings()) {
+            for (PoolSnapshot.BoundService b : r.vserver().bindings()) {
                 if (b.serviceId() == serviceId) {
                     return true;
                 }
@@ -395,7 +398,7 @@ public final class OffloadProgrammer implements AutoCloseable {
         boolean present;
         try {
             present = NftJson.tableNames(nft.run(OffloadRuleset.listTables())).contains(ruleset.table());
-        } catch (Nftables.NftablesException | JsonParser.JsonException | RuntimeException e) {
+        } catch (Nftables.NftablesException | JsonProcessingException | RuntimeException e) {
             failures.incrementAndGet();
             logError("offload: cannot list the nftables tables: " + e.getMessage());
             return;
@@ -463,7 +466,7 @@ public final class OffloadProgrammer implements AutoCloseable {
             return;
         }
         try {
-            nft.run(writes.stream().map(Write::command).collect(java.util.stream.Collectors.joining()));
+            nft.run(writes.stream().map(Write::command).collect(Collectors.joining()));
             writes.forEach(w -> w.onSuccess().run());
             counter.addAndGet(writes.size());
             return;
@@ -523,7 +526,7 @@ public final class OffloadProgrammer implements AutoCloseable {
                 long[] counter = NftJson.counter(nft.run(ruleset.listCounter(vip)));
                 packets += counter[0];
                 bytes += counter[1];
-            } catch (Nftables.NftablesException | JsonParser.JsonException | RuntimeException e) {
+            } catch (Nftables.NftablesException | JsonProcessingException | RuntimeException e) {
                 failures.incrementAndGet();
                 logError("offload: reading the kernel map of VIP " + vip + " failed: " + e.getMessage());
                 return;

@@ -46,7 +46,7 @@ class ConfigWarningTest {
     @Test
     void runWarnsToo() throws IOException {
         Path conf = seedWithMode("rw-r--rw-");
-        assertEquals(1, run("run", "--config", conf.toString(), "--interface", "nosuch0"));
+        assertEquals(Main.EXIT_CANNOT_RUN_HERE, run("run", "--config", conf.toString(), "--interface", "nosuch0"));
         assertTrue(err.toString().contains("dsrlb: warning: " + conf + " is writable by every user"), err.toString());
     }
 

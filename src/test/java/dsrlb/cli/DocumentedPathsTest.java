@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.admin.AdminServer;
+import dsrlb.control.ControlServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,8 @@ class DocumentedPathsTest {
         for (Path doc : documents()) {
             Matcher m = SOCKET.matcher(Files.readString(doc));
             while (m.find()) {
-                assertEquals(AdminServer.DEFAULT_PATH, m.group(), doc + " names a control socket dsrlb does not make");
+                assertEquals(
+                        ControlServer.DEFAULT_PATH, m.group(), doc + " names a control socket dsrlb does not make");
                 seen++;
             }
         }

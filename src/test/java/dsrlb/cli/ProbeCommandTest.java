@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dsrlb.status.Json;
 import dsrlb.tftp.FakeTftpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -145,9 +146,7 @@ class ProbeCommandTest {
 
     @Test
     void jsonStringsAreEscaped() {
-        assertEquals(
-                "\"a\\\"b\\\\c\\nd\\te\\u0001f\\u00e9\\u2192\"",
-                ProbeCommand.Json.quote("a\"b\\c\nd\te\u0001f\u00e9\u2192"));
+        assertEquals("\"a\\\"b\\\\c\\nd\\te\\u0001f\\u00e9\\u2192\"", Json.write("a\"b\\c\nd\te\u0001f\u00e9\u2192"));
     }
 
     @Test

@@ -3,13 +3,13 @@ package dsrlb.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.admin.AdminServer;
-import dsrlb.admin.FixedStatus;
-import dsrlb.admin.PersistenceText;
-import dsrlb.admin.ServiceText;
-import dsrlb.admin.StatText;
-import dsrlb.admin.StatusResponder;
-import dsrlb.admin.VserverText;
+import dsrlb.cli.text.PersistenceText;
+import dsrlb.cli.text.ServiceText;
+import dsrlb.cli.text.StatText;
+import dsrlb.cli.text.VserverText;
+import dsrlb.control.ControlServer;
+import dsrlb.control.StatusResponder;
+import dsrlb.status.FixedStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,14 +31,14 @@ class ShowCommandTest {
     final FixedStatus status = new FixedStatus();
     final StatusResponder responder = new StatusResponder(status);
     Path socket;
-    AdminServer server;
+    ControlServer server;
     StringWriter out;
     StringWriter err;
 
     @BeforeEach
     void start() throws IOException {
         socket = dir.resolve("dsrlb.sock");
-        server = AdminServer.start(socket, responder);
+        server = ControlServer.start(socket, responder);
     }
 
     @AfterEach

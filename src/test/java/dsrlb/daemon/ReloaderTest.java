@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dsrlb.admin.LiveStatus;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.config.ConfigParser;
@@ -18,10 +17,13 @@ import dsrlb.health.HealthMonitor;
 import dsrlb.health.ProbeResult;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.status.LiveStatus;
 import dsrlb.testing.MemoryPacketIo;
+import dsrlb.transfer.TransferTracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -61,13 +63,13 @@ class ReloaderTest {
                 lb,
                 cfg.monitorBindings(),
                 cfg.monitors(),
-                m -> view -> ProbeResult.success("fake probe", java.time.Duration.ofMillis(10)));
+                m -> view -> ProbeResult.success("fake probe", Duration.ofMillis(10)));
         return new Generation(
                 cfg,
                 lb,
                 resolver,
                 health,
-                new dsrlb.transfer.TransferTracker(2, 3_000_000_000L),
+                new TransferTracker(2, 3_000_000_000L),
                 new LiveStatus(lb, new Counters(), health, Clock.systemUTC()),
                 null);
     }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.admin.GlobalReport;
-import dsrlb.admin.PersistenceReport;
-import dsrlb.admin.ResponseReader;
-import dsrlb.admin.ServiceReport;
-import dsrlb.admin.VserverReport;
+import dsrlb.control.ResponseReader;
+import dsrlb.status.GlobalReport;
+import dsrlb.status.PersistenceReport;
+import dsrlb.status.ServiceReport;
+import dsrlb.status.VserverReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -161,10 +164,7 @@ class AdminIT extends DsrlbLabTest {
 
         String human = Lab.check(client("show", "persistence", "--client", client), "show persistence")
                 .out();
-        assertTrue(
-                human.lines()
-                        .anyMatch(l -> l.matches(java.util.regex.Pattern.quote(client) + "\\s+tftp\\s+" + backend)),
-                human);
+        assertTrue(human.lines().anyMatch(l -> l.matches(Pattern.quote(client) + "\\s+tftp\\s+" + backend)), human);
 
         PersistenceReport all = json("show", "persistence").persistence();
         assertEquals(CLIENTS, all.total());
@@ -226,20 +226,19 @@ class AdminIT extends DsrlbLabTest {
 
         // 64-byte blocks: 81 920 lock-step round trips, several seconds through dsrlb, so the
         // drain surely starts while this transfer runs.
-        java.util.concurrent.CompletableFuture<Lab.Result> running =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> Lab.inNamespace(
-                        Lab.CLIENT_NS,
-                        90,
-                        "curl",
-                        "-sS",
-                        "--fail",
-                        "--tftp-blksize",
-                        "64",
-                        "--interface",
-                        src,
-                        "-o",
-                        dir.resolve("running").toString(),
-                        "tftp://" + Lab.VIP + "/m5.bin"));
+        CompletableFuture<Lab.Result> running = CompletableFuture.supplyAsync(() -> Lab.inNamespace(
+                Lab.CLIENT_NS,
+                90,
+                "curl",
+                "-sS",
+                "--fail",
+                "--tftp-blksize",
+                "64",
+                "--interface",
+                src,
+                "-o",
+                dir.resolve("running").toString(),
+                "tftp://" + Lab.VIP + "/m5.bin"));
         Thread.sleep(300);
         Lab.Result disable = Lab.check(client("disable", "service", backend, "--graceful"), "disable --graceful");
         assertTrue(disable.out().contains("GOING OUT OF SERVICE"), disable.toString());
@@ -251,7 +250,7 @@ class AdminIT extends DsrlbLabTest {
             assertTrue(r.ok(), r.toString());
             assertEquals(List.of(other), Lab.servedBy().get(c), c + " is new: not to the draining " + backend);
         }
-        Lab.Result done = running.get(90, java.util.concurrent.TimeUnit.SECONDS);
+        Lab.Result done = running.get(90, TimeUnit.SECONDS);
         assertTrue(done.ok(), "the running transfer finished: " + done);
         assertEquals(Lab.sha256(Lab.served("m5.bin")), Lab.sha256(dir.resolve("running")));
         assertEquals(List.of(backend), Lab.servedBy().get(src), "it stayed on " + backend);

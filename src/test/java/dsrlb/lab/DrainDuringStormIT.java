@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.admin.AdminClient;
-import dsrlb.admin.ResponseReader;
+import dsrlb.control.ControlClient;
+import dsrlb.control.ResponseReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +80,7 @@ class DrainDuringStormIT extends DsrlbLabTest {
         Thread.sleep(2_000);
         // The request goes from this JVM: a CLI JVM starting on two cores busy with the storm
         // once took 12 s, and the drain came after the wave.
-        String answer = AdminClient.request(socket, "disable service tftp1 -graceful YES", Duration.ofSeconds(20));
+        String answer = ControlClient.request(socket, "disable service tftp1 -graceful YES", Duration.ofSeconds(20));
         assertFalse(firstWave.isDone(), "the drain must come while the first wave runs: " + firstWave.getNow(null));
         assertEquals("GOING OUT OF SERVICE", ResponseReader.of(answer).serviceState(), answer);
 

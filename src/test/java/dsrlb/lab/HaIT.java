@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dsrlb.admin.AdminClient;
+import dsrlb.control.ControlClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +86,7 @@ class HaIT {
 
     static String role(String lb) {
         try {
-            String answer = AdminClient.request(socket(lb), "ha status", Duration.ofSeconds(2));
+            String answer = ControlClient.request(socket(lb), "ha status", Duration.ofSeconds(2));
             return StormIT.unquote(StormIT.field(answer, "role"));
         } catch (IOException e) {
             return "down (" + e.getMessage() + ")";
@@ -96,7 +96,7 @@ class HaIT {
     /** Frames this node forwarded, from its control socket; -1 when it does not answer. */
     static long forwarded(String lb) {
         try {
-            String answer = AdminClient.request(socket(lb), "stat lb vserver", Duration.ofSeconds(2));
+            String answer = ControlClient.request(socket(lb), "stat lb vserver", Duration.ofSeconds(2));
             Matcher m =
                     Pattern.compile("\"global\":\\{[^{}]*\"forwarded\":(\\d+)").matcher(answer);
             if (!m.find()) {

@@ -3,8 +3,8 @@ package dsrlb.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.admin.GlobalReport;
-import dsrlb.admin.ResponseReader;
+import dsrlb.control.ResponseReader;
+import dsrlb.status.GlobalReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

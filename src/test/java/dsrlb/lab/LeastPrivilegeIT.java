@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dsrlb.admin.AdminServer;
+import dsrlb.control.ControlServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,11 +20,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -178,7 +182,8 @@ class LeastPrivilegeIT {
             fail("dsrlb without CAP_NET_RAW did not stop");
         }
         String out = Files.readString(tmp.resolve("nocap.log"));
-        assertEquals(1, p.exitValue(), out);
+        assertEquals(3, p.exitValue(), "exit 3, which the unit's RestartPreventExitStatus lists: " + out);
+        assertTrue(unitSetting("RestartPreventExitStatus").contains("3"));
         assertTrue(
                 out.contains("dsrlb run: --engine auto: no engine can run here: offload skipped: no CAP_NET_RAW"), out);
     }
@@ -300,7 +305,7 @@ class LeastPrivilegeIT {
                 "--control-socket",
                 socket.toString());
         assertNotEquals(0, other.exit(), "a user outside group dsrlb must not get an answer: " + other);
-        assertTrue(other.err().toLowerCase(java.util.Locale.ROOT).contains("permission denied"), other.toString());
+        assertTrue(other.err().toLowerCase(Locale.ROOT).contains("permission denied"), other.toString());
         assertFalse(other.out().contains("tftp"), other.out());
     }
 
@@ -311,7 +316,7 @@ class LeastPrivilegeIT {
         Path dir = Files.createDirectory(tmp.resolve("root-run"));
         chown(dir, "root", "dsrlb");
         Path sock = dir.resolve("dsrlb.sock");
-        try (AdminServer s = AdminServer.start(sock, line -> "{}")) {
+        try (ControlServer s = ControlServer.start(sock, line -> "{}")) {
             assertEquals(
                     "dsrlb",
                     Files.readAttributes(sock, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
@@ -415,7 +420,7 @@ class LeastPrivilegeIT {
                     .map(l -> l.substring(name.length() + 1).trim())
                     .orElseThrow(() -> new AssertionError("no " + name + "= in " + UNIT));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -423,9 +428,9 @@ class LeastPrivilegeIT {
     private static String unitCaps() {
         String ambient = unitSetting("AmbientCapabilities");
         assertEquals(ambient, unitSetting("CapabilityBoundingSet"), "ambient and bounding set are the same");
-        return java.util.Arrays.stream(ambient.split("\\s+"))
-                .map(c -> "+" + c.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", ""))
-                .collect(java.util.stream.Collectors.joining(","));
+        return Arrays.stream(ambient.split("\\s+"))
+                .map(c -> "+" + c.toLowerCase(Locale.ROOT).replaceFirst("^cap_", ""))
+                .collect(Collectors.joining(","));
     }
 
     /**
@@ -489,7 +494,7 @@ class LeastPrivilegeIT {
     }
 
     private static Map<String, String> procStatus(long pid) throws IOException {
-        Map<String, String> m = new java.util.HashMap<>();
+        Map<String, String> m = new HashMap<>();
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             int colon = line.indexOf(':');
             if (colon > 0) {

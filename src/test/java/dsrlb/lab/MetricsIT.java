@@ -3,10 +3,10 @@ package dsrlb.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.admin.GlobalReport;
-import dsrlb.admin.ResponseReader;
-import dsrlb.admin.ServiceReport;
-import dsrlb.admin.VserverReport;
+import dsrlb.control.ResponseReader;
+import dsrlb.status.GlobalReport;
+import dsrlb.status.ServiceReport;
+import dsrlb.status.VserverReport;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;

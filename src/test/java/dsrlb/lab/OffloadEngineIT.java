@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.admin.GlobalReport;
-import dsrlb.admin.ResponseReader;
+import dsrlb.control.ResponseReader;
+import dsrlb.status.GlobalReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.admin.LiveStatus;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.TestConfigs;
 import dsrlb.dataplane.Forwarder;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.status.EngineStatus;
+import dsrlb.status.GlobalReport;
+import dsrlb.status.LiveStatus;
+import dsrlb.status.StatusSource;
 import dsrlb.testing.FakeTicker;
 import dsrlb.testing.MemoryPacketIo;
 import java.net.InetAddress;
@@ -144,11 +147,9 @@ class MetricsExporterTest {
 
     @Test
     void theEngineAndItsKernelPathAreOnTheScrape() throws Exception {
-        dsrlb.admin.StatusSource live = new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC());
-        MetricsExporter offload = new MetricsExporter(new dsrlb.admin.EngineStatus(
-                        live,
-                        "offload",
-                        () -> new dsrlb.admin.GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3)))
+        StatusSource live = new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC());
+        MetricsExporter offload = new MetricsExporter(new EngineStatus(
+                        live, "offload", () -> new GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3)))
                 .start(InetAddress.getLoopbackAddress(), 0);
         try {
             HttpResponse<String> r = HttpClient.newHttpClient()

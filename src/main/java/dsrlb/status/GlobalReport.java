@@ -1,0 +1,134 @@
+package dsrlb.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The forwarder's counters for the whole interface, in {@code stat lb vserver}.
+ *
+ * @param time when the daemon took these numbers, so scripts can compute rates
+ * @param lastVipArpConflict the last host other than dsrlb that answered ARP for a VIP, or null
+ * @param drops dropped frames by reason (lower-case reason names, every reason, zeros included)
+ * @param kernelPath the offload engine's kernel side, or null (and not in the JSON) without one
+ * @param transfers TFTP transfers, or null (and not in the JSON) without transfer tracking
+ * @param engine the packet engine that runs (pcap, native, offload), or null (and not in the JSON)
+ *     when not known
+ */
+// The order scripts have always seen: transfers before kernelPath.
+@JsonPropertyOrder({
+    "time",
+    "received",
+    "forwarded",
+    "checksumsCompleted",
+    "arpRepliesSent",
+    "vipArpConflicts",
+    "lastVipArpConflict",
+    "drops",
+    "transfers",
+    "kernelPath",
+    "engine"
+})
+public record GlobalReport(
+        Instant time,
+        long received,
+        long forwarded,
+        long checksumsCompleted,
+        long arpRepliesSent,
+        long vipArpConflicts,
+        @Json.Nullable VipArpConflict lastVipArpConflict,
+        Map<String, Long> drops,
+
+        @Json.Nullable @JsonInclude(JsonInclude.Include.NON_NULL)
+        KernelPath kernelPath,
+
+        @Json.Nullable @JsonInclude(JsonInclude.Include.NON_NULL)
+        Transfers transfers,
+
+        @Json.Nullable @JsonInclude(JsonInclude.Include.NON_NULL)
+        String engine) {
+    public GlobalReport {
+        drops = Collections.unmodifiableMap(new LinkedHashMap<>(drops));
+    }
+
+    /** Without the offload engine: dsrlb forwards every packet itself. */
+    public GlobalReport(
+            Instant time,
+            long received,
+            long forwarded,
+            long checksumsCompleted,
+            long arpRepliesSent,
+            long vipArpConflicts,
+            VipArpConflict lastVipArpConflict,
+            Map<String, Long> drops) {
+        this(
+                time,
+                received,
+                forwarded,
+                checksumsCompleted,
+                arpRepliesSent,
+                vipArpConflicts,
+                lastVipArpConflict,
+                drops,
+                null,
+                null,
+                null);
+    }
+
+    /** The same numbers with the engine's name and its kernel side (null without one). */
+    public GlobalReport withEngine(String engineName, KernelPath kernel) {
+        return new GlobalReport(
+                time,
+                received,
+                forwarded,
+                checksumsCompleted,
+                arpRepliesSent,
+                vipArpConflicts,
+                lastVipArpConflict,
+                drops,
+                kernel,
+                transfers,
+                engineName);
+    }
+
+    /**
+     * TFTP transfers seen (an RRQ starts one, 3 s without a client packet ends it).
+     *
+     * @param untracked RRQs the transfer table had no room for
+     */
+    public record Transfers(long started, long finished, long untracked, List<Count> topFiles, List<Count> topClients) {
+        public Transfers {
+            topFiles = List.copyOf(topFiles);
+            topClients = List.copyOf(topClients);
+        }
+    }
+
+    /** A file name or client with its number of requests. */
+    public record Count(String key, long requests) {}
+
+    /**
+     * The offload engine's kernel side, as last read back (every --offload-sync).
+     *
+     * @param packets frames the kernel forwarded without dsrlb
+     * @param clients clients in the kernel's maps
+     * @param failures nft batches or elements refused
+     * @param tableRestores times the table was removed from outside dsrlb and put back
+     * @param mapFull decisions not written because the map was full (those clients stay in user space)
+     */
+    public record KernelPath(
+            long packets,
+            long bytes,
+            long clients,
+            long installs,
+            long removals,
+            long failures,
+            long tableRestores,
+            long mapFull) {}
+
+    /** A MAC other than dsrlb's claiming a VIP: a backend with arp_ignore/arp_announce wrong. */
+    public record VipArpConflict(String vip, String mac, Instant lastSeen) {}
+}

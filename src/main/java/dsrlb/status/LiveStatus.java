@@ -1,0 +1,224 @@
+package dsrlb.status;
+
+import dsrlb.balance.LoadBalancer;
+import dsrlb.balance.PoolSnapshot;
+import dsrlb.balance.ServiceStatus;
+import dsrlb.balance.ServiceView;
+import dsrlb.balance.Vserver;
+import dsrlb.config.ServiceConfig;
+import dsrlb.config.VserverConfig;
+import dsrlb.dataplane.Counters;
+import dsrlb.dataplane.DropReason;
+import dsrlb.health.HealthMonitor;
+import dsrlb.health.HealthTracker;
+import dsrlb.health.ProbeResult;
+import dsrlb.net.Ipv4;
+import dsrlb.transfer.TransferTracker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The running daemon's status, read from the load balancer, the forwarder's counters and the
+ * health monitor. Called on the control channel's threads: it reads only what those classes
+ * publish for other threads (snapshots, LongAdders, the concurrent persistence map), never
+ * the receive thread's private state.
+ */
+public final class LiveStatus implements StatusSource {
+    private final LoadBalancer balancer;
+    private final Supplier<Counters> counters;
+    private final HealthMonitor health;
+    private final Clock clock;
+    private TransferTracker transfers;
+
+    /** @param health null when no monitor runs */
+    public LiveStatus(LoadBalancer balancer, Counters counters, HealthMonitor health, Clock clock) {
+        this(balancer, () -> counters, health, clock);
+    }
+
+    /** With transfer tracking: active transfers per service, requests per file and client. */
+    public LiveStatus withTransfers(TransferTracker tracker) {
+        this.transfers = tracker;
+        return this;
+    }
+
+    /** @param counters the forwarder's, which outlive a config reload */
+    public LiveStatus(LoadBalancer balancer, Supplier<Counters> counters, HealthMonitor health, Clock clock) {
+        this.balancer = balancer;
+        this.counters = counters;
+        this.health = health;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<ServiceReport> services() {
+        List<ServiceView> views = balancer.serviceViews();
+        List<ServiceConfig> configs = balancer.services();
+        long[] persisted = new long[configs.size()];
+        List<List<ServiceReport.Binding>> bindings = new ArrayList<>();
+        configs.forEach(c -> bindings.add(new ArrayList<>()));
+        for (Vserver v : balancer.vservers()) {
+            for (PoolSnapshot.BoundService b : v.bindings()) {
+                bindings.get(b.serviceId())
+                        .add(new ServiceReport.Binding(v.config().name(), b.weight()));
+            }
+            if (v.persistence() != null) {
+                v.persistence().forEach((client, id) -> persisted[id]++);
+            }
+        }
+        List<ServiceReport> out = new ArrayList<>();
+        for (int id = 0; id < configs.size(); id++) {
+            ServiceConfig c = configs.get(id);
+            ServiceView view = views.get(id);
+            out.add(new ServiceReport(
+                    c.name(),
+                    c.server(),
+                    Ipv4.format(c.address()),
+                    c.protocol().name(),
+                    c.port(),
+                    view.status().label(),
+                    view.reason(),
+                    view.mac() == null ? null : view.mac().toString(),
+                    persisted[id],
+                    transfers == null ? 0 : transfers.active(id),
+                    balancer.forwardedPackets(id),
+                    balancer.forwardedBytes(id),
+                    bindings.get(id),
+                    monitors(id)));
+        }
+        return out;
+    }
+
+    private List<ServiceReport.Monitor> monitors(int serviceId) {
+        if (health == null) {
+            return List.of();
+        }
+        List<ServiceReport.Monitor> out = new ArrayList<>();
+        for (Map.Entry<String, HealthTracker> e :
+                health.trackersByMonitor(serviceId).entrySet()) {
+            HealthTracker t = e.getValue();
+            ProbeResult last = t.last();
+            out.add(new ServiceReport.Monitor(
+                    e.getKey(),
+                    t.status().label(),
+                    t.reason(),
+                    last == null ? null : new ServiceReport.Probe(last.ok(), last.reason(), last.responseTime())));
+        }
+        return out;
+    }
+
+    @Override
+    public List<VserverReport> vservers() {
+        List<ServiceView> views = balancer.serviceViews();
+        List<ServiceConfig> configs = balancer.services();
+        List<VserverReport> out = new ArrayList<>();
+        for (Vserver v : balancer.vservers()) {
+            VserverConfig c = v.config();
+            List<VserverReport.Bound> bound = new ArrayList<>();
+            boolean up = false;
+            for (PoolSnapshot.BoundService b : v.bindings()) {
+                ServiceConfig s = configs.get(b.serviceId());
+                ServiceStatus status = views.get(b.serviceId()).status();
+                up |= status == ServiceStatus.UP;
+                bound.add(new VserverReport.Bound(
+                        s.name(), Ipv4.format(s.address()), s.protocol().name(), s.port(), b.weight(), status.label()));
+            }
+            out.add(new VserverReport(
+                    c.name(),
+                    c.protocol().name(),
+                    Ipv4.format(c.vip()),
+                    c.port(),
+                    c.method().name(),
+                    c.persistence().name(),
+                    c.timeoutMinutes(),
+                    c.persistenceMaxEntries(),
+                    up ? ServiceStatus.UP.label() : ServiceStatus.DOWN.label(),
+                    v.newClients(),
+                    v.persistenceHits(),
+                    v.repicks(),
+                    v.persistence() == null ? 0 : v.persistence().size(),
+                    v.persistence() == null ? 0 : v.persistence().evictions(),
+                    bound));
+        }
+        return out;
+    }
+
+    @Override
+    public GlobalReport global() {
+        Counters counters = this.counters.get();
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            drops.put(r.metricName(), counters.drops(r));
+        }
+        Counters.VipArpConflict c = counters.lastVipArpConflict();
+        return new GlobalReport(
+                clock.instant(),
+                counters.received(),
+                counters.forwarded(),
+                counters.checksumsCompleted(),
+                counters.arpRepliesSent(),
+                counters.vipArpConflicts(),
+                c == null
+                        ? null
+                        : new GlobalReport.VipArpConflict(
+                                Ipv4.format(c.vip()), c.mac().toString(), c.lastSeen()),
+                drops,
+                null,
+                transfers == null ? null : transferReport(),
+                null);
+    }
+
+    private GlobalReport.Transfers transferReport() {
+        List<GlobalReport.Count> files = new ArrayList<>();
+        transfers.topFiles(10).forEach(e -> files.add(new GlobalReport.Count(e.getKey(), e.getValue())));
+        List<GlobalReport.Count> clients = new ArrayList<>();
+        transfers
+                .topClients(10)
+                .forEach(e -> clients.add(new GlobalReport.Count(Ipv4.format(e.getKey()), e.getValue())));
+        return new GlobalReport.Transfers(
+                transfers.started(), transfers.finished(), transfers.untracked(), files, clients);
+    }
+
+    @Override
+    public PersistenceReport persistence(String client, int limit) {
+        // Packed as client(32) | vserver(16) | service(16), sign bit flipped, so a primitive
+        // (signed) sort orders by unsigned address, then vserver: a table can hold a million clients.
+        long only = client == null ? -1 : Integer.toUnsignedLong(Ipv4.parse(client));
+        List<Vserver> vservers = balancer.vservers();
+        long[][] packed = {new long[64]};
+        int[] n = {0};
+        for (int vi = 0; vi < vservers.size(); vi++) {
+            Vserver v = vservers.get(vi);
+            if (v.persistence() == null) {
+                continue;
+            }
+            long vs = (long) vi << 16;
+            v.persistence().forEach((ip, id) -> {
+                long address = Integer.toUnsignedLong(ip);
+                if (only >= 0 && address != only) {
+                    return;
+                }
+                if (n[0] == packed[0].length) {
+                    packed[0] = Arrays.copyOf(packed[0], packed[0].length * 2);
+                }
+                packed[0][n[0]++] = (address << 32 | vs | id) ^ Long.MIN_VALUE;
+            });
+        }
+        long[] entries = packed[0];
+        Arrays.sort(entries, 0, n[0]);
+        List<ServiceConfig> configs = balancer.services();
+        List<PersistenceReport.Entry> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(n[0], limit); i++) {
+            long e = entries[i] ^ Long.MIN_VALUE;
+            out.add(new PersistenceReport.Entry(
+                    Ipv4.format((int) (e >>> 32)),
+                    vservers.get((int) (e >>> 16) & 0xffff).config().name(),
+                    configs.get((int) e & 0xffff).name()));
+        }
+        return new PersistenceReport(client, n[0], n[0] > limit, out);
+    }
+}
