@@ -36,9 +36,10 @@ public final class Main {
     /**
      * Exit status for "this host cannot run it as asked" (a capability, a library, the interface
      * missing): a restart cannot help, so the packaged unit's RestartPreventExitStatus= lists it
-     * next to {@link #EXIT_USAGE} instead of restarting every few seconds forever.
+     * next to {@link #EXIT_USAGE} instead of restarting every few seconds forever. Not 3: the
+     * JVM exits with 3 on -XX:+ExitOnOutOfMemoryError, which must be restarted.
      */
-    public static final int EXIT_CANNOT_RUN_HERE = 3;
+    public static final int EXIT_CANNOT_RUN_HERE = 4;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

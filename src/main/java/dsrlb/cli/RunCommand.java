@@ -32,10 +32,11 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:stopped by SIGTERM or SIGINT",
-            "1:failed while running, or could not start for a reason that may pass (control socket or "
-                    + "metrics address in use); the packaged unit restarts it",
+            "1:failed while running (the receive thread died), or could not start for a reason that may "
+                    + "pass (control socket or metrics address in use); the packaged unit restarts it",
+            "3:out of memory (the package's launcher runs the JVM with -XX:+ExitOnOutOfMemoryError); restarted",
             "2:bad config or bad arguments (file:line: message on stderr); not restarted",
-            "3:this host cannot run it as asked: a capability, libpcap or the native library missing, "
+            "4:this host cannot run it as asked: a capability, libpcap or the native library missing, "
                     + "or the interface not there; not restarted"
         })
 final class RunCommand implements Callable<Integer> {

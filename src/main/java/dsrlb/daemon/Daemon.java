@@ -36,9 +36,11 @@ import dsrlb.net.Ipv4;
 import dsrlb.status.EngineStatus;
 import dsrlb.status.LiveStatus;
 import dsrlb.status.StatusSource;
+import dsrlb.systemd.SystemdNotifier;
 import dsrlb.transfer.TransferTracker;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -164,7 +166,8 @@ public final class Daemon {
             t.setDaemon(true);
             return t;
         });
-        ReceiveLoop loop = new ReceiveLoop(io, forwarder, options.realtimePriority());
+        ReceiveLoop loop = new ReceiveLoop(io, forwarder, options.realtimePriority(), Daemon::exitOnDeadForwarder);
+        SystemdSupervision systemd = new SystemdSupervision(SystemdNotifier.fromEnvironment(), loop);
         Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
 
         log.info(
@@ -180,6 +183,7 @@ public final class Daemon {
         Thread hook = new Thread(
                 () -> {
                     log.info("stopping");
+                    systemd.stopping();
                     if (metricsServer != null) {
                         metricsServer.close();
                     }
@@ -233,13 +237,29 @@ public final class Daemon {
             Thread.sleep(50);
         }
         long up = balancer.serviceViews().stream().filter(ServiceView::eligible).count();
-        log.info(
-                "ready: {} of {} services UP, {} for {}",
+        String ready = String.format(
+                Locale.ROOT,
+                "%d of %d services UP, %s for %s, engine %s",
                 up,
                 cfg.services().size(),
                 options.standby() ? "HA standby" : "forwarding",
-                vipList());
+                vipList(),
+                engine.kind().cliName());
+        log.info("ready: {}", ready);
+        systemd.ready(ready);
+        systemd.startWatchdog(drains);
         stopped.await();
+    }
+
+    /**
+     * The receive thread is gone: exit non-zero (from another thread, so the shutdown hook that
+     * joins it can run) rather than stay up looking healthy; systemd restarts dsrlb and
+     * keepalived's check sees the control socket go and fails over.
+     */
+    static void exitOnDeadForwarder(Throwable why) {
+        Thread exit = new Thread(() -> System.exit(1), "dsrlb-exit");
+        exit.setDaemon(true);
+        exit.start();
     }
 
     private String vipList() {

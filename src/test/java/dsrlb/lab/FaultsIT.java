@@ -121,7 +121,7 @@ class FaultsIT {
         String conf = Lab.BASEDIR.resolve("examples/seed.conf").toString();
         Lab.Result noIf = Lab.inNamespace(
                 Lab.LB_NS, 60, "java", "-jar", Lab.JAR.toString(), "run", "--config", conf, "--interface", "nope");
-        assertEquals(3, noIf.exit(), noIf.toString());
+        assertEquals(4, noIf.exit(), noIf.toString());
         assertTrue(noIf.err().contains("no network interface 'nope'"), noIf.toString());
 
         Lab.Result noPcap = Lab.inNamespace(
@@ -136,7 +136,7 @@ class FaultsIT {
                 conf,
                 "--interface",
                 "eth0");
-        assertEquals(3, noPcap.exit(), noPcap.toString());
+        assertEquals(4, noPcap.exit(), noPcap.toString());
         assertTrue(noPcap.err().contains("libpcap cannot be loaded"), noPcap.toString());
         assertTrue(noPcap.err().contains("apt-get install libpcap0.8"), noPcap.toString());
         assertTrue(!noPcap.err().contains("\tat "), "a message, not a stack trace: " + noPcap);

@@ -147,8 +147,8 @@ class KernelPathIT {
         Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "nft", "add", "table", "netdev", table), "nft add table");
         try {
             Lab.Result r = runUntilExit(List.of());
-            // 3: this host cannot run it as asked; the packaged unit does not restart it.
-            assertEquals(3, r.exit(), r.toString());
+            // 4: this host cannot run it as asked; the packaged unit does not restart it.
+            assertEquals(4, r.exit(), r.toString());
             assertTrue(r.err().contains("nftables table netdev " + table + " exists and is not dsrlb's"), r.toString());
             assertEquals(List.of("table netdev " + table), tables(), "the other owner's table is untouched");
             assertEquals(0, ourVeths());
@@ -161,7 +161,7 @@ class KernelPathIT {
     @Order(2)
     void anExplicitOffloadWithoutCapNetAdminIsAnErrorThatSaysWhy() {
         Lab.Result r = runUntilExit(NET_RAW_ONLY, "--engine", "offload");
-        assertEquals(3, r.exit(), r.toString());
+        assertEquals(4, r.exit(), r.toString());
         assertTrue(r.err().contains("dsrlb run: --engine offload: no CAP_NET_ADMIN"), r.toString());
         assertEquals(0, ourTables());
     }

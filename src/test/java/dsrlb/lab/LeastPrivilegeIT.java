@@ -182,8 +182,8 @@ class LeastPrivilegeIT {
             fail("dsrlb without CAP_NET_RAW did not stop");
         }
         String out = Files.readString(tmp.resolve("nocap.log"));
-        assertEquals(3, p.exitValue(), "exit 3, which the unit's RestartPreventExitStatus lists: " + out);
-        assertTrue(unitSetting("RestartPreventExitStatus").contains("3"));
+        assertEquals(4, p.exitValue(), "exit 4, which the unit's RestartPreventExitStatus lists: " + out);
+        assertTrue(unitSetting("RestartPreventExitStatus").contains("4"));
         assertTrue(
                 out.contains("dsrlb run: --engine auto: no engine can run here: offload skipped: no CAP_NET_RAW"), out);
     }
