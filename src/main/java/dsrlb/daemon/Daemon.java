@@ -35,12 +35,14 @@ import dsrlb.metrics.MetricsExporter;
 import dsrlb.net.Ipv4;
 import dsrlb.status.EngineStatus;
 import dsrlb.status.LiveStatus;
+import dsrlb.status.NodeReport;
 import dsrlb.status.StatusSource;
 import dsrlb.systemd.SystemdNotifier;
 import dsrlb.transfer.TransferTracker;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -128,7 +130,18 @@ public final class Daemon {
         VipOwnership ownership = new VipOwnership(
                 forwarder, io, cfg.vips().stream().mapToInt(VipConfig::address).toArray());
         VipOwnershipControl ha = new VipOwnershipControl(ownership, engine);
-        StatusSource status = new EngineStatus(live, engine.kind().cliName(), engine::kernelPath);
+        String version =
+                Objects.requireNonNullElse(Daemon.class.getPackage().getImplementationVersion(), "development");
+        StatusSource status = new EngineStatus(
+                live,
+                engine.kind().cliName(),
+                engine::kernelPath,
+                () -> new NodeReport(
+                        version,
+                        engine.kind().cliName(),
+                        ownership.isActive() ? NodeReport.ACTIVE : NodeReport.STANDBY,
+                        reloader.generation(),
+                        reloader.lastLoad()));
         ControlServer admin;
         try {
             admin = ControlServer.start(

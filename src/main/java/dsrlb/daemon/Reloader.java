@@ -4,8 +4,10 @@ import dsrlb.config.ConfigException;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.VipConfig;
+import dsrlb.status.NodeReport;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -27,6 +29,8 @@ public final class Reloader {
     private final CurrentGeneration current;
     private final Function<DsrConfig, Generation> build;
     private final Consumer<Generation> swapIn;
+    private long generation = 1;
+    private NodeReport.ConfigLoad lastLoad;
 
     /**
      * @param build makes a generation for a config, not started
@@ -38,6 +42,17 @@ public final class Reloader {
         this.current = current;
         this.build = build;
         this.swapIn = swapIn;
+        this.lastLoad = new NodeReport.ConfigLoad(true, Instant.now(), "loaded " + file + " at start");
+    }
+
+    /** 1 for the config loaded at start, one more per accepted reload. */
+    public synchronized long generation() {
+        return generation;
+    }
+
+    /** The start's load or the last reload, accepted or refused. */
+    public synchronized NodeReport.ConfigLoad lastLoad() {
+        return lastLoad;
     }
 
     public synchronized Outcome reload() {
@@ -68,11 +83,14 @@ public final class Reloader {
         old.resolver().close();
         String message = "reloaded " + file + ": " + summary + ", " + adopted + " monitors kept their state";
         log.info("{}", message);
+        generation++;
+        lastLoad = new NodeReport.ConfigLoad(true, Instant.now(), message);
         return new Outcome(true, message);
     }
 
-    private static Outcome refuse(String why) {
+    private Outcome refuse(String why) {
         log.error("reload refused, still running the previous config: {}", why);
+        lastLoad = new NodeReport.ConfigLoad(false, Instant.now(), why);
         return new Outcome(false, why);
     }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -164,12 +165,12 @@ public final class MetricsExporter implements AutoCloseable {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("dsrlb_service_state")
-                .help(
-                        "1 for the service's current state (UP, DOWN, GOING OUT OF SERVICE, OUT OF SERVICE), 0 for the others")
+                .help("1 for the service's current state (up, down, going_out_of_service, out_of_service), 0 for the"
+                        + " others")
                 .labelNames("service", "state")
                 .callback(cb -> snapshot().services().forEach(s -> {
                     for (ServiceStatus st : ServiceStatus.values()) {
-                        cb.call(s.state().equals(st.label()) ? 1 : 0, s.name(), st.label());
+                        cb.call(s.state().equals(st.label()) ? 1 : 0, s.name(), stateLabel(st));
                     }
                 }))
                 .register(registry);
@@ -197,8 +198,9 @@ public final class MetricsExporter implements AutoCloseable {
                 .register(registry);
 
         CounterWithCallback.builder()
-                .name("dsrlb_vserver_new_clients")
-                .help("Packets given a service by the lb method (new clients and re-picked ones)")
+                .name("dsrlb_vserver_picks")
+                .help("Packets given a service by the lb method: with persistence a client's first packet (and re-picks"
+                        + " after its service left), without persistence every packet")
                 .labelNames("vserver")
                 .callback(cb -> snapshot().vservers().forEach(v -> cb.call((double) v.newClients(), v.name())))
                 .register(registry);
@@ -297,16 +299,12 @@ public final class MetricsExporter implements AutoCloseable {
                 "dsrlb_kernel_map_full",
                 "Decisions not written to the kernel because the vserver's map was full (served in user space)",
                 KernelPath::mapFull);
-        // Exposed as dsrlb_engine_info{engine="offload"} 1; the engine is chosen once, at start.
-        String engine = status.global().engine();
-        if (engine != null) {
-            io.prometheus.metrics.core.metrics.Info.builder()
-                    .name("dsrlb_engine")
-                    .help("The packet engine that runs (--engine; auto picks one at start)")
-                    .labelNames("engine")
-                    .register(registry)
-                    .setLabelValues(engine);
-        }
+        NodeMetrics.register(registry, status, status::node);
+    }
+
+    /** A state as a label value: snake case, as Prometheus label values are (no spaces). */
+    static String stateLabel(ServiceStatus state) {
+        return state.name().toLowerCase(Locale.ROOT);
     }
 
     private Optional<KernelPath> kernel() {

@@ -15,6 +15,11 @@ public interface StatusSource {
 
     GlobalReport global();
 
+    /** This dsrlb as a whole; null where the source does not know it (a test's fixed data). */
+    default NodeReport node() {
+        return null;
+    }
+
     /**
      * Persisted clients sorted by address (then vserver), at most {@code limit} of them.
      *

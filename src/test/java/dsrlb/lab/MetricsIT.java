@@ -115,15 +115,15 @@ class MetricsIT extends DsrlbLabTest {
                     value(m, "dsrlb_service_forwarded_bytes_total{service=\"" + s.name() + "\"}"),
                     s.name());
             assertEquals(1, value(m, "dsrlb_service_up{service=\"" + s.name() + "\"}"), s.name());
-            assertEquals(1, value(m, "dsrlb_service_state{service=\"" + s.name() + "\",state=\"UP\"}"), s.name());
-            assertEquals(0, value(m, "dsrlb_service_state{service=\"" + s.name() + "\",state=\"DOWN\"}"), s.name());
+            assertEquals(1, value(m, "dsrlb_service_state{service=\"" + s.name() + "\",state=\"up\"}"), s.name());
+            assertEquals(0, value(m, "dsrlb_service_state{service=\"" + s.name() + "\",state=\"down\"}"), s.name());
             sum += packets;
         }
         long forwarded = value(m, "dsrlb_forwarded_packets_total");
         assertEquals(forwarded, sum, "the services' sum is the interface's count");
         assertEquals(global.forwarded(), forwarded, "scrape vs stat lb vserver");
-        assertEquals(CLIENTS, value(m, "dsrlb_vserver_new_clients_total{vserver=\"tftp\"}"));
-        assertEquals(tftp.newClients(), value(m, "dsrlb_vserver_new_clients_total{vserver=\"tftp\"}"));
+        assertEquals(CLIENTS, value(m, "dsrlb_vserver_picks_total{vserver=\"tftp\"}"));
+        assertEquals(tftp.newClients(), value(m, "dsrlb_vserver_picks_total{vserver=\"tftp\"}"));
         assertEquals(tftp.persistenceHits(), value(m, "dsrlb_vserver_persistence_hits_total{vserver=\"tftp\"}"));
         assertEquals(CLIENTS, value(m, "dsrlb_vserver_persistence_entries{vserver=\"tftp\"}"));
         assertEquals(0, value(m, "dsrlb_vserver_repicks_total{vserver=\"tftp\"}"));

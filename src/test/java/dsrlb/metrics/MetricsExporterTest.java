@@ -13,6 +13,7 @@ import dsrlb.net.MacAddress;
 import dsrlb.status.EngineStatus;
 import dsrlb.status.GlobalReport;
 import dsrlb.status.LiveStatus;
+import dsrlb.status.NodeReport;
 import dsrlb.status.StatusSource;
 import dsrlb.testing.FakeTicker;
 import dsrlb.testing.MemoryPacketIo;
@@ -22,12 +23,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The exporter over a real load balancer and forwarder fed with frames, scraped over HTTP. */
 class MetricsExporterTest {
+    static final NodeReport NODE = new NodeReport(
+            "1.2.3",
+            "offload",
+            NodeReport.ACTIVE,
+            2,
+            new NodeReport.ConfigLoad(false, Instant.ofEpochSecond(1_800_000_000), "tftp9 is not defined"));
+
     static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
     static final MacAddress ROUTER = MacAddress.parse("02:00:00:00:00:01");
 
@@ -97,7 +106,7 @@ class MetricsExporterTest {
         assertLine(text, "dsrlb_checksums_completed_total 0.0");
         assertLine(text, "dsrlb_arp_replies_sent_total 0.0");
         assertLine(text, "dsrlb_vip_arp_conflicts_total 0.0");
-        assertLine(text, "dsrlb_vserver_new_clients_total{vserver=\"tftp\"} 3.0");
+        assertLine(text, "dsrlb_vserver_picks_total{vserver=\"tftp\"} 3.0");
         assertLine(text, "dsrlb_vserver_persistence_hits_total{vserver=\"tftp\"} 6.0");
         assertLine(text, "dsrlb_vserver_repicks_total{vserver=\"tftp\"} 0.0");
         assertLine(text, "dsrlb_vserver_persistence_entries{vserver=\"tftp\"} 3.0");
@@ -105,10 +114,10 @@ class MetricsExporterTest {
         assertLine(text, "dsrlb_service_persisted_clients{service=\"tftp1\"} 2.0");
         assertLine(text, "dsrlb_service_up{service=\"tftp1\"} 1.0");
         assertLine(text, "dsrlb_service_up{service=\"tftp2\"} 0.0");
-        assertLine(text, "dsrlb_service_state{service=\"tftp1\",state=\"UP\"} 1.0");
-        assertLine(text, "dsrlb_service_state{service=\"tftp1\",state=\"DOWN\"} 0.0");
-        assertLine(text, "dsrlb_service_state{service=\"tftp2\",state=\"OUT OF SERVICE\"} 1.0");
-        assertLine(text, "dsrlb_service_state{service=\"tftp2\",state=\"UP\"} 0.0");
+        assertLine(text, "dsrlb_service_state{service=\"tftp1\",state=\"up\"} 1.0");
+        assertLine(text, "dsrlb_service_state{service=\"tftp1\",state=\"down\"} 0.0");
+        assertLine(text, "dsrlb_service_state{service=\"tftp2\",state=\"out_of_service\"} 1.0");
+        assertLine(text, "dsrlb_service_state{service=\"tftp2\",state=\"up\"} 0.0");
         assertLine(text, "# TYPE dsrlb_service_forwarded_packets_total counter");
         assertLine(text, "# TYPE dsrlb_service_up gauge");
     }
@@ -149,7 +158,10 @@ class MetricsExporterTest {
     void theEngineAndItsKernelPathAreOnTheScrape() throws Exception {
         StatusSource live = new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC());
         MetricsExporter offload = new MetricsExporter(new EngineStatus(
-                        live, "offload", () -> new GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3)))
+                        live,
+                        "offload",
+                        () -> new GlobalReport.KernelPath(5000, 250_000, 7, 9, 2, 0, 1, 3),
+                        () -> NODE))
                 .start(InetAddress.getLoopbackAddress(), 0);
         try {
             HttpResponse<String> r = HttpClient.newHttpClient()
@@ -158,7 +170,14 @@ class MetricsExporterTest {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             String text = r.body();
-            assertLine(text, "dsrlb_engine_info{engine=\"offload\"} 1");
+            assertLine(text, "dsrlb_build_info{engine=\"offload\",version=\"1.2.3\"} 1");
+            assertLine(text, "dsrlb_ha_role{role=\"active\"} 1.0");
+            assertLine(text, "dsrlb_ha_role{role=\"standby\"} 0.0");
+            assertLine(text, "dsrlb_config_reload_success 0.0");
+            assertLine(text, "dsrlb_config_reload_timestamp_seconds 1.8E9");
+            assertLine(text, "dsrlb_config_generation 2.0");
+            assertTrue(text.lines().anyMatch(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\"}")), text);
+            assertTrue(text.lines().anyMatch(l -> l.startsWith("process_cpu_seconds_total")), text);
             assertLine(text, "dsrlb_kernel_forwarded_packets_total 5000.0");
             assertLine(text, "dsrlb_kernel_clients 7.0");
             assertLine(text, "dsrlb_kernel_table_restores_total 1.0");
