@@ -1,87 +1,205 @@
 package dsrlb.offload;
 
-import dsrlb.admin.JsonParser;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dsrlb.net.Ipv4;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
 
-/** Reads what libnftables prints in JSON for `list map` and `list counter` (nftables 1.0.x schema). */
+/**
+ * Reads what libnftables prints in JSON for `list map`, `list counter` and `list tables`
+ * (nftables 1.0.x schema). A map's listing holds every client of a VIP, up to a vserver's
+ * million under a flood of spoofed sources (issue 18), so its elements are streamed one by one
+ * instead of being built into a tree first; the other answers are a few small objects.
+ */
 final class NftJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private NftJson() {}
 
-    /** @param expiresSeconds seconds left before the kernel forgets it, -1 when it never does */
+    /**
+     * One client of a kernel map.
+     *
+     * @param expiresSeconds seconds left before the kernel forgets it, -1 when it never does
+     */
     record Element(int client, String mac, long expiresSeconds) {}
 
-    static List<Element> mapElements(String json) throws JsonParser.JsonException {
-        List<Element> out = new ArrayList<>();
-        for (Object item : items(json)) {
-            Map<?, ?> map = object(object(item).get("map"));
-            if (map == null || !(map.get("elem") instanceof List<?> elems)) {
-                continue;
-            }
-            for (Object e : elems) {
-                // [ key, value ]; the key is "a.b.c.d" or {"elem": {"val": "a.b.c.d", "expires": n, ...}}
-                if (!(e instanceof List<?> pair) || pair.size() != 2) {
-                    continue;
-                }
-                Object k = pair.get(0);
-                long expires = -1;
-                if (k instanceof Map<?, ?> km && km.get("elem") instanceof Map<?, ?> inner) {
-                    k = inner.get("val");
-                    if (inner.get("expires") instanceof Number n) {
-                        expires = n.longValue();
-                    }
-                }
-                if (k instanceof String ip && pair.get(1) instanceof String mac) {
-                    out.add(new Element(Ipv4.parse(ip), mac.toLowerCase(java.util.Locale.ROOT), expires));
-                }
-            }
-        }
-        return out;
+    /** Takes the elements of a `list map` answer as they are read. */
+    @FunctionalInterface
+    interface ElementSink {
+        void element(Element e);
     }
 
-    /** @return {packets, bytes} */
-    static long[] counter(String json) throws JsonParser.JsonException {
-        for (Object item : items(json)) {
-            Map<?, ?> c = object(object(item).get("counter"));
-            if (c != null && c.get("packets") instanceof Number p && c.get("bytes") instanceof Number b) {
-                return new long[] {p.longValue(), b.longValue()};
-            }
+    /** nft answered something that is not the JSON it documents. */
+    static final class NftJsonException extends IOException {
+        NftJsonException(String message) {
+            super(message);
         }
-        throw new JsonParser.JsonException("no counter in nft's answer");
+
+        NftJsonException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Reads one item of the top-level "nftables" array; the parser stands on the item's value. */
+    @FunctionalInterface
+    private interface ItemReader {
+        void read(String kind, JsonParser p) throws IOException;
+    }
+
+    static void mapElements(String json, ElementSink sink) throws NftJsonException {
+        items(json, (kind, p) -> {
+            if (!kind.equals("map") || p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (p.nextToken() == JsonToken.START_ARRAY && field.equals("elem")) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        Element e = element(p);
+                        if (e != null) {
+                            sink.element(e);
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        });
+    }
+
+    /**
+     * Reads {@code [ key, value ]}, where the key is "a.b.c.d" or {"elem": {"val": "a.b.c.d",
+     * "expires": n, ...}} and the value a MAC; null for any other shape. Leaves the parser on the
+     * element's last token.
+     */
+    private static Element element(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return null;
+        }
+        String ip = null;
+        long expires = -1;
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_STRING) {
+            ip = p.getText();
+        } else if (t == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (p.nextToken() == JsonToken.START_OBJECT && field.equals("elem")) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String inner = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (inner.equals("val") && v == JsonToken.VALUE_STRING) {
+                            ip = p.getText();
+                        } else if (inner.equals("expires") && v.isNumeric()) {
+                            expires = p.getValueAsLong();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } else if (t == JsonToken.END_ARRAY) {
+            return null;
+        } else {
+            p.skipChildren();
+        }
+        String mac = null;
+        int size = 1;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            size++;
+            if (size == 2 && p.currentToken() == JsonToken.VALUE_STRING) {
+                mac = p.getText();
+            }
+            p.skipChildren();
+        }
+        if (size != 2 || ip == null || mac == null) {
+            return null;
+        }
+        return new Element(Ipv4.parse(ip), mac.toLowerCase(Locale.ROOT), expires);
+    }
+
+    /** Returns {packets, bytes}. */
+    static long[] counter(String json) throws NftJsonException {
+        long[][] found = {null};
+        items(json, (kind, p) -> {
+            JsonNode c = p.readValueAsTree();
+            if (found[0] == null
+                    && kind.equals("counter")
+                    && c.path("packets").isNumber()
+                    && c.path("bytes").isNumber()) {
+                found[0] =
+                        new long[] {c.get("packets").longValue(), c.get("bytes").longValue()};
+            }
+        });
+        if (found[0] == null) {
+            throw new NftJsonException("no counter in nft's answer");
+        }
+        return found[0];
     }
 
     /** Table names in a `list tables` answer. */
-    static java.util.Set<String> tableNames(String json) throws JsonParser.JsonException {
+    static Set<String> tableNames(String json) throws NftJsonException {
         return names(json, "table");
     }
 
     /** Names of the named counters in a `list counters table` answer. */
-    static java.util.Set<String> counterNames(String json) throws JsonParser.JsonException {
+    static Set<String> counterNames(String json) throws NftJsonException {
         return names(json, "counter");
     }
 
-    private static java.util.Set<String> names(String json, String kind) throws JsonParser.JsonException {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        for (Object item : items(json)) {
-            Map<?, ?> o = object(object(item).get(kind));
-            if (o != null && o.get("name") instanceof String name) {
-                out.add(name);
+    private static Set<String> names(String json, String kind) throws NftJsonException {
+        Set<String> out = new LinkedHashSet<>();
+        items(json, (k, p) -> {
+            JsonNode o = p.readValueAsTree();
+            if (k.equals(kind) && o.path("name").isTextual()) {
+                out.add(o.get("name").textValue());
             }
-        }
+        });
         return out;
     }
 
-    private static List<?> items(String json) throws JsonParser.JsonException {
-        Map<String, Object> root = JsonParser.parseObject(json);
-        if (!(root.get("nftables") instanceof List<?> items)) {
-            throw new JsonParser.JsonException("no \"nftables\" array in nft's answer");
+    /** Walks {"nftables": [ {kind: {...}}, ... ]}, handing each item's value to the reader. */
+    private static void items(String json, ItemReader reader) throws NftJsonException {
+        boolean found = false;
+        try (JsonParser p = MAPPER.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new NftJsonException("nft's answer is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (p.nextToken() == JsonToken.START_ARRAY && field.equals("nftables")) {
+                    found = true;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (p.currentToken() != JsonToken.START_OBJECT) {
+                            p.skipChildren();
+                            continue;
+                        }
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String kind = p.currentName();
+                            p.nextToken();
+                            reader.read(kind, p);
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (NftJsonException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new NftJsonException("cannot read nft's JSON: " + e.getMessage(), e);
         }
-        return items;
-    }
-
-    private static Map<?, ?> object(Object o) {
-        return o instanceof Map<?, ?> m ? m : null;
+        if (!found) {
+            throw new NftJsonException("no \"nftables\" array in nft's answer");
+        }
     }
 }

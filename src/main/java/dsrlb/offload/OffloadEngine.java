@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -78,7 +79,7 @@ public final class OffloadEngine implements AutoCloseable {
 
     private static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        for (String dir : path.split(":")) {
+        for (String dir : path.split(":", -1)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
                 return true;
             }
@@ -92,6 +93,8 @@ public final class OffloadEngine implements AutoCloseable {
     }
 
     /**
+     * Claims the interface's table, creates it and the veth the kernel sends misses to.
+     *
      * @param captureFilter the BPF expression a user-space engine would use on the LAN interface
      * @throws IOException when the table's name is taken by someone else, or setting up fails
      */
@@ -162,13 +165,13 @@ public final class OffloadEngine implements AutoCloseable {
      * owner's rules.
      */
     static void claimTable(Nftables nft, OffloadRuleset ruleset) throws IOException {
-        java.util.Set<String> counters;
+        Set<String> counters;
         try {
             if (!NftJson.tableNames(run(nft, OffloadRuleset.listTables())).contains(ruleset.table())) {
                 return;
             }
             counters = NftJson.counterNames(run(nft, ruleset.listCounters()));
-        } catch (dsrlb.admin.JsonParser.JsonException e) {
+        } catch (NftJson.NftJsonException e) {
             throw new IOException("nftables: cannot read its answer: " + e.getMessage(), e);
         }
         List<Long> owners = new ArrayList<>();

@@ -9,6 +9,7 @@ import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
+import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,6 @@ class OffloadRulesetTest {
         assertEquals(
                 "add element netdev t client_0 { 192.0.2.10 : 02:00:00:00:00:30 }\n"
                         + "delete element netdev t client_0 { 192.0.2.10 }\n",
-                r.removeElement(0, dsrlb.net.Ipv4.parse("192.0.2.10"), MacAddress.parse("02:00:00:00:00:30")));
+                r.removeElement(0, Ipv4.parse("192.0.2.10"), MacAddress.parse("02:00:00:00:00:30")));
     }
 }
