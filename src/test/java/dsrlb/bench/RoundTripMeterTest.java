@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dsrlb.tftp.FakeTftpServer;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -85,7 +86,7 @@ class RoundTripMeterTest {
                 in.receive(p);
                 out.send(new DatagramPacket(buf, p.getLength(), p.getSocketAddress()));
             }
-        } catch (java.io.IOException closed) {
+        } catch (IOException closed) {
             // test over
         }
     }
@@ -105,7 +106,7 @@ class RoundTripMeterTest {
                 s.receive(p);
                 s.send(new DatagramPacket(buf, p.getLength(), p.getSocketAddress()));
             }
-        } catch (java.io.IOException | RuntimeException closed) {
+        } catch (IOException | RuntimeException closed) {
             // test over
         }
     }
