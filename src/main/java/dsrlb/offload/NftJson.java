@@ -1,9 +1,8 @@
 package dsrlb.offload;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dsrlb.net.Ipv4;
 import java.io.IOException;
 import java.util.LinkedHashSet;
@@ -13,11 +12,13 @@ import java.util.Set;
 /**
  * Reads what libnftables prints in JSON for `list map`, `list counter` and `list tables`
  * (nftables 1.0.x schema). A map's listing holds every client of a VIP, up to a vserver's
- * million under a flood of spoofed sources (issue 18), so its elements are streamed one by one
- * instead of being built into a tree first; the other answers are a few small objects.
+ * million under a flood of spoofed sources (issue 18), so every answer is read with Jackson's
+ * streaming parser, element by element, without a tree or a map per element.
  */
 final class NftJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // jackson-core's streaming parser alone: a table check runs four times a second and the
+    // writer's first one must not wait for databind to load.
+    private static final JsonFactory JSON = new JsonFactory();
 
     private NftJson() {}
 
@@ -131,13 +132,25 @@ final class NftJson {
     static long[] counter(String json) throws NftJsonException {
         long[][] found = {null};
         items(json, (kind, p) -> {
-            JsonNode c = p.readValueAsTree();
-            if (found[0] == null
-                    && kind.equals("counter")
-                    && c.path("packets").isNumber()
-                    && c.path("bytes").isNumber()) {
-                found[0] =
-                        new long[] {c.get("packets").longValue(), c.get("bytes").longValue()};
+            if (found[0] != null || !kind.equals("counter") || p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
+            }
+            Long packets = null;
+            Long bytes = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (v.isNumeric() && field.equals("packets")) {
+                    packets = p.getValueAsLong();
+                } else if (v.isNumeric() && field.equals("bytes")) {
+                    bytes = p.getValueAsLong();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (packets != null && bytes != null) {
+                found[0] = new long[] {packets, bytes};
             }
         });
         if (found[0] == null) {
@@ -159,9 +172,17 @@ final class NftJson {
     private static Set<String> names(String json, String kind) throws NftJsonException {
         Set<String> out = new LinkedHashSet<>();
         items(json, (k, p) -> {
-            JsonNode o = p.readValueAsTree();
-            if (k.equals(kind) && o.path("name").isTextual()) {
-                out.add(o.get("name").textValue());
+            if (!k.equals(kind) || p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (p.nextToken() == JsonToken.VALUE_STRING && field.equals("name")) {
+                    out.add(p.getText());
+                } else {
+                    p.skipChildren();
+                }
             }
         });
         return out;
@@ -170,7 +191,7 @@ final class NftJson {
     /** Walks {"nftables": [ {kind: {...}}, ... ]}, handing each item's value to the reader. */
     private static void items(String json, ItemReader reader) throws NftJsonException {
         boolean found = false;
-        try (JsonParser p = MAPPER.createParser(json)) {
+        try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new NftJsonException("nft's answer is not a JSON object");
             }

@@ -39,8 +39,8 @@ class RoundTripMeterTest {
     /** A DSR backend that answers from its real address instead of the VIP: no measurement, all strays. */
     @Test
     void aReplyFromAnotherAddressIsAStrayNotARoundTrip() throws Exception {
-        try (DatagramSocket vip = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-                DatagramSocket real = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+        try (DatagramSocket vip = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                DatagramSocket real = new DatagramSocket(new InetSocketAddress(EchoReflectorTest.loopback(2), 0))) {
             Thread t = new Thread(() -> reflect(vip, real), "wrong-source-echo");
             t.setDaemon(true);
             t.start();
