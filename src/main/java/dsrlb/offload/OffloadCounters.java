@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
  * its error log, rate-limited because a failing kernel fails the same way on every pass.
  */
 final class OffloadCounters {
+    // The writer's lines keep the name operators know from before it was split up.
     private static final Logger log = LoggerFactory.getLogger(OffloadProgrammer.class);
     private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
