@@ -2,6 +2,7 @@ package dsrlb.bench;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -47,7 +48,7 @@ public final class EchoReflector implements Closeable {
         try {
             for (InetSocketAddress a : addresses) {
                 DatagramChannel ch = DatagramChannel.open(
-                        a.getAddress() instanceof java.net.Inet6Address
+                        a.getAddress() instanceof Inet6Address
                                 ? StandardProtocolFamily.INET6
                                 : StandardProtocolFamily.INET);
                 channels.add(ch);

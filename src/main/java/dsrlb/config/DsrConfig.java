@@ -1,5 +1,7 @@
 package dsrlb.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,10 +35,10 @@ public record DsrConfig(
     public DsrConfig {
         vips = List.copyOf(vips);
         routes = List.copyOf(routes);
-        servers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
-        services = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(services));
-        vservers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vservers));
-        monitors = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(monitors));
+        servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
+        services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
+        vservers = Collections.unmodifiableMap(new LinkedHashMap<>(vservers));
+        monitors = Collections.unmodifiableMap(new LinkedHashMap<>(monitors));
         monitorBindings = List.copyOf(monitorBindings);
         notices = List.copyOf(notices);
     }

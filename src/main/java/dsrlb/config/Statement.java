@@ -17,13 +17,11 @@ import java.util.Set;
  * Ignored options are checked and reported while parsing and do not show up here.
  */
 final class Statement {
-    private final CommandSpec spec;
     private final SourceLocation at;
     private final List<Token> args;
     private final Map<String, Token> options;
 
-    private Statement(CommandSpec spec, SourceLocation at, List<Token> args, Map<String, Token> options) {
-        this.spec = spec;
+    private Statement(SourceLocation at, List<Token> args, Map<String, Token> options) {
         this.at = at;
         this.args = args;
         this.options = options;
@@ -83,7 +81,7 @@ final class Statement {
                 notices.accepted(at, ignored, value);
             }
         }
-        return new Statement(spec, at, args, options);
+        return new Statement(at, args, options);
     }
 
     SourceLocation at() {

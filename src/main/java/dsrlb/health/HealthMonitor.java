@@ -3,11 +3,15 @@ package dsrlb.health;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.ServiceView;
+import dsrlb.config.ConfigDiff;
 import dsrlb.config.MonitorBinding;
 import dsrlb.config.MonitorConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +49,7 @@ public final class HealthMonitor implements AutoCloseable {
     public HealthMonitor(
             LoadBalancer balancer,
             List<MonitorBinding> bindings,
-            java.util.Map<String, MonitorConfig> monitors,
+            Map<String, MonitorConfig> monitors,
             Function<MonitorConfig, ServiceProbe> probes) {
         this.balancer = balancer;
         for (MonitorBinding b : bindings) {
@@ -66,6 +70,9 @@ public final class HealthMonitor implements AutoCloseable {
         return checks.stream().map(Check::serviceId).distinct().toList();
     }
 
+    // run() logs its own failures and schedules the next probe itself: a check's future has
+    // nothing more to tell, and keeping one per probe would only grow.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public void start() {
         for (Check c : checks) {
             if (!c.adopted()) {
@@ -89,7 +96,7 @@ public final class HealthMonitor implements AutoCloseable {
      * @param unchanged names of the services whose config and monitor bindings did not change
      * @return how many checks were carried over
      */
-    public int adoptTrackers(HealthMonitor previous, java.util.Set<String> unchanged) {
+    public int adoptTrackers(HealthMonitor previous, Set<String> unchanged) {
         int adopted = 0;
         for (int i = 0; i < checks.size(); i++) {
             Check c = checks.get(i);
@@ -98,7 +105,7 @@ public final class HealthMonitor implements AutoCloseable {
                 continue;
             }
             for (Check old : previous.checks) {
-                if (dsrlb.config.ConfigDiff.same(old.monitor, c.monitor)
+                if (ConfigDiff.same(old.monitor, c.monitor)
                         && previous.balancer
                                 .services()
                                 .get(old.serviceId)
@@ -113,6 +120,7 @@ public final class HealthMonitor implements AutoCloseable {
         return adopted;
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // see start()
     private void run(Check c) {
         if (closed) {
             return;
@@ -173,8 +181,8 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /** The monitors of one service by name, with their trackers, for status output. */
-    public java.util.Map<String, HealthTracker> trackersByMonitor(int serviceId) {
-        java.util.Map<String, HealthTracker> m = new java.util.LinkedHashMap<>();
+    public Map<String, HealthTracker> trackersByMonitor(int serviceId) {
+        Map<String, HealthTracker> m = new LinkedHashMap<>();
         for (Check c : checks) {
             if (c.serviceId == serviceId) {
                 m.put(c.monitor.name(), c.tracker);

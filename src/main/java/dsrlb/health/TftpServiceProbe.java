@@ -18,7 +18,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -45,7 +47,7 @@ public final class TftpServiceProbe implements ServiceProbe {
         this.io = io;
         this.lbAddress = lbAddress == 0 ? null : inet(lbAddress);
         this.services = config.services();
-        Map<String, List<InetAddress>> vips = new java.util.HashMap<>();
+        Map<String, List<InetAddress>> vips = new HashMap<>();
         for (VserverConfig v : config.vservers().values()) {
             v.bindings()
                     .forEach(b -> vips.computeIfAbsent(b.service(), k -> new ArrayList<>())
@@ -134,7 +136,7 @@ public final class TftpServiceProbe implements ServiceProbe {
     }
 
     private static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.3f s", d.toNanos() / 1e9);
+        return String.format(Locale.ROOT, "%.3f s", d.toNanos() / 1e9);
     }
 
     private static InetAddress inet(int address) {

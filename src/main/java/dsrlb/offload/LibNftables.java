@@ -13,7 +13,9 @@ public final class LibNftables implements Nftables {
     /** NFT_CTX_OUTPUT_JSON in nftables/libnftables.h. */
     private static final int OUTPUT_JSON = 1 << 4;
 
-    private static volatile Throwable loadFailure;
+    /** Why loading failed once: a second try would fail the same way. Kept as text, not as the Error. */
+    private static volatile String loadFailure;
+
     private static volatile boolean loaded;
 
     private Pointer ctx;
@@ -23,6 +25,8 @@ public final class LibNftables implements Nftables {
     }
 
     /**
+     * Opens a libnftables context that answers in JSON.
+     *
      * @throws IOException when libnftables cannot be loaded
      */
     public static LibNftables open() throws IOException {
@@ -54,11 +58,11 @@ public final class LibNftables implements Nftables {
                 loaded = true;
                 return;
             } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                loadFailure = e;
+                loadFailure = String.valueOf(e.getMessage());
             }
         }
-        throw new IOException("libnftables cannot be loaded (" + loadFailure.getMessage()
-                + "); install it: apt-get install libnftables1");
+        throw new IOException(
+                "libnftables cannot be loaded (" + loadFailure + "); install it: apt-get install libnftables1");
     }
 
     @Override

@@ -1,92 +1,226 @@
 package dsrlb.offload;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dsrlb.net.Ipv4;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Reads what libnftables prints in JSON for `list map` and `list counter` (nftables 1.0.x schema). */
+/**
+ * Reads what libnftables prints in JSON for `list map`, `list counter` and `list tables`
+ * (nftables 1.0.x schema). A map's listing holds every client of a VIP, up to a vserver's
+ * million under a flood of spoofed sources (issue 18), so every answer is read with Jackson's
+ * streaming parser, element by element, without a tree or a map per element.
+ */
 final class NftJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // jackson-core's streaming parser alone: a table check runs four times a second and the
+    // writer's first one must not wait for databind to load.
+    private static final JsonFactory JSON = new JsonFactory();
 
     private NftJson() {}
 
-    /** @param expiresSeconds seconds left before the kernel forgets it, -1 when it never does */
+    /**
+     * One client of a kernel map.
+     *
+     * @param expiresSeconds seconds left before the kernel forgets it, -1 when it never does
+     */
     record Element(int client, String mac, long expiresSeconds) {}
 
-    static List<Element> mapElements(String json) throws JsonProcessingException {
-        List<Element> out = new ArrayList<>();
-        for (JsonNode item : items(json)) {
-            JsonNode elems = item.path("map").path("elem");
-            if (!elems.isArray()) {
-                continue;
-            }
-            for (JsonNode pair : elems) {
-                // [ key, value ]; the key is "a.b.c.d" or {"elem": {"val": "a.b.c.d", "expires": n, ...}}
-                if (!pair.isArray() || pair.size() != 2) {
-                    continue;
-                }
-                JsonNode k = pair.get(0);
-                long expires = -1;
-                if (k.path("elem").isObject()) {
-                    JsonNode inner = k.get("elem");
-                    k = inner.path("val");
-                    if (inner.path("expires").isNumber()) {
-                        expires = inner.get("expires").longValue();
-                    }
-                }
-                if (k.isTextual() && pair.get(1).isTextual()) {
-                    out.add(new Element(
-                            Ipv4.parse(k.textValue()), pair.get(1).textValue().toLowerCase(Locale.ROOT), expires));
-                }
-            }
-        }
-        return out;
+    /** Takes the elements of a `list map` answer as they are read. */
+    @FunctionalInterface
+    interface ElementSink {
+        void element(Element e);
     }
 
-    /** The first counter in the answer, as {packets, bytes}. */
-    static long[] counter(String json) throws JsonProcessingException {
-        for (JsonNode item : items(json)) {
-            JsonNode c = item.path("counter");
-            if (c.path("packets").isNumber() && c.path("bytes").isNumber()) {
-                return new long[] {c.get("packets").longValue(), c.get("bytes").longValue()};
-            }
+    /** nft answered something that is not the JSON it documents. */
+    static final class NftJsonException extends IOException {
+        NftJsonException(String message) {
+            super(message);
         }
-        throw MismatchedInputException.from(null, long[].class, "no counter in nft's answer");
+
+        NftJsonException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Reads one item of the top-level "nftables" array; the parser stands on the item's value. */
+    @FunctionalInterface
+    private interface ItemReader {
+        void read(String kind, JsonParser p) throws IOException;
+    }
+
+    static void mapElements(String json, ElementSink sink) throws NftJsonException {
+        items(json, (kind, p) -> {
+            if (!kind.equals("map") || p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (p.nextToken() == JsonToken.START_ARRAY && field.equals("elem")) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        Element e = element(p);
+                        if (e != null) {
+                            sink.element(e);
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        });
+    }
+
+    /**
+     * Reads {@code [ key, value ]}, where the key is "a.b.c.d" or {"elem": {"val": "a.b.c.d",
+     * "expires": n, ...}} and the value a MAC; null for any other shape. Leaves the parser on the
+     * element's last token.
+     */
+    private static Element element(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return null;
+        }
+        String ip = null;
+        long expires = -1;
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_STRING) {
+            ip = p.getText();
+        } else if (t == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (p.nextToken() == JsonToken.START_OBJECT && field.equals("elem")) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String inner = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (inner.equals("val") && v == JsonToken.VALUE_STRING) {
+                            ip = p.getText();
+                        } else if (inner.equals("expires") && v.isNumeric()) {
+                            expires = p.getValueAsLong();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } else if (t == JsonToken.END_ARRAY) {
+            return null;
+        } else {
+            p.skipChildren();
+        }
+        String mac = null;
+        int size = 1;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            size++;
+            if (size == 2 && p.currentToken() == JsonToken.VALUE_STRING) {
+                mac = p.getText();
+            }
+            p.skipChildren();
+        }
+        if (size != 2 || ip == null || mac == null) {
+            return null;
+        }
+        return new Element(Ipv4.parse(ip), mac.toLowerCase(Locale.ROOT), expires);
+    }
+
+    /** Returns {packets, bytes}. */
+    static long[] counter(String json) throws NftJsonException {
+        long[][] found = {null};
+        items(json, (kind, p) -> {
+            if (found[0] != null || !kind.equals("counter") || p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
+            }
+            Long packets = null;
+            Long bytes = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (v.isNumeric() && field.equals("packets")) {
+                    packets = p.getValueAsLong();
+                } else if (v.isNumeric() && field.equals("bytes")) {
+                    bytes = p.getValueAsLong();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (packets != null && bytes != null) {
+                found[0] = new long[] {packets, bytes};
+            }
+        });
+        if (found[0] == null) {
+            throw new NftJsonException("no counter in nft's answer");
+        }
+        return found[0];
     }
 
     /** Table names in a `list tables` answer. */
-    static Set<String> tableNames(String json) throws JsonProcessingException {
+    static Set<String> tableNames(String json) throws NftJsonException {
         return names(json, "table");
     }
 
     /** Names of the named counters in a `list counters table` answer. */
-    static Set<String> counterNames(String json) throws JsonProcessingException {
+    static Set<String> counterNames(String json) throws NftJsonException {
         return names(json, "counter");
     }
 
-    private static Set<String> names(String json, String kind) throws JsonProcessingException {
+    private static Set<String> names(String json, String kind) throws NftJsonException {
         Set<String> out = new LinkedHashSet<>();
-        for (JsonNode item : items(json)) {
-            JsonNode name = item.path(kind).path("name");
-            if (name.isTextual()) {
-                out.add(name.textValue());
+        items(json, (k, p) -> {
+            if (!k.equals(kind) || p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
             }
-        }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (p.nextToken() == JsonToken.VALUE_STRING && field.equals("name")) {
+                    out.add(p.getText());
+                } else {
+                    p.skipChildren();
+                }
+            }
+        });
         return out;
     }
 
-    private static JsonNode items(String json) throws JsonProcessingException {
-        JsonNode items = MAPPER.readTree(json).path("nftables");
-        if (!items.isArray()) {
-            throw MismatchedInputException.from(null, List.class, "no \"nftables\" array in nft's answer");
+    /** Walks {"nftables": [ {kind: {...}}, ... ]}, handing each item's value to the reader. */
+    private static void items(String json, ItemReader reader) throws NftJsonException {
+        boolean found = false;
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new NftJsonException("nft's answer is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (p.nextToken() == JsonToken.START_ARRAY && field.equals("nftables")) {
+                    found = true;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (p.currentToken() != JsonToken.START_OBJECT) {
+                            p.skipChildren();
+                            continue;
+                        }
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String kind = p.currentName();
+                            p.nextToken();
+                            reader.read(kind, p);
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (NftJsonException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new NftJsonException("cannot read nft's JSON: " + e.getMessage(), e);
         }
-        return items;
+        if (!found) {
+            throw new NftJsonException("no \"nftables\" array in nft's answer");
+        }
     }
 }

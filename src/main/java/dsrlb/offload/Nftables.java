@@ -8,6 +8,8 @@ import java.io.IOException;
  */
 public interface Nftables extends AutoCloseable {
     /**
+     * Runs one batch.
+     *
      * @return nft's output (JSON for list commands)
      * @throws NftablesException with nft's error text when the batch was rejected
      */

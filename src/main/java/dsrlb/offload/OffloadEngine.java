@@ -1,6 +1,5 @@
 package dsrlb.offload;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Persistence;
@@ -80,7 +79,7 @@ public final class OffloadEngine implements AutoCloseable {
 
     private static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        for (String dir : path.split(":")) {
+        for (String dir : path.split(":", -1)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
                 return true;
             }
@@ -94,6 +93,8 @@ public final class OffloadEngine implements AutoCloseable {
     }
 
     /**
+     * Claims the interface's table, creates it and the veth the kernel sends misses to.
+     *
      * @param captureFilter the BPF expression a user-space engine would use on the LAN interface
      * @throws IOException when the table's name is taken by someone else, or setting up fails
      */
@@ -170,7 +171,7 @@ public final class OffloadEngine implements AutoCloseable {
                 return;
             }
             counters = NftJson.counterNames(run(nft, ruleset.listCounters()));
-        } catch (JsonProcessingException e) {
+        } catch (NftJson.NftJsonException e) {
             throw new IOException("nftables: cannot read its answer: " + e.getMessage(), e);
         }
         List<Long> owners = new ArrayList<>();

@@ -5,8 +5,7 @@ import dsrlb.net.MacAddress;
 import java.util.List;
 
 /**
- * The nftables netdev table the offload engine owns (ARCHITECTURE.md, "Engines and the kernel
- * offload"). Frames to a
+ * The nftables netdev table the offload engine owns (ARCHITECTURE.md, "Engines and the kernel offload"). Frames to a
  * VIP whose client is in that VIP's map are rewritten and sent back out by the kernel; the
  * rest, and a copy of every ARP frame, go to the capture veth where dsrlb reads them. libpcap
  * taps see a frame before the ingress hook, so capturing on the LAN interface itself would copy
@@ -36,7 +35,7 @@ public record OffloadRuleset(
     public static final String OWNER_PREFIX = "dsrlb_pid_";
 
     /**
-     * What the table holds for one VIP.
+     * What the kernel is told about one VIP.
      *
      * @param offloaded whether the kernel may forward this VIP's known clients (one `ANY *`
      *     vserver with SOURCEIP persistence or SOURCEIPHASH); otherwise every frame goes to dsrlb

@@ -85,7 +85,7 @@ public final class SourceAddresses {
     }
 
     private static int octet(String p, String item) {
-        if (!p.matches("\\d{1,3}") || p.length() > 1 && p.charAt(0) == '0') {
+        if (!p.matches("\\d{1,3}") || (p.length() > 1 && p.charAt(0) == '0')) {
             throw new IllegalArgumentException(
                     "'" + p + "' in '" + item + "' is not an octet (0..255, decimal, no leading zeros)");
         }

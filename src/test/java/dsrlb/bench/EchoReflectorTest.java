@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -18,13 +21,23 @@ import org.junit.jupiter.api.Test;
 
 /** The echo on real loopback sockets: two addresses, answers from the one asked, bounded run. */
 class EchoReflectorTest {
-    static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 0);
-    static final InetSocketAddress B = new InetSocketAddress("127.0.0.2", 0);
+    static final InetSocketAddress A = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    static final InetSocketAddress B = new InetSocketAddress(loopback(2), 0);
+
+    /** 127.0.0.n: Linux answers on the whole of 127/8, so two addresses need no set-up. */
+    static InetAddress loopback(int n) {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) n});
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
 
     @Test
     void answersEachDatagramFromTheAddressItWasSentTo() throws Exception {
         try (EchoReflector echo = EchoReflector.bind(List.of(A, B));
-                DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                DatagramSocket client =
+                        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             CompletableFuture<Long> run = CompletableFuture.supplyAsync(() -> runQuietly(echo, Duration.ofSeconds(30)));
             client.setSoTimeout(2000);
             List<InetSocketAddress> bound = echo.localAddresses();
@@ -73,7 +86,7 @@ class EchoReflectorTest {
         try {
             return echo.run(d);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

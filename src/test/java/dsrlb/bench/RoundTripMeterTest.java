@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dsrlb.tftp.FakeTftpServer;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -38,8 +39,8 @@ class RoundTripMeterTest {
     /** A DSR backend that answers from its real address instead of the VIP: no measurement, all strays. */
     @Test
     void aReplyFromAnotherAddressIsAStrayNotARoundTrip() throws Exception {
-        try (DatagramSocket vip = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-                DatagramSocket real = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+        try (DatagramSocket vip = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                DatagramSocket real = new DatagramSocket(new InetSocketAddress(EchoReflectorTest.loopback(2), 0))) {
             Thread t = new Thread(() -> reflect(vip, real), "wrong-source-echo");
             t.setDaemon(true);
             t.start();
@@ -85,7 +86,7 @@ class RoundTripMeterTest {
                 in.receive(p);
                 out.send(new DatagramPacket(buf, p.getLength(), p.getSocketAddress()));
             }
-        } catch (java.io.IOException closed) {
+        } catch (IOException closed) {
             // test over
         }
     }
@@ -105,7 +106,7 @@ class RoundTripMeterTest {
                 s.receive(p);
                 s.send(new DatagramPacket(buf, p.getLength(), p.getSocketAddress()));
             }
-        } catch (java.io.IOException | RuntimeException closed) {
+        } catch (IOException | RuntimeException closed) {
             // test over
         }
     }

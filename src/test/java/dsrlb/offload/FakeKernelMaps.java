@@ -69,12 +69,15 @@ final class FakeKernelMaps implements Nftables {
             maps.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
         }
         StringBuilder out = new StringBuilder();
-        for (String line : commands.split("\n")) {
-            Matcher m;
+        for (String line : commands.split("\n", -1)) {
             if (creating && !line.startsWith("add element")) {
                 continue;
             }
-            if ((m = ADD.matcher(line)).matches()) {
+            Matcher m = ADD.matcher(line);
+            Matcher delete = DELETE.matcher(line);
+            Matcher list = LIST_MAP.matcher(line);
+            Matcher counter = LIST_COUNTER.matcher(line);
+            if (m.matches()) {
                 Map<String, String> map = copy.computeIfAbsent(m.group(2), k -> new LinkedHashMap<>());
                 String had = map.get(m.group(3));
                 if (had != null && !had.equals(m.group(4))) {
@@ -85,16 +88,16 @@ final class FakeKernelMaps implements Nftables {
                             "Error: Could not process rule: Too many open files in system\n" + line);
                 }
                 map.put(m.group(3), m.group(4));
-            } else if ((m = DELETE.matcher(line)).matches()) {
-                Map<String, String> map = copy.get(m.group(2));
-                if (map == null || map.remove(m.group(3)) == null) {
+            } else if (delete.matches()) {
+                Map<String, String> map = copy.get(delete.group(2));
+                if (map == null || map.remove(delete.group(3)) == null) {
                     throw new NftablesException("Error: Could not process rule: No such file or directory\n" + line);
                 }
-            } else if ((m = LIST_MAP.matcher(line)).matches()) {
-                out.append(listMap(m.group(2), copy.getOrDefault(m.group(2), Map.of())));
-            } else if ((m = LIST_COUNTER.matcher(line)).matches()) {
+            } else if (list.matches()) {
+                out.append(listMap(list.group(2), copy.getOrDefault(list.group(2), Map.of())));
+            } else if (counter.matches()) {
                 out.append("{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}, {\"counter\": {\"family\": "
-                        + "\"netdev\", \"name\": \"" + m.group(2) + "\", \"table\": \"t\", \"handle\": 2, "
+                        + "\"netdev\", \"name\": \"" + counter.group(2) + "\", \"table\": \"t\", \"handle\": 2, "
                         + "\"packets\": " + counterPackets + ", \"bytes\": " + counterPackets * 100 + "}}]}");
             } else if (!line.isBlank()) {
                 throw new NftablesException("Error: syntax error in fake: " + line);

@@ -3,15 +3,19 @@ package dsrlb.offload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
+import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -101,7 +105,7 @@ class OffloadProgrammerTest {
     void aDrainingServiceKeepsItsClientsInTheKernel() {
         programmer.forwarded(0, A, 0);
         programmer.runOnce();
-        lb.disableGracefully(0, java.time.Duration.ofSeconds(30), System.nanoTime());
+        lb.disableGracefully(0, Duration.ofSeconds(30), System.nanoTime());
         programmer.runOnce();
         assertEquals(Map.of("192.0.2.32", TFTP1.toString()), clients());
     }
@@ -132,9 +136,7 @@ class OffloadProgrammerTest {
 
     @Test
     void oneStaleElementDoesNotCostTheOthers() {
-        kernel.maps
-                .computeIfAbsent("client_0", k -> new java.util.LinkedHashMap<>())
-                .put("192.0.2.32", TFTP2.toString());
+        kernel.maps.computeIfAbsent("client_0", k -> new LinkedHashMap<>()).put("192.0.2.32", TFTP2.toString());
         programmer.forwarded(0, A, 0);
         programmer.forwarded(0, B, 0);
         programmer.runOnce();
@@ -178,7 +180,7 @@ class OffloadProgrammerTest {
 
     @Test
     void theReceiveThreadSideAllocatesNothing() {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 20_000; i++) {
             programmer.forwarded(0, i, 0); // warm up; the ring fills and then drops
         }
@@ -298,7 +300,7 @@ class OffloadProgrammerTest {
         programmer.forwarded(0, A, 0);
         programmer.forwarded(0, C, 1);
         programmer.runOnce();
-        DsrConfig cfg = dsrlb.config.ConfigParser.parse("t.conf", String.format(ONLY_TFTP2, 100));
+        DsrConfig cfg = ConfigParser.parse("t.conf", String.format(ONLY_TFTP2, 100));
         LoadBalancer next = reloaded(cfg);
         programmer.reset(next.state(), OffloadEngine.vipRules(cfg));
         programmer.runOnce();
@@ -313,7 +315,7 @@ class OffloadProgrammerTest {
     void aReloadThatChangesTheKernelSettingsRebuildsTheTable() throws Exception {
         programmer.forwarded(0, C, 1);
         programmer.runOnce();
-        DsrConfig cfg = dsrlb.config.ConfigParser.parse("t.conf", String.format(ONLY_TFTP2, 50));
+        DsrConfig cfg = ConfigParser.parse("t.conf", String.format(ONLY_TFTP2, 50));
         programmer.reset(reloaded(cfg).state(), OffloadEngine.vipRules(cfg));
         programmer.runOnce();
         assertEquals(1, kernel.creates);
@@ -325,7 +327,7 @@ class OffloadProgrammerTest {
     void aTableFlushedWhileAReloadIsPendingComesBackEmptyNotUnderOldIds() throws Exception {
         programmer.forwarded(0, A, 0);
         programmer.runOnce();
-        DsrConfig cfg = dsrlb.config.ConfigParser.parse("t.conf", String.format(ONLY_TFTP2, 100));
+        DsrConfig cfg = ConfigParser.parse("t.conf", String.format(ONLY_TFTP2, 100));
         programmer.reset(reloaded(cfg).state(), OffloadEngine.vipRules(cfg));
         kernel.flushRuleset();
         programmer.checkTable();

@@ -9,6 +9,7 @@ import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
+import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,9 +74,9 @@ class OffloadRulesetTest {
     @Test
     void removingAClientNeverFailsOnAnElementTheKernelAlreadyDropped() {
         OffloadRuleset r = new OffloadRuleset("t", "eth0", "m", "c", LB, List.of(), 1);
-        assertEquals(
-                "add element netdev t client_0 { 192.0.2.10 : 02:00:00:00:00:30 }\n"
-                        + "delete element netdev t client_0 { 192.0.2.10 }\n",
-                r.removeElement(0, dsrlb.net.Ipv4.parse("192.0.2.10"), MacAddress.parse("02:00:00:00:00:30")));
+        assertEquals("""
+                add element netdev t client_0 { 192.0.2.10 : 02:00:00:00:00:30 }
+                delete element netdev t client_0 { 192.0.2.10 }
+                """, r.removeElement(0, Ipv4.parse("192.0.2.10"), MacAddress.parse("02:00:00:00:00:30")));
     }
 }

@@ -256,7 +256,7 @@ public final class FakeTftpServer implements AutoCloseable {
                     return;
                 }
             }
-            long blocks = content.length / blksize + 1;
+            long blocks = content.length / blksize + 1L;
             for (long n = 1; n <= blocks; n++) {
                 if (n == stopAtBlock) {
                     return;
