@@ -81,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
             names = "--metrics-address",
             paramLabel = "HOST:PORT",
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics (default: off; loopback, "
-                    + "e.g. 127.0.0.1:9108, unless --metrics-allow-remote).")
+                    + "e.g. 127.0.0.1:10069, unless --metrics-allow-remote).")
     String metricsAddress;
 
     @Option(

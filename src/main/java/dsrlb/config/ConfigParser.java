@@ -9,8 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a dsrlb configuration written in the NetScaler CLI dialect (README.md, "Configuration
- * reference"). The whole file is checked before anything is returned: the first problem stops
+ * Reads a dsrlb configuration written in the NetScaler CLI dialect (docs/configuration.md). The whole file is checked before anything is returned: the first problem stops
  * the load with a {@code file:line: message} error, so a bad config never half-applies.
  *
  * <p>Each command family has its handler ({@link NetworkCommands}, {@link ServiceCommands},

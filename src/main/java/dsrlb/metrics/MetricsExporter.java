@@ -98,14 +98,14 @@ public final class MetricsExporter implements AutoCloseable {
     }
 
     /**
-     * Parses {@code HOST:PORT} ({@code [::1]:9108} for IPv6).
+     * Parses {@code HOST:PORT} ({@code [::1]:10069} for IPv6).
      *
      * @throws IllegalArgumentException with a message for the operator
      */
     public static InetSocketAddress parseAddress(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         if (colon <= 0 || colon == hostPort.length() - 1) {
-            throw new IllegalArgumentException("expected HOST:PORT, e.g. 127.0.0.1:9108, got " + hostPort);
+            throw new IllegalArgumentException("expected HOST:PORT, e.g. 127.0.0.1:10069, got " + hostPort);
         }
         String host = hostPort.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {

@@ -25,8 +25,13 @@ class DocumentedPathsTest {
     static final Pattern PACKAGED_SCRIPT = Pattern.compile("/usr/share/dsrlb/keepalived/([A-Za-z0-9_.-]+)");
 
     static List<Path> documents() throws IOException {
-        List<Path> docs = new ArrayList<>(
-                List.of(Path.of("README.md"), Path.of("packaging/dsrlb.service"), Path.of("packaging/default/dsrlb")));
+        List<Path> docs = new ArrayList<>(List.of(
+                Path.of("README.md"),
+                Path.of("docs/operations.md"),
+                Path.of("docs/configuration.md"),
+                Path.of("CONTRIBUTING.md"),
+                Path.of("packaging/dsrlb.service"),
+                Path.of("packaging/default/dsrlb")));
         try (Stream<Path> examples = Files.walk(Path.of("examples"))) {
             examples.filter(Files::isRegularFile).forEach(docs::add);
         }
@@ -44,7 +49,7 @@ class DocumentedPathsTest {
                 seen++;
             }
         }
-        assertTrue(seen >= 2, "the README and the keepalived track script both name the socket");
+        assertTrue(seen >= 2, "the docs and the keepalived track script both name the socket");
     }
 
     @Test
@@ -64,7 +69,7 @@ class DocumentedPathsTest {
                 seen++;
             }
         }
-        assertTrue(seen >= 5, "the README's keepalived config runs the packaged scripts");
-        assertFalse(Files.readString(Path.of("README.md")).contains("/usr/local/sbin/dsrlb-"));
+        assertTrue(seen >= 5, "the documented keepalived config runs the packaged scripts");
+        assertFalse(Files.readString(Path.of("docs/operations.md")).contains("/usr/local/sbin/dsrlb-"));
     }
 }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * packet to a VIP with only the two MAC addresses (and a partial checksum) changed.
  *
  * <p>Input format: {@link FuzzFrames}. {@code mvn test} replays the corpus in
- * src/test/resources/dsrlb/dataplane/ForwarderFuzzTestInputs/forwarder; README.md
+ * src/test/resources/dsrlb/dataplane/ForwarderFuzzTestInputs/forwarder; CONTRIBUTING.md
  * ("Fuzzing") says how to fuzz for real.
  */
 class ForwarderFuzzTest {
