@@ -38,6 +38,19 @@ import picocli.CommandLine.Spec;
             "2:bad config or bad arguments (file:line: message on stderr); not restarted",
             "4:this host cannot run it as asked: a capability, libpcap or the native library missing, "
                     + "or the interface not there; not restarted"
+        },
+        footerHeading = "%nSignals:%n",
+        footer = {
+            "SIGTERM, SIGINT: stop (the counters are logged, the kernel table and veth removed).",
+            "SIGHUP: read the config file again, as dsrlb reload does.",
+            "",
+            "Files:",
+            "/etc/dsrlb/dsrlb.conf: the config the packaged service runs (dsrlb.conf(5)).",
+            "/etc/default/dsrlb: DSRLB_OPTS, more arguments for the packaged service.",
+            "/run/dsrlb/dsrlb.sock: the control socket (--control-socket).",
+            "",
+            "See also: dsrlb.conf(5), dsrlb-check(1), dsrlb-reload(1), dsrlb-doctor(1), systemd.service(5);",
+            "/usr/share/doc/dsrlb/ (README.md; docs/operations.md in the source)."
         })
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("dsrlb");

@@ -38,6 +38,11 @@ public final class ConfigParser {
                 new Command(Dialect.BIND_SERVICE, monitors::bindService));
     }
 
+    /** The commands this parser reads, in its table's order: what dsrlb.conf(5) documents (ConfigManual). */
+    static List<CommandSpec> commandTable() {
+        return new ConfigParser().commands.stream().map(Command::spec).toList();
+    }
+
     /** Loads a UTF-8 file; messages name it as given, the way compilers do. */
     public static DsrConfig load(Path file) throws ConfigException, IOException {
         return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));

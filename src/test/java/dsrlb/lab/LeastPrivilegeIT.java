@@ -143,6 +143,7 @@ class LeastPrivilegeIT {
                 CONFIG + " is a conffile");
         assertTrue(Files.isRegularFile(Path.of("/usr/share/man/man1/dsrlb-run.1.gz")), "man page of dsrlb run");
         assertTrue(Lab.run(10, "man", "-w", "dsrlb-backend-setup").ok(), "man finds dsrlb-backend-setup");
+        assertTrue(Lab.run(10, "man", "-w", "5", "dsrlb.conf").ok(), "man finds dsrlb.conf(5)");
         assertTrue(
                 Files.readString(Path.of("/usr/share/bash-completion/completions/dsrlb"))
                         .contains("complete -F"),
