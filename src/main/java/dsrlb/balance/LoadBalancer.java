@@ -53,6 +53,8 @@ public final class LoadBalancer {
     /** System.nanoTime() of each service's last forwarded packet, 0 for never: tells when a drain is over. */
     private final AtomicLongArray lastForwarded;
 
+    private final MacConflicts macConflicts;
+
     /** Builds the first state at once; {@link #subscribe} to receive it and every later one. */
     public LoadBalancer(DsrConfig config, Ticker ticker, int maglevSize) {
         this.config = config;
@@ -68,6 +70,7 @@ public final class LoadBalancer {
         healthReason = new String[n];
         forwardedPackets = new LongAdder[n];
         forwardedBytes = new LongAdder[n];
+        macConflicts = new MacConflicts(n);
         for (int i = 0; i < n; i++) {
             ServiceConfig s = serviceConfigs.get(i);
             serviceIds.put(s.name(), i);
@@ -225,6 +228,11 @@ public final class LoadBalancer {
     public void carryCounters(int id, long packets, long bytes) {
         forwardedPackets[id].add(packets);
         forwardedBytes[id].add(bytes);
+    }
+
+    /** Other MACs that answered ARP for a backend's address while its own still answered. */
+    public MacConflicts macConflicts() {
+        return macConflicts;
     }
 
     public long forwardedPackets(int id) {

@@ -4,6 +4,8 @@ import dsrlb.balance.LoadBalancer;
 import dsrlb.config.ServiceConfig;
 import dsrlb.config.VipConfig;
 import dsrlb.frame.Arp;
+import dsrlb.frame.Ethernet;
+import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
 import java.util.List;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArpResolver.class);
+    private static final long CONFLICT_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final PacketIo io;
     private final LoadBalancer balancer;
@@ -38,6 +41,9 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     private final LongSupplier clock;
     private final int[] vips;
     private final byte[] out = new byte[Arp.FRAME_LENGTH];
+    /** Receive thread only: when each backend's last conflict was logged (one line per 10 s each). */
+    private final long[] lastConflictLog;
+
     private long lastVipProbe = Long.MIN_VALUE;
     private ScheduledExecutorService timer;
 
@@ -56,6 +62,7 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         this.vips =
                 balancer.config().vips().stream().mapToInt(VipConfig::address).toArray();
         this.known = new MacAddress[backendIps.length];
+        this.lastConflictLog = new long[backendIps.length];
         this.lastSeen = new AtomicLongArray(backendIps.length);
         this.refreshNanos = refreshNanos;
         this.staleAfterNanos = staleAfterNanos;
@@ -115,10 +122,24 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         }
     }
 
-    /** Called on the receive thread with every ARP packet; allocates only when a MAC changes. */
+    /**
+     * Called on the receive thread with every ARP packet. A backend's MAC is learned only from a
+     * reply to dsrlb's own request (to our address and MAC, the Ethernet source its sender): a
+     * gratuitous ARP or a request from any host on the LAN must not be able to take a backend's
+     * clients. While the learned MAC keeps answering, another MAC that replies for the same
+     * address is a conflict, counted and reported, never adopted; a NIC that really changed is
+     * followed once the old MAC has been silent past {@link #staleAfterNanos} (tick() forgets
+     * it, and the next reply is learned). So a frame can make the forwarding state be rebuilt
+     * at most once per backend per stale period. Allocates only when a MAC is learned or a
+     * conflict is logged.
+     */
     @Override
     public void onArp(byte[] frame) {
-        if (!isHostMac(frame, Arp.SENDER_MAC)) {
+        if (Arp.operation(frame) != Arp.OP_REPLY
+                || Arp.targetIp(frame) != ownIp
+                || !io.mac().matches(frame, Arp.TARGET_MAC)
+                || !sameMac(frame, Ethernet.SOURCE, Arp.SENDER_MAC)
+                || !isHostMac(frame, Arp.SENDER_MAC)) {
             // A broadcast/multicast/zero or our own MAC for a backend would make the forwarder
             // flood every client's packets or send them to itself (found by ForwarderFuzzTest).
             return;
@@ -126,13 +147,42 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         int sender = Arp.senderIp(frame);
         for (int i = 0; i < backendIps.length; i++) {
             if (backendIps[i] == sender) {
-                lastSeen.set(i, clock.getAsLong());
                 MacAddress mac = known[i];
-                if (mac == null || !mac.matches(frame, Arp.SENDER_MAC)) {
+                if (mac == null) {
+                    lastSeen.set(i, clock.getAsLong());
                     learn(i, MacAddress.read(frame, Arp.SENDER_MAC));
+                } else if (mac.matches(frame, Arp.SENDER_MAC)) {
+                    lastSeen.set(i, clock.getAsLong());
+                } else {
+                    conflict(i, frame);
                 }
             }
         }
+    }
+
+    private void conflict(int i, byte[] frame) {
+        MacAddress claimed = MacAddress.read(frame, Arp.SENDER_MAC);
+        balancer.macConflicts().record(i, claimed);
+        long now = clock.getAsLong();
+        if (now - lastConflictLog[i] >= CONFLICT_LOG_NANOS || lastConflictLog[i] == 0) {
+            lastConflictLog[i] = now;
+            log.warn(
+                    "backend {}: {} answers ARP for it while {} still does; not adopted (ARP spoofing, or two hosts"
+                            + " with one address); {} such replies so far",
+                    Ipv4.format(backendIps[i]),
+                    claimed,
+                    known[i],
+                    balancer.macConflicts().count(i));
+        }
+    }
+
+    private static boolean sameMac(byte[] frame, int a, int b) {
+        for (int k = 0; k < MacAddress.LENGTH; k++) {
+            if (frame[a + k] != frame[b + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isHostMac(byte[] frame, int offset) {

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -88,7 +89,9 @@ public final class LiveStatus implements StatusSource {
                     balancer.forwardedPackets(id),
                     balancer.forwardedBytes(id),
                     bindings.get(id),
-                    monitors(id)));
+                    monitors(id),
+                    balancer.macConflicts().count(id),
+                    Objects.toString(balancer.macConflicts().last(id), null)));
         }
         return out;
     }

@@ -12,6 +12,9 @@ import java.util.List;
  * @param mac the backend's MAC learned by ARP, or null
  * @param persistedClients clients that SOURCEIP persistence sends here, over all vservers
  * @param bindings the vservers it is bound to, with the weight of each binding
+ * @param macConflicts ARP replies for the backend's address from a MAC other than the learned one
+ *     (not adopted: a spoofer or a duplicate address)
+ * @param lastMacConflict the last such MAC, or null
  */
 public record ServiceReport(
         String name,
@@ -27,10 +30,47 @@ public record ServiceReport(
         long packetsForwarded,
         long bytesForwarded,
         List<Binding> bindings,
-        List<Monitor> monitors) {
+        List<Monitor> monitors,
+        long macConflicts,
+        @Json.Nullable String lastMacConflict) {
     public ServiceReport {
         bindings = List.copyOf(bindings);
         monitors = List.copyOf(monitors);
+    }
+
+    /** A service no other MAC ever claimed. */
+    public ServiceReport(
+            String name,
+            String server,
+            String address,
+            String protocol,
+            int port,
+            String state,
+            String reason,
+            String mac,
+            long persistedClients,
+            long activeTransfers,
+            long packetsForwarded,
+            long bytesForwarded,
+            List<Binding> bindings,
+            List<Monitor> monitors) {
+        this(
+                name,
+                server,
+                address,
+                protocol,
+                port,
+                state,
+                reason,
+                mac,
+                persistedClients,
+                activeTransfers,
+                packetsForwarded,
+                bytesForwarded,
+                bindings,
+                monitors,
+                0,
+                null);
     }
 
     /** A binding to a vserver ({@code bind lb vserver ... -weight n}). */

@@ -9,6 +9,7 @@ import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
 import dsrlb.frame.Arp;
+import dsrlb.frame.Ethernet;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
@@ -29,10 +30,13 @@ class ArpResolverTest {
     final ArpResolver resolver =
             new ArpResolver(io, lb, LB_IP, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(35), () -> now);
 
-    private static byte[] replyFrom(MacAddress mac, int ip) {
+    /** What a backend answers to dsrlb's request: to our MAC and address, from its own MAC. */
+    static byte[] replyFrom(MacAddress mac, int ip) {
         byte[] f = new byte[Arp.FRAME_LENGTH];
         Arp.writeRequest(f, mac, ip, LB_IP);
         f[Arp.OFFSET + 7] = Arp.OP_REPLY;
+        LB.writeTo(f, Ethernet.DESTINATION);
+        LB.writeTo(f, Arp.TARGET_MAC);
         return f;
     }
 
@@ -78,11 +82,54 @@ class ArpResolverTest {
     }
 
     @Test
-    void aChangedMacIsFollowed() {
+    void aSecondMacIsAConflictWhileTheFirstAnswersAndIsFollowedOnceItIsSilent() {
         resolver.onArp(replyFrom(TFTP1, TFTP1_IP));
-        MacAddress replaced = MacAddress.parse("02:00:00:00:00:99");
-        resolver.onArp(replyFrom(replaced, TFTP1_IP));
-        assertEquals(replaced, lb.state().services()[0].mac());
+        MacAddress other = MacAddress.parse("02:00:00:00:00:99");
+        resolver.onArp(replyFrom(other, TFTP1_IP));
+        assertEquals(TFTP1, lb.state().services()[0].mac(), "not adopted while tftp1's MAC still answers");
+        assertEquals(1, lb.macConflicts().count(0));
+        assertEquals(other, lb.macConflicts().last(0));
+
+        // Flapping: the learned MAC and the other, a thousand times: no adoption, no rebuild.
+        ForwardingStateCounter states = new ForwardingStateCounter(lb);
+        for (int k = 0; k < 1000; k++) {
+            resolver.onArp(replyFrom(TFTP1, TFTP1_IP));
+            resolver.onArp(replyFrom(other, TFTP1_IP));
+        }
+        assertEquals(TFTP1, lb.state().services()[0].mac());
+        assertEquals(1001, lb.macConflicts().count(0));
+        assertEquals(0, states.published(), "no forwarding state rebuilt for a conflict");
+
+        // A NIC that really changed: the old MAC goes silent past --arp-stale, the new one is learned.
+        now += TimeUnit.SECONDS.toNanos(36);
+        resolver.tick();
+        assertNull(lb.state().services()[0].mac());
+        resolver.onArp(replyFrom(other, TFTP1_IP));
+        assertEquals(other, lb.state().services()[0].mac());
+    }
+
+    @Test
+    void gratuitousArpRequestsAndRepliesToOthersNeverTeachAMac() {
+        byte[] gratuitous = new byte[Arp.FRAME_LENGTH];
+        Arp.writeGratuitous(gratuitous, TFTP1, TFTP1_IP);
+        resolver.onArp(gratuitous);
+        byte[] request = new byte[Arp.FRAME_LENGTH];
+        Arp.writeRequest(request, TFTP1, TFTP1_IP, LB_IP);
+        resolver.onArp(request);
+        byte[] toAnother = replyFrom(TFTP1, TFTP1_IP);
+        MacAddress.parse("02:00:00:00:00:77").writeTo(toAnother, Arp.TARGET_MAC);
+        resolver.onArp(toAnother);
+        byte[] forged = replyFrom(TFTP1, TFTP1_IP);
+        MacAddress.parse("02:00:00:00:00:66").writeTo(forged, Ethernet.SOURCE);
+        resolver.onArp(forged);
+        assertNull(lb.state().services()[0].mac(), "only a reply to our request, from its own MAC, teaches");
+
+        resolver.onArp(replyFrom(TFTP1, TFTP1_IP));
+        MacAddress rogue = MacAddress.parse("02:00:00:00:00:66");
+        byte[] spoof = new byte[Arp.FRAME_LENGTH];
+        Arp.writeGratuitous(spoof, rogue, TFTP1_IP);
+        resolver.onArp(spoof);
+        assertEquals(TFTP1, lb.state().services()[0].mac(), "a spoofed gratuitous ARP takes nothing");
     }
 
     @Test
@@ -101,6 +148,20 @@ class ArpResolverTest {
         }) {
             resolver.onArp(replyFrom(MacAddress.parse(bad), TFTP1_IP));
             assertEquals(TFTP1, lb.state().services()[0].mac(), bad + " ignored");
+        }
+    }
+
+    /** Counts the forwarding states the balancer publishes from now on. */
+    static final class ForwardingStateCounter {
+        private final int[] count = new int[1];
+
+        ForwardingStateCounter(LoadBalancer lb) {
+            lb.subscribe(s -> count[0]++);
+            count[0] = 0;
+        }
+
+        int published() {
+            return count[0];
         }
     }
 }
