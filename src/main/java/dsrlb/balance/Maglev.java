@@ -54,6 +54,9 @@ public final class Maglev {
     }
 
     /**
+     * Builds a Maglev lookup table of {@code tableSize} slots, each backend holding a share of
+     * slots proportional to its weight.
+     *
      * @param names backend names, the key of their permutations
      * @param weights relative weights (≥ 1), same order as names
      * @return a table whose entries are indices into {@code names}; empty when names is empty

@@ -14,6 +14,8 @@ import java.util.List;
  * @param weights their weights
  * @param maglev slot → index into {@code serviceIds}, for SOURCEIPHASH; empty otherwise
  */
+// Arrays, not lists: the packet path indexes them per pick without boxing or bounds objects.
+@SuppressWarnings("ArrayRecordComponent")
 public record PoolSnapshot(int[] positions, int[] serviceIds, int[] weights, int[] maglev) {
     public static PoolSnapshot of(
             LbMethod method, List<BoundService> bindings, ServiceView[] services, int maglevSize) {

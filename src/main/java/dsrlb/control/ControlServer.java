@@ -172,7 +172,8 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private static boolean answers(Path path) throws IOException {
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
             return true;
         } catch (ConnectException e) {
             return false;

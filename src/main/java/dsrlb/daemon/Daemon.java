@@ -5,18 +5,12 @@ import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.ServiceView;
-import dsrlb.balance.Vserver;
 import dsrlb.config.DsrConfig;
-import dsrlb.config.MonitorConfig;
-import dsrlb.config.ServiceConfig;
 import dsrlb.config.VipConfig;
-import dsrlb.config.VserverConfig;
 import dsrlb.control.ControlResponder;
 import dsrlb.control.ControlServer;
 import dsrlb.control.StatusResponder;
 import dsrlb.dataplane.ArpResolver;
-import dsrlb.dataplane.Counters;
-import dsrlb.dataplane.DropReason;
 import dsrlb.dataplane.ForwardedFrameListener;
 import dsrlb.dataplane.Forwarder;
 import dsrlb.dataplane.NetworkInterfaceInfo;
@@ -51,7 +45,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * The running dsrlb: the packet engine, the forwarder and its receive thread, the config's
@@ -61,8 +54,6 @@ import sun.misc.Signal;
  */
 public final class Daemon {
     private static final Logger log = LoggerFactory.getLogger("dsrlb");
-    /** A gracefully disabled service is drained once nothing went to it for this long (TFTP clients ACK every block). */
-    private static final long DRAIN_IDLE_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     /** dsrlb could not start; the message is for the operator. */
     public static final class StartFailure extends Exception {
@@ -183,14 +174,7 @@ public final class Daemon {
         SystemdSupervision systemd = new SystemdSupervision(SystemdNotifier.fromEnvironment(), loop);
         Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
 
-        log.info(
-                "dsrlb on {} (MAC {}, {}/{}), MAC-based forwarding, engine {}",
-                nif.name(),
-                nif.mac(),
-                Ipv4.format(nif.address()),
-                nif.prefixLength(),
-                engine.kind().cliName());
-        logConfig();
+        StartStopLog.started(nif, engine.kind().cliName(), cfg);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(
@@ -211,7 +195,7 @@ public final class Daemon {
                         Thread.currentThread().interrupt();
                     }
                     long kernelDrops = io.droppedByKernel();
-                    printCounters(forwarder.counters(), live.get().balancer(), kernelDrops);
+                    StartStopLog.counters(forwarder.counters(), live.get().balancer(), kernelDrops);
                     if (rx.isAlive()) {
                         // Closing under a blocked reader would hang the JVM's exit; the OS closes it.
                         log.warn("receive thread did not stop; leaving the capture handle to the OS");
@@ -240,8 +224,9 @@ public final class Daemon {
             ScheduledFuture<?> unusedRoleFile = drains.scheduleWithFixedDelay(
                     new HaRoleFile(options.haRoleFile(), ha), 0, 100, TimeUnit.MILLISECONDS);
         }
-        ScheduledFuture<?> unusedSweep = drains.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
-        reloadOnSighup(reloader);
+        ScheduledFuture<?> unusedSweep =
+                drains.scheduleWithFixedDelay(new IdleSweep(live, () -> probeMetrics), 500, 500, TimeUnit.MILLISECONDS);
+        SighupReload.install(reloader);
         long deadline = System.nanoTime() + options.readyTimeoutNanos();
         LoadBalancer balancer = first.balancer();
         while (System.nanoTime() < deadline
@@ -279,19 +264,6 @@ public final class Daemon {
         return cfg.vips().stream().map(v -> Ipv4.format(v.address())).collect(Collectors.joining(", "));
     }
 
-    /** Ends drains whose clients went quiet and transfers that finished. */
-    private void sweep() {
-        long now = System.nanoTime();
-        Generation g = live.get();
-        g.balancer().finishDrains(now, DRAIN_IDLE_NANOS);
-        g.transfers().sweep(now, (serviceId, nanos) -> {
-            MetricsExporter m = probeMetrics;
-            if (m != null) {
-                m.observeTransfer(g.balancer().services().get(serviceId).name(), nanos / 1e9);
-            }
-        });
-    }
-
     /**
      * Points the forwarder at a current generation: its resolver hears ARP; its balancer's
      * counters, the engine's kernel path and its transfer table hear of each forwarded frame.
@@ -323,106 +295,11 @@ public final class Daemon {
                         service, monitor, result.ok(), result.responseTime().toNanos() / 1e9);
             }
         });
-        TransferTracker transfers = new TransferTracker(c.services().size(), DRAIN_IDLE_NANOS);
+        TransferTracker transfers = new TransferTracker(c.services().size(), IdleSweep.DRAIN_IDLE_NANOS);
         balancer.vservers().forEach(v -> v.useTransferCounts(transfers.activeCounts()));
         // The forwarder's counters outlive generations: every generation reports the same ones.
         LiveStatus status =
                 new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC()).withTransfers(transfers);
         return new Generation(c, balancer, resolver, health, transfers, status, new LoadBalancerControl(balancer));
-    }
-
-    private void logConfig() {
-        for (VserverConfig v : cfg.vservers().values()) {
-            log.info(
-                    "vserver {} {} {}:{} lbMethod {} persistence {} timeout {} min (max {} clients) services [{}]",
-                    v.name(),
-                    v.protocol(),
-                    Ipv4.format(v.vip()),
-                    v.port() < 0 ? "*" : v.port(),
-                    v.method(),
-                    v.persistence(),
-                    v.timeoutMinutes(),
-                    v.persistenceMaxEntries(),
-                    v.bindings().stream()
-                            .map(b -> b.service() + (b.weight() != 1 ? " weight " + b.weight() : ""))
-                            .collect(Collectors.joining(", ")));
-        }
-        for (ServiceConfig s : cfg.services().values()) {
-            String monitors = cfg.monitorBindings().stream()
-                    .filter(b -> b.service().equals(s.name()))
-                    .map(b -> b.monitor())
-                    .collect(Collectors.joining(", "));
-            log.info(
-                    "service {} {} {}:{} {} monitors [{}]",
-                    s.name(),
-                    s.protocol(),
-                    Ipv4.format(s.address()),
-                    s.port() < 0 ? "*" : s.port(),
-                    s.state(),
-                    monitors.isEmpty() ? "ARP reachability" : monitors);
-        }
-        for (MonitorConfig m : cfg.monitors().values()) {
-            log.info(
-                    "monitor {} TFTP file {} interval {} s resptimeout {} s retries {} successRetries {} downTime {} s",
-                    m.name(),
-                    m.file(),
-                    m.interval().toSeconds(),
-                    m.responseTimeout().toSeconds(),
-                    m.retries(),
-                    m.successRetries(),
-                    m.downTime().toSeconds());
-        }
-    }
-
-    /** SIGHUP re-reads the config, as daemons do; the outcome is logged by the reloader. */
-    @SuppressWarnings("removal")
-    private static void reloadOnSighup(Reloader reloader) {
-        try {
-            Signal.handle(new Signal("HUP"), sig -> {
-                Thread t = new Thread(reloader::reload, "dsrlb-reload");
-                t.setDaemon(true);
-                t.start();
-            });
-        } catch (IllegalArgumentException e) {
-            log.warn("SIGHUP cannot be handled here ({}); use `dsrlb reload`", e.getMessage());
-        }
-    }
-
-    private static void printCounters(Counters c, LoadBalancer balancer, long kernelDrops) {
-        StringBuilder sb = new StringBuilder("counters: received ")
-                .append(c.received())
-                .append(", forwarded ")
-                .append(c.forwarded())
-                .append(", checksums completed ")
-                .append(c.checksumsCompleted())
-                .append(", ARP replies ")
-                .append(c.arpRepliesSent())
-                .append(", VIP ARP conflicts ")
-                .append(c.vipArpConflicts())
-                .append(", lost before capture ")
-                .append(kernelDrops < 0 ? "unknown" : Long.toString(kernelDrops));
-        for (DropReason r : DropReason.values()) {
-            long n = c.drops(r);
-            if (n > 0) {
-                sb.append(", drop ").append(r.metricName()).append(' ').append(n);
-            }
-        }
-        log.info("{}", sb);
-        for (ServiceView s : balancer.serviceViews()) {
-            log.info(
-                    "service {}: {} packets, {} bytes forwarded",
-                    s.name(),
-                    balancer.forwardedPackets(s.id()),
-                    balancer.forwardedBytes(s.id()));
-        }
-        for (Vserver v : balancer.vservers()) {
-            log.info(
-                    "vserver {}: {} new clients, {} persistence hits, {} re-picked, {} persisted clients",
-                    v.config().name(),
-                    v.newClients(),
-                    v.persistenceHits(),
-                    v.repicks(),
-                    v.persistence() == null ? 0 : v.persistence().size());
-        }
     }
 }

@@ -25,6 +25,8 @@ public final class StateTransfer {
     private StateTransfer() {}
 
     /**
+     * What a reload did to the services, by name, as the reload's log line tells it.
+     *
      * @param unchanged services carried over whole
      * @param added services new in this config (they start as a fresh dsrlb would)
      * @param changed services whose definition or monitors changed (restarted)

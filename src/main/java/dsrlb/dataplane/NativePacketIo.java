@@ -106,6 +106,9 @@ public final class NativePacketIo implements PacketIo {
     }
 
     /**
+     * Opens the engine on an interface with the given ring version, loading the native library
+     * first if this is the first engine of the process.
+     *
      * @param filter a BPF expression (tcpdump syntax) for what this engine must see
      * @throws IOException when the library cannot be loaded or the socket cannot be set up (the
      *     message says which step failed and why, e.g. "socket(AF_PACKET): Operation not permitted")
@@ -127,6 +130,9 @@ public final class NativePacketIo implements PacketIo {
         load();
     }
 
+    // The failure is cached on purpose: a library that failed to load stays failed for the JVM's
+    // life (a second Native.register says less), so every later open reports the first message.
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     private static synchronized void load() throws IOException {
         if (loaded) {
             return;
@@ -206,7 +212,7 @@ public final class NativePacketIo implements PacketIo {
         txFrames.clear();
         int sent = dsrlb_tx_batch(handle, Pointer.nativeValue(txMemory), Pointer.nativeValue(txLengthsMemory), count);
         if (sent < count) {
-            long lost = count - Math.max(sent, 0);
+            long lost = (long) count - Math.max(sent, 0);
             if (lostSends % 1000 == 0) {
                 log.warn(
                         "send on {}: {} of {} frames lost (errno {}); {} lost so far",

@@ -45,6 +45,8 @@ public final class PcapPacketIo implements PacketIo {
     }
 
     /**
+     * Opens a capture handle on an interface with the default kernel buffer.
+     *
      * @param filter a BPF expression (tcpdump syntax) for what this engine must see
      * @throws IOException with libpcap's message when the interface cannot be opened
      */
@@ -52,7 +54,11 @@ public final class PcapPacketIo implements PacketIo {
         return open(interfaceName, mac, filter, BUFFER_BYTES);
     }
 
-    /** @param bufferBytes the kernel ring's size (small for a handle that only sends) */
+    /**
+     * Opens a capture handle on an interface with a kernel buffer of the given size.
+     *
+     * @param bufferBytes the kernel ring's size (small for a handle that only sends)
+     */
     public static PcapPacketIo open(String interfaceName, MacAddress mac, String filter, int bufferBytes)
             throws IOException {
         PcapHandle handle = null;

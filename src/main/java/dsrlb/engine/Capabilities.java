@@ -23,7 +23,7 @@ public record Capabilities(long effective) {
     }
 
     static Capabilities parse(String procStatus) {
-        for (String line : procStatus.split("\n")) {
+        for (String line : procStatus.split("\n", -1)) {
             if (line.startsWith("CapEff:")) {
                 return new Capabilities(Long.parseUnsignedLong(
                         line.substring("CapEff:".length()).strip(), 16));

@@ -27,6 +27,8 @@ public final class Engines {
     public record Options(NativePacketIo.Ring nativeRing, long offloadSyncNanos) {}
 
     /**
+     * The engine that was opened, and why the ones before it were not.
+     *
      * @param skipped for auto, one line per engine tried before the chosen one:
      *     "offload skipped: no CAP_NET_ADMIN"
      */

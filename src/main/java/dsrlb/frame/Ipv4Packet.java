@@ -21,6 +21,9 @@ public final class Ipv4Packet {
     private Ipv4Packet() {}
 
     /**
+     * Checks that an IPv4 header is well formed and fits in what was captured: {@link #OK}, or
+     * the code of the first problem found.
+     *
      * @param offset where the IPv4 header starts
      * @param end index after the last captured byte (Ethernet padding may follow the packet)
      */

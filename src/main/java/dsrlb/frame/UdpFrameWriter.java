@@ -14,6 +14,8 @@ public final class UdpFrameWriter {
     private UdpFrameWriter() {}
 
     /**
+     * Writes an Ethernet/IPv4/UDP frame with its checksums around {@code length} payload bytes.
+     *
      * @param out at least {@link #HEADERS} + {@code length} bytes
      * @param ipId the IPv4 identification field (vary it per datagram)
      * @return the frame length

@@ -66,7 +66,7 @@ final class NodeMetrics {
                 .callback(cb -> {
                     NodeReport n = node.get();
                     if (n != null) {
-                        cb.call(n.configGeneration());
+                        cb.call((double) n.configGeneration());
                     }
                 })
                 .register(registry);

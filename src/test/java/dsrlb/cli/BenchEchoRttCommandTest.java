@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,8 @@ class BenchEchoRttCommandTest {
     @Test
     void rttMeasuresOffTheEchoWhichStopsAfterItsDuration() throws Exception {
         int port;
-        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        try (DatagramSocket probe =
+                new DatagramSocket(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0))) {
             port = probe.getLocalPort();
         }
         long t0 = System.nanoTime();
@@ -85,7 +87,8 @@ class BenchEchoRttCommandTest {
     @Test
     void rttFailsWhenNothingEchoes() throws Exception {
         int port;
-        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        try (DatagramSocket probe =
+                new DatagramSocket(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0))) {
             port = probe.getLocalPort();
         }
         assertEquals(

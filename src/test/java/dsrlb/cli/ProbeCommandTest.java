@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,7 +104,7 @@ class ProbeCommandTest {
 
     @Test
     void aWrongHashMakesTheRunUnavailable() {
-        assertEquals(0, probe("--expect-sha256", sha256(FILE).toUpperCase(), "--expect-size", "100000"));
+        assertEquals(0, probe("--expect-sha256", sha256(FILE).toUpperCase(Locale.ROOT), "--expect-size", "100000"));
         assertEquals(1, probe("--expect-sha256", sha256(new byte[0])));
 
         assertTrue(out.toString().contains("kind HASH_MISMATCH, stage VERIFYING"), out.toString());
@@ -223,10 +224,10 @@ class ProbeCommandTest {
         assertEquals(3, probe("--nagios", "--warning", "2s", "--critical", "1s"));
         assertEquals(3, probe("--json", "--nagios"));
 
-        assertEquals(
-                "TFTP UNKNOWN - --warning must not be above --critical\n"
-                        + "TFTP UNKNOWN - --json and --nagios exclude each other\n",
-                out.toString());
+        assertEquals("""
+                TFTP UNKNOWN - --warning must not be above --critical
+                TFTP UNKNOWN - --json and --nagios exclude each other
+                """, out.toString());
     }
 
     @Test

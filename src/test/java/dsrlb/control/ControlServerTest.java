@@ -137,6 +137,8 @@ class ControlServerTest {
     }
 
     @Test
+    // a and b are held open, unread, to occupy both workers; the body uses only a.
+    @SuppressWarnings("try")
     void aSilentClientIsCutOffAndDoesNotBlockOthersForever() throws Exception {
         Path socket = dir.resolve("s.sock");
         start(socket, responder);

@@ -37,6 +37,8 @@ public final class ForwarderFuzzSeeds {
     private ForwarderFuzzSeeds() {}
 
     /**
+     * Writes the seed frames into the fuzzers' corpus directories.
+     *
      * @param args the forwarder corpus directory; optionally the frame codec corpus directories
      *     (FrameCodecFuzzTestInputs/ipv4AndChecksum and .../arp), which take the raw frames
      */
@@ -82,7 +84,7 @@ public final class ForwarderFuzzSeeds {
         f.put(
                 "ip-options",
                 HostileFrames.udpWithOptions(
-                        LB, ROUTER, CLIENT, VIP, 40001, 69, HostileFrames.ROUTER_ALERT, tftpRrq("ARDBP32.BIN")));
+                        LB, ROUTER, CLIENT, VIP, 40001, 69, HostileFrames.routerAlert(), tftpRrq("ARDBP32.BIN")));
         List<byte[]> fragments =
                 HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151, new byte[100], 64);
         f.put("fragment-first", fragments.get(0));
@@ -135,7 +137,7 @@ public final class ForwarderFuzzSeeds {
         byte[] garpVip = new byte[Arp.FRAME_LENGTH];
         Arp.writeGratuitous(garpVip, TFTP1, VIP);
         byte[] options = HostileFrames.udpWithOptions(
-                LB, ROUTER, CLIENT, VIP, 40001, 69, HostileFrames.ROUTER_ALERT, tftpRrq("ARDBP32.BIN"));
+                LB, ROUTER, CLIENT, VIP, 40001, 69, HostileFrames.routerAlert(), tftpRrq("ARDBP32.BIN"));
         List<byte[]> fragments =
                 HostileFrames.udpFragments(LB, ROUTER, CLIENT, VIP, 40002, 69, 0x5151, new byte[1200], 512);
         byte[] ttl1 = HostileFrames.udpWithTtl(LB, ROUTER, CLIENT, VIP, 40003, 69, 1, tftpRrq("x"));

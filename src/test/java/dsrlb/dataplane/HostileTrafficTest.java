@@ -165,7 +165,7 @@ class HostileTrafficTest {
     @Test
     void ipOptionsAreForwardedUntouchedAndAPartialChecksumBehindThemCompleted() {
         byte[] options =
-                HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40000, 69, HostileFrames.ROUTER_ALERT, RRQ);
+                HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40000, 69, HostileFrames.routerAlert(), RRQ);
         assertForwardedUnchanged(options, TFTP1);
 
         byte[] partial = options.clone();

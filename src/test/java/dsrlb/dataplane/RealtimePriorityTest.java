@@ -13,7 +13,7 @@ class RealtimePriorityTest {
     /** The policy the kernel reports for a thread: field 41 (policy) of /proc/thread-self/stat. */
     private static int schedPolicyOfCurrentThread() throws Exception {
         String stat = Files.readString(Path.of("/proc/thread-self/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
         return Integer.parseInt(f[41 - 3]);
     }
 

@@ -29,9 +29,12 @@ class HostChecksTest {
     @Test
     void txChecksumOffloadIsReadFromEthtool() {
         HostChecks h = with(Map.of());
-        Finding on = h.txChecksumOffload(
-                "eth0",
-                "Features for eth0:\nrx-checksumming: on\ntx-checksumming: on\n" + "\ttx-checksum-ipv4: off [fixed]\n");
+        Finding on = h.txChecksumOffload("eth0", """
+                Features for eth0:
+                rx-checksumming: on
+                tx-checksumming: on
+                \ttx-checksum-ipv4: off [fixed]
+                """);
         assertEquals(Finding.Level.OK, on.level());
         assertTrue(
                 on.detail().contains("tx-checksumming on: captured frames may carry partial checksums"), on.detail());

@@ -10,8 +10,10 @@ import java.util.List;
  * sender would put them on the wire: IP options, fragments, 802.1Q tags, odd TTLs, TCP.
  */
 public final class HostileFrames {
-    /** Router Alert (RFC 2113), the IP option hosts really send (IGMP, RSVP). */
-    public static final byte[] ROUTER_ALERT = {(byte) 0x94, 0x04, 0x00, 0x00};
+    /** Router Alert (RFC 2113), the IP option hosts really send (IGMP, RSVP); a fresh copy each call. */
+    public static byte[] routerAlert() {
+        return new byte[] {(byte) 0x94, 0x04, 0x00, 0x00};
+    }
 
     private static final int MORE_FRAGMENTS = 0x2000;
 

@@ -62,7 +62,7 @@ class DrainDuringStormIT extends DsrlbLabTest {
 
     private String state(String service) {
         Lab.Result r = dsrlbCli("show", "service", service);
-        for (String l : r.out().split("\n")) {
+        for (String l : r.out().split("\n", -1)) {
             if (l.startsWith("\tState: ")) {
                 return l.substring("\tState: ".length()).strip();
             }

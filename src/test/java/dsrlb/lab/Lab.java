@@ -43,7 +43,7 @@ public final class Lab {
         String why = whyNoNamespaces();
         if (why != null) {
             fail("the lab integration tests cannot run: " + why
-                    + (("true".equals(System.getenv("CI"))) ? " (CI=true)" : "")
+                    + ("true".equals(System.getenv("CI")) ? " (CI=true)" : "")
                     + "; run as root (lab/test does), or leave them out with -DskipITs");
         }
     }
@@ -88,8 +88,8 @@ public final class Lab {
     public static Map<String, List<String>> servedBy() {
         Result r = check(runQuietly(20, BASEDIR.resolve("lab/served-by").toString()), "lab/served-by");
         Map<String, List<String>> m = new LinkedHashMap<>();
-        for (String line : r.out().split("\n")) {
-            String[] f = line.trim().split("\\s+");
+        for (String line : r.out().split("\n", -1)) {
+            String[] f = line.trim().split("\\s+", -1);
             if (f.length == 2) {
                 m.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f[1]);
             }

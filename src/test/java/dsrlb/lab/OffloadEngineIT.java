@@ -124,7 +124,7 @@ class OffloadEngineIT extends TftpdHpaOffloadOnIT {
     private static String kernelMap() {
         Lab.Result r = Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "ruleset");
         List<String> lines = new ArrayList<>();
-        for (String l : r.out().split("\n")) {
+        for (String l : r.out().split("\n", -1)) {
             if (l.contains("192.0.2.")) {
                 lines.add(l.strip());
             }

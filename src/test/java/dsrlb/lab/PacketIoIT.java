@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -158,7 +159,8 @@ class PacketIoIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
         try {
-            watchdog.scheduleAtFixedRate(io::wakeup, 2_000, 100, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> unusedWakeups =
+                    watchdog.scheduleAtFixedRate(io::wakeup, 2_000, 100, TimeUnit.MILLISECONDS);
             while (System.nanoTime() < deadline) {
                 int n = io.receive(buffer);
                 if (n > 0) {

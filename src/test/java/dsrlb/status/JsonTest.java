@@ -1,6 +1,7 @@
 package dsrlb.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,8 +47,8 @@ class JsonTest {
         assertEquals(-12L, m.get("i").longValue());
         assertEquals(new BigDecimal("123456789012345678901"), m.get("big").decimalValue());
         assertEquals(0, new BigDecimal("1500").compareTo(m.get("d").decimalValue()));
-        assertEquals(Boolean.TRUE, m.get("t").booleanValue());
-        assertEquals(Boolean.FALSE, m.get("f").booleanValue());
+        assertTrue(m.get("t").booleanValue());
+        assertFalse(m.get("f").booleanValue());
         assertTrue(m.has("n") && m.get("n").isNull());
         assertEquals(Json.parse("[1,[2],{}]"), m.get("a"));
         assertEquals(Long.MAX_VALUE, Json.parse(Long.toString(Long.MAX_VALUE)).longValue());

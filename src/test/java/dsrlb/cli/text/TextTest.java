@@ -18,14 +18,17 @@ class TextTest {
     @Test
     void showLbVserverListsNumberedBlocksLikeNetScaler() {
         String s = VserverText.show(status.vservers(), false);
-        assertTrue(
-                s.startsWith("1)\ttftp (198.51.100.20:*) - ANY\tType: ADDRESS\n\tState: UP\n"
-                        + "\tNo. of Bound Services :  2 (Total) \t 1 (Active)\n"
-                        + "\tConfigured Method: ROUNDROBIN\tMode: MAC\n"
-                        + "\tPersistence: SOURCEIP\tPersistence Timeout: 100 min\tMax entries: 1000000\n"
-                        + "\tVserver hits: 2575\tNew clients: 5\tPersistence hits: 2570\tRe-picks: 1\n"
-                        + "\tPersisted clients: 4\n\n2)\tplain vs (198.51.100.21:69) - UDP\tType: ADDRESS\n"),
-                s);
+        assertTrue(s.startsWith("""
+                             1)\ttftp (198.51.100.20:*) - ANY\tType: ADDRESS
+                             \tState: UP
+                             \tNo. of Bound Services :  2 (Total) \t 1 (Active)
+                             \tConfigured Method: ROUNDROBIN\tMode: MAC
+                             \tPersistence: SOURCEIP\tPersistence Timeout: 100 min\tMax entries: 1000000
+                             \tVserver hits: 2575\tNew clients: 5\tPersistence hits: 2570\tRe-picks: 1
+                             \tPersisted clients: 4
+
+                             2)\tplain vs (198.51.100.21:69) - UDP\tType: ADDRESS
+                             """), s);
         assertTrue(s.contains("\tPersistence: NONE\n"), s);
         assertFalse(s.contains("tftp1 (198.51.100.30"), "bound services only for one vserver: " + s);
         assertTrue(s.endsWith("\n Done\n"), s);
@@ -35,10 +38,12 @@ class TextTest {
     void showLbVserverByNameAddsItsBoundServices() {
         String s = VserverText.show(status.vservers().subList(0, 1), true);
         assertTrue(s.startsWith("\ttftp (198.51.100.20:*) - ANY\tType: ADDRESS\n"), s);
-        assertTrue(
-                s.endsWith("\n1) tftp1 (198.51.100.30: *) - ANY State: UP\tWeight: 1\n"
-                        + "2) tftp2 (198.51.100.31: *) - ANY State: DOWN\tWeight: 3\n Done\n"),
-                s);
+        assertTrue(s.endsWith("""
+
+                           1) tftp1 (198.51.100.30: *) - ANY State: UP\tWeight: 1
+                           2) tftp2 (198.51.100.31: *) - ANY State: DOWN\tWeight: 3
+                            Done
+                           """), s);
     }
 
     @Test
@@ -63,19 +68,24 @@ class TextTest {
     void showServiceByNameHasMonitorsWithLastResponse() {
         String s = ServiceText.show(status.services().subList(1, 2), true);
         assertTrue(s.startsWith("\ttftp2 (198.51.100.31:*) - ANY\n\tState: DOWN\n"), s);
-        assertTrue(
-                s.contains("\tServer Name: 198.51.100.31\tMAC: 02:d5:1b:64:00:31\n"
-                        + "\tBound to vserver: tftp\tWeight: 3\n\tPersisted clients: 0\n\tActive transfers: 0\n"
-                        + "\tForwarded: 0 packets, 0 bytes\n"),
-                s);
-        assertTrue(
-                s.contains("1)\tMonitor Name: tftp-pxe\n\t\tState: DOWN\tReason: ICMP port unreachable\n"
-                        + "\t\tLast response: Failure - ICMP port unreachable\n\t\tResponse Time: 1.500 millisec\n"),
-                s);
-        assertTrue(
-                s.contains("2)\tMonitor Name: other\n\t\tState: DOWN\tReason: not probed yet\n"
-                        + "\t\tLast response: none yet\n"),
-                s);
+        assertTrue(s.contains("""
+                           \tServer Name: 198.51.100.31\tMAC: 02:d5:1b:64:00:31
+                           \tBound to vserver: tftp\tWeight: 3
+                           \tPersisted clients: 0
+                           \tActive transfers: 0
+                           \tForwarded: 0 packets, 0 bytes
+                           """), s);
+        assertTrue(s.contains("""
+                           1)\tMonitor Name: tftp-pxe
+                           \t\tState: DOWN\tReason: ICMP port unreachable
+                           \t\tLast response: Failure - ICMP port unreachable
+                           \t\tResponse Time: 1.500 millisec
+                           """), s);
+        assertTrue(s.contains("""
+                           2)\tMonitor Name: other
+                           \t\tState: DOWN\tReason: not probed yet
+                           \t\tLast response: none yet
+                           """), s);
         assertTrue(ServiceText.show(status.services().subList(2, 3), true)
                 .contains("\tMonitors: none (UP while the backend answers ARP)\n"));
     }
@@ -135,12 +145,14 @@ class TextTest {
     void statOfOneVserverAddsItsStatisticsAndServices() {
         String s = StatText.stat(status.global(), status.vservers().subList(0, 1), true);
         assertTrue(s.contains("Virtual Server Summary\n"), s);
-        assertTrue(
-                s.contains("Virtual Server Statistics  Total\nVserver hits                2575\n"
-                        + "New clients                    5\nPersistence hits            2570\n"
-                        + "Re-picks                       1\n"
-                        + "Persisted clients              4\n"),
-                s);
+        assertTrue(s.contains("""
+                           Virtual Server Statistics  Total
+                           Vserver hits                2575
+                           New clients                    5
+                           Persistence hits            2570
+                           Re-picks                       1
+                           Persisted clients              4
+                           """), s);
         assertTrue(s.endsWith("2) tftp2 (198.51.100.31: *) - ANY State: DOWN\tWeight: 3\n Done\n"), s);
     }
 
@@ -155,10 +167,14 @@ class TextTest {
 
     @Test
     void persistenceIsATableSortedAsTheDaemonSentIt() {
-        assertEquals(
-                "Client       Vserver  Service\n192.0.2.9    tftp     tftp2\n192.0.2.10   tftp     tftp1\n"
-                        + "192.0.2.100  tftp     tftp1\nTotal: 3 persisted clients\n Done\n",
-                PersistenceText.show(status.persistence(null, 10)));
+        assertEquals("""
+                Client       Vserver  Service
+                192.0.2.9    tftp     tftp2
+                192.0.2.10   tftp     tftp1
+                192.0.2.100  tftp     tftp1
+                Total: 3 persisted clients
+                 Done
+                """, PersistenceText.show(status.persistence(null, 10)));
         assertEquals(
                 "Client      Vserver  Service\n192.0.2.10  tftp     tftp1\nTotal: 1 persisted client\n Done\n",
                 PersistenceText.show(status.persistence("192.0.2.10", 10)));
