@@ -5,9 +5,6 @@ import dsrlb.control.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code stat lb vserver [name]}. */
 @Command(
@@ -20,20 +17,12 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:shown", "1:dsrlb is not running, or no such vserver", "2:bad arguments"})
 final class StatLbVserverCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "One vserver (default: all).")
-    String name;
-
     @Mixin
-    ShowOptions options;
-
-    @Spec
-    CommandSpec spec;
+    VserverNameArgument vserver;
 
     @Override
     public Integer call() {
-        return options.execute(
-                spec,
-                new Request(Request.Kind.STAT_LB_VSERVER, name),
-                answer -> StatText.stat(answer.global(), answer.vservers(), name != null));
+        return vserver.ask(
+                Request.Kind.STAT_LB_VSERVER, (answer, one) -> StatText.stat(answer.global(), answer.vservers(), one));
     }
 }

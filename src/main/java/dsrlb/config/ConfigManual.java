@@ -124,8 +124,9 @@ public final class ConfigManual {
                 .append("add lb vserver tftp ANY 198.51.100.20 * -persistenceType SOURCEIP -timeout 100 -m MAC\n")
                 .append("bind lb vserver tftp tftp1\n")
                 .append("....\n\n");
-        a.append("== Files\n\n/etc/dsrlb/dsrlb.conf:: the configuration the packaged service reads.\n"
-                + "/usr/share/doc/dsrlb/examples/:: the seed config and the others of the project.\n\n");
+        a.append("== Files\n\n");
+        a.append("/etc/dsrlb/dsrlb.conf:: the configuration the packaged service reads.\n");
+        a.append("/usr/share/doc/dsrlb/examples/:: the seed config and the others of the project.\n\n");
         a.append("== See also\n\n*dsrlb*(1), *dsrlb-run*(1), *dsrlb-check*(1), *dsrlb-reload*(1)\n");
         return a.toString();
     }
