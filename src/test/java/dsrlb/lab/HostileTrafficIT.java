@@ -8,6 +8,11 @@ import dsrlb.status.GlobalReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -130,5 +135,88 @@ class HostileTrafficIT extends DsrlbLabTest {
         assertTrue(r.ok(), r.toString());
         assertEquals(Lab.sha256(Lab.served("k64.bin")), Lab.sha256(out));
         assertTrue(dsrlb.isAlive());
+    }
+
+    /** Asks backends' MACs every second, so a second host answering for one shows within seconds. */
+    @Override
+    String[] dsrlbArgs() {
+        return new String[] {"--arp-refresh", "1", "--arp-stale", "5"};
+    }
+
+    private String showService(String name) {
+        return Lab.check(
+                        Lab.runQuietly(
+                                30,
+                                "java",
+                                "-jar",
+                                Lab.JAR.toString(),
+                                "show",
+                                "service",
+                                name,
+                                "--json",
+                                "--control-socket",
+                                socket.toString()),
+                        "dsrlb show service")
+                .out();
+    }
+
+    /**
+     * A second host on the LAN answers ARP for tftp1's address (the router takes the address too:
+     * what a spoofer that answers dsrlb's requests, or a duplicate address, looks like) and sends
+     * gratuitous ARP for it. dsrlb keeps tftp1's real MAC, reports the conflict with the other MAC,
+     * and every client is still served by the real backends with intact files.
+     */
+    @Test
+    void aSecondHostClaimingABackendsAddressIsReportedNeverAdopted() throws Exception {
+        String dev = Lab.check(
+                        Lab.inNamespace(
+                                Lab.ROUTER_NS,
+                                10,
+                                "sh",
+                                "-c",
+                                "ip -o -4 addr show | awk '$4 == \"198.51.100.1/24\" {print $2}'"),
+                        "router's server interface")
+                .out()
+                .trim();
+        assertTrue(!dev.isEmpty(), "the router's interface on the server LAN");
+        Lab.check(
+                Lab.inNamespace(Lab.ROUTER_NS, 10, "ip", "addr", "add", "198.51.100.30/32", "dev", dev),
+                "router takes tftp1's address");
+        try {
+            Lab.inNamespace(
+                    Lab.ROUTER_NS, 20, "arping", "-U", "-c", "3", "-I", dev, "-s", "198.51.100.30", "198.51.100.30");
+            Matcher conflicts = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            String answer = "";
+            while (System.nanoTime() < deadline) {
+                answer = showService("tftp1");
+                conflicts = Pattern.compile("\"macConflicts\":(\\d+)").matcher(answer);
+                if (conflicts.find() && Long.parseLong(conflicts.group(1)) > 0) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(
+                    answer.contains("\"lastMacConflict\":\"02:d5:1b:64:00:01\""),
+                    "the router's MAC reported: " + answer);
+            assertTrue(answer.contains("\"mac\":\"02:d5:1b:64:00:30\""), "tftp1's own MAC kept: " + answer);
+
+            Lab.resetServedBy();
+            for (int k = 0; k < 4; k++) {
+                String client = "192.0.2." + (60 + k);
+                Path out = dir.resolve("conflict-" + k);
+                Lab.Result r = TftpClient.CURL.download(Lab.VIP, "k64.bin", out, client, 20);
+                assertTrue(r.ok(), r.toString());
+                assertEquals(Lab.sha256(Lab.served("k64.bin")), Lab.sha256(out));
+            }
+            Map<String, List<String>> served = Lab.servedBy();
+            for (int k = 0; k < 4; k++) {
+                List<String> by = served.get("192.0.2." + (60 + k));
+                assertTrue(by != null && by.size() == 1, "served by one real backend: " + served);
+            }
+            assertTrue(dsrlb.log().contains("answers ARP for it while 02:d5:1b:64:00:30 still does"), dsrlb.log());
+        } finally {
+            Lab.inNamespace(Lab.ROUTER_NS, 10, "ip", "addr", "del", "198.51.100.30/32", "dev", dev);
+        }
     }
 }
