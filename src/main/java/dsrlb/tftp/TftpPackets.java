@@ -88,7 +88,32 @@ public final class TftpPackets {
         while (end < length && p[end] != 0) {
             end++;
         }
-        return length <= 4 ? "" : new String(p, 4, end - 4, StandardCharsets.UTF_8);
+        return length <= 4 ? "" : printable(new String(p, 4, end - 4, StandardCharsets.UTF_8));
+    }
+
+    /** At most this many characters of a server's text reach a log line or a terminal. */
+    static final int MAX_TEXT = 200;
+
+    /**
+     * A server's text as it may be shown: control characters (newlines that would forge log
+     * lines, escape sequences that would drive an operator's terminal) as \xNN, and at most
+     * {@link #MAX_TEXT} characters. A backend is not trusted to write our logs.
+     */
+    public static String printable(String text) {
+        StringBuilder b = new StringBuilder(Math.min(text.length(), MAX_TEXT));
+        for (int i = 0; i < text.length() && b.length() < MAX_TEXT; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\\') {
+                b.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        if (b.length() >= MAX_TEXT && text.length() > MAX_TEXT) {
+            b.setLength(MAX_TEXT);
+            b.append("…");
+        }
+        return b.toString();
     }
 
     /**
@@ -108,8 +133,9 @@ public final class TftpPackets {
                 return null;
             }
             m.put(
-                    new String(p, i, nameEnd - i, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT),
-                    new String(p, nameEnd + 1, valueEnd - nameEnd - 1, StandardCharsets.US_ASCII));
+                    printable(new String(p, i, nameEnd - i, StandardCharsets.US_ASCII))
+                            .toLowerCase(Locale.ROOT),
+                    printable(new String(p, nameEnd + 1, valueEnd - nameEnd - 1, StandardCharsets.US_ASCII)));
             i = valueEnd + 1;
         }
         return m;

@@ -184,7 +184,8 @@ public final class TransferTracker implements ForwardedFrameListener {
         long h = nameHead.get();
         for (long s = t; s < h; s++) {
             int r = (int) (s & (NAME_RING - 1));
-            String name = new String(names[r], 0, nameLengths[r], StandardCharsets.ISO_8859_1);
+            // A client chose these bytes: shown in stat and on the status page, so made printable.
+            String name = TftpPackets.printable(new String(names[r], 0, nameLengths[r], StandardCharsets.ISO_8859_1));
             count(requestsByFile, name);
             count(requestsByClient, nameClients[r]);
         }

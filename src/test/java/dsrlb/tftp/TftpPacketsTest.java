@@ -46,4 +46,15 @@ class TftpPacketsTest {
         assertEquals("Unknown transfer ID", TftpPackets.errorMessage(error, error.length));
         assertEquals(0, error[error.length - 1]);
     }
+
+    @Test
+    void aServersTextIsMadePrintableAndShort() {
+        assertEquals("file\\x0a2026-01-01 ERROR forged", TftpPackets.printable("file\n2026-01-01 ERROR forged"));
+        assertEquals("\\x1b[31mred\\x1b[0m", TftpPackets.printable("\u001b[31mred\u001b[0m"));
+        assertEquals("a\\x5cb", TftpPackets.printable("a\\b"));
+        String long_ = "x".repeat(1000);
+        assertEquals(TftpPackets.MAX_TEXT + 1, TftpPackets.printable(long_).length());
+        byte[] error = new byte[] {0, 5, 0, 1, 'n', 'o', '\n', 'x', 0};
+        assertEquals("no\\x0ax", TftpPackets.errorMessage(error, error.length));
+    }
 }
