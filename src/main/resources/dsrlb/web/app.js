@@ -6,6 +6,7 @@
 const POLL_MS = 1000;
 const CHART_SECONDS = 300;
 const PROBE_HISTORY = 20;
+const LISTED = 15;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 let previous = null;
@@ -195,7 +196,7 @@ function renderServices(doc, before, dt) {
       el('td', s.name),
       el('td', s.address + ':' + port(s.port) + ' ' + s.protocol),
       stateCell(s.state),
-      el('td', s.reason),
+      el('td', s.reason, 'reason'),
       el('td', s.mac || '–'),
       num(s.activeTransfers),
       num(s.persistedClients),
@@ -237,9 +238,16 @@ function renderTransfers(doc, before, dt) {
     }
   }
   drawChart();
-  fill('in-progress', (t.inProgress || []).map(x => row([
-    el('td', x.client), el('td', x.file || '?'), el('td', x.service), num(x.seconds, 1)])));
-  fill('recent', (t.recent || []).map(x => row([
+  const running = (t.inProgress || []).slice(0, LISTED).map(x => row([
+    el('td', x.client), el('td', x.file || '?'), el('td', x.service), num(x.seconds, 1)]));
+  const more = t.started - t.finished - running.length;
+  if (more > 0) {
+    const td = el('td', 'and ' + more + ' more', 'more');
+    td.colSpan = 4;
+    running.push(row([td]));
+  }
+  fill('in-progress', running);
+  fill('recent', (t.recent || []).slice(0, LISTED).map(x => row([
     el('td', x.client), el('td', x.file || '?'), el('td', x.service),
     el('td', new Date(x.started).toLocaleTimeString()), num(x.seconds, 2)])));
 }

@@ -85,8 +85,8 @@ final class NamespaceTunnel implements AutoCloseable {
             try {
                 Socket tcp = server.accept();
                 SocketChannel unix = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-                UnixToTcp.pump(tcp.getInputStream(), Channels.newOutputStream(unix), tcp, unix);
-                UnixToTcp.pump(Channels.newInputStream(unix), tcp.getOutputStream(), tcp, unix);
+                UnixToTcp.pump(Channels.newChannel(tcp.getInputStream()), unix, tcp, unix);
+                UnixToTcp.pump(unix, Channels.newChannel(tcp.getOutputStream()), tcp, unix);
             } catch (IOException e) {
                 // Closed, or one connection failed: the browser sees a reset and retries.
             }

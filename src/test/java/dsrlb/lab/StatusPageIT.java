@@ -92,7 +92,7 @@ class StatusPageIT extends DsrlbLabTest {
                 "--disable-dev-shm-usage",
                 "--disable-gpu",
                 "--no-first-run",
-                "--window-size=1500,1500",
+                "--window-size=1600,1250",
                 "--user-data-dir=" + dir.resolve("chromium"));
         browser = new ChromeDriver(driverService, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));

@@ -1,14 +1,15 @@
 package dsrlb.lab;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -46,18 +47,29 @@ public final class UnixToTcp {
             while (true) {
                 SocketChannel client = server.accept();
                 SocketChannel tcp = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-                pump(Channels.newInputStream(client), Channels.newOutputStream(tcp), client, tcp);
-                pump(Channels.newInputStream(tcp), Channels.newOutputStream(client), client, tcp);
+                pump(client, tcp, client, tcp);
+                pump(tcp, client, client, tcp);
             }
         }
     }
 
-    /** Copies one direction on its own thread; the end of either direction closes both. */
-    static void pump(InputStream in, OutputStream out, AutoCloseable a, AutoCloseable b) {
+    /**
+     * Copies one direction on its own thread; the end of either direction closes both. Channel
+     * reads and writes, not {@link Channels} streams: those lock the channel, so a read that waits
+     * would block the other direction's write.
+     */
+    static void pump(ReadableByteChannel in, WritableByteChannel out, AutoCloseable a, AutoCloseable b) {
         Thread t = new Thread(
                 () -> {
+                    ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
                     try {
-                        in.transferTo(out);
+                        while (in.read(buffer) >= 0) {
+                            buffer.flip();
+                            while (buffer.hasRemaining()) {
+                                out.write(buffer);
+                            }
+                            buffer.clear();
+                        }
                     } catch (IOException e) {
                         // The peer went away: close below.
                     }
