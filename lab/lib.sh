@@ -96,7 +96,7 @@ readonly LAB_STATE="$LAB_DIR/state"
 
 readonly LAB_PACKAGES=(iproute2 iputils-arping ethtool nftables tftpd-hpa tftp-hpa
     atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps netsniff-ng keepalived vagrant
-    lintian systemd prometheus)
+    lintian systemd prometheus chromium chromium-driver)
 # The Debian package's man pages: picocli writes AsciiDoc, asciidoctor makes roff
 # (packaging/build-docs, run by every ./mvnw package); gcc and libc6-dev build native/
 # (native/build, run by every ./mvnw compile).

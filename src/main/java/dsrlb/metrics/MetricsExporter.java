@@ -6,6 +6,7 @@ import dsrlb.status.GlobalReport.KernelPath;
 import dsrlb.status.ServiceReport;
 import dsrlb.status.StatusSource;
 import dsrlb.status.VserverReport;
+import dsrlb.web.StatusPage;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -76,12 +77,17 @@ public final class MetricsExporter implements AutoCloseable {
         return registry;
     }
 
-    /** Serves {@code /metrics} on {@code address:port} (port 0: an ephemeral one, see {@link #port()}). */
+    /**
+     * Serves {@code /metrics}, and the status page at {@code /} with {@code /status.json}, on
+     * {@code address:port} (port 0: an ephemeral one, see {@link #port()}).
+     */
     public MetricsExporter start(InetAddress address, int port) throws IOException {
         server = HTTPServer.builder()
                 .inetAddress(address)
                 .port(port)
                 .registry(registry)
+                // The library's "/" context gets every path but its own: the page answers them (404 if unknown).
+                .defaultHandler(new StatusPage(status))
                 .buildAndStart();
         return this;
     }

@@ -1,7 +1,9 @@
 package dsrlb.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -99,13 +101,44 @@ public record GlobalReport(
      * TFTP transfers seen (an RRQ starts one, 3 s without a client packet ends it).
      *
      * @param untracked RRQs the transfer table had no room for
+     * @param inProgress the newest transfers still running (at most 100); empty from a daemon that
+     *     does not list them
+     * @param recent the last finished ones, newest first (at most 50)
      */
-    public record Transfers(long started, long finished, long untracked, List<Count> topFiles, List<Count> topClients) {
+    public record Transfers(
+            long started,
+            long finished,
+            long untracked,
+            List<Count> topFiles,
+            List<Count> topClients,
+            @Json.Nullable List<Transfer> inProgress,
+            @Json.Nullable List<Transfer> recent) {
         public Transfers {
             topFiles = List.copyOf(topFiles);
             topClients = List.copyOf(topClients);
+            inProgress = inProgress == null ? List.of() : List.copyOf(inProgress);
+            recent = recent == null ? List.of() : List.copyOf(recent);
+        }
+
+        /** Counts only, no list of transfers. */
+        public Transfers(long started, long finished, long untracked, List<Count> topFiles, List<Count> topClients) {
+            this(started, finished, untracked, topFiles, topClients, List.of(), List.of());
         }
     }
+
+    /**
+     * One transfer: who asked which service for what, when, and for how long it ran (so far).
+     *
+     * @param file the requested file name, or null until the daemon has read it (within a second)
+     * @param seconds RRQ to the client's last packet; the time so far for one in progress
+     */
+    public record Transfer(
+            String client,
+            String service,
+            @Json.Nullable String file,
+            Instant started,
+
+            @JsonProperty("seconds") @Json.Micros Duration seconds) {}
 
     /** A file name or client with its number of requests. */
     public record Count(String key, long requests) {}

@@ -15,6 +15,8 @@ import dsrlb.health.ProbeResult;
 import dsrlb.net.Ipv4;
 import dsrlb.transfer.TransferTracker;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,6 +32,9 @@ import java.util.function.Supplier;
  * the receive thread's private state.
  */
 public final class LiveStatus implements StatusSource {
+    /** Enough for a page during a storm; the counts say how many there are in all. */
+    private static final int IN_PROGRESS_LISTED = 100;
+
     private final LoadBalancer balancer;
     private final Supplier<Counters> counters;
     private final HealthMonitor health;
@@ -182,8 +187,25 @@ public final class LiveStatus implements StatusSource {
         transfers
                 .topClients(10)
                 .forEach(e -> clients.add(new GlobalReport.Count(Ipv4.format(e.getKey()), e.getValue())));
+        long nanos = System.nanoTime();
+        Instant now = clock.instant();
+        List<ServiceConfig> configs = balancer.services();
+        List<GlobalReport.Transfer> running = new ArrayList<>();
+        transfers.inProgress(nanos, IN_PROGRESS_LISTED).forEach(t -> running.add(transfer(t, configs, now, nanos)));
+        List<GlobalReport.Transfer> recent = new ArrayList<>();
+        transfers.recent().forEach(t -> recent.add(transfer(t, configs, now, nanos)));
         return new GlobalReport.Transfers(
-                transfers.started(), transfers.finished(), transfers.untracked(), files, clients);
+                transfers.started(), transfers.finished(), transfers.untracked(), files, clients, running, recent);
+    }
+
+    private static GlobalReport.Transfer transfer(
+            TransferTracker.Transfer t, List<ServiceConfig> configs, Instant now, long nowNanos) {
+        return new GlobalReport.Transfer(
+                Ipv4.format(t.clientIp()),
+                t.serviceId() < configs.size() ? configs.get(t.serviceId()).name() : "#" + t.serviceId(),
+                t.file(),
+                now.minusNanos(nowNanos - t.startedNanos()),
+                Duration.ofNanos(t.nanos()));
     }
 
     @Override

@@ -5,7 +5,9 @@ import dsrlb.frame.Ethernet;
 import dsrlb.frame.Ipv4Packet;
 import dsrlb.tftp.TftpPackets;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +45,17 @@ public final class TransferTracker implements ForwardedFrameListener {
     private static final int NAME_BYTES = 256;
     /** Bounds the per-file and per-client counts: beyond it, only already known keys count. */
     static final int MAX_KEYS = 10_000;
+    /** Finished transfers kept for the status page, newest last. */
+    static final int RECENT = 50;
+
+    /**
+     * One transfer for the status page.
+     *
+     * @param file the requested name, or null when the RRQ was not counted yet (before the next sweep)
+     * @param startedNanos the RRQ's {@link System#nanoTime()}
+     * @param nanos RRQ to the client's last packet (so far, for one in progress)
+     */
+    public record Transfer(int clientIp, int serviceId, String file, long startedNanos, long nanos) {}
 
     private final int[] client = new int[SLOTS];
     private final int[] service = new int[SLOTS];
@@ -62,6 +75,10 @@ public final class TransferTracker implements ForwardedFrameListener {
     private final AtomicLong untracked = new AtomicLong();
     private final Map<String, Long> requestsByFile = new HashMap<>();
     private final Map<Integer, Long> requestsByClient = new HashMap<>();
+    /** The file each client asked for last: names the transfer when it is listed. */
+    private final Map<Integer, String> fileByClient = new HashMap<>();
+
+    private final ArrayDeque<Transfer> recent = new ArrayDeque<>();
     private final long idleNanos;
 
     /** @param idleNanos silence after which a transfer is over (its client ACKs every block) */
@@ -167,6 +184,22 @@ public final class TransferTracker implements ForwardedFrameListener {
 
     /** Control thread: ends transfers idle for longer than the idle time; counts the requests seen since. */
     public synchronized void sweep(long now, Completion completion) {
+        // Names first, so a transfer that began and ended since the last sweep is listed with its file.
+        long t = nameTail.get();
+        long h = nameHead.get();
+        for (long s = t; s < h; s++) {
+            int r = (int) (s & (NAME_RING - 1));
+            // A client chose these bytes: shown in stat and on the status page, so made printable.
+            String name = TftpPackets.printable(new String(names[r], 0, nameLengths[r], StandardCharsets.ISO_8859_1));
+            count(requestsByFile, name);
+            count(requestsByClient, nameClients[r]);
+            if (fileByClient.size() >= SLOTS) {
+                // Clients whose RRQ found no slot never finish here; forget them all rather than grow.
+                fileByClient.clear();
+            }
+            fileByClient.put(nameClients[r], name);
+        }
+        nameTail.lazySet(h);
         for (int i = 0; i < SLOTS; i++) {
             if (state.get(i) != ACTIVE) {
                 continue;
@@ -177,19 +210,37 @@ public final class TransferTracker implements ForwardedFrameListener {
                 long took = last - started[i];
                 if (finish(i)) {
                     completion.finished(svc, took);
+                    if (recent.size() == RECENT) {
+                        recent.removeFirst();
+                    }
+                    recent.addLast(new Transfer(client[i], svc, fileByClient.remove(client[i]), started[i], took));
                 }
             }
         }
-        long t = nameTail.get();
-        long h = nameHead.get();
-        for (long s = t; s < h; s++) {
-            int r = (int) (s & (NAME_RING - 1));
-            // A client chose these bytes: shown in stat and on the status page, so made printable.
-            String name = TftpPackets.printable(new String(names[r], 0, nameLengths[r], StandardCharsets.ISO_8859_1));
-            count(requestsByFile, name);
-            count(requestsByClient, nameClients[r]);
+    }
+
+    /** The last finished transfers (ended by a sweep), newest first. */
+    public synchronized List<Transfer> recent() {
+        List<Transfer> out = new ArrayList<>(recent);
+        Collections.reverse(out);
+        return out;
+    }
+
+    /**
+     * Up to {@code limit} transfers in progress, the newest first.
+     *
+     * @param now the caller's {@link System#nanoTime()}, to say how long each has run
+     */
+    public synchronized List<Transfer> inProgress(long now, int limit) {
+        List<Transfer> out = new ArrayList<>();
+        for (int i = 0; i < SLOTS; i++) {
+            // The state's volatile read orders the receive thread's plain writes before it.
+            if (state.get(i) == ACTIVE) {
+                out.add(new Transfer(client[i], service[i], fileByClient.get(client[i]), started[i], now - started[i]));
+            }
         }
-        nameTail.lazySet(h);
+        out.sort(Comparator.comparingLong(Transfer::startedNanos).reversed());
+        return List.copyOf(out.subList(0, Math.min(limit, out.size())));
     }
 
     private static <K> void count(Map<K, Long> m, K key) {

@@ -51,6 +51,43 @@ class TransferTrackerTest {
     }
 
     @Test
+    void finishedTransfersAreListedNewestFirstWithTheirFileAndRunningOnesWithTheirTimeSoFar() {
+        rrq(A, 0, 10 * S, "ARDBP32.BIN");
+        rrq(B, 1, 11 * S, "pxelinux.0");
+        sweep(11 * S);
+        assertEquals(
+                List.of(
+                        new TransferTracker.Transfer(B, 1, "pxelinux.0", 11 * S, S),
+                        new TransferTracker.Transfer(A, 0, "ARDBP32.BIN", 10 * S, 2 * S)),
+                tracker.inProgress(12 * S, 10));
+        assertEquals(1, tracker.inProgress(12 * S, 1).size(), "bounded");
+        tracker.packet(A, 12 * S);
+        tracker.packet(B, 13 * S);
+        sweep(15 * S);
+        assertEquals(List.of(new TransferTracker.Transfer(A, 0, "ARDBP32.BIN", 10 * S, 2 * S)), tracker.recent());
+        sweep(16 * S);
+        assertEquals(
+                List.of(
+                        new TransferTracker.Transfer(B, 1, "pxelinux.0", 11 * S, 2 * S),
+                        new TransferTracker.Transfer(A, 0, "ARDBP32.BIN", 10 * S, 2 * S)),
+                tracker.recent());
+        assertEquals(List.of(), tracker.inProgress(16 * S, 10));
+    }
+
+    @Test
+    void onlyTheLastFinishedTransfersAreKept() {
+        for (int i = 0; i < TransferTracker.RECENT + 5; i++) {
+            rrq(A + i, 0, i, "f" + i);
+        }
+        sweep(10 * S);
+        List<TransferTracker.Transfer> recent = tracker.recent();
+        assertEquals(TransferTracker.RECENT, recent.size());
+        assertEquals(
+                TransferTracker.RECENT,
+                recent.stream().map(TransferTracker.Transfer::file).distinct().count());
+    }
+
+    @Test
     void aNewRequestFromTheSameClientEndsItsPreviousTransfer() {
         rrq(A, 0, 0, "pxelinux.0");
         rrq(A, 1, S, "ARDBP32.BIN");

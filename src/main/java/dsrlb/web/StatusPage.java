@@ -1,0 +1,110 @@
+package dsrlb.web;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dsrlb.status.Json;
+import dsrlb.status.StatusSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The live status page on the metrics listener: {@code /} (HTML), {@code /app.js},
+ * {@code /app.css} and {@code /status.json}, read-only. The page is static; its script polls
+ * the JSON and builds the DOM with text nodes only, so the CSP below can forbid inline code
+ * and every name from the config stays text.
+ */
+public final class StatusPage implements HttpHandler {
+    /** Nothing but this listener's own script, style and JSON; no frames, no forms, no plugins. */
+    public static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
+            + " img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /** A file from the jar, read once at start: serving it touches no disk. */
+    private static final class Asset {
+        final String contentType;
+        final byte[] body;
+
+        Asset(String contentType, byte[] body) {
+            this.contentType = contentType;
+            this.body = body;
+        }
+    }
+
+    private final StatusSource status;
+    private final Map<String, Asset> assets;
+
+    public StatusPage(StatusSource status) {
+        this.status = status;
+        this.assets = Map.of(
+                "/", new Asset("text/html; charset=utf-8", resource("index.html")),
+                "/app.js", new Asset("text/javascript; charset=utf-8", resource("app.js")),
+                "/app.css", new Asset("text/css; charset=utf-8", resource("app.css")));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = StatusPage.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing from the jar: dsrlb/web/" + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            Headers headers = exchange.getResponseHeaders();
+            headers.set("Content-Security-Policy", CSP);
+            headers.set("X-Content-Type-Options", "nosniff");
+            headers.set("Referrer-Policy", "no-referrer");
+            headers.set("Cache-Control", "no-store");
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                headers.set("Allow", "GET, HEAD");
+                send(exchange, 405, "text/plain; charset=utf-8", bytes("GET or HEAD only\n"));
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/status.json")) {
+                byte[] body;
+                try {
+                    body = Json.write(StatusDocument.of(status)).getBytes(StandardCharsets.UTF_8);
+                } catch (RuntimeException e) {
+                    // A status read that failed (a generation being swapped) is the page's "stale", not a dead
+                    // listener.
+                    send(exchange, 503, "text/plain; charset=utf-8", bytes("status unavailable: " + e + "\n"));
+                    return;
+                }
+                send(exchange, 200, "application/json", body);
+                return;
+            }
+            Asset asset = assets.get(path);
+            if (asset == null) {
+                send(exchange, 404, "text/plain; charset=utf-8", bytes("not found\n"));
+                return;
+            }
+            send(exchange, 200, asset.contentType, asset.body);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange exchange, int code, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(code, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dsrlb.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The status page in a real browser: Debian's chromium, headless, driven by Selenium through
+ * Debian's chromedriver (named explicitly, so Selenium Manager never looks for one on the
+ * internet). dsrlb serves the page on the lb namespace's loopback, as it does by default;
+ * {@link NamespaceTunnel} brings that port to this JVM's loopback, where chromium runs.
+ * Everything is read from the rendered DOM (element text), not from the HTML source.
+ *
+ * <p>Without chromium or chromedriver the test fails (also with CI=true): it never skips.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StatusPageIT extends DsrlbLabTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final String SOURCES = "192.0.2.32-192.0.2.131";
+    static final int CLIENTS = 100;
+    /** A file name no config may hold but any client may ask for: it must show as text. */
+    static final String HOSTILE_FILE = "<img/src=x/onerror=window.pwned=1>\"'<script>window.pwned=2</script>";
+
+    int port;
+    NamespaceTunnel tunnel;
+    ChromeDriverService driverService;
+    WebDriver browser;
+
+    @Override
+    Path config() {
+        // A TFTP monitor on both services, so the page has probe results and their history.
+        return Lab.BASEDIR.resolve("examples/monitored.conf");
+    }
+
+    @Override
+    String[] dsrlbArgs() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return new String[] {"--metrics-address", "127.0.0.1:" + port};
+    }
+
+    @BeforeAll
+    void openBrowser() throws IOException {
+        for (Path p : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(p)) {
+                fail(p + " is missing: apt-get install chromium chromium-driver (lab/test installs them)"
+                        + ("true".equals(System.getenv("CI")) ? " (CI=true)" : ""));
+            }
+        }
+        tunnel = NamespaceTunnel.open(Lab.LB_NS, port, dir);
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        driverService = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(dir.resolve("chromedriver.log").toFile())
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new",
+                // Root in the lab: chromium's sandbox refuses to run as root.
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--no-first-run",
+                "--window-size=1600,1250",
+                "--user-data-dir=" + dir.resolve("chromium"));
+        browser = new ChromeDriver(driverService, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+        browser.get(url());
+    }
+
+    @AfterAll
+    void closeBrowser() throws IOException {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            if (driverService != null) {
+                driverService.stop();
+            }
+            // Only what this JVM started: chromedriver and its chromium, if quit left any.
+            ProcessHandle.current()
+                    .descendants()
+                    .filter(p -> p.info()
+                            .command()
+                            .map(c -> c.contains("chromium") || c.contains("chromedriver"))
+                            .orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly);
+            if (tunnel != null) {
+                tunnel.close();
+            }
+        }
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + tunnel.port() + "/";
+    }
+
+    private String serviceState(String service) {
+        return browser.findElement(By.cssSelector("#services tr[data-name='" + service + "'] td.state"))
+                .getText();
+    }
+
+    private long count(String id) {
+        return Long.parseLong(browser.findElement(By.id(id)).getText().trim());
+    }
+
+    private static boolean within(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // Not rendered yet (or being replaced by the next poll): look again.
+            }
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private void screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Path target = Lab.BASEDIR.resolve("target").resolve(name);
+        Files.createDirectories(target.getParent());
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private Lab.Result cli(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", Lab.JAR.toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--control-socket", socket.toString()));
+        return Lab.runQuietly(30, cmd.toArray(String[]::new));
+    }
+
+    @Test
+    @Order(1)
+    void aStormMovesTheTransferCountsAndADisabledServiceTurnsOutOfServiceWithinTwoSeconds() throws Exception {
+        assertTrue(
+                within(
+                        Duration.ofSeconds(10),
+                        () -> serviceState("tftp1").equals("UP")
+                                && serviceState("tftp2").equals("UP")),
+                "both services UP on the page: "
+                        + browser.findElement(By.id("services")).getText());
+        assertEquals("dsrlb status", browser.getTitle());
+        long startedBefore = count("transfers-started");
+        long finishedBefore = count("transfers-finished");
+
+        CompletableFuture<Lab.Result> storm = CompletableFuture.supplyAsync(() -> Lab.inNamespace(
+                Lab.CLIENT_NS,
+                180,
+                "java",
+                "-jar",
+                Lab.JAR.toString(),
+                "storm",
+                "--target",
+                Lab.VIP,
+                "--file",
+                "ARDBP32.BIN",
+                "--sources",
+                SOURCES,
+                "--no-progress",
+                "--max-time",
+                "120",
+                "--retries",
+                "8"));
+        assertTrue(
+                within(
+                        Duration.ofSeconds(30),
+                        () -> count("transfers-started") >= startedBefore + CLIENTS / 2
+                                && !browser.findElements(By.cssSelector("#in-progress tbody tr"))
+                                        .isEmpty()),
+                "the page saw the storm start: "
+                        + browser.findElement(By.id("transfer-counts")).getText());
+        Lab.Result result = storm.get();
+        assertTrue(result.ok(), "storm: " + result);
+        // Mid-picture for the README: the storm's transfers still open (3 s of silence ends one).
+        Thread.sleep(1_000);
+        screenshot("status-page.png");
+        assertTrue(
+                within(
+                        Duration.ofSeconds(10),
+                        () -> count("transfers-started") >= startedBefore + CLIENTS
+                                && count("transfers-finished") >= finishedBefore + CLIENTS),
+                "every storm transfer started and finished on the page: "
+                        + browser.findElement(By.id("transfer-counts")).getText());
+        assertTrue(
+                within(
+                        Duration.ofSeconds(5),
+                        () -> browser.findElements(By.cssSelector("#recent tbody tr")).stream()
+                                .anyMatch(r -> r.getText().contains("ARDBP32.BIN"))),
+                "finished transfers listed with their file: "
+                        + browser.findElement(By.id("recent")).getText());
+
+        Lab.Result disable = Lab.check(cli("disable", "service", "tftp1"), "disable service tftp1");
+        long disabledAt = System.nanoTime();
+        boolean turned =
+                within(Duration.ofSeconds(2), () -> serviceState("tftp1").equals("OUT OF SERVICE"));
+        double took = (System.nanoTime() - disabledAt) / 1e9;
+        assertTrue(
+                turned,
+                "tftp1 not OUT OF SERVICE on the page 2 s after `dsrlb disable service tftp1` ("
+                        + disable.out().trim() + "): "
+                        + browser.findElement(By.id("services")).getText());
+        System.out.printf("the page showed tftp1 OUT OF SERVICE %.2f s after the CLI returned%n", took);
+        WebElement cell = browser.findElement(By.cssSelector("#services tr[data-name='tftp1'] td.state"));
+        assertTrue(cell.getAttribute("class").contains("st-oos"), cell.getAttribute("class"));
+        assertEquals("UP", serviceState("tftp2"));
+        screenshot("status-page-disabled.png");
+        Lab.check(cli("enable", "service", "tftp1"), "enable service tftp1");
+    }
+
+    @Test
+    @Order(2)
+    void aFileNameWithMarkupFromAClientRendersAsText() throws Exception {
+        // tftp-hpa asks for the name as given; the backends answer "file not found", which is enough.
+        Lab.inNamespace(Lab.CLIENT_NS, 15, "tftp", "-m", "binary", Lab.VIP, "-c", "get", HOSTILE_FILE, "/dev/null");
+        By cells = By.cssSelector("#in-progress td, #recent td");
+        assertTrue(
+                within(
+                        Duration.ofSeconds(10),
+                        () -> browser.findElements(cells).stream()
+                                .anyMatch(td -> td.getText().equals(HOSTILE_FILE))),
+                "the requested name shown as it is: "
+                        + browser.findElement(By.id("in-progress")).getText() + "\n"
+                        + browser.findElement(By.id("recent")).getText());
+        assertEquals(1, browser.findElements(By.tagName("script")).size(), "only app.js");
+        assertEquals(0, browser.findElements(By.tagName("img")).size(), "no element made from the name");
+        assertEquals(
+                Boolean.TRUE,
+                ((JavascriptExecutor) browser).executeScript("return window.pwned === undefined"),
+                "no script from the name ran");
+    }
+}
