@@ -12,14 +12,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
  * What the README and the operators' guide tell people to type must work as written: every
  * `dsrlb ...` line in their code blocks is a real command with real options (parsed by the same
- * picocli model `dsrlb` runs; what they do is the subject of the lab tests named next to them),
- * every `lab/...` script exists, and every config block loads.
+ * picocli model `dsrlb` runs) that an integration test or a lab script runs for real, every
+ * `lab/...` script exists, and every config block loads.
  */
 class DocumentedCommandsTest {
     static final List<Path> DOCS = List.of(Path.of("README.md"), Path.of("docs/operations.md"));
@@ -58,7 +60,16 @@ class DocumentedCommandsTest {
                             .map(a -> a.replaceAll("^<.*>$", "x"))
                             .toArray(String[]::new);
                     try {
-                        Main.commandLine().parseArgs(args);
+                        List<String> path = new ArrayList<>();
+                        CommandLine.ParseResult r = Main.commandLine().parseArgs(args);
+                        while (r.hasSubcommand()) {
+                            r = r.subcommand();
+                            path.add(r.commandSpec().name());
+                        }
+                        if (!runByALabTest(path)) {
+                            problems.add(doc + ": `" + c + "`: no integration test or lab script runs `dsrlb "
+                                    + String.join(" ", path) + "`");
+                        }
                     } catch (CommandLine.ParameterException e) {
                         problems.add(doc + ": `" + c + "`: " + e.getMessage());
                     }
@@ -67,6 +78,28 @@ class DocumentedCommandsTest {
         }
         assertTrue(seen >= 12, "the docs show dsrlb's commands: " + seen);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /**
+     * Whether an integration test (its arguments as Java strings: "show", "service") or a lab
+     * script (dsrlb show service) runs this command, so what the docs promise is exercised.
+     */
+    static boolean runByALabTest(List<String> path) throws IOException {
+        String java = path.stream().map(w -> "\"" + w + "\"").collect(Collectors.joining(",\\s*"));
+        String shell = "dsrlb\\S*\\s+" + String.join("\\s+", path) + "\\b";
+        Pattern used = Pattern.compile(java + "|" + shell);
+        List<Path> sources = new ArrayList<>();
+        try (Stream<Path> its = Files.list(Path.of("src/test/java/dsrlb/lab"));
+                Stream<Path> lab = Files.list(Path.of("lab"))) {
+            its.forEach(sources::add);
+            lab.filter(Files::isRegularFile).forEach(sources::add);
+        }
+        for (Path source : sources) {
+            if (used.matcher(Files.readString(source)).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
