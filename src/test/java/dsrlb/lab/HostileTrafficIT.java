@@ -37,20 +37,7 @@ class HostileTrafficIT extends DsrlbLabTest {
     static final int EACH = 5;
 
     private GlobalReport stat() throws Exception {
-        Lab.Result r = Lab.check(
-                Lab.runQuietly(
-                        30,
-                        "java",
-                        "-jar",
-                        Lab.JAR.toString(),
-                        "stat",
-                        "lb",
-                        "vserver",
-                        "--json",
-                        "--control-socket",
-                        socket.toString()),
-                "dsrlb stat");
-        return ResponseReader.of(r.out()).global();
+        return ResponseReader.of(Lab.cli(socket, "stat", "lb", "vserver")).global();
     }
 
     /** Sends {@link #EACH} copies of one frame (trafgen syntax) to dsrlb's interface. */
@@ -149,20 +136,7 @@ class HostileTrafficIT extends DsrlbLabTest {
     }
 
     private String showService(String name) {
-        return Lab.check(
-                        Lab.runQuietly(
-                                30,
-                                "java",
-                                "-jar",
-                                Lab.JAR.toString(),
-                                "show",
-                                "service",
-                                name,
-                                "--json",
-                                "--control-socket",
-                                socket.toString()),
-                        "dsrlb show service")
-                .out();
+        return Lab.cli(socket, "show", "service", name);
     }
 
     /**

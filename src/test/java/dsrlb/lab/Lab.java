@@ -63,6 +63,15 @@ public final class Lab {
         }
     }
 
+    /** {@code dsrlb <args> --json --control-socket <socket>} as an operator runs it; its JSON answer. */
+    public static String cli(Path socket, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--json", "--control-socket", socket.toString()));
+        return check(runQuietly(30, cmd.toArray(String[]::new)), "dsrlb " + String.join(" ", args))
+                .out();
+    }
+
     /** lab/up with options; fails the test with the script's output when it fails. */
     public static void up(String... options) {
         List<String> cmd = new ArrayList<>(List.of(BASEDIR.resolve("lab/up").toString()));

@@ -34,20 +34,7 @@ class OffloadEngineIT extends TftpdHpaOffloadOnIT {
     }
 
     private GlobalReport stat() throws Exception {
-        Lab.Result r = Lab.check(
-                Lab.runQuietly(
-                        30,
-                        "java",
-                        "-jar",
-                        Lab.JAR.toString(),
-                        "stat",
-                        "lb",
-                        "vserver",
-                        "--json",
-                        "--control-socket",
-                        socket.toString()),
-                "dsrlb stat");
-        return ResponseReader.of(r.out()).global();
+        return ResponseReader.of(Lab.cli(socket, "stat", "lb", "vserver")).global();
     }
 
     /** The kernel's view is read back every second (--offload-sync 1). */
