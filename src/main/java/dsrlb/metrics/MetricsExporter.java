@@ -155,6 +155,13 @@ public final class MetricsExporter implements AutoCloseable {
                 .labelNames("service")
                 .callback(cb -> snapshot().services().forEach(s -> cb.call((double) s.bytesForwarded(), s.name())))
                 .register(registry);
+        CounterWithCallback.builder()
+                .name("dsrlb_service_mac_conflicts")
+                .help("ARP replies for the service's address from a MAC other than the one learned (not adopted:"
+                        + " a spoofer or a duplicate address)")
+                .labelNames("service")
+                .callback(cb -> snapshot().services().forEach(s -> cb.call((double) s.macConflicts(), s.name())))
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("dsrlb_service_persisted_clients")
                 .help("Clients that SOURCEIP persistence sends to the service, over all vservers")

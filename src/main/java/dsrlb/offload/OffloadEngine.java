@@ -103,14 +103,19 @@ public final class OffloadEngine implements AutoCloseable {
         int ifindex = ifindex(nif.name());
         String miss = "dsrlbm" + ifindex;
         String capture = "dsrlbc" + ifindex;
-        OffloadRuleset ruleset = new OffloadRuleset(
-                "dsrlb_" + ifindex,
-                nif.name(),
-                miss,
-                capture,
-                nif.mac(),
-                vipRules(cfg),
-                ProcessHandle.current().pid());
+        OffloadRuleset ruleset;
+        try {
+            ruleset = new OffloadRuleset(
+                    "dsrlb_" + ifindex,
+                    nif.name(),
+                    miss,
+                    capture,
+                    nif.mac(),
+                    vipRules(cfg),
+                    ProcessHandle.current().pid());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         Nftables nft = LibNftables.open();
         VethPair veth = null;
         PcapPacketIo in = null;

@@ -3,6 +3,7 @@ package dsrlb.offload;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The nftables netdev table the offload engine owns (ARCHITECTURE.md, "Engines and the kernel offload"). Frames to a
@@ -29,6 +30,25 @@ public record OffloadRuleset(
         MacAddress ownMac,
         List<VipRule> vips,
         long ownerPid) {
+    /**
+     * What a Linux interface name may be (at most 15 bytes, no quote, space or slash): the names
+     * go into nft's text between quotes, so one that is not a plain name is refused here rather
+     * than trusted to the kernel's own checks.
+     */
+    static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
+
+    public OffloadRuleset {
+        for (String name : List.of(device, missDevice, captureDevice)) {
+            if (!INTERFACE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("not an interface name nft may be given: '" + name + "'");
+            }
+        }
+        if (!table.matches("[A-Za-z0-9_]{1,64}")) {
+            throw new IllegalArgumentException("not an nftables table name: '" + table + "'");
+        }
+        vips = List.copyOf(vips);
+    }
+
     /** Where TFTP read requests go; dsrlb sees each one, whichever path the client's other packets take. */
     static final int TFTP_PORT = 69;
     /** Prefix of the counter that marks a table as dsrlb's; the owner's pid follows. */
@@ -43,10 +63,6 @@ public record OffloadRuleset(
      * @param maxEntries the map's size bound
      */
     public record VipRule(int index, int vip, boolean offloaded, long timeoutSeconds, long maxEntries) {}
-
-    public OffloadRuleset {
-        vips = List.copyOf(vips);
-    }
 
     public String ownerMarker() {
         return OWNER_PREFIX + ownerPid;

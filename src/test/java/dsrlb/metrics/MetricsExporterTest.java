@@ -141,6 +141,7 @@ class MetricsExporterTest {
                 "dsrlb_monitor_response_seconds_count{monitor=\"tftp-pxe\",result=\"failure\","
                         + "service=\"tftp1\"} 1");
         assertLine(text, "dsrlb_vserver_persistence_evictions_total{vserver=\"tftp\"} 0.0");
+        assertLine(text, "dsrlb_service_mac_conflicts_total{service=\"tftp1\"} 0.0");
     }
 
     @Test

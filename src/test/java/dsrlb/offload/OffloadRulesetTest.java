@@ -2,6 +2,7 @@ package dsrlb.offload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dsrlb.balance.TestConfigs;
@@ -78,5 +79,17 @@ class OffloadRulesetTest {
                 add element netdev t client_0 { 192.0.2.10 : 02:00:00:00:00:30 }
                 delete element netdev t client_0 { 192.0.2.10 }
                 """, r.removeElement(0, Ipv4.parse("192.0.2.10"), MacAddress.parse("02:00:00:00:00:30")));
+    }
+
+    @Test
+    void namesThatCouldBreakOutOfNftsQuotesAreRefused() {
+        for (String bad : new String[] {"eth0\" accept", "eth 0", "a/b", "", "sixteen-chars-xx"}) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new OffloadRuleset("t", bad, "m", "c", LB, List.of(), 1),
+                    bad);
+            assertTrue(e.getMessage().contains("not an interface name"), e.getMessage());
+        }
+        new OffloadRuleset("t", "eth0.20", "dsrlbm2", "dsrlbc2", LB, List.of(), 1);
     }
 }

@@ -61,6 +61,13 @@ public final class ServiceText {
                     .append(b.weight())
                     .append('\n');
         }
+        if (s.macConflicts() > 0) {
+            sb.append("\tMAC conflicts: ")
+                    .append(s.macConflicts())
+                    .append(" (last ")
+                    .append(s.lastMacConflict())
+                    .append(", not adopted)\n");
+        }
         sb.append("\tPersisted clients: ").append(s.persistedClients()).append('\n');
         sb.append("\tActive transfers: ").append(s.activeTransfers()).append('\n');
         sb.append("\tForwarded: ")
