@@ -8,6 +8,7 @@ import dsrlb.frame.Ethernet;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -138,7 +139,13 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         if (Arp.operation(frame) != Arp.OP_REPLY
                 || Arp.targetIp(frame) != ownIp
                 || !io.mac().matches(frame, Arp.TARGET_MAC)
-                || !sameMac(frame, Ethernet.SOURCE, Arp.SENDER_MAC)
+                || !Arrays.equals(
+                        frame,
+                        Ethernet.SOURCE,
+                        Ethernet.SOURCE + MacAddress.LENGTH,
+                        frame,
+                        Arp.SENDER_MAC,
+                        Arp.SENDER_MAC + MacAddress.LENGTH)
                 || !isHostMac(frame, Arp.SENDER_MAC)) {
             // A broadcast/multicast/zero or our own MAC for a backend would make the forwarder
             // flood every client's packets or send them to itself (found by ForwarderFuzzTest).
@@ -174,15 +181,6 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
                     known[i],
                     balancer.macConflicts().count(i));
         }
-    }
-
-    private static boolean sameMac(byte[] frame, int a, int b) {
-        for (int k = 0; k < MacAddress.LENGTH; k++) {
-            if (frame[a + k] != frame[b + k]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private boolean isHostMac(byte[] frame, int offset) {

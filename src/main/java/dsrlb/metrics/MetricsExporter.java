@@ -3,6 +3,7 @@ package dsrlb.metrics;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.status.GlobalReport;
 import dsrlb.status.GlobalReport.KernelPath;
+import dsrlb.status.NodeReport;
 import dsrlb.status.ServiceReport;
 import dsrlb.status.StatusSource;
 import dsrlb.status.VserverReport;
@@ -36,7 +37,11 @@ public final class MetricsExporter implements AutoCloseable {
     private Snapshot snapshot;
 
     private record Snapshot(
-            long takenNanos, List<ServiceReport> services, List<VserverReport> vservers, GlobalReport global) {}
+            long takenNanos,
+            List<ServiceReport> services,
+            List<VserverReport> vservers,
+            GlobalReport global,
+            NodeReport node) {}
 
     private final io.prometheus.metrics.core.metrics.Histogram monitorResponse;
     private final io.prometheus.metrics.core.metrics.Histogram transferSeconds;
@@ -136,7 +141,7 @@ public final class MetricsExporter implements AutoCloseable {
     private synchronized Snapshot snapshot() {
         long now = System.nanoTime();
         if (snapshot == null || now - snapshot.takenNanos() > SNAPSHOT_NANOS) {
-            snapshot = new Snapshot(now, status.services(), status.vservers(), status.global());
+            snapshot = new Snapshot(now, status.services(), status.vservers(), status.global(), status.node());
         }
         return snapshot;
     }
@@ -312,7 +317,7 @@ public final class MetricsExporter implements AutoCloseable {
                 "dsrlb_kernel_map_full",
                 "Decisions not written to the kernel because the vserver's map was full (served in user space)",
                 KernelPath::mapFull);
-        NodeMetrics.register(registry, status, status::node);
+        NodeMetrics.register(registry, status, () -> snapshot().node());
     }
 
     /** A state as a label value: snake case, as Prometheus label values are (no spaces). */
