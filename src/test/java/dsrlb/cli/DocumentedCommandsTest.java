@@ -88,18 +88,25 @@ class DocumentedCommandsTest {
         String java = path.stream().map(w -> "\"" + w + "\"").collect(Collectors.joining(",\\s*"));
         String shell = "dsrlb\\S*\\s+" + String.join("\\s+", path) + "\\b";
         Pattern used = Pattern.compile(java + "|" + shell);
-        List<Path> sources = new ArrayList<>();
-        try (Stream<Path> its = Files.list(Path.of("src/test/java/dsrlb/lab"));
-                Stream<Path> lab = Files.list(Path.of("lab"))) {
-            its.forEach(sources::add);
-            lab.filter(Files::isRegularFile).forEach(sources::add);
-        }
-        for (Path source : sources) {
-            if (used.matcher(Files.readString(source)).find()) {
-                return true;
+        return labSources().stream().anyMatch(text -> used.matcher(text).find());
+    }
+
+    private static List<String> labSources;
+
+    /** The integration tests' and lab scripts' text, read once for all the documented commands. */
+    private static synchronized List<String> labSources() throws IOException {
+        if (labSources == null) {
+            List<String> texts = new ArrayList<>();
+            try (Stream<Path> its = Files.list(Path.of("src/test/java/dsrlb/lab"));
+                    Stream<Path> lab = Files.list(Path.of("lab"))) {
+                for (Path source :
+                        Stream.concat(its, lab.filter(Files::isRegularFile)).toList()) {
+                    texts.add(Files.readString(source));
+                }
             }
+            labSources = texts;
         }
-        return false;
+        return labSources;
     }
 
     @Test

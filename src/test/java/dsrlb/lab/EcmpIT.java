@@ -57,27 +57,7 @@ class EcmpIT {
 
         // 8 retries 1 s apart, as PXE firmware and StormIT/HaIT: with 5, one of 200 clients once
         // got no first reply for 6 s from two tftpd-hpa servers sharing 2 cores with it all.
-        Lab.Result r = Lab.inNamespace(
-                Lab.CLIENT_NS,
-                180,
-                "java",
-                "-jar",
-                Lab.JAR.toString(),
-                "storm",
-                "--target",
-                Lab.VIP,
-                "--file",
-                "ARDBP32.BIN",
-                "--sources",
-                HaIT.SOURCES,
-                "--no-progress",
-                "--max-time",
-                "120",
-                "--retries",
-                "8",
-                "--expect-sha256",
-                sha,
-                "--json");
+        Lab.Result r = StormIT.storm(Lab.VIP, "--expect-sha256", sha, "--json");
 
         StormIT.report("storm over ECMP", r);
         assertEquals(0, r.exit(), r.toString());

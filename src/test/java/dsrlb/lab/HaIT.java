@@ -120,27 +120,7 @@ class HaIT {
     }
 
     static CompletableFuture<Lab.Result> storm(String sha) {
-        return CompletableFuture.supplyAsync(() -> Lab.inNamespace(
-                Lab.CLIENT_NS,
-                180,
-                "java",
-                "-jar",
-                Lab.JAR.toString(),
-                "storm",
-                "--target",
-                Lab.VIP,
-                "--file",
-                "ARDBP32.BIN",
-                "--sources",
-                SOURCES,
-                "--no-progress",
-                "--max-time",
-                "120",
-                "--retries",
-                "8",
-                "--expect-sha256",
-                sha,
-                "--json"));
+        return CompletableFuture.supplyAsync(() -> StormIT.storm(Lab.VIP, "--expect-sha256", sha, "--json"));
     }
 
     /** Every client finished with the right file, each on one backend, the same as before if it was seen. */

@@ -280,27 +280,7 @@ class KernelPathIT {
         dsrlb = DsrlbProcess.start(config, "--control-socket", socket.toString());
         try {
             String sha = Lab.sha256(Lab.served("ARDBP32.BIN"));
-            Lab.Result r = Lab.inNamespace(
-                    Lab.CLIENT_NS,
-                    180,
-                    "java",
-                    "-jar",
-                    Lab.JAR.toString(),
-                    "storm",
-                    "--target",
-                    Lab.VIP,
-                    "--file",
-                    "ARDBP32.BIN",
-                    "--sources",
-                    "192.0.2.32-192.0.2.51",
-                    "--no-progress",
-                    "--max-time",
-                    "60",
-                    "--retries",
-                    "8",
-                    "--expect-sha256",
-                    sha,
-                    "--json");
+            Lab.Result r = StormIT.storm(Lab.VIP, "192.0.2.32-192.0.2.51", 60, "--expect-sha256", sha, "--json");
             assertEquals(0, r.exit(), r.toString());
             String head = r.out().substring(0, r.out().indexOf("\"results\""));
             assertEquals("20", StormIT.field(head, "completed"), head);

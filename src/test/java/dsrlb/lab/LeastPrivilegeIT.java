@@ -66,9 +66,7 @@ class LeastPrivilegeIT {
     /** Made by hand, not @TempDir: it must exist in @BeforeAll and be readable by other users. */
     Path tmp;
 
-    boolean installed;
-    boolean userExisted;
-    boolean groupExisted;
+    final PackageInstall pkg = new PackageInstall(MARKER);
     Path runtimeDir;
     Path socket;
     Path log;
@@ -78,22 +76,7 @@ class LeastPrivilegeIT {
     void installPackageAndStartLab() throws IOException {
         Lab.requireNamespaces();
         assertTrue(Files.isRegularFile(DEB), "no package at " + DEB + "; ./mvnw package builds it");
-        if (Files.exists(MARKER)) {
-            // A run of this test that was killed before its clean-up: finish that clean-up.
-            boolean[] before = readMarker();
-            userExisted = before[0];
-            groupExisted = before[1];
-            installed = true;
-            purge();
-        }
-        if (Lab.run(10, "dpkg-query", "-W", "-f=${Status}", "dsrlb").out().contains("ok installed")) {
-            fail("package dsrlb is already installed on this machine; this test installs and purges it, "
-                    + "so it will not touch an installation it did not make (dpkg --purge dsrlb to let it run)");
-        }
-        userExisted = Lab.run(5, "getent", "passwd", "dsrlb").ok();
-        groupExisted = Lab.run(5, "getent", "group", "dsrlb").ok();
-        Files.writeString(MARKER, "user-existed=" + userExisted + "\ngroup-existed=" + groupExisted + "\n");
-        installed = true;
+        pkg.prepare();
         Lab.check(Lab.run(180, "dpkg", "-i", DEB.toString()), "dpkg -i " + DEB);
 
         // What RuntimeDirectory=dsrlb + RuntimeDirectoryMode=0750 make, in a private place so
@@ -118,7 +101,7 @@ class LeastPrivilegeIT {
             }
             Lab.down();
         } finally {
-            purge();
+            pkg.purge();
             if (tmp != null) {
                 Lab.runQuietly(20, "rm", "-rf", tmp.toString());
             }
@@ -383,34 +366,6 @@ class LeastPrivilegeIT {
             }
         }
         assertTrue(Files.readString(nativeLog).contains("counters: received"), Files.readString(nativeLog));
-    }
-
-    /** Purges the package this test installed, and the user and group when it created them. */
-    private void purge() {
-        if (!installed) {
-            return;
-        }
-        Lab.Result r = Lab.runQuietly(120, "dpkg", "--purge", "dsrlb");
-        if (!userExisted && Lab.runQuietly(5, "getent", "passwd", "dsrlb").ok()) {
-            Lab.runQuietly(20, "userdel", "dsrlb");
-        }
-        if (!groupExisted && Lab.runQuietly(5, "getent", "group", "dsrlb").ok()) {
-            Lab.runQuietly(20, "groupdel", "dsrlb");
-        }
-        if (r.ok()) {
-            installed = false;
-            try {
-                Files.deleteIfExists(MARKER);
-            } catch (IOException ignored) {
-                // the next run finds it and purges again, which is harmless
-            }
-        }
-    }
-
-    /** {user existed, group existed} before the interrupted run installed the package. */
-    private static boolean[] readMarker() throws IOException {
-        String m = Files.readString(MARKER);
-        return new boolean[] {m.contains("user-existed=true"), m.contains("group-existed=true")};
     }
 
     /** A setting of the installed unit, e.g. LimitRTPRIO. */

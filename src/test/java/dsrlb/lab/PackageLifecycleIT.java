@@ -3,7 +3,6 @@ package dsrlb.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,8 +32,7 @@ class PackageLifecycleIT {
     static final Path DEFAULTS = Path.of("/etc/default/dsrlb");
     static final Path MARKER = Path.of("/var/tmp/dsrlb-package-lifecycle-it.installed");
 
-    boolean userExisted;
-    boolean groupExisted;
+    final PackageInstall pkg = new PackageInstall(MARKER);
 
     @TempDir
     Path work;
@@ -43,30 +41,17 @@ class PackageLifecycleIT {
     void installUpgradeRemoveReinstallPurge() throws IOException {
         Lab.requireNamespaces();
         assertTrue(Files.isRegularFile(DEB), "no package at " + DEB + "; ./mvnw package builds it");
-        if (Files.exists(MARKER)) {
-            // A killed run of this test: finish its clean-up first.
-            userExisted = Files.readString(MARKER).contains("user-existed=true");
-            groupExisted = Files.readString(MARKER).contains("group-existed=true");
-            purge();
-        }
-        if (installedVersion() != null) {
-            fail("package dsrlb is already installed on this machine; this test installs and purges it, "
-                    + "so it will not touch an installation it did not make (dpkg --purge dsrlb to let it run)");
-        }
-
         Lab.Result lintian = Lab.run(300, "lintian", "--tag-display-limit", "0", DEB.toString());
         List<String> errors =
                 lintian.out().lines().filter(l -> l.startsWith("E:")).collect(Collectors.toList());
         assertTrue(errors.isEmpty(), "lintian errors:\n" + lintian.out() + lintian.err());
 
-        userExisted = Lab.run(5, "getent", "passwd", "dsrlb").ok();
-        groupExisted = Lab.run(5, "getent", "group", "dsrlb").ok();
-        Files.writeString(MARKER, "user-existed=" + userExisted + "\ngroup-existed=" + groupExisted + "\n");
+        pkg.prepare();
         String first = Lab.check(Lab.run(10, "dpkg-deb", "-f", DEB.toString(), "Version"), "version")
                 .out()
                 .trim();
         Lab.check(Lab.run(180, "dpkg", "-i", DEB.toString()), "dpkg -i");
-        assertEquals(first, installedVersion());
+        assertEquals(first, PackageInstall.installedVersion());
         assertFalse(Files.exists(WANTS, LinkOption.NOFOLLOW_LINKS), "a first install enables nothing");
         for (String doc : List.of("copyright", "changelog.Debian.gz", "examples/seed.conf")) {
             assertTrue(Files.isRegularFile(Path.of("/usr/share/doc/dsrlb", doc)), doc);
@@ -86,7 +71,7 @@ class PackageLifecycleIT {
                 .out()
                 .trim();
         Lab.check(Lab.run(180, "dpkg", "--force-confold", "-i", upgrade.toString()), "upgrade");
-        assertEquals(second, installedVersion());
+        assertEquals(second, PackageInstall.installedVersion());
         assertTrue(Files.exists(WANTS, LinkOption.NOFOLLOW_LINKS), "still enabled after the upgrade");
         assertTrue(Files.readString(LeastPrivilegeIT.CONFIG).endsWith("# edited by the admin\n"), "config kept");
         assertTrue(Files.readString(DEFAULTS).contains("DSRLB_OPTS=\"--standby\""), "options kept");
@@ -100,8 +85,8 @@ class PackageLifecycleIT {
         assertTrue(Files.exists(WANTS, LinkOption.NOFOLLOW_LINKS), "a reinstall is enabled as before");
         assertFalse(Files.exists(MASK, LinkOption.NOFOLLOW_LINKS), "and not masked");
 
-        Lab.check(purge(), "dpkg --purge");
-        assertEquals(null, installedVersion());
+        Lab.check(pkg.purge(), "dpkg --purge");
+        assertEquals(null, PackageInstall.installedVersion());
         for (Path gone : List.of(WANTS, MASK, DEFAULTS, LeastPrivilegeIT.CONFIG, Path.of("/etc/dsrlb"))) {
             assertFalse(Files.exists(gone, LinkOption.NOFOLLOW_LINKS), gone + " after purge");
         }
@@ -115,9 +100,7 @@ class PackageLifecycleIT {
 
     @AfterAll
     void cleanUp() {
-        if (Files.exists(MARKER)) {
-            purge();
-        }
+        pkg.purge();
     }
 
     /** The package as dpkg-deb -R / -b rebuild it with another Debian revision: an upgrade. */
@@ -130,30 +113,5 @@ class PackageLifecycleIT {
         Path deb = work.resolve("dsrlb-upgrade.deb");
         Lab.check(Lab.run(120, "dpkg-deb", "--root-owner-group", "-b", tree.toString(), deb.toString()), "dpkg-deb -b");
         return deb;
-    }
-
-    static String installedVersion() {
-        Lab.Result r = Lab.runQuietly(10, "dpkg-query", "-W", "-f=${Status} ${Version}", "dsrlb");
-        return r.ok() && r.out().startsWith("install ok installed")
-                ? r.out().substring("install ok installed ".length()).trim()
-                : null;
-    }
-
-    Lab.Result purge() {
-        Lab.Result r = Lab.runQuietly(120, "dpkg", "--purge", "dsrlb");
-        if (!userExisted && Lab.runQuietly(5, "getent", "passwd", "dsrlb").ok()) {
-            Lab.runQuietly(20, "userdel", "dsrlb");
-        }
-        if (!groupExisted && Lab.runQuietly(5, "getent", "group", "dsrlb").ok()) {
-            Lab.runQuietly(20, "groupdel", "dsrlb");
-        }
-        if (r.ok()) {
-            try {
-                Files.deleteIfExists(MARKER);
-            } catch (IOException ignored) {
-                // the next run finds the marker and purges again, which is harmless
-            }
-        }
-        return r;
     }
 }

@@ -179,24 +179,7 @@ class StatusPageIT extends DsrlbLabTest {
         long startedBefore = count("transfers-started");
         long finishedBefore = count("transfers-finished");
 
-        CompletableFuture<Lab.Result> storm = CompletableFuture.supplyAsync(() -> Lab.inNamespace(
-                Lab.CLIENT_NS,
-                180,
-                "java",
-                "-jar",
-                Lab.JAR.toString(),
-                "storm",
-                "--target",
-                Lab.VIP,
-                "--file",
-                "ARDBP32.BIN",
-                "--sources",
-                SOURCES,
-                "--no-progress",
-                "--max-time",
-                "120",
-                "--retries",
-                "8"));
+        CompletableFuture<Lab.Result> storm = CompletableFuture.supplyAsync(() -> StormIT.storm(Lab.VIP, SOURCES, 120));
         assertTrue(
                 within(
                         Duration.ofSeconds(30),

@@ -68,6 +68,11 @@ abstract class StormIT {
 
     /** The storm in the client namespace; bounded by --max-time, the process bound is for a broken build. */
     static Lab.Result storm(String target, String... extra) {
+        return storm(target, SOURCES, 120, extra);
+    }
+
+    /** {@link #storm(String, String...)} from other client addresses, bounded by {@code maxTimeSeconds}. */
+    static Lab.Result storm(String target, String sources, int maxTimeSeconds, String... extra) {
         List<String> cmd = new ArrayList<>(List.of(
                 "java",
                 "-jar",
@@ -78,10 +83,10 @@ abstract class StormIT {
                 "--file",
                 "ARDBP32.BIN",
                 "--sources",
-                SOURCES,
+                sources,
                 "--no-progress",
                 "--max-time",
-                "120",
+                Integer.toString(maxTimeSeconds),
                 // PXE ROMs retry a lost RRQ for tens of seconds; 5 x 1 s lost a few of 200 clients
                 // whose RRQs queued behind the rest at the backends (seen with pcap, 2 cores).
                 "--retries",
