@@ -90,13 +90,11 @@ public final class StatusPageLoad implements AutoCloseable {
         return took;
     }
 
-    /** Bytes of {@code path}'s body. */
-    public int size(String path) throws IOException, InterruptedException {
+    /** The body of {@code path}, as text. */
+    public String body(String path) throws IOException, InterruptedException {
         return client.send(
-                        HttpRequest.newBuilder(base.resolve(path)).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray())
-                .body()
-                .length;
+                        HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** Nanoseconds to load {@link #PAGE}, one request after the other as a first visit does. */

@@ -4,6 +4,7 @@ import dsrlb.bench.StatusPageLoad;
 import dsrlb.storm.Percentiles;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -103,7 +104,7 @@ final class BenchStatusCommand implements Callable<Integer> {
                     ms(pj, 99),
                     ms(pm, 50),
                     ms(pm, 99),
-                    full.size("/status.json"),
+                    full.body("/status.json").getBytes(StandardCharsets.UTF_8).length,
                     ms(b, 50),
                     ms(b, 99),
                     ms(bj, 50),
