@@ -87,7 +87,7 @@ public final class LoadBalancer {
             for (Binding b : v.bindings()) {
                 bound.add(new PoolSnapshot.BoundService(serviceIds.get(b.service()), b.service(), b.weight()));
             }
-            vservers.add(new Vserver(v, bound, ticker));
+            vservers.add(new Vserver(v, bound, ticker, n));
         }
         synchronized (this) {
             publish();
