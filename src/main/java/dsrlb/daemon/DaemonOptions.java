@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * What {@code dsrlb run} was asked for, checked by the command line already.
  *
  * @param metricsAt where to serve Prometheus metrics, or null for none
+ * @param adminGroup the group whose members may send admin requests on the control socket
  * @param haRoleFile the file keepalived's notify script writes the role to, or null
  */
 public record DaemonOptions(
@@ -19,6 +20,7 @@ public record DaemonOptions(
         long arpStaleNanos,
         long readyTimeoutNanos,
         Path controlSocket,
+        String adminGroup,
         InetSocketAddress metricsAt,
         int realtimePriority,
         boolean standby,

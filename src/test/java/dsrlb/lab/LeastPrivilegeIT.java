@@ -61,6 +61,9 @@ class LeastPrivilegeIT {
     /** CAP_NET_ADMIN is capability 12. */
     static final long NET_ADMIN = 1L << 12;
     /** Written before dpkg -i, removed after the purge: a killed run's leftover is recognised as ours. */
+    /** A user this test makes (and removes) as a listed member of group dsrlb-admin. */
+    static final String ADMIN_USER = "dsrlb-it-admin";
+
     static final Path MARKER = Path.of("/var/tmp/dsrlb-least-privilege-it.installed");
 
     /** Made by hand, not @TempDir: it must exist in @BeforeAll and be readable by other users. */
@@ -77,6 +80,7 @@ class LeastPrivilegeIT {
         Lab.requireNamespaces();
         assertTrue(Files.isRegularFile(DEB), "no package at " + DEB + "; ./mvnw package builds it");
         pkg.prepare();
+        Lab.runQuietly(20, "userdel", ADMIN_USER);
         Lab.check(Lab.run(180, "dpkg", "-i", DEB.toString()), "dpkg -i " + DEB);
 
         // What RuntimeDirectory=dsrlb + RuntimeDirectoryMode=0750 make, in a private place so
@@ -291,6 +295,86 @@ class LeastPrivilegeIT {
         assertNotEquals(0, other.exit(), "a user outside group dsrlb must not get an answer: " + other);
         assertTrue(other.err().toLowerCase(Locale.ROOT).contains("permission denied"), other.toString());
         assertFalse(other.out().contains("tftp"), other.out());
+    }
+
+    @Test
+    @Order(5)
+    void membersOfGroupDsrlbOnlyReadAndGroupDsrlbAdminMayChangeThings() throws IOException {
+        String nobodyUid = Lab.run(5, "id", "-u", "nobody").out().trim();
+        List<String> reader = List.of("--reuid", "nobody", "--regid", "nogroup", "--groups", "dsrlb");
+
+        Lab.Result show = cliAs(reader, "show", "service", "tftp1");
+        assertEquals(0, show.exit(), "a member of group dsrlb may read: " + show);
+        assertTrue(show.out().contains("tftp1"), show.out());
+        Lab.Result haStatus = cliAs(reader, "ha", "status");
+        assertEquals(0, haStatus.exit(), "ha status only reads: " + haStatus);
+
+        for (String[] change : new String[][] {{"disable", "service", "tftp1"}, {"reload"}, {"ha", "standby"}}) {
+            Lab.Result refused = cliAs(reader, change);
+            assertNotEquals(0, refused.exit(), String.join(" ", change) + " by a reader: " + refused);
+            assertTrue(
+                    refused.err()
+                            .contains("permission denied: " + String.join(" ", change)
+                                    + " needs admin (root, dsrlb or group dsrlb-admin); you are uid " + nobodyUid
+                                    + " (nobody)"),
+                    refused.toString());
+        }
+        assertTrue(cliAs(reader, "show", "service", "tftp1").out().contains("UP"), "tftp1 stays UP");
+        assertTrue(
+                Files.readString(log).contains("control socket: refused 'disable service tftp1' from uid " + nobodyUid),
+                "the refusal is logged:\n" + Files.readString(log));
+
+        // Primary group dsrlb-admin (as `sg dsrlb-admin` or newgrp would give).
+        List<String> adminByPrimaryGroup = List.of("--reuid", "nobody", "--regid", "dsrlb-admin", "--groups", "dsrlb");
+        Lab.Result disabled = cliAs(adminByPrimaryGroup, "disable", "service", "tftp1");
+        assertEquals(0, disabled.exit(), "primary group dsrlb-admin may disable: " + disabled);
+        assertTrue(cliAs(reader, "show", "service", "tftp1").out().contains("OUT OF SERVICE"), "tftp1 disabled");
+        assertEquals(0, cliAs(adminByPrimaryGroup, "enable", "service", "tftp1").exit());
+
+        // A listed member (adduser x dsrlb-admin), added while dsrlb runs: a refusal looks the
+        // group up again, so no restart is needed.
+        Lab.check(
+                Lab.run(
+                        20,
+                        "useradd",
+                        "--system",
+                        "--no-create-home",
+                        "--no-user-group",
+                        "--gid",
+                        "nogroup",
+                        "--groups",
+                        "dsrlb,dsrlb-admin",
+                        "--shell",
+                        "/usr/sbin/nologin",
+                        ADMIN_USER),
+                "useradd " + ADMIN_USER);
+        try {
+            Lab.Result member = cliAs(
+                    List.of("--reuid", ADMIN_USER, "--regid", "nogroup", "--init-groups"),
+                    "disable",
+                    "service",
+                    "tftp1");
+            assertEquals(0, member.exit(), "a listed member of dsrlb-admin may disable: " + member);
+            assertTrue(cliAs(reader, "show", "service", "tftp1").out().contains("OUT OF SERVICE"));
+        } finally {
+            Lab.runQuietly(20, "userdel", ADMIN_USER);
+            assertEquals(
+                    0,
+                    cliAs(List.of("--reuid", "root", "--regid", "root", "--clear-groups"), "enable", "service", "tftp1")
+                            .exit());
+        }
+        assertTrue(cliAs(reader, "show", "service", "tftp1").out().contains("UP"), "tftp1 back UP");
+    }
+
+    /** The installed CLI on the test's socket as the setpriv identity {@code who}, with no capabilities. */
+    private Lab.Result cliAs(List<String> who, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("setpriv"));
+        cmd.addAll(who);
+        cmd.addAll(List.of(
+                "--inh-caps", "-all", "--bounding-set", "-all", "--", "env", "HOME=/nonexistent", "/usr/bin/dsrlb"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--control-socket", socket.toString()));
+        return Lab.run(60, cmd.toArray(String[]::new));
     }
 
     @Test
