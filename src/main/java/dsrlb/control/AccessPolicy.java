@@ -76,18 +76,30 @@ public final class AccessPolicy {
 
     /** The policy for this process: its own uid and user, {@code adminGroup} looked up through getent. */
     public static AccessPolicy forThisProcess(String adminGroup) {
-        int uid;
-        try {
-            uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            // Not Linux: nobody but root is "our own user" then.
-            uid = 0;
-        }
+        int uid = ownUid();
         // Loads the name-to-uid lookup now, not inside the first admin request's deadline.
         PeerCredentials.uidOf("root");
         AccessPolicy p = new AccessPolicy(uid, System.getProperty("user.name"), adminGroup, AccessPolicy::getent);
         log.info("control socket: admin requests from {}; read-only for other users of the socket", p.admins());
         return p;
+    }
+
+    /**
+     * This process's effective uid, from the Uid: line of /proc/self/status (not the owner of
+     * /proc/self: that is root for a process that is not dumpable); 0 where it cannot be read
+     * (not Linux): then nobody but root is "our own user".
+     */
+    static int ownUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 0;
     }
 
     /** Whether {@code peer} may send {@code access} requests. */

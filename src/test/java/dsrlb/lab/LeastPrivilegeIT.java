@@ -359,9 +359,7 @@ class LeastPrivilegeIT {
         } finally {
             Lab.runQuietly(20, "userdel", ADMIN_USER);
             assertEquals(
-                    0,
-                    cliAs(List.of("--reuid", "root", "--regid", "root", "--clear-groups"), "enable", "service", "tftp1")
-                            .exit());
+                    0, cliAs(adminByPrimaryGroup, "enable", "service", "tftp1").exit());
         }
         assertTrue(cliAs(reader, "show", "service", "tftp1").out().contains("UP"), "tftp1 back UP");
     }
