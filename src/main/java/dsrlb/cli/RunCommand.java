@@ -197,7 +197,7 @@ final class RunCommand implements Callable<Integer> {
                 return Main.EXIT_USAGE;
             }
         }
-        DsrConfig cfg = config.load(err);
+        DsrConfig cfg = config.loadSafe(err);
         if (cfg == null) {
             return Main.EXIT_USAGE;
         }
