@@ -152,7 +152,9 @@ class LeastPrivilegeIT {
                 "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN",
                 "NoNewPrivileges=yes",
                 "RuntimeDirectory=dsrlb",
-                "ProtectSystem=strict")) {
+                "ProtectSystem=strict",
+                "SystemCallFilter=@system-service",
+                "ProtectProc=invisible")) {
             assertTrue(unit.lines().anyMatch(line::equals), "the unit has " + line);
         }
     }
