@@ -93,7 +93,7 @@ public final class AccessPolicy {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Uid:")) {
-                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+                    return Integer.parseInt(line.substring(4).trim().split("\\s+", -1)[1]);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -170,7 +170,7 @@ class ServiceUnitTest {
         String current = null;
         for (String line : r.out.lines().toList()) {
             if (line.startsWith("@")) {
-                current = line.split("\\s+")[0];
+                current = line.split("\\s+", -1)[0];
                 groups.put(current, new java.util.ArrayList<>());
             } else if (current != null && !line.isBlank() && !line.strip().startsWith("#")) {
                 groups.get(current).add(line.strip());
