@@ -21,9 +21,12 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -452,6 +455,97 @@ class LeastPrivilegeIT {
         assertTrue(Files.readString(nativeLog).contains("counters: received"), Files.readString(nativeLog));
     }
 
+    /**
+     * What systemd's SystemCallFilter=@system-service would meet, without systemd as PID 1:
+     * dsrlb started as the unit starts it (offload engine, both capabilities), under strace
+     * -f, through a real download and a SIGTERM stop; every syscall any of its threads or
+     * helpers (ip, nft via libnftables) made must be in the expanded @system-service group.
+     */
+    @Test
+    @Order(9)
+    void everySyscallOfARealRunIsInTheUnitsSyscallFilter() throws Exception {
+        Path trace = tmp.resolve("strace.txt");
+        List<String> cmd = asUnitUser(unitCaps(), execStart());
+        // ip netns exec <ns> strace ... setpriv ...: strace runs as root inside the namespace.
+        cmd.addAll(4, List.of("strace", "-f", "-qq", "-c", "-o", trace.toString()));
+        Path traceLog = tmp.resolve("strace-run.log");
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(traceLog.toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(traceLog).contains(" ready: ")) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    fail("dsrlb under strace did not get ready:\n" + Files.readString(traceLog));
+                }
+                Thread.sleep(200);
+            }
+            Path out = tmp.resolve("strace-get");
+            Lab.Result r = TftpClient.CURL.download(Lab.VIP, "ARDBP32.BIN", out, "192.0.2.130", 30);
+            assertTrue(r.ok(), r + "\n" + Files.readString(traceLog));
+            // strace's child is the JVM (setpriv, env and the launcher exec): stop it as systemd would.
+            ProcessHandle jvm = p.toHandle().children().findFirst().orElseThrow();
+            Lab.check(Lab.run(5, "kill", "-TERM", Long.toString(jvm.pid())), "kill -TERM the JVM");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "dsrlb under strace stopped");
+        } finally {
+            if (p.isAlive()) {
+                p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+        assertTrue(Files.readString(traceLog).contains("counters: received"), Files.readString(traceLog));
+
+        Set<String> used = new TreeSet<>();
+        Pattern row = Pattern.compile("^\\s*[0-9.]+\\s+[0-9.]+\\s+[0-9]+\\s+[0-9]+\\s+(?:[0-9]+\\s+)?([a-z0-9_]+)$");
+        for (String line : Files.readAllLines(trace)) {
+            Matcher m = row.matcher(line);
+            if (m.matches() && !m.group(1).equals("total")) {
+                used.add(m.group(1));
+            }
+        }
+        assertTrue(used.containsAll(List.of("socket", "setsockopt", "mmap", "futex")), "strace -c read: " + used);
+        Set<String> allowed = systemServiceSyscalls();
+        List<String> outside = used.stream().filter(s -> !allowed.contains(s)).toList();
+        assertEquals(
+                List.of(),
+                outside,
+                "syscalls a real run made that @system-service would refuse (EPERM); " + "all it made: " + used);
+    }
+
+    /** `systemd-analyze syscall-filter @system-service`, its nested @groups expanded. */
+    private static Set<String> systemServiceSyscalls() throws IOException {
+        Lab.Result all = Lab.run(30, "systemd-analyze", "syscall-filter");
+        assertTrue(all.ok(), all.toString());
+        Map<String, List<String>> groups = new HashMap<>();
+        String current = null;
+        for (String line : all.out().lines().toList()) {
+            if (line.startsWith("@")) {
+                current = line.split("\\s+", -1)[0];
+                groups.put(current, new ArrayList<>());
+            } else if (current != null && !line.isBlank() && !line.strip().startsWith("#")) {
+                groups.get(current).add(line.strip());
+            }
+        }
+        Set<String> out = new HashSet<>();
+        List<String> todo = new ArrayList<>(List.of("@system-service"));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String g = todo.remove(todo.size() - 1);
+            if (!seen.add(g)) {
+                continue;
+            }
+            for (String e : groups.getOrDefault(g, List.of())) {
+                if (e.startsWith("@")) {
+                    todo.add(e);
+                } else {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
     /** A setting of the installed unit, e.g. LimitRTPRIO. */
     private static String unitSetting(String name) {
         try {
@@ -528,6 +622,8 @@ class LeastPrivilegeIT {
                 "USER=dsrlb",
                 "LOGNAME=dsrlb",
                 "LANG=C.UTF-8",
+                // The unit's Environment= line, as systemd sets it.
+                "DSRLB_JVM_MEMORY=" + unitSetting("Environment").replaceFirst("^DSRLB_JVM_MEMORY=", ""),
                 // A temporary directory nobody can use, as a noexec /tmp is for libraries: the
                 // package's native libraries must come from /usr/lib/dsrlb, never unpacked.
                 "DSRLB_JAVA_OPTS=-Djava.io.tmpdir=/nonexistent/dsrlb-tmp"));
