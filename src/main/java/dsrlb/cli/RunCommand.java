@@ -2,6 +2,7 @@ package dsrlb.cli;
 
 import dsrlb.announce.TunInterface;
 import dsrlb.config.DsrConfig;
+import dsrlb.control.AccessPolicy;
 import dsrlb.control.ControlServer;
 import dsrlb.daemon.Daemon;
 import dsrlb.daemon.DaemonOptions;
@@ -88,8 +89,20 @@ final class RunCommand implements Callable<Integer> {
             names = "--control-socket",
             defaultValue = ControlServer.DEFAULT_PATH,
             paramLabel = "PATH",
-            description = "Unix socket for dsrlb show/stat (default: ${DEFAULT-VALUE}; mode 0660).")
+            description = "Unix socket for dsrlb show/stat/enable/disable/reload/ha (default: ${DEFAULT-VALUE}; mode "
+                    + "0660: root and the socket's group can connect). Read-only (show, stat, ha status) for "
+                    + "every user who can connect; the rest needs admin, see --admin-group.")
     Path controlSocket;
+
+    @Option(
+            names = "--admin-group",
+            defaultValue = AccessPolicy.DEFAULT_ADMIN_GROUP,
+            paramLabel = "GROUP",
+            description = "Members of this group (primary group, or listed in it) may send admin requests on the "
+                    + "control socket (enable, disable, reload, ha active|standby), as root and dsrlb's own user "
+                    + "may; other users of the socket are read-only (default: ${DEFAULT-VALUE}; a group that does "
+                    + "not exist leaves only root and dsrlb's user).")
+    String adminGroup;
 
     @Option(
             names = "--metrics-address",
@@ -203,7 +216,7 @@ final class RunCommand implements Callable<Integer> {
                 return Main.EXIT_USAGE;
             }
         }
-        DsrConfig cfg = config.load(err);
+        DsrConfig cfg = config.loadSafe(err);
         if (cfg == null) {
             return Main.EXIT_USAGE;
         }
@@ -227,6 +240,7 @@ final class RunCommand implements Callable<Integer> {
                 TimeUnit.SECONDS.toNanos(arpStaleSeconds),
                 TimeUnit.SECONDS.toNanos(readyTimeoutSeconds),
                 controlSocket,
+                adminGroup,
                 metricsAt,
                 realtimePriority,
                 standby,

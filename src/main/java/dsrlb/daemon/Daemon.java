@@ -9,6 +9,7 @@ import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.ServiceView;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.VipConfig;
+import dsrlb.control.AccessPolicy;
 import dsrlb.control.ControlResponder;
 import dsrlb.control.ControlServer;
 import dsrlb.control.StatusResponder;
@@ -165,7 +166,8 @@ public final class Daemon {
                     options.controlSocket(),
                     new ReloadResponder(
                             reloader::reload,
-                            new HaResponder(ha, new ControlResponder(live, new StatusResponder(status)))));
+                            new HaResponder(ha, new ControlResponder(live, new StatusResponder(status)))),
+                    AccessPolicy.forThisProcess(options.adminGroup()));
         } catch (IOException e) {
             closeQuietly(announceLink);
             live.get().close();

@@ -136,7 +136,11 @@ public final class Engines {
         String filter = captureFilter(cfg, nif);
         try {
             return switch (kind) {
-                case PCAP -> new UserSpaceEngine(kind, PcapPacketIo.open(nif.name(), nif.mac(), filter));
+                case PCAP -> {
+                    PcapPacketIo pcap = PcapPacketIo.open(nif.name(), nif.mac(), filter);
+                    pcap.lockFilter();
+                    yield new UserSpaceEngine(kind, pcap);
+                }
                 case NATIVE ->
                     new UserSpaceEngine(kind, NativePacketIo.open(nif.name(), nif.mac(), filter, options.nativeRing()));
                 case OFFLOAD ->

@@ -125,6 +125,8 @@ public final class OffloadEngine implements AutoCloseable {
             veth = VethPair.create(miss, capture);
             nft.run(ruleset.create());
             in = PcapPacketIo.open(capture, nif.mac(), captureFilter);
+            // Locked: its filter never changes. The LAN handle's does (SplitPacketIo, on a role change).
+            in.lockFilter();
             lan = PcapPacketIo.open(nif.name(), nif.mac(), SplitPacketIo.MATCH_NOTHING, SEND_BUFFER_BYTES);
             for (OffloadRuleset.VipRule v : ruleset.vips()) {
                 log.info(
