@@ -316,6 +316,17 @@ class HostileTrafficIT extends DsrlbLabTest {
     static final int FLOOD_SOURCES = 65_000;
     static final long FLOOD_PPS = 60_000;
 
+    /** Elements of dsrlb's kernel map for the VIP, counted from nft's own listing (not dsrlb's). */
+    private static long kernelMapElements() {
+        Lab.Result tables = Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "tables", "netdev"), "nft tables");
+        Matcher t = Pattern.compile("table netdev (dsrlb_\\d+)").matcher(tables.out());
+        assertTrue(t.find(), tables.out());
+        Lab.Result map = Lab.check(
+                Lab.inNamespace(Lab.LB_NS, 20, "nft", "-j", "list", "map", "netdev", t.group(1), "client_0"),
+                "nft list map");
+        return Pattern.compile("\"val\":").matcher(map.out()).results().count();
+    }
+
     /** VmRSS of a process, in KiB. */
     private static long rssKib(long pid) throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
@@ -393,10 +404,22 @@ class HostileTrafficIT extends DsrlbLabTest {
             double floodSeconds = (System.nanoTime() - t0) / 1e9;
             Lab.Result r = storm.get(90, TimeUnit.SECONDS);
             assertStormIntact(r);
-            // The kernel's maps and counters are read back every second.
-            Thread.sleep(2_200);
-
+            // The kernel's maps and counters are read back every second, by the writer's thread,
+            // which may still be writing the flood's decisions: wait until two read-backs agree.
             GlobalReport after = stat();
+            long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < settle) {
+                Thread.sleep(1_100);
+                GlobalReport again = stat();
+                boolean same = again.kernelPath().installs()
+                                == after.kernelPath().installs()
+                        && again.kernelPath().clients() == after.kernelPath().clients();
+                after = again;
+                if (same) {
+                    break;
+                }
+            }
+            long inKernel = kernelMapElements();
             long rssAfter = rssKib(dsrlb.pid());
             List<Double> gcDuring = gcPauses().subList(gcBefore, gcPauses().size());
             double longestPause =
@@ -440,11 +463,11 @@ class HostileTrafficIT extends DsrlbLabTest {
                     rssBound(rssBefore) / 1024,
                     gcDuring.size(),
                     longestPause);
-            System.out.println(
-                    "trafgen: " + flood.out().strip() + " " + flood.err().strip());
+            System.out.println("kernel path after the flood: " + k + "; nft lists " + inKernel + " map elements");
 
             assertTrue(dsrlb.isAlive());
             assertTrue(k.clients() <= MAP_BOUND, k.clients() + " clients in the kernel map, bound " + MAP_BOUND);
+            assertTrue(inKernel <= MAP_BOUND, inKernel + " elements in the kernel map (nft), bound " + MAP_BOUND);
             if (newClients > MAP_BOUND + 1_000) {
                 assertTrue(mapFull > 0, "clients past the bound are counted as map full: " + k);
             }
