@@ -468,9 +468,9 @@ class HostileTrafficIT extends DsrlbLabTest {
             assertTrue(dsrlb.isAlive());
             assertTrue(k.clients() <= MAP_BOUND, k.clients() + " clients in the kernel map, bound " + MAP_BOUND);
             assertTrue(inKernel <= MAP_BOUND, inKernel + " elements in the kernel map (nft), bound " + MAP_BOUND);
-            if (newClients > MAP_BOUND + 1_000) {
-                assertTrue(mapFull > 0, "clients past the bound are counted as map full: " + k);
-            }
+            // The writer may not get every decision (its ring drops when full; a spoofed source never
+            // sends again), so the map need not fill; once full, new clients are counted.
+            assertTrue(inKernel < MAP_BOUND || mapFull > 0, "a full map counts the clients it refuses: " + k);
             assertTrue(
                     rssAfter <= rssBound(rssBefore), "RSS " + rssAfter + " KiB, bound " + rssBound(rssBefore) + " KiB");
         } finally {
