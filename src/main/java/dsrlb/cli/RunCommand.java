@@ -148,6 +148,16 @@ final class RunCommand implements Callable<Integer> {
     int offloadSyncSeconds;
 
     @Option(
+            names = "--offload-max-clients",
+            paramLabel = "N",
+            description = "With --engine offload: the most clients one VIP's kernel map holds; new clients past it "
+                    + "are served from user space and counted (map full). Default: what an eighth of the JVM's "
+                    + "maximum heap pays for at 360 bytes a client (kernel element, dsrlb's mirror and read-back, "
+                    + "libnftables' JSON), between 1024 and 1000000; never more than the vserver's "
+                    + "-persistenceMaxEntries.")
+    Long offloadMaxClients;
+
+    @Option(
             names = "--realtime-priority",
             defaultValue = "10",
             paramLabel = "1..99",
@@ -188,10 +198,11 @@ final class RunCommand implements Callable<Integer> {
                 || arpStaleSeconds <= arpRefreshSeconds
                 || readyTimeoutSeconds < 0
                 || offloadSyncSeconds < 1
+                || (offloadMaxClients != null && offloadMaxClients < 1)
                 || realtimePriority < 0
                 || realtimePriority > 99) {
             err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0, "
-                    + "--offload-sync >= 1, --realtime-priority 0..99");
+                    + "--offload-sync >= 1, --offload-max-clients >= 1, --realtime-priority 0..99");
             return Main.EXIT_USAGE;
         }
         if (announceInterface != null) {
@@ -235,7 +246,10 @@ final class RunCommand implements Callable<Integer> {
         DaemonOptions options = new DaemonOptions(
                 config.file,
                 engine,
-                new Engines.Options(nativeRing, TimeUnit.SECONDS.toNanos(offloadSyncSeconds)),
+                new Engines.Options(
+                        nativeRing,
+                        TimeUnit.SECONDS.toNanos(offloadSyncSeconds),
+                        offloadMaxClients != null ? offloadMaxClients : Engines.defaultOffloadMaxClients()),
                 TimeUnit.SECONDS.toNanos(arpRefreshSeconds),
                 TimeUnit.SECONDS.toNanos(arpStaleSeconds),
                 TimeUnit.SECONDS.toNanos(readyTimeoutSeconds),

@@ -5,6 +5,7 @@ import dsrlb.announce.Announcer;
 import dsrlb.announce.TunInterface;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
+import dsrlb.balance.RebuildPacer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.ServiceView;
 import dsrlb.config.DsrConfig;
@@ -42,6 +43,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +90,16 @@ public final class Daemon {
     private final CurrentGeneration live = new CurrentGeneration();
     /** Set once the metrics endpoint exists; every generation's monitors report through it. */
     private volatile MetricsExporter probeMetrics;
+
+    /**
+     * Every generation's coalesced state rebuilds (learned MACs) run here, off the receive
+     * thread, at most one per {@link RebuildPacer#DEFAULT_INTERVAL_NANOS} per balancer.
+     */
+    private final ScheduledExecutorService rebuilder = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dsrlb-rebuild");
+        t.setDaemon(true);
+        return t;
+    });
 
     private PacketEngine engine;
     /** Outlives generations, as do its counters; made as soon as the engine is open. */
@@ -222,6 +234,7 @@ public final class Daemon {
                     }
                     admin.close();
                     drains.shutdownNow();
+                    rebuilder.shutdownNow();
                     live.get().close();
                     loop.stop();
                     io.wakeup();
@@ -320,10 +333,31 @@ public final class Daemon {
         forwarder.publish(g.balancer().state());
     }
 
+    /** Runs a balancer's coalesced rebuild on the rebuild thread; nobody waits on it. */
+    private void scheduleRebuild(Runnable task, long delayNanos) {
+        try {
+            ScheduledFuture<?> unused = rebuilder.schedule(
+                    () -> {
+                        try {
+                            task.run();
+                        } catch (RuntimeException e) {
+                            // A scheduled task's exception would vanish with its future.
+                            log.error("forwarding state rebuild failed", e);
+                        }
+                    },
+                    delayNanos,
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Stopping: no state is needed any more.
+        }
+    }
+
     /** One config's balancer, resolver and monitors; its snapshots reach the packet path only while it is current. */
     private Generation buildGeneration(DsrConfig c) {
         PacketIo io = engine.packetIo();
-        LoadBalancer balancer = new LoadBalancer(c, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE);
+        RebuildPacer pacer =
+                new RebuildPacer(Ticker.systemTicker(), RebuildPacer.DEFAULT_INTERVAL_NANOS, this::scheduleRebuild);
+        LoadBalancer balancer = new LoadBalancer(c, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE, pacer);
         balancer.subscribe(state -> {
             if (live.isCurrent(balancer)) {
                 forwarder.publish(state);

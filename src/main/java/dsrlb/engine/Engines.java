@@ -24,7 +24,15 @@ import org.pcap4j.core.Pcaps;
 public final class Engines {
 
     /** How to open the engines; only the engine a setting belongs to reads it. */
-    public record Options(NativePacketIo.Ring nativeRing, long offloadSyncNanos) {}
+    /**
+     * @param offloadMaxClients the most clients one kernel map holds (--offload-max-clients)
+     */
+    public record Options(NativePacketIo.Ring nativeRing, long offloadSyncNanos, long offloadMaxClients) {}
+
+    /** --offload-max-clients when not given: sized to this JVM's maximum heap ({@link OffloadEngine#defaultMaxClients}). */
+    public static long defaultOffloadMaxClients() {
+        return OffloadEngine.defaultMaxClients(Runtime.getRuntime().maxMemory());
+    }
 
     /**
      * The engine that was opened, and why the ones before it were not.
@@ -144,7 +152,8 @@ public final class Engines {
                 case NATIVE ->
                     new UserSpaceEngine(kind, NativePacketIo.open(nif.name(), nif.mac(), filter, options.nativeRing()));
                 case OFFLOAD ->
-                    new OffloadPacketEngine(OffloadEngine.open(cfg, nif, filter, options.offloadSyncNanos()));
+                    new OffloadPacketEngine(OffloadEngine.open(
+                            cfg, nif, filter, options.offloadSyncNanos(), options.offloadMaxClients()));
                 case AUTO -> throw new IllegalArgumentException("auto is not one engine");
             };
         } catch (OffloadEngine.TableClaimedException e) {

@@ -303,6 +303,12 @@ public final class MetricsExporter implements AutoCloseable {
                 .help("ARP packets from another MAC claiming a VIP (a backend with arp_ignore/arp_announce wrong)")
                 .callback(cb -> cb.call((double) snapshot().global().vipArpConflicts()))
                 .register(registry);
+        CounterWithCallback.builder()
+                .name("dsrlb_state_rebuilds")
+                .help("Forwarding states built (a MAC learned or lost, a health verdict, enable/disable); learned MACs"
+                        + " are coalesced to at most one rebuild per 100 ms")
+                .callback(cb -> cb.call((double) snapshot().global().stateRebuilds()))
+                .register(registry);
         // Only with the kernel path (--engine offload, or auto's choice of it); absent series
         // otherwise (a zero would read as "kernel idle").
         kernelCounter(

@@ -180,7 +180,8 @@ public final class LiveStatus implements StatusSource {
                 drops,
                 null,
                 transfers == null ? null : transferReport(),
-                null);
+                null,
+                balancer.rebuilds());
     }
 
     private GlobalReport.Transfers transferReport() {

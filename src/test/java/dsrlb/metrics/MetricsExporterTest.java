@@ -107,6 +107,7 @@ class MetricsExporterTest {
         assertLine(text, "dsrlb_checksums_completed_total 0.0");
         assertLine(text, "dsrlb_arp_replies_sent_total 0.0");
         assertLine(text, "dsrlb_vip_arp_conflicts_total 0.0");
+        assertLine(text, "dsrlb_state_rebuilds_total " + (double) lb.rebuilds());
         assertLine(text, "dsrlb_vserver_picks_total{vserver=\"tftp\"} 3.0");
         assertLine(text, "dsrlb_vserver_persistence_hits_total{vserver=\"tftp\"} 6.0");
         assertLine(text, "dsrlb_vserver_repicks_total{vserver=\"tftp\"} 0.0");
