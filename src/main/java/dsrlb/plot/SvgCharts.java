@@ -2,11 +2,14 @@ package dsrlb.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.Rectangle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +51,9 @@ public final class SvgCharts {
     public static final float SERIES_WIDTH = 2.0f;
 
     private static final float REFERENCE_WIDTH = 1.0f;
+
+    /** Smaller than JFreeChart's 18 pt: a title that says what was measured fits on one line. */
+    private static final Font TITLE_FONT = new Font("SansSerif", Font.BOLD, 15);
 
     /**
      * Series colours, in order: Okabe and Ito's colour-blind-safe set, darkest first (its
@@ -142,6 +148,10 @@ public final class SvgCharts {
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
             Files.writeString(tmp, svg, StandardCharsets.UTF_8);
+            // A temporary file is the owner's alone; a picture is for every reader, as a new file would be.
+            if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
@@ -205,7 +215,7 @@ public final class SvgCharts {
     }
 
     private static JFreeChart chart(String title, XYPlot plot) {
-        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        JFreeChart chart = new JFreeChart(title, TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         LegendTitle legend = chart.getLegend();
         legend.setPosition(RectangleEdge.BOTTOM);

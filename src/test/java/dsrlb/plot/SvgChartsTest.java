@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dsrlb.testing.Svg;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +133,7 @@ class SvgChartsTest {
         Path f = Files.writeString(dir.resolve("a.svg"), "old");
         SvgCharts.write(f, "<svg/>");
         assertEquals("<svg/>", Files.readString(f));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), "for every reader");
         try (var files = Files.list(dir)) {
             assertEquals(List.of(f), files.toList());
         }
