@@ -243,10 +243,10 @@ final class StormCommand implements Callable<Integer> {
     /** The storm's clients as one CDF line, named after the target; failed clients never finish. */
     static CdfSeries cdf(StormResult r) {
         TftpRequest q = r.request();
-        double[] done = r.clients().stream()
+        List<Double> done = r.clients().stream()
                 .filter(ClientResult::ok)
-                .mapToDouble(c -> c.completion().toNanos() / 1e9)
-                .toArray();
+                .map(c -> c.completion().toNanos() / 1e9)
+                .toList();
         String name = q.server().getHostAddress() + (q.port() == 69 ? "" : ":" + q.port());
         return new CdfSeries(name, done, r.clients().size());
     }

@@ -1,6 +1,7 @@
 package dsrlb.plot;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,52 +11,30 @@ import java.util.Objects;
  *
  * @param name the legend's name of the line
  * @param seconds the finished members' times, in any order
- * @param total all members, finished or not; at least {@code seconds.length}
+ * @param total all members, finished or not; at least as many as {@code seconds}
  */
-public record CdfSeries(String name, double[] seconds, int total) {
+public record CdfSeries(String name, List<Double> seconds, int total) {
     public CdfSeries {
         Objects.requireNonNull(name, "name");
-        seconds = seconds.clone();
+        seconds = List.copyOf(seconds);
         for (double s : seconds) {
             if (!Double.isFinite(s) || s < 0) {
                 throw new IllegalArgumentException(name + ": a time must be a finite number >= 0, not " + s);
             }
         }
-        if (total < seconds.length) {
+        if (total < seconds.size()) {
             throw new IllegalArgumentException(
-                    name + ": " + seconds.length + " finished but only " + total + " in all");
+                    name + ": " + seconds.size() + " finished but only " + total + " in all");
         }
     }
 
     /** Every member finished (no failures). */
     public static CdfSeries of(String name, double... seconds) {
-        return new CdfSeries(name, seconds, seconds.length);
-    }
-
-    @Override
-    public double[] seconds() {
-        return seconds.clone();
+        return new CdfSeries(name, Arrays.stream(seconds).boxed().toList(), seconds.length);
     }
 
     /** The finished times, ascending. */
     double[] sorted() {
-        double[] s = seconds.clone();
-        Arrays.sort(s);
-        return s;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CdfSeries c && c.name.equals(name) && c.total == total && Arrays.equals(c.seconds, seconds);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, total, Arrays.hashCode(seconds));
-    }
-
-    @Override
-    public String toString() {
-        return "CdfSeries[" + name + ", " + seconds.length + " of " + total + " done]";
+        return seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 }

@@ -37,8 +37,7 @@ public final class PlotData {
             String text = Files.readString(f, StandardCharsets.UTF_8);
             total += text.stripLeading().startsWith("{") ? stormJson(f, text, done) : cdfText(f, text, done);
         }
-        return new CdfSeries(
-                name, done.stream().mapToDouble(Double::doubleValue).toArray(), total);
+        return new CdfSeries(name, done, total);
     }
 
     /** One line of points: those of all {@code files}, in order. */

@@ -127,7 +127,7 @@ class BenchPlotCommandTest {
         Files.writeString(dir.resolve("ok.txt"), "1.0\n");
         Path svg = dir.resolve("out.svg");
         List<String> given = new ArrayList<>();
-        for (String a : args.split(" ")) {
+        for (String a : args.split(" ", -1)) {
             given.add(a.replace("NOPE", dir.resolve("nope").toString()).replace("DIR", dir.toString()));
         }
         List<String> all = new ArrayList<>();

@@ -25,9 +25,7 @@ class SvgChartsTest {
                 "storm: 7 clients",
                 X,
                 Y,
-                List.of(
-                        CdfSeries.of("direct", 2.0, 1.0, 1.5),
-                        new CdfSeries("dsrlb-pcap", new double[] {1.2, 2.5}, 4)));
+                List.of(CdfSeries.of("direct", 2.0, 1.0, 1.5), new CdfSeries("dsrlb-pcap", List.of(1.2, 2.5), 4)));
 
         Svg doc = Svg.parse(svg);
         List<String> texts = doc.texts();
@@ -113,7 +111,7 @@ class SvgChartsTest {
         assertThrows(IllegalArgumentException.class, () -> SvgCharts.cdf("t", X, Y, List.of()));
         assertEquals(
                 "a: 2 finished but only 1 in all",
-                assertThrows(IllegalArgumentException.class, () -> new CdfSeries("a", new double[] {1, 2}, 1))
+                assertThrows(IllegalArgumentException.class, () -> new CdfSeries("a", List.of(1.0, 2.0), 1))
                         .getMessage());
         assertThrows(IllegalArgumentException.class, () -> CdfSeries.of("a", Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> CdfSeries.of("a", -1));
