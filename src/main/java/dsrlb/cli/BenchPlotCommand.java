@@ -72,6 +72,14 @@ final class BenchPlotCommand implements Callable<Integer> {
             description = "One line of the chart, from these files; repeatable, drawn in order.")
     List<String> series;
 
+    @Option(
+            names = "--colours",
+            split = ",",
+            paramLabel = "NAME[,NAME...]",
+            description = "Give each NAME the colour of its place in this list, so that a mode keeps its colour"
+                    + " in every chart (default: the --series order).")
+    List<String> colours = List.of();
+
     @Spec
     CommandSpec spec;
 
@@ -113,9 +121,15 @@ final class BenchPlotCommand implements Callable<Integer> {
                             title,
                             xLabel != null ? xLabel : "seconds per client",
                             yLabel != null ? yLabel : "fraction of clients done",
-                            cdfs)
+                            cdfs,
+                            colours)
                     : SvgCharts.lines(
-                            title, xLabel != null ? xLabel : "x", yLabel != null ? yLabel : "y", lines, diagonal);
+                            title,
+                            xLabel != null ? xLabel : "x",
+                            yLabel != null ? yLabel : "y",
+                            lines,
+                            diagonal,
+                            colours);
         } catch (NoSuchFileException e) {
             return usageError("no such file: " + e.getFile());
         } catch (IOException e) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -76,12 +77,22 @@ public final class SvgCharts {
      * by then (failed members count in the total, so such a line ends below 1).
      */
     public static String cdf(String title, String xLabel, String yLabel, List<CdfSeries> series) {
+        return cdf(title, xLabel, yLabel, series, List.of());
+    }
+
+    /**
+     * {@link #cdf(String, String, String, List)} with each series' colour by its name's place in
+     * {@code colourOrder} (names not there follow, in series order), so that one name has one
+     * colour in several charts even when some lack a series.
+     */
+    public static String cdf(
+            String title, String xLabel, String yLabel, List<CdfSeries> series, List<String> colourOrder) {
         uniqueNames(series.stream().map(CdfSeries::name).toList());
         XYSeriesCollection data = new XYSeriesCollection();
         for (CdfSeries s : series) {
             data.addSeries(steps(s));
         }
-        XYPlot plot = plot(data, xLabel, yLabel, false);
+        XYPlot plot = plot(data, xLabel, yLabel, false, colourOrder);
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setRange(0, 1.02);
         y.setTickUnit(new NumberTickUnit(0.1));
@@ -95,6 +106,17 @@ public final class SvgCharts {
      */
     public static String lines(
             String title, String xLabel, String yLabel, List<XySeries> series, String diagonalLabel) {
+        return lines(title, xLabel, yLabel, series, diagonalLabel, List.of());
+    }
+
+    /** {@link #lines(String, String, String, List, String)} with colours as {@code cdf}'s colourOrder gives them. */
+    public static String lines(
+            String title,
+            String xLabel,
+            String yLabel,
+            List<XySeries> series,
+            String diagonalLabel,
+            List<String> colourOrder) {
         uniqueNames(series.stream().map(XySeries::name).toList());
         XYSeriesCollection data = new XYSeriesCollection();
         double lo = Double.POSITIVE_INFINITY;
@@ -118,7 +140,7 @@ public final class SvgCharts {
             ref.add(hi, hi);
             data.addSeries(ref);
         }
-        XYPlot plot = plot(data, xLabel, yLabel, true);
+        XYPlot plot = plot(data, xLabel, yLabel, true, colourOrder);
         if (diagonal) {
             XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) plot.getRenderer();
             int i = data.getSeriesCount() - 1;
@@ -195,15 +217,21 @@ public final class SvgCharts {
         return line;
     }
 
-    private static XYPlot plot(XYSeriesCollection data, String xLabel, String yLabel, boolean shapes) {
+    private static XYPlot plot(
+            XYSeriesCollection data, String xLabel, String yLabel, boolean shapes, List<String> colourOrder) {
         NumberAxis x = new NumberAxis(xLabel);
         NumberAxis y = new NumberAxis(yLabel);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, shapes);
         r.setDrawSeriesLineAsPath(true);
         r.setDefaultStroke(new BasicStroke(SERIES_WIDTH));
         r.setAutoPopulateSeriesStroke(false);
+        List<String> order = new ArrayList<>(colourOrder);
         for (int i = 0; i < data.getSeriesCount(); i++) {
-            r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            String name = data.getSeriesKey(i).toString();
+            if (!order.contains(name)) {
+                order.add(name);
+            }
+            r.setSeriesPaint(i, PALETTE[order.indexOf(name) % PALETTE.length]);
         }
         XYPlot plot = new XYPlot(data, x, y, r);
         // The first series first (JFreeChart's default is the reverse): document order is legend order.

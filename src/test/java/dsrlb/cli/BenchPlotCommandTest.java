@@ -100,6 +100,7 @@ class BenchPlotCommandTest {
                         "--x-label", "offered pps",
                         "--y-label", "delivered pps",
                         "--diagonal", "delivered = offered",
+                        "--colours", "direct,nftables",
                         "--series", "nftables=" + nft),
                 err.toString());
 

@@ -75,6 +75,30 @@ class SvgChartsTest {
     }
 
     @Test
+    void aNameKeepsItsColourAcrossChartsGivenTheOrder() throws Exception {
+        List<String> both = new ArrayList<>(Svg.parse(SvgCharts.cdf(
+                        "t", X, Y, List.of(CdfSeries.of("direct", 1.0, 2.0), CdfSeries.of("nftables", 1.0, 2.0))))
+                .seriesLines(SvgCharts.SERIES_WIDTH)
+                .keySet());
+        assertEquals(2, both.size());
+
+        String alone = Svg.parse(SvgCharts.cdf(
+                        "t", X, Y, List.of(CdfSeries.of("nftables", 1.0, 2.0)), List.of("direct", "nftables")))
+                .seriesLines(SvgCharts.SERIES_WIDTH)
+                .keySet()
+                .iterator()
+                .next();
+        String unordered = Svg.parse(SvgCharts.cdf("t", X, Y, List.of(CdfSeries.of("nftables", 1.0, 2.0))))
+                .seriesLines(SvgCharts.SERIES_WIDTH)
+                .keySet()
+                .iterator()
+                .next();
+
+        assertEquals(both.get(1), alone, "nftables in its place of the order");
+        assertEquals(both.get(0), unordered, "without an order, the first series takes the first colour");
+    }
+
+    @Test
     void linesHaveOnePathPerSeriesAndTheDiagonalInTheLegend() throws Exception {
         List<XySeries> s = List.of(
                 new XySeries(
