@@ -260,7 +260,12 @@ public final class SvgCharts {
         g.setDefsKeyPrefix("dsrlb");
         try {
             chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
-        } catch (InternalError | NoClassDefFoundError e) {
+        } catch (Error e) {
+            // The JDK says "no fonts" with a plain Error, an InternalError (fontconfig) or, after
+            // one of those, a NoClassDefFoundError; memory and stack are not ours to explain.
+            if (e instanceof OutOfMemoryError || e instanceof StackOverflowError) {
+                throw e;
+            }
             Throwable root = e;
             while (root.getCause() != null) {
                 root = root.getCause();
