@@ -1,5 +1,6 @@
 package dsrlb.cli;
 
+import dsrlb.announce.TunInterface;
 import dsrlb.config.DsrConfig;
 import dsrlb.control.ControlServer;
 import dsrlb.daemon.Daemon;
@@ -154,6 +155,16 @@ final class RunCommand implements Callable<Integer> {
                     + "master|backup|fault|stop), checked every 100 ms; examples/keepalived/dsrlb-notify writes it.")
     Path haRoleFile;
 
+    @Option(
+            names = "--announce-interface",
+            paramLabel = "NAME",
+            description = "Create a TUN interface NAME (e.g. dsrlb-up; no address, no traffic) that is up while this "
+                    + "node is HA active and some vserver has a service UP, down otherwise, and that the kernel "
+                    + "deletes when dsrlb ends, even by SIGKILL. A routing daemon on the node announces the VIPs "
+                    + "while it is up (BIRD 2: a static route via \"NAME\" exported over BGP; docs/operations.md). "
+                    + "Default: none.")
+    String announceInterface;
+
     @Spec
     CommandSpec spec;
 
@@ -169,6 +180,14 @@ final class RunCommand implements Callable<Integer> {
             err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0, "
                     + "--offload-sync >= 1, --realtime-priority 0..99");
             return Main.EXIT_USAGE;
+        }
+        if (announceInterface != null) {
+            try {
+                TunInterface.checkName(announceInterface);
+            } catch (IllegalArgumentException e) {
+                err.println("dsrlb run: --announce-interface: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
         }
         InetSocketAddress metricsAt = null;
         if (metricsAddress != null) {
@@ -211,7 +230,8 @@ final class RunCommand implements Callable<Integer> {
                 metricsAt,
                 realtimePriority,
                 standby,
-                haRoleFile);
+                haRoleFile,
+                announceInterface);
         try {
             new Daemon(options, cfg, nif).run();
         } catch (Daemon.StartFailure e) {

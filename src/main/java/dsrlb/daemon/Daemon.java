@@ -1,6 +1,8 @@
 package dsrlb.daemon;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dsrlb.announce.Announcer;
+import dsrlb.announce.TunInterface;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
 import dsrlb.balance.ServiceStatus;
@@ -54,6 +56,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon {
     private static final Logger log = LoggerFactory.getLogger("dsrlb");
+    /**
+     * How often the announcer compares HA role and services UP with the link: a service going
+     * DOWN withdraws the route within this (plus BIRD's and BGP's few milliseconds).
+     */
+    static final long ANNOUNCE_POLL_MILLIS = 100;
 
     /** dsrlb could not start; the message is for the operator. */
     public static final class StartFailure extends Exception {
@@ -120,7 +127,25 @@ public final class Daemon {
         engine.setActive(!options.standby());
         VipOwnership ownership = new VipOwnership(
                 forwarder, io, cfg.vips().stream().mapToInt(VipConfig::address).toArray());
-        VipOwnershipControl ha = new VipOwnershipControl(ownership, engine);
+        TunInterface tun = null;
+        Announcer announcer = null;
+        if (options.announceInterface() != null) {
+            try {
+                tun = TunInterface.open(options.announceInterface());
+            } catch (IOException e) {
+                live.get().close();
+                engine.close();
+                throw new StartFailure(
+                        "--announce-interface " + options.announceInterface() + ": " + e.getMessage(), e);
+            }
+            announcer = new Announcer(
+                    tun,
+                    ownership::isActive,
+                    () -> live.get().balancer().state().anyServiceUp());
+        }
+        TunInterface announceLink = tun;
+        Announcer announce = announcer;
+        VipOwnershipControl ha = new VipOwnershipControl(ownership, engine, announcer);
         String version =
                 Objects.requireNonNullElse(Daemon.class.getPackage().getImplementationVersion(), "development");
         StatusSource status = new EngineStatus(
@@ -132,7 +157,8 @@ public final class Daemon {
                         engine.kind().cliName(),
                         ownership.isActive() ? NodeReport.ACTIVE : NodeReport.STANDBY,
                         reloader.generation(),
-                        reloader.lastLoad()));
+                        reloader.lastLoad(),
+                        announce == null ? null : new NodeReport.Announce(announce.interfaceName(), announce.isUp())));
         ControlServer admin;
         try {
             admin = ControlServer.start(
@@ -141,6 +167,7 @@ public final class Daemon {
                             reloader::reload,
                             new HaResponder(ha, new ControlResponder(live, new StatusResponder(status)))));
         } catch (IOException e) {
+            closeQuietly(announceLink);
             live.get().close();
             engine.close();
             throw new StartFailure(e.getMessage(), e);
@@ -156,6 +183,7 @@ public final class Daemon {
                 log.info("metrics on http://{}:{}/metrics", options.metricsAt().getHostString(), metrics.port());
             } catch (IOException e) {
                 admin.close();
+                closeQuietly(announceLink);
                 live.get().close();
                 engine.close();
                 throw new StartFailure(
@@ -181,6 +209,12 @@ public final class Daemon {
                 () -> {
                     log.info("stopping");
                     systemd.stopping();
+                    // First: the routing daemon withdraws the VIPs while this node still forwards
+                    // what the router sent before it heard.
+                    if (announceLink != null) {
+                        announceLink.close();
+                        log.info("announce: {} deleted, VIPs withdrawn", announceLink.name());
+                    }
                     if (metricsServer != null) {
                         metricsServer.close();
                     }
@@ -224,6 +258,10 @@ public final class Daemon {
             ScheduledFuture<?> unusedRoleFile = drains.scheduleWithFixedDelay(
                     new HaRoleFile(options.haRoleFile(), ha), 0, 100, TimeUnit.MILLISECONDS);
         }
+        if (announce != null) {
+            ScheduledFuture<?> unusedAnnounce =
+                    drains.scheduleWithFixedDelay(announce, 0, ANNOUNCE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
         ScheduledFuture<?> unusedSweep =
                 drains.scheduleWithFixedDelay(new IdleSweep(live, () -> probeMetrics), 500, 500, TimeUnit.MILLISECONDS);
         SighupReload.install(reloader);
@@ -258,6 +296,12 @@ public final class Daemon {
         Thread exit = new Thread(() -> System.exit(1), "dsrlb-exit");
         exit.setDaemon(true);
         exit.start();
+    }
+
+    private static void closeQuietly(TunInterface tun) {
+        if (tun != null) {
+            tun.close();
+        }
     }
 
     private String vipList() {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
  *
  * @param metricsAt where to serve Prometheus metrics, or null for none
  * @param haRoleFile the file keepalived's notify script writes the role to, or null
+ * @param announceInterface the TUN liveness interface to keep up while HA-active with a service
+ *     UP (a routing daemon announces the VIPs via it), or null for none
  */
 public record DaemonOptions(
         Path configFile,
@@ -22,4 +24,5 @@ public record DaemonOptions(
         InetSocketAddress metricsAt,
         int realtimePriority,
         boolean standby,
-        Path haRoleFile) {}
+        Path haRoleFile,
+        String announceInterface) {}
