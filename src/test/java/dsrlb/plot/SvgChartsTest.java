@@ -34,6 +34,8 @@ class SvgChartsTest {
         assertTrue(texts.contains(Y), texts.toString());
         assertTrue(texts.contains("direct"), texts.toString());
         assertTrue(texts.contains("dsrlb-pcap"), texts.toString());
+        assertEquals(
+                0, doc.document.getElementsByTagNameNS("*", "font").getLength(), "the reader's fonts, none embedded");
 
         Map<String, List<double[]>> lines = doc.seriesLines(SvgCharts.SERIES_WIDTH);
         assertEquals(2, lines.size(), lines.keySet().toString());
@@ -60,7 +62,7 @@ class SvgChartsTest {
 
     @Test
     void namesFromOutsideAreEscapedAndComeBackAsText() throws Exception {
-        String name = "<script>alert(\"x\")</script> & 'q'";
+        String name = "<script>alert(\"x\")</script> & 'q' é";
         String svg = SvgCharts.cdf(name, X, Y, List.of(CdfSeries.of(name, 1.0)));
 
         Svg doc = Svg.parse(svg);

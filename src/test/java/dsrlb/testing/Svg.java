@@ -11,16 +11,19 @@ import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
  * An SVG chart read back as XML, as a browser would get it: parsing fails on a document that
  * is not well-formed. What the tests ask of a chart: its texts (title, axis labels, legend)
  * and its series lines, the thick paths ({@code dsrlb.plot.SvgCharts.SERIES_WIDTH}) of more
- * than one segment (a legend's sample line is one segment).
+ * than one segment (a legend's sample line is one segment; clip paths are not drawn, markers
+ * are filled).
  */
 public final class Svg {
-    private static final Pattern POINT = Pattern.compile("[ML](-?[0-9.]+),(-?[0-9.]+)");
+    /** A path's move or line command: Batik writes {@code M52 436 L333.9 436}. */
+    private static final Pattern POINT = Pattern.compile("[ML]\\s*(-?[0-9.]+)[\\s,]+(-?[0-9.]+)");
 
     public final Document document;
 
@@ -52,17 +55,27 @@ public final class Svg {
         return t;
     }
 
-    /** Each series line: its stroke colour to its points (pixels), in document order. */
+    /**
+     * Each series line: its stroke colour to its points (pixels), in document order. A path's
+     * stroke and width are the nearest ones declared on it or an enclosing group (Batik puts
+     * what paths share on their group and the rest on each path), as a browser resolves them.
+     */
     public Map<String, List<double[]>> seriesLines(float width) {
         Map<String, List<double[]>> lines = new LinkedHashMap<>();
         NodeList n = document.getElementsByTagNameNS("*", "path");
         for (int i = 0; i < n.getLength(); i++) {
             Element path = (Element) n.item(i);
-            if (!(path.getParentNode() instanceof Element g)) {
+            if ("clipPath".equals(((Element) path.getParentNode()).getLocalName())) {
                 continue;
             }
-            String style = g.getAttribute("style");
-            if (!style.contains("stroke-width:" + width + ";")) {
+            // A line is stroked, not filled: a point's marker is a filled path of no stroke.
+            String w = style(path, "stroke-width");
+            String stroke = style(path, "stroke");
+            if (w == null
+                    || Float.parseFloat(w) != width
+                    || stroke == null
+                    || stroke.equals("none")
+                    || !"none".equals(style(path, "fill"))) {
                 continue;
             }
             List<double[]> points = new ArrayList<>();
@@ -71,13 +84,24 @@ public final class Svg {
                 points.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))});
             }
             if (points.size() > 2) {
-                Matcher c = Pattern.compile("stroke:(rgb\\([^)]*\\))").matcher(style);
-                String colour = c.find() ? c.group(1) : "?";
-                if (lines.put(colour, points) != null) {
-                    throw new AssertionError("two lines of colour " + colour);
+                if (lines.put(stroke, points) != null) {
+                    throw new AssertionError("two lines of colour " + stroke);
                 }
             }
         }
         return lines;
+    }
+
+    /** The value of a style property as it applies to {@code e}: its own, else its nearest ancestor's. */
+    private static String style(Element e, String property) {
+        for (Node at = e; at instanceof Element el; at = at.getParentNode()) {
+            for (String declaration : el.getAttribute("style").split(";")) {
+                int colon = declaration.indexOf(':');
+                if (colon > 0 && declaration.substring(0, colon).trim().equals(property)) {
+                    return declaration.substring(colon + 1).trim();
+                }
+            }
+        }
+        return null;
     }
 }
