@@ -94,9 +94,10 @@ readonly LAB_DIR="${DSRLB_LAB_DIR:-/tmp/dsrlb-lab}"
 readonly LAB_MARKER=.dsrlb-lab
 readonly LAB_STATE="$LAB_DIR/state"
 
+# fonts-dejavu-core: storm --plot and bench plot draw text, and the JDK finds no font without one.
 readonly LAB_PACKAGES=(iproute2 iputils-arping ethtool nftables tftpd-hpa tftp-hpa
     atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps netsniff-ng keepalived vagrant
-    lintian systemd prometheus chromium chromium-driver bird2)
+    lintian systemd prometheus chromium chromium-driver bird2 fonts-dejavu-core)
 # The Debian package's man pages: picocli writes AsciiDoc, asciidoctor makes roff
 # (packaging/build-docs, run by every ./mvnw package); gcc and libc6-dev build native/
 # (native/build, run by every ./mvnw compile).

@@ -8,6 +8,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Measurements for lab/bench: round-trip latency (and the echo it reflects off), persistence heap,"
-                + " status page load time.",
-        subcommands = {BenchRttCommand.class, BenchEchoCommand.class, BenchHeapCommand.class, BenchStatusCommand.class})
+                + " status page load time; and the charts it draws of them.",
+        subcommands = {
+            BenchRttCommand.class,
+            BenchEchoCommand.class,
+            BenchHeapCommand.class,
+            BenchStatusCommand.class,
+            BenchPlotCommand.class
+        })
 final class BenchCommand {}

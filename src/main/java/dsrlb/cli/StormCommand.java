@@ -1,6 +1,8 @@
 package dsrlb.cli;
 
 import dsrlb.cli.ProbeCommand.DurationConverter;
+import dsrlb.plot.CdfSeries;
+import dsrlb.plot.SvgCharts;
 import dsrlb.storm.ClientResult;
 import dsrlb.storm.Percentiles;
 import dsrlb.storm.ProgressBar;
@@ -8,10 +10,12 @@ import dsrlb.storm.SourceAddresses;
 import dsrlb.storm.Storm;
 import dsrlb.storm.StormResult;
 import dsrlb.tftp.TftpRequest;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +50,9 @@ import picocli.CommandLine.Spec;
             "--json prints one JSON document instead: the summary and 'results', one object per client (client,"
                     + " ok, seconds, transferSeconds, bytes, retransmissions, duplicates, sha256, kind, reason);"
                     + " 'seconds' is the completion time, 'transferSeconds' RRQ to last ACK as dsrlb probe counts.",
+            "--plot FILE.svg also draws the completion times as a CDF (x: seconds per client, y: the fraction"
+                    + " of clients done by then; failed clients count as never done, so the line then ends below"
+                    + " 1), one line per target. The file is checked before the storm starts.",
             "Which backend served whom: in DSR every answer comes from the VIP, so a client cannot tell. Join"
                     + " 'client' of the --json results with the backends' own record, e.g. in the lab with"
                     + " lab/served-by ('<client> <backend>' a line).",
@@ -134,6 +141,12 @@ final class StormCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON document: the summary and every client's result.")
     boolean json;
 
+    @Option(
+            names = "--plot",
+            paramLabel = "FILE.svg",
+            description = "Also write the completion times as an SVG chart: a CDF per target.")
+    Path plot;
+
     @Option(names = "--no-progress", description = "No progress line on stderr, even on a terminal.")
     boolean noProgress;
 
@@ -145,6 +158,12 @@ final class StormCommand implements Callable<Integer> {
         String bad = invalidArguments();
         if (bad != null) {
             return usageError(bad);
+        }
+        if (plot != null) {
+            String unwritable = SvgCharts.unwritable(plot);
+            if (unwritable != null) {
+                return usageError("--plot " + plot + ": " + unwritable);
+            }
         }
         List<Inet4Address> addresses;
         try {
@@ -201,7 +220,40 @@ final class StormCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? StormJson.document(result) : table(result));
         out.flush();
+        if (plot != null && !writePlot(result)) {
+            return Main.EXIT_RUNTIME;
+        }
         return result.allCompleted() ? 0 : Main.EXIT_RUNTIME;
+    }
+
+    /** The --plot chart; false (and a line on stderr) when it could not be written after all. */
+    private boolean writePlot(StormResult r) {
+        try {
+            SvgCharts.write(plot, SvgCharts.cdf(plotTitle(r), PLOT_X, PLOT_Y, List.of(cdf(r))));
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            spec.commandLine().getErr().println("dsrlb storm: --plot " + plot + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    static final String PLOT_X = "seconds per client (common start to its last ACK)";
+    static final String PLOT_Y = "fraction of clients done";
+
+    /** The storm's clients as one CDF line, named after the target; failed clients never finish. */
+    static CdfSeries cdf(StormResult r) {
+        TftpRequest q = r.request();
+        List<Double> done = r.clients().stream()
+                .filter(ClientResult::ok)
+                .map(c -> c.completion().toNanos() / 1e9)
+                .toList();
+        String name = q.server().getHostAddress() + (q.port() == 69 ? "" : ":" + q.port());
+        return new CdfSeries(name, done, r.clients().size());
+    }
+
+    static String plotTitle(StormResult r) {
+        return "dsrlb storm: " + r.clients().size() + " clients, " + r.request().file() + ", " + r.completed()
+                + " completed";
     }
 
     private String invalidArguments() {

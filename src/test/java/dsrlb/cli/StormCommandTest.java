@@ -3,18 +3,24 @@ package dsrlb.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dsrlb.plot.SvgCharts;
+import dsrlb.testing.Svg;
 import dsrlb.tftp.FakeTftpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -257,6 +263,42 @@ class StormCommandTest {
     }
 
     @Test
+    void plotWritesTheCompletionTimesAsACdfOfTheTarget(@TempDir Path dir) throws Exception {
+        Path svg = dir.resolve("storm.svg");
+
+        assertEquals(0, storm("--file", "ARDBP32.BIN", "--plot", svg.toString()), err.toString());
+
+        Svg doc = Svg.parse(Files.readString(svg));
+        List<String> texts = doc.texts();
+        assertTrue(texts.contains("dsrlb storm: 8 clients, ARDBP32.BIN, 8 completed"), texts.toString());
+        assertTrue(texts.contains(StormCommand.PLOT_X), texts.toString());
+        assertTrue(texts.contains(StormCommand.PLOT_Y), texts.toString());
+        assertTrue(texts.contains("127.0.0.1:" + server.port()), "the target names the line: " + texts);
+        Map<String, List<double[]>> lines = doc.seriesLines(SvgCharts.SERIES_WIDTH);
+        assertEquals(1, lines.size(), "one target, one line");
+        assertEquals(1 + 2 * 8, lines.values().iterator().next().size(), "a step per client");
+        assertTrue(row(out.toString(), "clients").equals("8 completed, 0 failed"), "the table is still printed");
+    }
+
+    @Test
+    void plotToAnUnwritablePathIsExit2BeforeTheStorm(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("no-such-dir/storm.svg");
+
+        assertEquals(2, storm("--file", "ARDBP32.BIN", "--plot", missing.toString()), err.toString());
+
+        assertEquals(
+                "dsrlb storm: --plot " + missing + ": no such directory: " + missing.getParent() + "\n",
+                err.toString());
+        assertEquals("", out.toString());
+        assertTrue(server.requests().isEmpty(), "no storm for a chart that cannot be written");
+
+        err.getBuffer().setLength(0);
+        assertEquals(2, storm("--file", "ARDBP32.BIN", "--plot", dir.toString()), err.toString());
+        assertEquals("dsrlb storm: --plot " + dir + ": is a directory: " + dir + "\n", err.toString());
+        assertTrue(server.requests().isEmpty());
+    }
+
+    @Test
     void helpTellsHowToJoinWithTheBackendsRecord() {
         var cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
@@ -265,6 +307,7 @@ class StormCommandTest {
         assertTrue(s.contains("in DSR every answer comes from the VIP, so a client cannot tell"), s);
         assertTrue(s.contains("lab/served-by"), s);
         assertTrue(s.contains("--no-progress"), s);
+        assertTrue(s.contains("--plot FILE.svg also draws the completion times as a CDF"), s);
         assertTrue(s.contains("1 at least one client failed"), s);
     }
 

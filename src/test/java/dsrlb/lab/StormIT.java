@@ -3,7 +3,11 @@ package dsrlb.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dsrlb.plot.SvgCharts;
+import dsrlb.testing.Svg;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -163,10 +167,21 @@ abstract class StormIT {
      */
     @Test
     @Order(2)
-    void theHumanReportSaysTheSame() {
-        Lab.Result r = storm(Lab.VIP, "--expect-sha256", sha);
+    void theHumanReportSaysTheSameAndThePlotHasTheVipsLine() throws Exception {
+        // Kept in target/ as a test artifact: the storm's picture on this engine.
+        Path plot =
+                Lab.BASEDIR.resolve("target").resolve("storm-" + (engine() == null ? "default" : engine()) + ".svg");
+        Files.createDirectories(plot.getParent());
+        Files.deleteIfExists(plot);
+
+        Lab.Result r = storm(Lab.VIP, "--expect-sha256", sha, "--plot", plot.toString());
 
         assertEquals(0, r.exit(), r.toString());
+        Svg svg = Svg.parse(Files.readString(plot));
+        assertTrue(svg.texts().contains(Lab.VIP), "the target names the line: " + svg.texts());
+        Map<String, List<double[]>> lines = svg.seriesLines(SvgCharts.SERIES_WIDTH);
+        assertEquals(1, lines.size(), "one target, one line: " + lines.keySet());
+        assertEquals(1 + 2 * CLIENTS, lines.values().iterator().next().size(), "a step per client");
         assertTrue(r.out().contains("\nclients          " + CLIENTS + " completed, 0 failed\n"), r.toString());
         assertTrue(
                 r.out().contains("\nsha256           " + sha + " (all " + CLIENTS + "), as expected\n"), r.toString());
