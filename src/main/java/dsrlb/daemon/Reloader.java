@@ -72,6 +72,12 @@ public final class Reloader {
             // The capture filter, the ARP answers and the offload rules are built from the VIPs.
             return refuse(file + ": the VIPs changed; restart dsrlb to apply a new set of VIPs");
         }
+        List<Integer> tagsBefore = before.stream().map(old.config()::tagOf).toList();
+        List<Integer> tagsAfter = after.stream().map(next::tagOf).toList();
+        if (!tagsBefore.equals(tagsAfter)) {
+            // Gratuitous ARP and the kernel path's rules know each VIP's VLAN from the start.
+            return refuse(file + ": a VIP moved to another VLAN; restart dsrlb to apply it");
+        }
         next.notices().forEach(n -> log.info("{}", n));
         Generation fresh = build.apply(next);
         StateTransfer.Summary summary = StateTransfer.carry(old.balancer(), fresh.balancer());
