@@ -85,9 +85,15 @@ class VlanIT extends DsrlbLabTest {
     @Test
     @Order(3)
     void framesLeaveDsrlbTagged() throws Exception {
-        String lbMac = Lab.lbMac();
-        Path pcap = dir.resolve("p-lb.txt");
-        // The switch's side of dsrlb's trunk port: what dsrlb puts on the wire, with its tags.
+        String a = capturedWhileDownloading(100, VIP_A, "192.0.2.105");
+        assertTrue(a.contains("vlan 100,") && a.contains("192.0.2.105"), "VLAN 100 frames from dsrlb:\n" + a);
+        String b = capturedWhileDownloading(200, VIP_B, "192.0.2.106");
+        assertTrue(b.contains("vlan 200,") && b.contains("192.0.2.106"), "VLAN 200 frames from dsrlb:\n" + b);
+    }
+
+    /** tcpdump on the switch's side of dsrlb's trunk port: what dsrlb puts on the wire, with its tags. */
+    private String capturedWhileDownloading(int vlan, String vip, String src) throws Exception {
+        Path text = dir.resolve("p-lb-" + vlan + ".txt");
         Process capture = new ProcessBuilder(
                         "ip",
                         "netns",
@@ -102,25 +108,20 @@ class VlanIT extends DsrlbLabTest {
                         "-e",
                         "-l",
                         "-c",
-                        "40",
-                        "ether src " + lbMac + " and vlan and udp")
+                        "5",
+                        "ether src " + Lab.lbMac() + " and vlan " + vlan + " and udp")
                 .redirectErrorStream(true)
-                .redirectOutput(pcap.toFile())
+                .redirectOutput(text.toFile())
                 .start();
         try {
-            waitForCapture(pcap);
-            Path out = dir.resolve("tagged-a.bin");
-            Lab.Result a = TftpClient.CURL.download(VIP_A, "k64.bin", out, "192.0.2.105", 30);
-            assertTrue(a.ok(), a.toString());
-            Lab.Result b = TftpClient.CURL.download(VIP_B, "k64.bin", dir.resolve("tagged-b.bin"), "192.0.2.106", 30);
-            assertTrue(b.ok(), b.toString());
+            waitForCapture(text);
+            Lab.Result r = TftpClient.CURL.download(vip, "k64.bin", dir.resolve("tagged-" + vlan), src, 30);
+            assertTrue(r.ok(), r.toString());
             assertTrue(capture.waitFor(40, TimeUnit.SECONDS), "tcpdump ended");
         } finally {
             capture.destroy();
         }
-        String text = Files.readString(pcap, StandardCharsets.UTF_8);
-        assertTrue(text.contains("vlan 100,") && text.contains("192.0.2.105"), "VLAN 100 frames from dsrlb:\n" + text);
-        assertTrue(text.contains("vlan 200,") && text.contains("192.0.2.106"), "VLAN 200 frames from dsrlb:\n" + text);
+        return Files.readString(text, StandardCharsets.UTF_8);
     }
 
     private static void waitForCapture(Path pcap) throws IOException, InterruptedException {
@@ -136,13 +137,13 @@ class VlanIT extends DsrlbLabTest {
     @Order(4)
     void arpForAVipAskedOnTheOtherVlanGetsNoAnswer() throws Exception {
         long before = stat().drops().getOrDefault("wrong_vlan", 0L);
-        Lab.Result right = Lab.inNamespace(Lab.ROUTER_NS, 10, "arping", "-c", "2", "-w", "3", "-I", "eth1.100", VIP_A);
+        Lab.Result right = Lab.inNamespace(Lab.ROUTER_NS, 10, "arping", "-c", "2", "-w", "3", "-I", "eth1", VIP_A);
         assertEquals(0, right.exit(), "asked on its own VLAN, the VIP answers: " + right);
         assertTrue(
                 right.out().contains(Lab.lbMac().toUpperCase(java.util.Locale.ROOT))
                         || right.out().toLowerCase(java.util.Locale.ROOT).contains(Lab.lbMac()),
                 right.out());
-        Lab.Result wrong = Lab.inNamespace(Lab.ROUTER_NS, 10, "arping", "-c", "2", "-w", "3", "-I", "eth1.200", VIP_A);
+        Lab.Result wrong = Lab.inNamespace(Lab.ROUTER_NS, 10, "arping", "-c", "2", "-w", "3", "-I", "eth3", VIP_A);
         assertFalse(wrong.ok(), "VLAN 100's VIP asked on VLAN 200 answers nothing: " + wrong);
         assertTrue(wrong.out().contains("Received 0 response"), wrong.out());
         long after = stat().drops().getOrDefault("wrong_vlan", 0L);
