@@ -51,6 +51,7 @@ class VlanIT extends DsrlbLabTest {
         assertTrue(
                 log.contains("VIPs on a tagged VLAN are not served by the kernel path yet"),
                 "auto says why offload is skipped:\n" + log);
+        assertTrue(log.contains("engine native (chosen by --engine auto)"), "auto takes native:\n" + log);
         assertTrue(log.contains("gratuitous ARP: 198.51.100.20 is at") && log.contains("(vlan 100)"), log);
         assertTrue(log.contains("(vlan 200)"), log);
     }
