@@ -106,7 +106,7 @@ readonly LAB_STATE="$LAB_DIR/state"
 
 readonly LAB_PACKAGES=(iproute2 iputils-arping ethtool nftables tftpd-hpa tftp-hpa
     atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps netsniff-ng keepalived vagrant
-    lintian systemd prometheus chromium chromium-driver python3 tcpdump)
+    lintian systemd prometheus chromium chromium-driver bird2 python3 tcpdump)
 # The Debian package's man pages: picocli writes AsciiDoc, asciidoctor makes roff
 # (packaging/build-docs, run by every ./mvnw package); gcc and libc6-dev build native/
 # (native/build, run by every ./mvnw compile).
@@ -264,7 +264,7 @@ lab_install_jdk() {
 # temporary policy-rc.d forbids that, and where systemd runs the unit is also
 # disabled so it does not come back at boot.
 lab_install_packages() {
-    local pkg missing=() fresh_tftpd=0 fresh_keepalived=0
+    local pkg missing=() fresh_tftpd=0 fresh_keepalived=0 fresh_bird=0
     for pkg in "$@"; do
         lab_pkg_installed "$pkg" || missing+=("$pkg")
     done
@@ -272,6 +272,7 @@ lab_install_packages() {
     for pkg in "${missing[@]}"; do
         if [[ "$pkg" == tftpd-hpa ]]; then fresh_tftpd=1; fi
         if [[ "$pkg" == keepalived ]]; then fresh_keepalived=1; fi
+        if [[ "$pkg" == bird2 ]]; then fresh_bird=1; fi
     done
     lab_log "installing: ${missing[*]}"
     local prc=/usr/sbin/policy-rc.d own_prc=0 rc=0
@@ -301,6 +302,10 @@ lab_install_packages() {
     if ((fresh_keepalived)) && [[ -d /run/systemd/system ]]; then
         systemctl disable --now keepalived.service >/dev/null 2>&1 || true
     fi
+    # Likewise bird (lab/up --bgp): only in the router and LB namespaces.
+    if ((fresh_bird)) && [[ -d /run/systemd/system ]]; then
+        systemctl disable --now bird.service >/dev/null 2>&1 || true
+    fi
 }
 
 # ---------------------------------------------------------------- daemons
@@ -309,7 +314,7 @@ lab_install_packages() {
 lab_pid_is_ours() {
     local pid="$1" cmdline
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
     [[ "$cmdline" == *"$LAB_DIR"* ]]
 }
 
@@ -519,4 +524,53 @@ CONF
         sleep 0.1
     done
     lab_die "keepalived did not start in $lb: $(tail -20 "$LAB_DIR/keepalived-$lb.log")"
+}
+
+# ---------------------------------------------------------------- BGP (lab/up --bgp)
+# The BIRD configs the lab runs verbatim (docs/operations.md shows the same files).
+lab_bird_conf() {
+    local repo
+    repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    case "$1" in
+        router) printf '%s/examples/bird/router.conf\n' "$repo" ;;
+        lb | lb2) printf '%s/examples/bird/dsrlb-node.conf\n' "$repo" ;;
+        *) lab_die "no BIRD config for $1" ;;
+    esac
+}
+
+# lab_bird_socket <router|lb|lb2>: the control socket of that namespace's BIRD (birdc -s).
+lab_bird_socket() {
+    printf '%s/bird-%s.ctl\n' "$LAB_DIR" "$1"
+}
+
+# lab_start_bird <router|lb|lb2>: BIRD 2 in the foreground (-f; its log on stderr goes to
+# <labdir>/bird-<role>.log), detached into its own session, without our descriptors; its pid
+# file <labdir>/bird-<role>.pid is what lab_teardown stops.
+lab_start_bird() {
+    local role="$1" conf sock pidfile log
+    conf=$(lab_bird_conf "$role")
+    sock=$(lab_bird_socket "$role")
+    pidfile="$LAB_DIR/bird-$role.pid"
+    log="$LAB_DIR/bird-$role.log"
+    bird -p -c "$conf" || lab_die "BIRD refuses $conf"
+    (lab_daemon setsid ip netns exec "$(lab_ns "$role")" bird -f -c "$conf" -s "$sock" -P "$pidfile" \
+        </dev/null >"$log" 2>&1 &)
+    local i
+    for ((i = 0; i < 50; i++)); do
+        if [[ -s "$pidfile" && -S "$sock" ]]; then return 0; fi
+        sleep 0.1
+    done
+    lab_die "bird did not start in $role: $(tail -20 "$log")"
+}
+
+# lab_wait_bgp <n>: waits up to 15 s until the router's BIRD has n established sessions.
+lab_wait_bgp() {
+    local want="$1" i n=0 sock
+    sock=$(lab_bird_socket router)
+    for ((i = 0; i < 150; i++)); do
+        n=$(birdc -s "$sock" show protocols 2>/dev/null | grep -c Established || true)
+        ((n < want)) || return 0
+        sleep 0.1
+    done
+    lab_die "only $n of $want BGP sessions established after 15 s: $(birdc -s "$sock" show protocols all 2>&1 | tail -30)"
 }

@@ -141,6 +141,13 @@ long dsrlb_open(const char *ifname, const char *filter, int version, int ring_by
     if (attach_filter(r->fd, filter, err, errlen) != 0) {
         goto fail;
     }
+    /*
+     * SO_LOCK_FILTER: from here on nothing in this process (a JNA call, a bug, code run in
+     * it) can replace or detach the filter, so the socket never sees more than the VIPs' and
+     * ARP frames. Failure is not fatal: NativePacketIo reads the lock back and warns.
+     */
+    int lock = 1;
+    (void)setsockopt(r->fd, SOL_SOCKET, SO_LOCK_FILTER, &lock, sizeof lock);
     int v = version == 3 ? TPACKET_V3 : TPACKET_V2;
     if (setsockopt(r->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) != 0) {
         set_err(err, errlen, "PACKET_VERSION", errno);
@@ -486,6 +493,11 @@ long dsrlb_drops(long handle)
 }
 
 /* The base address of the ring mapping: Java reads frames at base + offset. */
+int dsrlb_fd(long handle)
+{
+    return ((struct dsrlb_ring *)handle)->fd;
+}
+
 long dsrlb_ring_base(long handle)
 {
     return (long)((struct dsrlb_ring *)handle)->map;

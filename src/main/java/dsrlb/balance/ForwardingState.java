@@ -52,6 +52,18 @@ public record ForwardingState(int[] vips, Route[][] routesByVip, ServiceView[] s
         return null;
     }
 
+    /** Whether some vserver has a service that takes new clients: what a node announcing its VIPs needs. */
+    public boolean anyServiceUp() {
+        for (Route[] routes : routesByVip) {
+            for (Route r : routes) {
+                if (!r.pool().isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * A vserver with the services eligible at the time of the snapshot.
      *

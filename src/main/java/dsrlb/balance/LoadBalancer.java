@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * The control plane's model of services and vservers. Every change (a MAC learned or lost, a
  * health verdict, an operator's enable/disable) goes through here, is logged once with its
  * reason, and results in a new {@link ForwardingState} handed to the forwarder.
+ *
+ * <p>With a {@link RebuildPacer}, a learned MAC (the one change a frame can cause: an ARP reply
+ * on the receive thread) only waits in {@link #learnedMacs} and the pacer's thread applies it,
+ * with every other MAC learned meanwhile, in one rebuild at most once per interval. Changes
+ * that take clients away (MAC lost, health not UP, disable, drain) and operators' changes are
+ * built at once on the caller's thread, as without a pacer, and carry a waiting MAC along.
  */
 public final class LoadBalancer {
     private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
@@ -55,9 +62,28 @@ public final class LoadBalancer {
 
     private final MacConflicts macConflicts;
 
-    /** Builds the first state at once; {@link #subscribe} to receive it and every later one. */
+    /** Null: every change is built at once on the caller's thread. */
+    private final RebuildPacer pacer;
+    /** MACs learned but not yet in a state (with a pacer); written without the lock. */
+    private final AtomicReferenceArray<MacAddress> learnedMacs;
+
+    private final LongAdder rebuilds = new LongAdder();
+
+    /**
+     * Builds the first state at once, and every later one at once on the caller's thread (tests,
+     * tools); {@link #subscribe} to receive it and every later one.
+     */
     public LoadBalancer(DsrConfig config, Ticker ticker, int maglevSize) {
+        this(config, ticker, maglevSize, null);
+    }
+
+    /**
+     * With {@code pacer}, learned MACs are built into the state on the pacer's thread, at most once
+     * per its interval (the daemon's balancers); null builds every change at once.
+     */
+    public LoadBalancer(DsrConfig config, Ticker ticker, int maglevSize, RebuildPacer pacer) {
         this.config = config;
+        this.pacer = pacer;
         this.serviceConfigs = List.copyOf(config.services().values());
         this.maglevSize = maglevSize;
         int n = serviceConfigs.size();
@@ -71,6 +97,7 @@ public final class LoadBalancer {
         forwardedPackets = new LongAdder[n];
         forwardedBytes = new LongAdder[n];
         macConflicts = new MacConflicts(n);
+        learnedMacs = new AtomicReferenceArray<>(n);
         for (int i = 0; i < n; i++) {
             ServiceConfig s = serviceConfigs.get(i);
             serviceIds.put(s.name(), i);
@@ -87,7 +114,7 @@ public final class LoadBalancer {
             for (Binding b : v.bindings()) {
                 bound.add(new PoolSnapshot.BoundService(serviceIds.get(b.service()), b.service(), b.weight()));
             }
-            vservers.add(new Vserver(v, bound, ticker));
+            vservers.add(new Vserver(v, bound, ticker, n));
         }
         synchronized (this) {
             publish();
@@ -124,11 +151,54 @@ public final class LoadBalancer {
         subscriber.accept(state);
     }
 
-    /** The backend MAC of a service, learned by ARP; null forgets it. */
-    public synchronized void setMac(int id, MacAddress mac) {
+    /**
+     * The backend MAC of a service, learned by ARP; null forgets it. With a pacer a MAC is only
+     * noted here (no lock, no rebuild on the caller's thread) and built in by the pacer's next
+     * run; forgetting one is built at once, so a silent backend's clients leave at once.
+     */
+    public void setMac(int id, MacAddress mac) {
+        if (mac != null && pacer != null) {
+            learnedMacs.set(id, mac);
+            pacer.request(this::flush);
+            return;
+        }
+        synchronized (this) {
+            learnedMacs.set(id, null);
+            if (applyMac(id, mac)) {
+                publish();
+            }
+        }
+    }
+
+    /** Builds the MACs learned since the last state into a new one now, if there are any. */
+    public synchronized void flush() {
+        boolean changed = false;
+        for (int id = 0; id < macs.length; id++) {
+            MacAddress mac = learnedMacs.getAndSet(id, null);
+            if (mac != null) {
+                changed |= applyMac(id, mac);
+            }
+        }
+        if (changed) {
+            publish();
+        }
+    }
+
+    /** Forwarding-state rebuilds since start (carried over reloads): what a frame flood must not drive up. */
+    public long rebuilds() {
+        return rebuilds.sum();
+    }
+
+    /** After a reload: the rebuilds of the previous generations. */
+    public void carryRebuilds(long count) {
+        rebuilds.add(count);
+    }
+
+    /** Records a MAC and logs the change; false if it is the one already known. Under the lock. */
+    private boolean applyMac(int id, MacAddress mac) {
         MacAddress old = macs[id];
         if (mac == null ? old == null : mac.equals(old)) {
-            return;
+            return false;
         }
         macs[id] = mac;
         String name = serviceConfigs.get(id).name();
@@ -152,7 +222,7 @@ public final class LoadBalancer {
                     old,
                     mac);
         }
-        publish();
+        return true;
     }
 
     /** A health verdict; reachability-only services follow their ARP state. */
@@ -243,7 +313,18 @@ public final class LoadBalancer {
         return forwardedBytes[id].sum();
     }
 
+    /**
+     * Builds and hands out a new state from the inputs of now, MACs still waiting for the pacer
+     * included (they are newer than the state). Under the lock.
+     */
     private void publish() {
+        for (int id = 0; id < macs.length; id++) {
+            MacAddress learned = learnedMacs.getAndSet(id, null);
+            if (learned != null) {
+                applyMac(id, learned);
+            }
+        }
+        rebuilds.increment();
         int n = serviceConfigs.size();
         ServiceView[] views = new ServiceView[n];
         for (int i = 0; i < n; i++) {

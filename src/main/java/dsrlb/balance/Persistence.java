@@ -2,9 +2,11 @@ package dsrlb.balance;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 
 /**
@@ -14,21 +16,38 @@ import java.util.function.BiConsumer;
  * <p>Lookups happen for every packet, so they must not allocate: the receive thread probes
  * with one mutable {@link ClientKey} it owns; only a new client allocates a stored key.
  * Service ids below 128 are boxed from the Integer cache.
+ *
+ * <p>The clients per service are counted as entries come and go, so that status (the page,
+ * once a second, and every metrics scrape) reads a number per service instead of walking a
+ * table of a million clients: a write adds what {@link Map#put} says it replaced, and Caffeine's
+ * eviction listener, which runs inside the atomic operation that evicts (idle past the timeout,
+ * over the size bound, or an expired entry a write replaces), takes it away. Nothing else
+ * removes entries. The counts are an {@link AtomicLongArray}: no allocation when maintenance
+ * runs on the receive thread.
  */
 public final class Persistence {
     private final Cache<ClientKey, Integer> table;
     private final ClientKey probe = new ClientKey(0);
+    /** Entries per service id; ids outside it (none, from a consistent caller) are not counted. */
+    private final AtomicLongArray clientsByService;
 
     /**
      * @param timeout idle time after which a client is forgotten; zero means never (the size
      *     bound still applies)
+     * @param services how many service ids there are (the balancer's): ids are 0..services-1
      */
-    public Persistence(Duration timeout, long maximumSize, Ticker ticker) {
+    public Persistence(Duration timeout, long maximumSize, Ticker ticker, int services) {
+        this.clientsByService = new AtomicLongArray(services);
         // recordStats: only counters (LongAdders) on eviction, nothing on the lookup path's allocation.
-        Caffeine<Object, Object> builder = Caffeine.newBuilder()
+        Caffeine<ClientKey, Integer> builder = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .ticker(ticker)
                 .executor(Runnable::run)
+                .evictionListener((ClientKey key, Integer id, RemovalCause cause) -> {
+                    if (id != null) {
+                        count(id, -1);
+                    }
+                })
                 .recordStats();
         if (!timeout.isZero()) {
             builder.expireAfterAccess(timeout);
@@ -44,7 +63,14 @@ public final class Persistence {
     }
 
     public void remember(int clientIp, int serviceId) {
-        table.put(new ClientKey(clientIp), serviceId);
+        // null also when an expired entry was there: the eviction listener took that one away.
+        Integer old = table.asMap().put(new ClientKey(clientIp), serviceId);
+        if (old == null || old != serviceId) {
+            count(serviceId, 1);
+            if (old != null) {
+                count(old, -1);
+            }
+        }
     }
 
     /**
@@ -53,9 +79,20 @@ public final class Persistence {
      */
     public void keepAlive(int clientIp, int serviceId) {
         ClientKey key = new ClientKey(clientIp);
-        if (table.getIfPresent(key) == null) {
-            table.asMap().putIfAbsent(key, serviceId);
+        if (table.getIfPresent(key) == null && table.asMap().putIfAbsent(key, serviceId) == null) {
+            count(serviceId, 1);
         }
+    }
+
+    private void count(int serviceId, int delta) {
+        if (serviceId >= 0 && serviceId < clientsByService.length()) {
+            clientsByService.addAndGet(serviceId, delta);
+        }
+    }
+
+    /** Clients persisted to {@code serviceId}: O(1), kept as entries are added, replaced and evicted. */
+    public long clients(int serviceId) {
+        return serviceId >= 0 && serviceId < clientsByService.length() ? clientsByService.get(serviceId) : 0;
     }
 
     /** Clients dropped for idling past the timeout or for the size bound. */

@@ -31,11 +31,13 @@ public final class Vserver {
     private final LongAdder persistenceHits = new LongAdder();
     private final LongAdder repicks = new LongAdder();
 
-    public Vserver(VserverConfig config, List<PoolSnapshot.BoundService> bindings, Ticker ticker) {
+    /** @param services how many services the balancer has (persistence counts clients per service id) */
+    public Vserver(VserverConfig config, List<PoolSnapshot.BoundService> bindings, Ticker ticker, int services) {
         this.config = config;
         this.bindings = List.copyOf(bindings);
         this.persistence = config.persistence() == PersistenceType.SOURCEIP
-                ? new Persistence(Duration.ofMinutes(config.timeoutMinutes()), config.persistenceMaxEntries(), ticker)
+                ? new Persistence(
+                        Duration.ofMinutes(config.timeoutMinutes()), config.persistenceMaxEntries(), ticker, services)
                 : null;
         this.credit = new int[bindings.size()];
     }

@@ -14,7 +14,7 @@ public final class PersistenceFootprint {
     public static long measure(int entries) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = usedAfterGc(memory);
-        Persistence table = new Persistence(Duration.ofMinutes(100), entries, Ticker.systemTicker());
+        Persistence table = new Persistence(Duration.ofMinutes(100), entries, Ticker.systemTicker(), 2);
         int base = 0xc0000200; // 192.0.2.0 upwards: distinct client addresses
         for (int i = 0; i < entries; i++) {
             table.remember(base + i, i & 1);

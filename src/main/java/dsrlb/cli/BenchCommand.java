@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description =
-                "Measurements for lab/bench: round-trip latency (and the echo it reflects off), persistence heap.",
-        subcommands = {BenchRttCommand.class, BenchEchoCommand.class, BenchHeapCommand.class})
+        description = "Measurements for lab/bench: round-trip latency (and the echo it reflects off), persistence heap,"
+                + " status page load time.",
+        subcommands = {BenchRttCommand.class, BenchEchoCommand.class, BenchHeapCommand.class, BenchStatusCommand.class})
 final class BenchCommand {}

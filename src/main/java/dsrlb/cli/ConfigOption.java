@@ -7,6 +7,7 @@ import dsrlb.config.DsrConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** {@code --config FILE}, shared by the commands that read a config. */
@@ -20,6 +21,21 @@ final class ConfigOption {
 
     /** Loads the config, or prints {@code file:line: message} and returns null. */
     DsrConfig load(PrintWriter err) {
+        return load(file, err);
+    }
+
+    /**
+     * For {@code dsrlb run}: a config that others can write or replace ({@link ConfigFileSafety})
+     * is refused (as sshd's StrictModes refuses such key files), each reason printed with its
+     * fix; else as {@link #load(PrintWriter)}.
+     */
+    DsrConfig loadSafe(PrintWriter err) {
+        List<String> problems = ConfigFileSafety.problems(file);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> err.println("dsrlb run: unsafe config: " + p));
+            err.println("dsrlb run: refusing to run with " + file + " (whoever can write it decides where clients go)");
+            return null;
+        }
         return load(file, err);
     }
 

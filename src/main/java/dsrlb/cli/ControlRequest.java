@@ -41,9 +41,12 @@ final class ControlRequest {
         }
     }
 
-    /** Sends an {@code ha} request and prints the role dsrlb is in afterwards. */
+    /** Sends an {@code ha} request and prints the role dsrlb is in afterwards (and its announcement). */
     static int ha(CommandSpec spec, ShowOptions options, String line) {
-        return send(spec, options, line, r -> "ha: " + r.haRole());
+        return send(spec, options, line, r -> {
+            String announce = r.announce();
+            return "ha: " + r.haRole() + (announce == null ? "" : "\nannounce: " + announce);
+        });
     }
 
     /** Sends an enable/disable request and prints the service's new state. */

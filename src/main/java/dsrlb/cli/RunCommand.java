@@ -1,6 +1,8 @@
 package dsrlb.cli;
 
+import dsrlb.announce.TunInterface;
 import dsrlb.config.DsrConfig;
+import dsrlb.control.AccessPolicy;
 import dsrlb.control.ControlServer;
 import dsrlb.daemon.Daemon;
 import dsrlb.daemon.DaemonOptions;
@@ -87,8 +89,20 @@ final class RunCommand implements Callable<Integer> {
             names = "--control-socket",
             defaultValue = ControlServer.DEFAULT_PATH,
             paramLabel = "PATH",
-            description = "Unix socket for dsrlb show/stat (default: ${DEFAULT-VALUE}; mode 0660).")
+            description = "Unix socket for dsrlb show/stat/enable/disable/reload/ha (default: ${DEFAULT-VALUE}; mode "
+                    + "0660: root and the socket's group can connect). Read-only (show, stat, ha status) for "
+                    + "every user who can connect; the rest needs admin, see --admin-group.")
     Path controlSocket;
+
+    @Option(
+            names = "--admin-group",
+            defaultValue = AccessPolicy.DEFAULT_ADMIN_GROUP,
+            paramLabel = "GROUP",
+            description = "Members of this group (primary group, or listed in it) may send admin requests on the "
+                    + "control socket (enable, disable, reload, ha active|standby), as root and dsrlb's own user "
+                    + "may; other users of the socket are read-only (default: ${DEFAULT-VALUE}; a group that does "
+                    + "not exist leaves only root and dsrlb's user).")
+    String adminGroup;
 
     @Option(
             names = "--metrics-address",
@@ -134,6 +148,16 @@ final class RunCommand implements Callable<Integer> {
     int offloadSyncSeconds;
 
     @Option(
+            names = "--offload-max-clients",
+            paramLabel = "N",
+            description = "With --engine offload: the most clients one VIP's kernel map holds; new clients past it "
+                    + "are served from user space and counted (map full). Default: what an eighth of the JVM's "
+                    + "maximum heap pays for at 360 bytes a client (kernel element, dsrlb's mirror and read-back, "
+                    + "libnftables' JSON), between 1024 and 1000000; never more than the vserver's "
+                    + "-persistenceMaxEntries.")
+    Long offloadMaxClients;
+
+    @Option(
             names = "--realtime-priority",
             defaultValue = "10",
             paramLabel = "1..99",
@@ -154,6 +178,16 @@ final class RunCommand implements Callable<Integer> {
                     + "master|backup|fault|stop), checked every 100 ms; examples/keepalived/dsrlb-notify writes it.")
     Path haRoleFile;
 
+    @Option(
+            names = "--announce-interface",
+            paramLabel = "NAME",
+            description = "Create a TUN interface NAME (e.g. dsrlb-up; no address, no traffic) that is up while this "
+                    + "node is HA active and some vserver has a service UP, down otherwise, and that the kernel "
+                    + "deletes when dsrlb ends, even by SIGKILL. A routing daemon on the node announces the VIPs "
+                    + "while it is up (BIRD 2: a static route via \"NAME\" exported over BGP; docs/operations.md). "
+                    + "Default: none.")
+    String announceInterface;
+
     @Spec
     CommandSpec spec;
 
@@ -164,11 +198,20 @@ final class RunCommand implements Callable<Integer> {
                 || arpStaleSeconds <= arpRefreshSeconds
                 || readyTimeoutSeconds < 0
                 || offloadSyncSeconds < 1
+                || (offloadMaxClients != null && offloadMaxClients < 1)
                 || realtimePriority < 0
                 || realtimePriority > 99) {
             err.println("dsrlb run: need --arp-refresh >= 1, --arp-stale > --arp-refresh, --ready-timeout >= 0, "
-                    + "--offload-sync >= 1, --realtime-priority 0..99");
+                    + "--offload-sync >= 1, --offload-max-clients >= 1, --realtime-priority 0..99");
             return Main.EXIT_USAGE;
+        }
+        if (announceInterface != null) {
+            try {
+                TunInterface.checkName(announceInterface);
+            } catch (IllegalArgumentException e) {
+                err.println("dsrlb run: --announce-interface: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
         }
         InetSocketAddress metricsAt = null;
         if (metricsAddress != null) {
@@ -184,7 +227,7 @@ final class RunCommand implements Callable<Integer> {
                 return Main.EXIT_USAGE;
             }
         }
-        DsrConfig cfg = config.load(err);
+        DsrConfig cfg = config.loadSafe(err);
         if (cfg == null) {
             return Main.EXIT_USAGE;
         }
@@ -208,15 +251,20 @@ final class RunCommand implements Callable<Integer> {
         DaemonOptions options = new DaemonOptions(
                 config.file,
                 engine,
-                new Engines.Options(nativeRing, TimeUnit.SECONDS.toNanos(offloadSyncSeconds)),
+                new Engines.Options(
+                        nativeRing,
+                        TimeUnit.SECONDS.toNanos(offloadSyncSeconds),
+                        offloadMaxClients != null ? offloadMaxClients : Engines.defaultOffloadMaxClients()),
                 TimeUnit.SECONDS.toNanos(arpRefreshSeconds),
                 TimeUnit.SECONDS.toNanos(arpStaleSeconds),
                 TimeUnit.SECONDS.toNanos(readyTimeoutSeconds),
                 controlSocket,
+                adminGroup,
                 metricsAt,
                 realtimePriority,
                 standby,
-                haRoleFile);
+                haRoleFile,
+                announceInterface);
         try {
             new Daemon(options, cfg, nif).run();
         } catch (Daemon.StartFailure e) {

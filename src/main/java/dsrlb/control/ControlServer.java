@@ -34,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control channel: a Unix domain socket, never a network address, so access is the
- * socket file's mode (0660: root and the file's group). One request line in, one JSON object
+ * The control channel: a Unix domain socket, never a network address, so who can connect is the
+ * socket file's mode (0660: root and the file's group), and what a peer may ask is its
+ * credentials' ({@link AccessPolicy}: read-only or admin). One request line in, one JSON object
  * out, then the connection is closed.
  *
  * <p>Nothing a peer sends may hurt the daemon: requests are bounded in size, a connection
@@ -56,6 +57,7 @@ public final class ControlServer implements AutoCloseable {
     private final Object fileKey;
     private final ServerSocketChannel server;
     private final RequestHandler handler;
+    private final AccessPolicy policy;
     private final Duration timeout;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService deadlines;
@@ -63,8 +65,14 @@ public final class ControlServer implements AutoCloseable {
     private volatile boolean closed;
 
     private ControlServer(
-            Path path, ServerSocketChannel server, Object fileKey, RequestHandler handler, Duration timeout) {
+            Path path,
+            ServerSocketChannel server,
+            Object fileKey,
+            RequestHandler handler,
+            AccessPolicy policy,
+            Duration timeout) {
         this.path = path;
+        this.policy = policy;
         this.server = server;
         this.fileKey = fileKey;
         this.handler = handler;
@@ -81,13 +89,20 @@ public final class ControlServer implements AutoCloseable {
      * @throws IOException with a message for the operator: another dsrlb answers on the path,
      *     the path is not a socket, or the socket cannot be made
      */
+    public static ControlServer start(Path path, RequestHandler handler, AccessPolicy policy) throws IOException {
+        return start(path, handler, policy, CONNECTION_TIMEOUT);
+    }
+
+    /** {@link #start(Path, RequestHandler, AccessPolicy)} with the default admin group. */
     public static ControlServer start(Path path, RequestHandler handler) throws IOException {
-        return start(path, handler, CONNECTION_TIMEOUT);
+        return start(path, handler, AccessPolicy.forThisProcess(AccessPolicy.DEFAULT_ADMIN_GROUP));
     }
 
     /** @param timeout how long one connection may take from accept to answer */
-    static ControlServer start(Path path, RequestHandler handler, Duration timeout) throws IOException {
+    static ControlServer start(Path path, RequestHandler handler, AccessPolicy policy, Duration timeout)
+            throws IOException {
         Objects.requireNonNull(handler);
+        Objects.requireNonNull(policy);
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             try {
@@ -117,7 +132,7 @@ public final class ControlServer implements AutoCloseable {
             Files.deleteIfExists(path);
             throw new IOException("cannot set the mode of control socket " + path + ": " + e.getMessage(), e);
         }
-        ControlServer s = new ControlServer(path, server, fileKey, handler, timeout);
+        ControlServer s = new ControlServer(path, server, fileKey, handler, policy, timeout);
         log.info("control socket {} (mode 0660)", path);
         s.acceptor.start();
         return s;
@@ -227,7 +242,7 @@ public final class ControlServer implements AutoCloseable {
         try (c) {
             String answer;
             try {
-                answer = respond(readRequest(c));
+                answer = respond(c, readRequest(c));
             } catch (BadRequest e) {
                 answer = ResponseWriter.error(e.getMessage());
             }
@@ -245,7 +260,33 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private String respond(String request) {
+    /**
+     * The peer as the kernel saw it at connect time. When it cannot be told, the peer is
+     * nobody in particular: read-only.
+     */
+    private AccessPolicy.Peer peer(SocketChannel c) {
+        try {
+            return PeerCredentials.of(c);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("control socket {}: cannot read the peer's credentials ({}); read-only", path, e.toString());
+            return new AccessPolicy.Peer(-1, "unknown", "unknown");
+        }
+    }
+
+    /** Read-only requests are answered to anyone connected; the peer is looked at for the others only. */
+    private String respond(SocketChannel c, String request) {
+        Request.Access access = Request.accessOf(request);
+        AccessPolicy.Peer peer = access == Request.Access.READ_ONLY ? null : peer(c);
+        if (peer != null && !policy.permits(peer, access)) {
+            String refusal = policy.refusal(peer, request);
+            log.warn(
+                    "control socket: refused '{}' from uid {} ({}, group {}): it needs admin",
+                    request,
+                    peer.uid(),
+                    peer.user(),
+                    peer.group());
+            return ResponseWriter.error(refusal);
+        }
         try {
             return handler.respond(request);
         } catch (RuntimeException e) {

@@ -32,6 +32,40 @@ public record Request(Kind kind, String argument) {
         }
     }
 
+    /** What a request may do: read the status, or change what the daemon does. */
+    public enum Access {
+        /** {@code show ...}, {@code stat ...}, {@code ha status}: anyone who can reach the socket. */
+        READ_ONLY,
+        /** Everything else: enable/disable, reload, {@code ha active|standby}; see {@link AccessPolicy}. */
+        ADMIN
+    }
+
+    /**
+     * The one place that says which requests only read. Anything not named here needs admin,
+     * so a request added later is admin-only until someone decides otherwise. A line that
+     * cannot even be split (or is empty) acts on nothing: every responder answers it with an
+     * error, so it is read-only and its sender gets that error rather than a refusal.
+     */
+    public static Access accessOf(String line) {
+        List<String> t;
+        try {
+            t = tokenize(line);
+        } catch (BadRequestException e) {
+            return Access.READ_ONLY;
+        }
+        if (t.isEmpty()) {
+            return Access.READ_ONLY;
+        }
+        String first = t.get(0).toLowerCase(Locale.ROOT);
+        if (first.equals("show") || first.equals("stat")) {
+            return Access.READ_ONLY;
+        }
+        if (first.equals("ha") && t.size() == 2 && t.get(1).equalsIgnoreCase("status")) {
+            return Access.READ_ONLY;
+        }
+        return Access.ADMIN;
+    }
+
     public Request {
         if (kind == Kind.SHOW_PERSISTENCE && argument != null) {
             argument = Ipv4.format(Ipv4.parse(argument));

@@ -38,6 +38,18 @@ public final class ResponseReader {
         return Json.read(root, "role", String.class);
     }
 
+    /**
+     * The liveness interface an {@code ha} answer reports, as "NAME up" or "NAME down", or null
+     * when the daemon runs without {@code --announce-interface}.
+     */
+    public String announce() throws JsonException {
+        JsonNode a = root.get("announce");
+        if (a == null || a.isNull()) {
+            return null;
+        }
+        return Json.read(a, "interfaceName", String.class) + (Json.read(a, "up", Boolean.class) ? " up" : " down");
+    }
+
     /** The daemon's error message, or null for an answer. */
     public String error() throws JsonException {
         return Json.read(root, "ok", Boolean.class) ? null : Json.read(root, "error", String.class);

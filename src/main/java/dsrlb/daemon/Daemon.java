@@ -1,12 +1,16 @@
 package dsrlb.daemon;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dsrlb.announce.Announcer;
+import dsrlb.announce.TunInterface;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Maglev;
+import dsrlb.balance.RebuildPacer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.ServiceView;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.VipConfig;
+import dsrlb.control.AccessPolicy;
 import dsrlb.control.ControlResponder;
 import dsrlb.control.ControlServer;
 import dsrlb.control.StatusResponder;
@@ -40,6 +44,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +60,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon {
     private static final Logger log = LoggerFactory.getLogger("dsrlb");
+    /**
+     * How often the announcer compares HA role and services UP with the link: a service going
+     * DOWN withdraws the route within this (plus BIRD's and BGP's few milliseconds).
+     */
+    static final long ANNOUNCE_POLL_MILLIS = 100;
 
     /** dsrlb could not start; the message is for the operator. */
     public static final class StartFailure extends Exception {
@@ -81,6 +91,16 @@ public final class Daemon {
     private final CurrentGeneration live = new CurrentGeneration();
     /** Set once the metrics endpoint exists; every generation's monitors report through it. */
     private volatile MetricsExporter probeMetrics;
+
+    /**
+     * Every generation's coalesced state rebuilds (learned MACs) run here, off the receive
+     * thread, at most one per {@link RebuildPacer#DEFAULT_INTERVAL_NANOS} per balancer.
+     */
+    private final ScheduledExecutorService rebuilder = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dsrlb-rebuild");
+        t.setDaemon(true);
+        return t;
+    });
 
     private PacketEngine engine;
     /** Outlives generations, as do its counters; made as soon as the engine is open. */
@@ -125,7 +145,25 @@ public final class Daemon {
                 io,
                 vipAddresses,
                 Arrays.stream(vipAddresses).map(cfg::tagOf).toArray());
-        VipOwnershipControl ha = new VipOwnershipControl(ownership, engine);
+        TunInterface tun = null;
+        Announcer announcer = null;
+        if (options.announceInterface() != null) {
+            try {
+                tun = TunInterface.open(options.announceInterface());
+            } catch (IOException e) {
+                live.get().close();
+                engine.close();
+                throw new StartFailure(
+                        "--announce-interface " + options.announceInterface() + ": " + e.getMessage(), e);
+            }
+            announcer = new Announcer(
+                    tun,
+                    ownership::isActive,
+                    () -> live.get().balancer().state().anyServiceUp());
+        }
+        TunInterface announceLink = tun;
+        Announcer announce = announcer;
+        VipOwnershipControl ha = new VipOwnershipControl(ownership, engine, announcer);
         String version =
                 Objects.requireNonNullElse(Daemon.class.getPackage().getImplementationVersion(), "development");
         StatusSource status = new EngineStatus(
@@ -137,15 +175,18 @@ public final class Daemon {
                         engine.kind().cliName(),
                         ownership.isActive() ? NodeReport.ACTIVE : NodeReport.STANDBY,
                         reloader.generation(),
-                        reloader.lastLoad()));
+                        reloader.lastLoad(),
+                        announce == null ? null : new NodeReport.Announce(announce.interfaceName(), announce.isUp())));
         ControlServer admin;
         try {
             admin = ControlServer.start(
                     options.controlSocket(),
                     new ReloadResponder(
                             reloader::reload,
-                            new HaResponder(ha, new ControlResponder(live, new StatusResponder(status)))));
+                            new HaResponder(ha, new ControlResponder(live, new StatusResponder(status)))),
+                    AccessPolicy.forThisProcess(options.adminGroup()));
         } catch (IOException e) {
+            closeQuietly(announceLink);
             live.get().close();
             engine.close();
             throw new StartFailure(e.getMessage(), e);
@@ -161,6 +202,7 @@ public final class Daemon {
                 log.info("metrics on http://{}:{}/metrics", options.metricsAt().getHostString(), metrics.port());
             } catch (IOException e) {
                 admin.close();
+                closeQuietly(announceLink);
                 live.get().close();
                 engine.close();
                 throw new StartFailure(
@@ -186,11 +228,18 @@ public final class Daemon {
                 () -> {
                     log.info("stopping");
                     systemd.stopping();
+                    // First: the routing daemon withdraws the VIPs while this node still forwards
+                    // what the router sent before it heard.
+                    if (announceLink != null) {
+                        announceLink.close();
+                        log.info("announce: {} deleted, VIPs withdrawn", announceLink.name());
+                    }
                     if (metricsServer != null) {
                         metricsServer.close();
                     }
                     admin.close();
                     drains.shutdownNow();
+                    rebuilder.shutdownNow();
                     live.get().close();
                     loop.stop();
                     io.wakeup();
@@ -229,6 +278,10 @@ public final class Daemon {
             ScheduledFuture<?> unusedRoleFile = drains.scheduleWithFixedDelay(
                     new HaRoleFile(options.haRoleFile(), ha), 0, 100, TimeUnit.MILLISECONDS);
         }
+        if (announce != null) {
+            ScheduledFuture<?> unusedAnnounce =
+                    drains.scheduleWithFixedDelay(announce, 0, ANNOUNCE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
         ScheduledFuture<?> unusedSweep =
                 drains.scheduleWithFixedDelay(new IdleSweep(live, () -> probeMetrics), 500, 500, TimeUnit.MILLISECONDS);
         SighupReload.install(reloader);
@@ -265,6 +318,12 @@ public final class Daemon {
         exit.start();
     }
 
+    private static void closeQuietly(TunInterface tun) {
+        if (tun != null) {
+            tun.close();
+        }
+    }
+
     private String vipList() {
         return cfg.vips().stream().map(v -> Ipv4.format(v.address())).collect(Collectors.joining(", "));
     }
@@ -279,10 +338,31 @@ public final class Daemon {
         forwarder.publish(g.balancer().state());
     }
 
+    /** Runs a balancer's coalesced rebuild on the rebuild thread; nobody waits on it. */
+    private void scheduleRebuild(Runnable task, long delayNanos) {
+        try {
+            ScheduledFuture<?> unused = rebuilder.schedule(
+                    () -> {
+                        try {
+                            task.run();
+                        } catch (RuntimeException e) {
+                            // A scheduled task's exception would vanish with its future.
+                            log.error("forwarding state rebuild failed", e);
+                        }
+                    },
+                    delayNanos,
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Stopping: no state is needed any more.
+        }
+    }
+
     /** One config's balancer, resolver and monitors; its snapshots reach the packet path only while it is current. */
     private Generation buildGeneration(DsrConfig c) {
         PacketIo io = engine.packetIo();
-        LoadBalancer balancer = new LoadBalancer(c, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE);
+        RebuildPacer pacer =
+                new RebuildPacer(Ticker.systemTicker(), RebuildPacer.DEFAULT_INTERVAL_NANOS, this::scheduleRebuild);
+        LoadBalancer balancer = new LoadBalancer(c, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE, pacer);
         balancer.subscribe(state -> {
             if (live.isCurrent(balancer)) {
                 forwarder.publish(state);

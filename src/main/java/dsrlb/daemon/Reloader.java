@@ -1,6 +1,7 @@
 package dsrlb.daemon;
 
 import dsrlb.config.ConfigException;
+import dsrlb.config.ConfigFileSafety;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.VipConfig;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code dsrlb reload} and SIGHUP: reads the config file again and, only if all of it is valid,
  * runs the new config in a new {@link Generation} with the old one's state carried over. A bad
- * file changes nothing; its {@code file:line: message} is logged and returned.
+ * file changes nothing; its {@code file:line: message} is logged and returned. So does an unsafe
+ * one ({@link ConfigFileSafety}: owner, mode, directories), checked as at start.
  */
 public final class Reloader {
     /** Each VLAN's id, interface and tagging: what only a restart applies. */
@@ -63,6 +65,12 @@ public final class Reloader {
     }
 
     public synchronized Outcome reload() {
+        // The same check as at start: a file that became writable by others (or was moved
+        // somewhere they can replace it) is not read, whatever it holds.
+        List<String> unsafe = ConfigFileSafety.problems(file);
+        if (!unsafe.isEmpty()) {
+            return refuse("unsafe config: " + String.join("; ", unsafe));
+        }
         DsrConfig next;
         try {
             next = ConfigParser.load(file);

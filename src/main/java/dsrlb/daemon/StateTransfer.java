@@ -89,6 +89,10 @@ public final class StateTransfer {
             }
             to.carryCounters(now, from.forwardedPackets(old), from.forwardedBytes(old));
         }
+        // The carried MACs are in the new state before it reaches the packet path, not a pacer's
+        // interval later.
+        to.flush();
+        to.carryRebuilds(from.rebuilds());
         long kept = 0;
         for (Vserver nv : to.vservers()) {
             Vserver ov = from.vservers().stream()

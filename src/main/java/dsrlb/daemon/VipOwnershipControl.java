@@ -1,5 +1,6 @@
 package dsrlb.daemon;
 
+import dsrlb.announce.Announcer;
 import dsrlb.dataplane.VipOwnership;
 import dsrlb.engine.PacketEngine;
 import dsrlb.ha.HaControl;
@@ -11,22 +12,39 @@ import dsrlb.ha.HaControl;
 final class VipOwnershipControl implements HaControl {
     private final VipOwnership ownership;
     private final PacketEngine engine;
+    /** Null without --announce-interface. */
+    private final Announcer announcer;
 
-    VipOwnershipControl(VipOwnership ownership, PacketEngine engine) {
+    VipOwnershipControl(VipOwnership ownership, PacketEngine engine, Announcer announcer) {
         this.ownership = ownership;
         this.engine = engine;
+        this.announcer = announcer;
     }
 
     @Override
     public void activate() {
         engine.setActive(true);
         ownership.activate();
+        reannounce();
     }
 
     @Override
     public void standby() {
         ownership.standby();
         engine.setActive(false);
+        reannounce();
+    }
+
+    @Override
+    public Announcement announcement() {
+        return announcer == null ? null : new Announcement(announcer.interfaceName(), announcer.isUp());
+    }
+
+    /** At once, not at the announcer's next poll: a standby withdraws its route without delay. */
+    private void reannounce() {
+        if (announcer != null) {
+            announcer.run();
+        }
     }
 
     @Override

@@ -122,7 +122,9 @@ public final class NativePacketIo implements PacketIo {
         if (handle == 0) {
             throw new IOException("--engine native on " + interfaceName + ": " + Native.toString(error));
         }
-        return new NativePacketIo(handle, interfaceName, mac);
+        NativePacketIo io = new NativePacketIo(handle, interfaceName, mac);
+        FilterLock.report(io.filterLocked(), "native " + interfaceName);
+        return io;
     }
 
     /** Loads the engine's library, or says why it cannot be loaded here. */
@@ -251,6 +253,16 @@ public final class NativePacketIo implements PacketIo {
         }
     }
 
+    /** Whether the capture socket's filter is locked (SO_LOCK_FILTER, set at open), as the kernel says. */
+    public boolean filterLocked() {
+        return FilterLock.isLocked(fd());
+    }
+
+    /** The AF_PACKET socket, for {@link FilterLock} (tests read its lock back). */
+    public int fd() {
+        return dsrlb_fd(handle);
+    }
+
     @Override
     public long droppedByKernel() {
         synchronized (controlSendLock) {
@@ -302,6 +314,8 @@ public final class NativePacketIo implements PacketIo {
     private static native long dsrlb_drops(long handle);
 
     private static native long dsrlb_ring_base(long handle);
+
+    private static native int dsrlb_fd(long handle);
 
     private static native int dsrlb_max_batch(long handle);
 

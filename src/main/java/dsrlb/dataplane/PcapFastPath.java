@@ -104,6 +104,11 @@ final class PcapFastPath {
         return pcap_sendpacket(pcap, Pointer.nativeValue(sendBuffer), length);
     }
 
+    /** The handle's socket (pcap_fileno), for {@link FilterLock}. */
+    int fd() {
+        return pcap_fileno(pcap);
+    }
+
     /** The last error of the handle, for messages. */
     String lastError() {
         return pcap_geterr(pcap);
@@ -124,6 +129,8 @@ final class PcapFastPath {
     private static native int pcap_next_ex(long pcap, long headerOut, long dataOut);
 
     private static native int pcap_sendpacket(long pcap, long buffer, int size);
+
+    private static native int pcap_fileno(long pcap);
 
     private static native String pcap_geterr(long pcap);
 }

@@ -143,6 +143,28 @@ public final class PcapPacketIo implements PacketIo {
     }
 
     /**
+     * Locks the capture filter (SO_LOCK_FILTER): for a handle whose filter never changes (the
+     * pcap engine's); not for one whose filter is switched later ({@link #setFilter}, the
+     * offload engine's LAN handle). A lock that cannot be set is a warning.
+     *
+     * @return whether the kernel says the filter is locked now
+     */
+    public boolean lockFilter() {
+        int fd = fd();
+        if (fd >= 0) {
+            FilterLock.lock(fd);
+        }
+        boolean locked = FilterLock.isLocked(fd);
+        FilterLock.report(locked, "pcap capture");
+        return locked;
+    }
+
+    /** The handle's socket, or -1 when pcap4j's handle cannot be reached ({@link PcapFastPath}). */
+    public int fd() {
+        return fast == null ? -1 : fast.fd();
+    }
+
+    /**
      * Replaces the BPF filter. Call it from the thread that receives on this handle (libpcap
      * handles are not thread-safe); frames already queued are filtered again by libpcap.
      */

@@ -24,7 +24,15 @@ import org.pcap4j.core.Pcaps;
 public final class Engines {
 
     /** How to open the engines; only the engine a setting belongs to reads it. */
-    public record Options(NativePacketIo.Ring nativeRing, long offloadSyncNanos) {}
+    /**
+     * @param offloadMaxClients the most clients one kernel map holds (--offload-max-clients)
+     */
+    public record Options(NativePacketIo.Ring nativeRing, long offloadSyncNanos, long offloadMaxClients) {}
+
+    /** --offload-max-clients when not given: sized to this JVM's maximum heap ({@link OffloadEngine#defaultMaxClients}). */
+    public static long defaultOffloadMaxClients() {
+        return OffloadEngine.defaultMaxClients(Runtime.getRuntime().maxMemory());
+    }
 
     /**
      * The engine that was opened, and why the ones before it were not.
@@ -145,11 +153,16 @@ public final class Engines {
         String filter = captureFilter(cfg, nif);
         try {
             return switch (kind) {
-                case PCAP -> new UserSpaceEngine(kind, PcapPacketIo.open(nif.name(), nif.mac(), filter));
+                case PCAP -> {
+                    PcapPacketIo pcap = PcapPacketIo.open(nif.name(), nif.mac(), filter);
+                    pcap.lockFilter();
+                    yield new UserSpaceEngine(kind, pcap);
+                }
                 case NATIVE ->
                     new UserSpaceEngine(kind, NativePacketIo.open(nif.name(), nif.mac(), filter, options.nativeRing()));
                 case OFFLOAD ->
-                    new OffloadPacketEngine(OffloadEngine.open(cfg, nif, filter, options.offloadSyncNanos()));
+                    new OffloadPacketEngine(OffloadEngine.open(
+                            cfg, nif, filter, options.offloadSyncNanos(), options.offloadMaxClients()));
                 case AUTO -> throw new IllegalArgumentException("auto is not one engine");
             };
         } catch (OffloadEngine.TableClaimedException e) {

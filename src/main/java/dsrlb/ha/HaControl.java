@@ -9,4 +9,15 @@ public interface HaControl {
     void standby();
 
     boolean isActive();
+
+    /**
+     * The state of the liveness interface a routing daemon announces the VIPs by
+     * ({@code --announce-interface}), or null without one.
+     */
+    default Announcement announcement() {
+        return null;
+    }
+
+    /** The liveness interface and whether it is up (the VIPs announced). */
+    record Announcement(String interfaceName, boolean up) {}
 }

@@ -1,5 +1,6 @@
 package dsrlb.ha;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dsrlb.control.ChainedResponder;
 import dsrlb.control.RequestHandler;
 import dsrlb.control.ResponseWriter;
@@ -36,8 +37,11 @@ public final class HaResponder extends ChainedResponder {
                 return ResponseWriter.error("ha takes active, standby or status, not '" + t.get(1) + "'");
             }
         }
-        return ResponseWriter.answer(line.strip(), new Role(control.isActive() ? "active" : "standby"));
+        return ResponseWriter.answer(
+                line.strip(), new Role(control.isActive() ? "active" : "standby", control.announcement()));
     }
 
-    private record Role(String role) {}
+    private record Role(
+            String role,
+            @JsonInclude(JsonInclude.Include.NON_NULL) HaControl.Announcement announce) {}
 }

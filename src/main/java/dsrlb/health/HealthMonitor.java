@@ -10,11 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +26,21 @@ import org.slf4j.LoggerFactory;
  * {@code -downTime} while DOWN) and hands verdicts to the load balancer, which logs each change
  * with its reason and republishes the forwarding state at once. A service with several
  * monitors is UP only while all of them are.
+ *
+ * <p>Each check has its own thread, so a backend that answers slowly (a TFTP server dripping
+ * one block a second) delays only its own check, never another's. Each probe runs on a thread
+ * of its own under a {@linkplain #deadline deadline} just below the check's period: a probe
+ * still running then is abandoned (interrupted, its thread left to finish on its own) and
+ * counts as a failure, "deadline exceeded after X s". A check whose abandoned probe is still
+ * stuck at its next turn fails that turn too without starting another, so a check never holds
+ * more than two threads.
  */
 public final class HealthMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
 
     private final LoadBalancer balancer;
-    private final ScheduledExecutorService scheduler;
     private final List<Check> checks = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
     private volatile ProbeListener listener = (service, monitor, result) -> {};
 
@@ -57,12 +67,17 @@ public final class HealthMonitor implements AutoCloseable {
             MonitorConfig m = monitors.get(b.monitor());
             checks.add(new Check(id, m, probes.apply(m), new HealthTracker(m.retries(), m.successRetries()), false));
         }
-        int threads = Math.max(1, Math.min(4, checks.size()));
-        this.scheduler = Executors.newScheduledThreadPool(threads, r -> {
-            Thread t = new Thread(r, "dsrlb-monitor");
-            t.setDaemon(true);
-            return t;
-        });
+    }
+
+    /**
+     * How long one probe of {@code m} may take: 9/10 of {@code -interval} (never less than
+     * {@code -resptimeout}, which the config keeps below it), so a stalled probe is given up
+     * before the next one is due. A TFTP probe bounds its own downloads by {@code -interval}
+     * each; this is the bound of the whole probe, whatever the probe does.
+     */
+    static Duration deadline(MonitorConfig m) {
+        Duration d = m.interval().multipliedBy(9).dividedBy(10);
+        return d.compareTo(m.responseTimeout()) < 0 ? m.responseTimeout() : d;
     }
 
     /** Ids of the services that have at least one monitor. */
@@ -70,10 +85,7 @@ public final class HealthMonitor implements AutoCloseable {
         return checks.stream().map(Check::serviceId).distinct().toList();
     }
 
-    // run() logs its own failures and schedules the next probe itself: a check's future has
-    // nothing more to tell, and keeping one per probe would only grow.
-    @SuppressWarnings("FutureReturnValueIgnored")
-    public void start() {
+    public synchronized void start() {
         for (Check c : checks) {
             if (!c.adopted()) {
                 // A monitored service is DOWN until its first probe passes; say so up front.
@@ -84,7 +96,31 @@ public final class HealthMonitor implements AutoCloseable {
             if (c.adopted()) {
                 publish(c.serviceId);
             }
-            scheduler.schedule(() -> run(c), 0, TimeUnit.MILLISECONDS);
+        }
+        for (Check c : checks) {
+            String service = balancer.services().get(c.serviceId).name();
+            Thread t = new Thread(() -> loop(c), "dsrlb-monitor-" + service + "-" + c.monitor.name());
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** One check's thread: a probe, then a wait for the rest of its period, until closed. */
+    private void loop(Check c) {
+        Thread abandoned = null;
+        while (!closed) {
+            long started = System.nanoTime();
+            abandoned = runOnce(c, abandoned);
+            Duration period = c.tracker.status() == ServiceStatus.UP ? c.monitor.interval() : c.monitor.downTime();
+            long left = period.toNanos() - (System.nanoTime() - started);
+            try {
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.sleep(left);
+                }
+            } catch (InterruptedException e) {
+                return; // closed
+            }
         }
     }
 
@@ -120,15 +156,57 @@ public final class HealthMonitor implements AutoCloseable {
         return adopted;
     }
 
-    @SuppressWarnings("FutureReturnValueIgnored") // see start()
-    private void run(Check c) {
+    /**
+     * Runs one probe under its deadline and records its verdict.
+     *
+     * @param abandoned the thread of this check's last abandoned probe, or null
+     * @return the probe thread if this probe was abandoned, else null
+     */
+    private Thread runOnce(Check c, Thread abandoned) {
+        ServiceView view = balancer.state().services()[c.serviceId];
+        Duration deadline = deadline(c.monitor);
+        if (abandoned != null && abandoned.isAlive()) {
+            record(
+                    c,
+                    view,
+                    ProbeResult.failure(
+                            "deadline exceeded: the probe given up " + seconds(deadline)
+                                    + " after it started is still stuck",
+                            deadline));
+            return abandoned;
+        }
+        FutureTask<ProbeResult> task = new FutureTask<>(() -> c.probe.probe(view));
+        Thread prober = new Thread(task, Thread.currentThread().getName() + "-probe");
+        prober.setDaemon(true);
+        long started = System.nanoTime();
+        prober.start();
+        try {
+            record(c, view, task.get(deadline.toNanos(), TimeUnit.NANOSECONDS));
+            return null;
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            if (closed) {
+                return prober;
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            record(c, view, ProbeResult.failure("deadline exceeded after " + seconds(took), took));
+            return prober;
+        } catch (ExecutionException e) {
+            log.error("monitor {} failed unexpectedly", c.monitor.name(), e.getCause());
+            return null;
+        } catch (InterruptedException e) {
+            // closed while waiting: the probe goes with it
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private void record(Check c, ServiceView view, ProbeResult result) {
         if (closed) {
             return;
         }
-        long started = System.nanoTime();
         try {
-            ServiceView view = balancer.state().services()[c.serviceId];
-            ProbeResult result = c.probe.probe(view);
             listener.probed(view.name(), c.monitor.name(), result);
             if (c.tracker.record(result)) {
                 log.info(
@@ -141,13 +219,11 @@ public final class HealthMonitor implements AutoCloseable {
             publish(c.serviceId);
         } catch (RuntimeException e) {
             log.error("monitor {} failed unexpectedly", c.monitor.name(), e);
-        } finally {
-            if (!closed) {
-                Duration period = c.tracker.status() == ServiceStatus.UP ? c.monitor.interval() : c.monitor.downTime();
-                long delay = Math.max(0, period.toNanos() - (System.nanoTime() - started));
-                scheduler.schedule(() -> run(c), delay, TimeUnit.NANOSECONDS);
-            }
         }
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toNanos() / 1e9);
     }
 
     /** Combines the service's monitors: the first one that is not UP decides. */
@@ -192,9 +268,9 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
-        scheduler.shutdownNow();
+        threads.forEach(Thread::interrupt);
     }
 
     /** @param adopted its tracker came from the monitor of the config before a reload */

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The node as a whole: build, engine, HA role, config reloads, and the JVM and process (heap,
+ * The node as a whole: build, engine, HA role, the VIP announcement, config reloads, and the JVM and process (heap,
  * GC, threads, CPU, open files) from the client library's own instrumentation.
  */
 final class NodeMetrics {
@@ -37,6 +37,18 @@ final class NodeMetrics {
                     NodeReport n = node.get();
                     if (n != null) {
                         ROLES.forEach(r -> cb.call(r.equals(n.haRole()) ? 1 : 0, r));
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("dsrlb_announce_up")
+                .help("1 while the --announce-interface is up (HA active and a service UP: the routing daemon "
+                        + "announces the VIPs), 0 while it is down; absent without one")
+                .labelNames("interface")
+                .callback(cb -> {
+                    NodeReport n = node.get();
+                    if (n != null && n.announce() != null) {
+                        cb.call(n.announce().up() ? 1 : 0, n.announce().interfaceName());
                     }
                 })
                 .register(registry);

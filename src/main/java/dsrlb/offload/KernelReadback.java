@@ -45,7 +45,8 @@ final class KernelReadback {
             int v = vip;
             long timeout = table.timeoutNanos(vip);
             try {
-                NftJson.mapElements(table.nft.run(ruleset.listMap(vip)), el -> {
+                // Streamed: the listing of a full map is tens of MB of text (issue 18).
+                NftJson.ElementSink sink = el -> {
                     entries[0]++;
                     present.add(InstalledClient.key(v, el.client()));
                     Integer id = serviceByMac.get(el.mac());
@@ -56,7 +57,8 @@ final class KernelReadback {
                             ? Math.max(0, timeout - TimeUnit.SECONDS.toNanos(el.expiresSeconds()))
                             : 0;
                     activity.clientActive(v, el.client(), id, idle);
-                });
+                };
+                table.nft.run(ruleset.listMap(vip), in -> NftJson.mapElements(in, sink));
                 long[] counter = NftJson.counter(table.nft.run(ruleset.listCounter(vip)));
                 packets += counter[0];
                 bytes += counter[1];

@@ -4,6 +4,8 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@link Nftables} through libnftables (Debian: libnftables1), in process: a decision costs
@@ -67,16 +69,66 @@ public final class LibNftables implements Nftables {
 
     @Override
     public synchronized String run(String commands) throws NftablesException {
+        Pointer out = runForOutput(commands);
+        return out == null ? "" : out.getString(0, StandardCharsets.UTF_8.name());
+    }
+
+    /**
+     * Streams the output from libnftables' own buffer, a chunk at a time, under the context's
+     * lock: the heap holds one chunk of it (and Jackson's buffer), never the whole text.
+     */
+    @Override
+    public synchronized void run(String commands, OutputReader reader) throws IOException {
+        Pointer out = runForOutput(commands);
+        try (InputStream in = out == null ? InputStream.nullInputStream() : new NativeText(out)) {
+            reader.read(in);
+        }
+    }
+
+    /** Runs a batch; its output buffer (NUL-terminated, libnftables' memory until the next call) or null. */
+    private Pointer runForOutput(String commands) throws NftablesException {
         if (ctx == null) {
             throw new NftablesException("libnftables context closed");
         }
         int rc = nft_run_cmd_from_buffer(ctx, commands);
-        String out = nft_ctx_get_output_buffer(ctx);
+        Pointer out = nft_ctx_get_output_buffer(ctx);
         String err = nft_ctx_get_error_buffer(ctx);
         if (rc != 0) {
             throw new NftablesException(err == null || err.isBlank() ? "nft failed (" + rc + ")" : err.strip());
         }
-        return out == null ? "" : out;
+        return out;
+    }
+
+    /** A NUL-terminated native string read as bytes, without copying it whole. */
+    private static final class NativeText extends InputStream {
+        private final Pointer text;
+        private final long length;
+        private long position;
+
+        NativeText(Pointer text) {
+            this.text = text;
+            // A native scan for the NUL (Pointer.indexOf); -1 cannot happen for libnftables' buffer.
+            this.length = Math.max(0, text.indexOf(0, (byte) 0));
+        }
+
+        @Override
+        public int read() {
+            return position < length ? text.getByte(position++) & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (position >= length) {
+                return -1;
+            }
+            int n = (int) Math.min(len, length - position);
+            text.read(position, b, off, n);
+            position += n;
+            return n;
+        }
     }
 
     @Override
@@ -95,7 +147,7 @@ public final class LibNftables implements Nftables {
 
     private static native int nft_ctx_buffer_error(Pointer ctx);
 
-    private static native String nft_ctx_get_output_buffer(Pointer ctx);
+    private static native Pointer nft_ctx_get_output_buffer(Pointer ctx);
 
     private static native String nft_ctx_get_error_buffer(Pointer ctx);
 

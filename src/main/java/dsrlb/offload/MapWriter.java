@@ -89,8 +89,8 @@ final class MapWriter {
         }
         counters.mapFull.incrementAndGet();
         if (now - table.mapFullUntil(vip) >= 0) {
-            counters.logError("offload: the kernel map of VIP #" + vip + " is full (the vserver's "
-                    + "-persistenceMaxEntries); new clients stay in user space");
+            counters.logError("offload: the kernel map of VIP #" + vip + " is full (--offload-max-clients, or the "
+                    + "vserver's -persistenceMaxEntries if smaller); new clients stay in user space");
         }
         table.mapFullUntil(vip, now + MAP_FULL_BACKOFF_NANOS);
         return true;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dsrlb.net.Ipv4;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -53,6 +54,32 @@ final class NftJson {
     }
 
     static void mapElements(String json, ElementSink sink) throws NftJsonException {
+        mapElements(Source.of(json), sink);
+    }
+
+    /**
+     * The elements of a `list map` answer read from a stream (Nftables.run(commands, reader)):
+     * the heap holds the parser's buffer and one element at a time, whatever the map holds.
+     */
+    static void mapElements(InputStream json, ElementSink sink) throws NftJsonException {
+        mapElements(Source.of(json), sink);
+    }
+
+    /** What a parser is made from: a String (short answers, tests) or a stream. */
+    @FunctionalInterface
+    private interface Source {
+        JsonParser open() throws IOException;
+
+        static Source of(String json) {
+            return () -> JSON.createParser(json);
+        }
+
+        static Source of(InputStream json) {
+            return () -> JSON.createParser(json);
+        }
+    }
+
+    private static void mapElements(Source json, ElementSink sink) throws NftJsonException {
         items(json, (kind, p) -> {
             if (!kind.equals("map") || p.currentToken() != JsonToken.START_OBJECT) {
                 p.skipChildren();
@@ -131,7 +158,7 @@ final class NftJson {
     /** Returns {packets, bytes}. */
     static long[] counter(String json) throws NftJsonException {
         long[][] found = {null};
-        items(json, (kind, p) -> {
+        items(Source.of(json), (kind, p) -> {
             if (found[0] != null || !kind.equals("counter") || p.currentToken() != JsonToken.START_OBJECT) {
                 p.skipChildren();
                 return;
@@ -171,7 +198,7 @@ final class NftJson {
 
     private static Set<String> names(String json, String kind) throws NftJsonException {
         Set<String> out = new LinkedHashSet<>();
-        items(json, (k, p) -> {
+        items(Source.of(json), (k, p) -> {
             if (!k.equals(kind) || p.currentToken() != JsonToken.START_OBJECT) {
                 p.skipChildren();
                 return;
@@ -189,9 +216,9 @@ final class NftJson {
     }
 
     /** Walks {"nftables": [ {kind: {...}}, ... ]}, handing each item's value to the reader. */
-    private static void items(String json, ItemReader reader) throws NftJsonException {
+    private static void items(Source json, ItemReader reader) throws NftJsonException {
         boolean found = false;
-        try (JsonParser p = JSON.createParser(json)) {
+        try (JsonParser p = json.open()) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new NftJsonException("nft's answer is not a JSON object");
             }

@@ -40,10 +40,17 @@ public final class OffloadEngine implements AutoCloseable {
     private final VethPair veth;
     private final SplitPacketIo io;
     private final long syncIntervalNanos;
+    private final long maxClients;
     private volatile OffloadProgrammer programmer;
 
     private OffloadEngine(
-            Nftables nft, OffloadRuleset ruleset, VethPair veth, SplitPacketIo io, long syncIntervalNanos) {
+            Nftables nft,
+            OffloadRuleset ruleset,
+            VethPair veth,
+            SplitPacketIo io,
+            long syncIntervalNanos,
+            long maxClients) {
+        this.maxClients = maxClients;
         this.nft = nft;
         this.ruleset = ruleset;
         this.veth = veth;
@@ -93,13 +100,39 @@ public final class OffloadEngine implements AutoCloseable {
     }
 
     /**
+     * What one client in a kernel map costs, in bytes, counted generously: in the kernel, an nft
+     * rhash element with its key, MAC, timeout and expiry (kmalloc-96) and its bucket pointer,
+     * about 110 (not dsrlb's heap, but the box's memory); in dsrlb's heap, its entry in the
+     * writer's mirror (HashMap node, boxed key, InstalledClient: about 90) and, once per
+     * --offload-sync, its entry in the read-back's set of present clients (about 60); and
+     * libnftables' JSON text of it (about 100, native, while a map is read back).
+     */
+    public static final long BYTES_PER_KERNEL_CLIENT = 110 + 90 + 60 + 100;
+
+    /**
+     * The default of --offload-max-clients: as many clients as an eighth of the JVM's maximum
+     * heap pays for at {@link #BYTES_PER_KERNEL_CLIENT} each (a 512 MiB heap: 186 413; the
+     * persistence table, about 107 bytes a client, gets the rest), at least 1 024 and at most a
+     * vserver's default -persistenceMaxEntries (1 000 000).
+     */
+    public static long defaultMaxClients(long maxHeapBytes) {
+        return Math.max(1_024, Math.min(1_000_000, maxHeapBytes / 8 / BYTES_PER_KERNEL_CLIENT));
+    }
+
+    /** {@link #vipRules(DsrConfig, long)} without a bound of its own: each map as large as its vserver's table. */
+    static List<OffloadRuleset.VipRule> vipRules(DsrConfig cfg) {
+        return vipRules(cfg, Long.MAX_VALUE);
+    }
+
+    /**
      * Claims the interface's table, creates it and the veth the kernel sends misses to.
      *
      * @param captureFilter the BPF expression a user-space engine would use on the LAN interface
      * @throws IOException when the table's name is taken by someone else, or setting up fails
      */
     public static OffloadEngine open(
-            DsrConfig cfg, NetworkInterfaceInfo nif, String captureFilter, long syncIntervalNanos) throws IOException {
+            DsrConfig cfg, NetworkInterfaceInfo nif, String captureFilter, long syncIntervalNanos, long maxClients)
+            throws IOException {
         int ifindex = ifindex(nif.name());
         String miss = "dsrlbm" + ifindex;
         String capture = "dsrlbc" + ifindex;
@@ -111,7 +144,7 @@ public final class OffloadEngine implements AutoCloseable {
                     miss,
                     capture,
                     nif.mac(),
-                    vipRules(cfg),
+                    vipRules(cfg, maxClients),
                     ProcessHandle.current().pid());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
@@ -125,6 +158,8 @@ public final class OffloadEngine implements AutoCloseable {
             veth = VethPair.create(miss, capture);
             nft.run(ruleset.create());
             in = PcapPacketIo.open(capture, nif.mac(), captureFilter);
+            // Locked: its filter never changes. The LAN handle's does (SplitPacketIo, on a role change).
+            in.lockFilter();
             lan = PcapPacketIo.open(nif.name(), nif.mac(), SplitPacketIo.MATCH_NOTHING, SEND_BUFFER_BYTES);
             for (OffloadRuleset.VipRule v : ruleset.vips()) {
                 log.info(
@@ -136,7 +171,8 @@ public final class OffloadEngine implements AutoCloseable {
                                         + v.maxEntries() + " clients)"
                                 : "stays in user space: needs one ANY * vserver with SOURCEIP persistence or SOURCEIPHASH");
             }
-            return new OffloadEngine(nft, ruleset, veth, new SplitPacketIo(in, lan, captureFilter), syncIntervalNanos);
+            return new OffloadEngine(
+                    nft, ruleset, veth, new SplitPacketIo(in, lan, captureFilter), syncIntervalNanos, maxClients);
         } catch (IOException | RuntimeException e) {
             if (in != null) {
                 in.close();
@@ -227,7 +263,11 @@ public final class OffloadEngine implements AutoCloseable {
         }
     }
 
-    static List<OffloadRuleset.VipRule> vipRules(DsrConfig cfg) {
+    /**
+     * What the kernel is told per VIP; a map holds at most {@code maxClients} (--offload-max-clients)
+     * or its vserver's -persistenceMaxEntries, the smaller. Clients past it stay in user space.
+     */
+    static List<OffloadRuleset.VipRule> vipRules(DsrConfig cfg, long maxClients) {
         List<OffloadRuleset.VipRule> rules = new ArrayList<>();
         List<VipConfig> vips = cfg.vips();
         for (int i = 0; i < vips.size(); i++) {
@@ -240,7 +280,7 @@ public final class OffloadEngine implements AutoCloseable {
                     && only.port() < 0
                     && (only.persistence() == PersistenceType.SOURCEIP || only.method() == LbMethod.SOURCEIPHASH);
             long timeout = offloaded ? TimeUnit.MINUTES.toSeconds(only.timeoutMinutes()) : 0;
-            long max = offloaded ? only.persistenceMaxEntries() : 0;
+            long max = offloaded ? Math.min(only.persistenceMaxEntries(), maxClients) : 0;
             rules.add(new OffloadRuleset.VipRule(i, vip, offloaded, timeout, max));
         }
         return rules;
@@ -286,7 +326,7 @@ public final class OffloadEngine implements AutoCloseable {
     public void newGeneration(DsrConfig cfg, ForwardingState state) {
         OffloadProgrammer p = programmer;
         if (p != null) {
-            p.reset(state, vipRules(cfg));
+            p.reset(state, vipRules(cfg, maxClients));
         }
     }
 

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param transfers TFTP transfers, or null (and not in the JSON) without transfer tracking
  * @param engine the packet engine that runs (pcap, native, offload), or null (and not in the JSON)
  *     when not known
+ * @param stateRebuilds forwarding states built since start (learned MACs are coalesced, at most
+ *     one such rebuild per 100 ms, so no flood of frames drives this up)
  */
 // The order scripts have always seen: transfers before kernelPath.
 @JsonPropertyOrder({
@@ -33,7 +35,8 @@ import java.util.Map;
     "drops",
     "transfers",
     "kernelPath",
-    "engine"
+    "engine",
+    "stateRebuilds"
 })
 public record GlobalReport(
         Instant time,
@@ -52,7 +55,9 @@ public record GlobalReport(
         Transfers transfers,
 
         @Json.Nullable @JsonInclude(JsonInclude.Include.NON_NULL)
-        String engine) {
+        String engine,
+
+        long stateRebuilds) {
     public GlobalReport {
         drops = Collections.unmodifiableMap(new LinkedHashMap<>(drops));
     }
@@ -78,7 +83,8 @@ public record GlobalReport(
                 drops,
                 null,
                 null,
-                null);
+                null,
+                0);
     }
 
     /** The same numbers with the engine's name and its kernel side (null without one). */
@@ -94,7 +100,8 @@ public record GlobalReport(
                 drops,
                 kernel,
                 transfers,
-                engineName);
+                engineName,
+                stateRebuilds);
     }
 
     /**

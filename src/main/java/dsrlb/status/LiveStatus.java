@@ -73,7 +73,10 @@ public final class LiveStatus implements StatusSource {
                         .add(new ServiceReport.Binding(v.config().name(), b.weight()));
             }
             if (v.persistence() != null) {
-                v.persistence().forEach((client, id) -> persisted[id]++);
+                // Counted as clients come and go (Persistence): O(services), not O(clients), per page refresh.
+                for (int id = 0; id < persisted.length; id++) {
+                    persisted[id] += v.persistence().clients(id);
+                }
             }
         }
         List<ServiceReport> out = new ArrayList<>();
@@ -177,7 +180,8 @@ public final class LiveStatus implements StatusSource {
                 drops,
                 null,
                 transfers == null ? null : transferReport(),
-                null);
+                null,
+                balancer.rebuilds());
     }
 
     private GlobalReport.Transfers transferReport() {

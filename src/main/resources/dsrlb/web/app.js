@@ -86,6 +86,10 @@ function renderNode(doc) {
   if (node) {
     add('version', node.version);
     add('HA role', node.haRole);
+    if (node.announce) {
+      // --announce-interface: BIRD announces the VIPs while it is up.
+      add('announce', node.announce.interfaceName + (node.announce.up ? ' up (VIPs announced)' : ' down (VIPs withdrawn)'));
+    }
     add('config generation', node.configGeneration);
     const load = node.lastLoad;
     if (load) {

@@ -44,10 +44,13 @@ class ConfigWarningTest {
     }
 
     @Test
-    void runWarnsToo() throws IOException {
+    void runRefusesIt() throws IOException {
         Path conf = seedWithMode("rw-r--rw-");
-        assertEquals(Main.EXIT_CANNOT_RUN_HERE, run("run", "--config", conf.toString(), "--interface", "nosuch0"));
-        assertTrue(err.toString().contains("dsrlb: warning: " + conf + " is writable by every user"), err.toString());
+        assertEquals(Main.EXIT_USAGE, run("run", "--config", conf.toString(), "--interface", "nosuch0"));
+        assertTrue(
+                err.toString().contains("dsrlb run: unsafe config: " + conf + " is writable by every user"),
+                err.toString());
+        assertTrue(err.toString().contains("dsrlb run: refusing to run with " + conf), err.toString());
     }
 
     @Test

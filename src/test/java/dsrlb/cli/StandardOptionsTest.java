@@ -63,6 +63,7 @@ class StandardOptionsTest {
                 "bench rtt",
                 "bench echo",
                 "bench heap",
+                "bench status",
                 "help")) {
             assertTrue(names.contains(expected), expected + " missing from " + names);
         }

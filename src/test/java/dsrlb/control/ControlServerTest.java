@@ -45,7 +45,8 @@ class ControlServerTest {
     }
 
     private ControlServer start(Path path, RequestHandler handler) throws IOException {
-        ControlServer s = ControlServer.start(path, handler, Duration.ofMillis(500));
+        ControlServer s = ControlServer.start(
+                path, handler, AccessPolicy.forThisProcess(AccessPolicy.DEFAULT_ADMIN_GROUP), Duration.ofMillis(500));
         servers.add(s);
         return s;
     }

@@ -22,6 +22,7 @@ import dsrlb.testing.MemoryPacketIo;
 import dsrlb.transfer.TransferTracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +103,31 @@ class ReloaderTest {
         assertTrue(o.message().startsWith(file + ":9: "), o.message());
         assertSame(before, live.get());
         assertTrue(swapped.isEmpty());
+    }
+
+    @Test
+    void anUnsafeConfigIsRefusedAsAtStartAndTheOldOneKept() throws Exception {
+        Generation before = live.get();
+        Files.writeString(file, "# moved\n" + SEED);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--rw-"));
+        Reloader.Outcome o = reloader.reload();
+        assertFalse(o.ok());
+        assertTrue(o.message().startsWith("unsafe config: " + file + " is writable by every user"), o.message());
+        assertSame(before, live.get());
+        assertTrue(swapped.isEmpty());
+        assertFalse(reloader.lastLoad().ok());
+
+        // Safe mode, but in a directory others may write (and not sticky): refused too.
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        o = reloader.reload();
+        assertFalse(o.ok());
+        assertTrue(
+                o.message().contains("directory " + dir + " (above " + file + ") is writable by every user"),
+                o.message());
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        assertTrue(reloader.reload().ok(), "fixed, the same file loads");
     }
 
     @Test

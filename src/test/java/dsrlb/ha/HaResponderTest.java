@@ -2,6 +2,7 @@ package dsrlb.ha;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dsrlb.control.ResponseReader;
@@ -48,5 +49,42 @@ class HaResponderTest {
         assertTrue(ResponseReader.of(responder.respond("ha")).error().contains("usage"));
         assertTrue(active, "a refused request changes nothing");
         assertEquals("{\"next\":\"show lb vserver\"}", responder.respond("show lb vserver"));
+    }
+
+    @Test
+    void reportsTheAnnouncementOnlyWhenThereIsOne() throws Exception {
+        assertNull(ResponseReader.of(responder.respond("ha status")).announce());
+        assertFalse(responder.respond("ha status").contains("announce"), "no member without an interface");
+        HaResponder announcing = new HaResponder(
+                new HaControl() {
+                    boolean on = true;
+
+                    @Override
+                    public void activate() {
+                        on = true;
+                    }
+
+                    @Override
+                    public void standby() {
+                        on = false;
+                    }
+
+                    @Override
+                    public boolean isActive() {
+                        return on;
+                    }
+
+                    @Override
+                    public Announcement announcement() {
+                        return new Announcement("dsrlb-up", on);
+                    }
+                },
+                line -> "{}");
+        assertEquals(
+                "dsrlb-up up",
+                ResponseReader.of(announcing.respond("ha status")).announce());
+        assertEquals(
+                "dsrlb-up down",
+                ResponseReader.of(announcing.respond("ha standby")).announce());
     }
 }

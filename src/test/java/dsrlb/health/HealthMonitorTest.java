@@ -12,8 +12,11 @@ import dsrlb.config.SourceLocation;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -108,5 +111,96 @@ class HealthMonitorTest {
                     lb.state().services()[0].reason().startsWith("monitor bad: DSR path"),
                     lb.state().services()[0].reason());
         }
+    }
+
+    @Test
+    void stalledProbesAreAbandonedAtTheirDeadlineAndDelayNoOtherCheck() throws Exception {
+        LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
+        lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
+        lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
+        // Four monitors on tftp1 whose probes hang and ignore interrupts (a backend dripping
+        // blocks into a read that does not give up): as many as the old shared pool had threads.
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger stalledProbes = new AtomicInteger();
+        AtomicInteger fastProbes = new AtomicInteger();
+        ServiceProbe stalled = s -> {
+            stalledProbes.incrementAndGet();
+            while (true) {
+                try {
+                    release.await();
+                    return ProbeResult.success("late", Duration.ZERO);
+                } catch (InterruptedException e) {
+                    // stuck on regardless
+                }
+            }
+        };
+        List<MonitorBinding> bindings = new ArrayList<>();
+        Map<String, MonitorConfig> monitors = new HashMap<>();
+        for (int i = 0; i < 4; i++) {
+            bindings.add(new MonitorBinding("tftp1", "slow" + i, HERE));
+            monitors.put("slow" + i, monitor("slow" + i, 1));
+        }
+        bindings.add(new MonitorBinding("tftp2", "fast", HERE));
+        monitors.put("fast", monitor("fast", 1));
+        try (HealthMonitor hm = new HealthMonitor(
+                lb,
+                bindings,
+                monitors,
+                m -> m.name().startsWith("slow")
+                        ? stalled
+                        : s -> {
+                            fastProbes.incrementAndGet();
+                            return ProbeResult.success("ok", Duration.ZERO);
+                        })) {
+            hm.start();
+            await("all four stalled probes started", () -> stalledProbes.get() == 4);
+            int before = fastProbes.get();
+            await("the fast check goes on while four others hang", () -> fastProbes.get() >= before + 10);
+            assertEquals(ServiceStatus.UP, lb.state().services()[1].status());
+
+            await("tftp1 DOWN by its deadlines", () -> lb.state().services()[0].status() == ServiceStatus.DOWN);
+            String reason = lb.state().services()[0].reason();
+            assertTrue(reason.startsWith("monitor slow"), reason);
+            assertTrue(reason.contains("deadline exceeded"), reason);
+            await(
+                    "each slow check failed more turns",
+                    () -> hm.trackers(0).stream()
+                            .allMatch(t -> t.last() != null && !t.last().ok()));
+            assertEquals(4, stalledProbes.get(), "no new probe while a check's abandoned one is still stuck");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void theDeadlineIsJustBelowTheIntervalAndNeverBelowTheResponseTimeout() {
+        MonitorConfig m = new MonitorConfig(
+                "m",
+                "f",
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(2),
+                3,
+                1,
+                Duration.ofSeconds(30),
+                -1,
+                0,
+                -1,
+                null,
+                HERE);
+        assertEquals(Duration.ofMillis(4500), HealthMonitor.deadline(m));
+        MonitorConfig tight = new MonitorConfig(
+                "m",
+                "f",
+                Duration.ofSeconds(2),
+                Duration.ofMillis(1900),
+                3,
+                1,
+                Duration.ofSeconds(30),
+                -1,
+                0,
+                -1,
+                null,
+                HERE);
+        assertEquals(Duration.ofMillis(1900), HealthMonitor.deadline(tight));
     }
 }

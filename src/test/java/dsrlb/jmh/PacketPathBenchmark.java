@@ -102,7 +102,7 @@ public class PacketPathBenchmark {
                     .build();
         }
         buffer = new byte[2048];
-        persistence = new Persistence(Duration.ofMinutes(100), 1_000_000, new FakeTicker());
+        persistence = new Persistence(Duration.ofMinutes(100), 1_000_000, new FakeTicker(), 2);
         for (int c = 0; c < CLIENTS; c++) {
             persistence.remember(FIRST_CLIENT + c, c & 1);
             handle(c);

@@ -42,6 +42,11 @@ abstract class DsrlbLabTest {
         return new String[0];
     }
 
+    /** JVM options for dsrlb's java (as the launcher's DSRLB_JAVA_OPTS); {@link #dir} exists by then. */
+    List<String> jvmOptions() {
+        return List.of();
+    }
+
     /** Undoes what a test changed in the lab beyond dsrlb, before the lab goes. */
     void restoreLab() {}
 
@@ -54,7 +59,7 @@ abstract class DsrlbLabTest {
         socket = socketPath();
         List<String> args = new ArrayList<>(List.of("--control-socket", socket.toString()));
         args.addAll(List.of(dsrlbArgs()));
-        dsrlb = DsrlbProcess.start(config(), args.toArray(String[]::new));
+        dsrlb = DsrlbProcess.startWrapped(Lab.LB_NS, List.of(), jvmOptions(), config(), args.toArray(String[]::new));
     }
 
     @AfterAll

@@ -36,10 +36,22 @@ public final class DsrlbProcess implements AutoCloseable {
      */
     public static DsrlbProcess startWrapped(String namespace, List<String> wrapper, Path config, String... extraArgs)
             throws IOException {
+        return startWrapped(namespace, wrapper, List.of(), config, extraArgs);
+    }
+
+    /**
+     * {@link #startWrapped} with JVM options (as the launcher's DSRLB_JAVA_OPTS), e.g. a heap
+     * bound and a GC log.
+     */
+    public static DsrlbProcess startWrapped(
+            String namespace, List<String> wrapper, List<String> jvmOptions, Path config, String... extraArgs)
+            throws IOException {
         Path log = Files.createTempFile("dsrlb-run", ".log");
         List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", namespace));
         cmd.addAll(wrapper);
-        cmd.addAll(List.of("java", "-jar", Lab.JAR.toString(), "run", "--config", config.toString()));
+        cmd.add("java");
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", Lab.JAR.toString(), "run", "--config", config.toString()));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)

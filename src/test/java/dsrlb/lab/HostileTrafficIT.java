@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,21 +43,32 @@ class HostileTrafficIT extends DsrlbLabTest {
 
     /** Sends {@link #EACH} copies of one frame (trafgen syntax) to dsrlb's interface. */
     private void send(String name, String frame) throws IOException {
+        trafgen(name, List.of(frame), EACH, 100, 20);
+    }
+
+    /**
+     * Sends {@code count} frames in all, the given ones in turn (trafgen syntax), at {@code pps}
+     * into dsrlb's port of the lab switch; bounded by the count and by {@code timeoutSeconds}.
+     */
+    private Lab.Result trafgen(String name, List<String> frames, long count, long pps, int timeoutSeconds)
+            throws IOException {
         Path conf = dir.resolve(name + ".cfg");
-        Files.writeString(conf, "{\n" + frame + "\n}\n");
-        Lab.check(
+        StringBuilder text = new StringBuilder();
+        frames.forEach(f -> text.append("{\n").append(f).append("\n}\n"));
+        Files.writeString(conf, text);
+        return Lab.check(
                 Lab.inNamespace(
                         "dsrlb-sw",
-                        20,
+                        timeoutSeconds,
                         "trafgen",
                         "--dev",
                         "p-lb",
                         "--conf",
                         conf.toString(),
                         "--num",
-                        Integer.toString(EACH),
+                        Long.toString(count),
                         "--rate",
-                        "100pps",
+                        pps + "pps",
                         "--cpus",
                         "1",
                         "--no-cpu-stats"),
@@ -129,10 +141,28 @@ class HostileTrafficIT extends DsrlbLabTest {
         assertTrue(dsrlb.isAlive());
     }
 
-    /** Asks backends' MACs every second, so a second host answering for one shows within seconds. */
+    /**
+     * Asks backends' MACs every second, so a second host answering for one shows within seconds;
+     * kernel maps of at most {@link #MAP_BOUND} clients, so the flood overfills them.
+     */
     @Override
     String[] dsrlbArgs() {
-        return new String[] {"--arp-refresh", "1", "--arp-stale", "5"};
+        return new String[] {
+            "--arp-refresh", "1", "--arp-stale", "5", "--offload-max-clients", Integer.toString(MAP_BOUND)
+        };
+    }
+
+    static final int MAP_BOUND = 16_384;
+    static final int HEAP_MIB = 256;
+
+    /**
+     * A heap bound (what the RSS bound rests on), the launcher's exit on OutOfMemoryError, and a
+     * GC log (the pauses under the flood).
+     */
+    @Override
+    List<String> jvmOptions() {
+        return List.of(
+                "-Xmx" + HEAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + dir.resolve("gc.log"));
     }
 
     private String showService(String name) {
@@ -186,5 +216,280 @@ class HostileTrafficIT extends DsrlbLabTest {
         } finally {
             Lab.inNamespace(rogue, 10, "ip", "addr", "del", "198.51.100.30/32", "dev", dev);
         }
+    }
+
+    private static final Pattern CONFLICT_LINE = Pattern.compile("answers ARP for it while");
+
+    private static long count(Pattern p, String text) {
+        return p.matcher(text).results().count();
+    }
+
+    /** A 60-byte ARP reply to dsrlb (its request's answer, as far as the frame says) claiming tftp1's address. */
+    private static String arpReplyForTftp1From(String mac) {
+        return LB_MAC + ", " + mac + ", 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x02, " + mac
+                + ", 198, 51, 100, 30, " + LB_MAC + ", 198, 51, 100, 10, fill(0x00, 18)";
+    }
+
+    /** The lab's 200-client storm of ARDBP32.BIN through the VIP, run beside a flood; its result when done. */
+    private CompletableFuture<Lab.Result> stormInBackground() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return StormIT.storm(
+                        Lab.VIP,
+                        StormIT.SOURCES,
+                        60,
+                        "--expect-sha256",
+                        Lab.sha256(Lab.served("ARDBP32.BIN")),
+                        "--json");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void assertStormIntact(Lab.Result r) {
+        StormIT.report("storm beside the hostile traffic", r);
+        assertEquals(0, r.exit(), r.toString());
+        String head = r.out().substring(0, r.out().indexOf("\"results\""));
+        assertEquals("200", StormIT.field(head, "completed"), r.toString());
+        assertEquals("0", StormIT.field(head, "failed"), r.toString());
+        StormIT.results(r.out()).forEach(c -> assertEquals("true", StormIT.field(c, "ok"), c));
+    }
+
+    /**
+     * Two MACs claim tftp1 in turn, 1 000 ARP replies a second for 2 s, during a 200-client
+     * storm: every download is intact (sha256 checked by the storm), tftp1 keeps its real MAC,
+     * the conflict is logged at most once per 10 s, and the forwarding state is rebuilt at most
+     * once per 100 ms (in fact never: a conflicting MAC is not adopted).
+     */
+    @Test
+    @Order(3)
+    void twoMacsFlappingForABackendChangeNothingButTheirCounters() throws Exception {
+        GlobalReport before = stat();
+        String logBefore = dsrlb.log();
+        long conflictsBefore = macConflicts(showService("tftp1"));
+
+        CompletableFuture<Lab.Result> storm = stormInBackground();
+        Thread.sleep(300);
+        long t0 = System.nanoTime();
+        trafgen(
+                "flap",
+                List.of(
+                        arpReplyForTftp1From("0x02, 0xd5, 0x1b, 0x64, 0x00, 0xa1"),
+                        arpReplyForTftp1From("0x02, 0xd5, 0x1b, 0x64, 0x00, 0xa2")),
+                2_000,
+                1_000,
+                15);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Lab.Result r = storm.get(90, TimeUnit.SECONDS);
+        assertStormIntact(r);
+
+        GlobalReport after = stat();
+        String service = showService("tftp1");
+        long conflicts = macConflicts(service) - conflictsBefore;
+        long rebuilds = after.stateRebuilds() - before.stateRebuilds();
+        long lines = count(CONFLICT_LINE, dsrlb.log()) - count(CONFLICT_LINE, logBefore);
+        System.out.printf(
+                java.util.Locale.ROOT,
+                "flapping: 2000 ARP replies (2 MACs) in %.2f s; conflicts counted %d, conflict log lines %d,"
+                        + " state rebuilds %d%n",
+                seconds,
+                conflicts,
+                lines,
+                rebuilds);
+        assertTrue(service.contains("\"mac\":\"02:d5:1b:64:00:30\""), "tftp1's own MAC kept: " + service);
+        assertTrue(conflicts >= 1_000, "the flapping replies reached dsrlb and were counted: " + conflicts);
+        // Once per 10 s per backend: the storm and the flap together last well under 20 s.
+        assertTrue(lines <= 2, lines + " conflict lines:\n" + dsrlb.log());
+        // The pacer's bound for the time the flap and the storm took (100 ms each, plus one).
+        long bound = 1 + (long) (seconds * 10) + 10;
+        assertTrue(rebuilds <= bound, rebuilds + " rebuilds, bound " + bound);
+        assertTrue(dsrlb.isAlive());
+    }
+
+    private static long macConflicts(String showServiceJson) {
+        Matcher m = Pattern.compile("\"macConflicts\":(\\d+)").matcher(showServiceJson);
+        assertTrue(m.find(), showServiceJson);
+        return Long.parseLong(m.group(1));
+    }
+
+    static final int FLOOD_SOURCES = 65_000;
+    static final long FLOOD_PPS = 60_000;
+
+    /** Elements of dsrlb's kernel map for the VIP, counted from nft's own listing (not dsrlb's). */
+    private static long kernelMapElements() {
+        Lab.Result tables = Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "tables", "netdev"), "nft tables");
+        Matcher t = Pattern.compile("table netdev (dsrlb_\\d+)").matcher(tables.out());
+        assertTrue(t.find(), tables.out());
+        Lab.Result map = Lab.check(
+                Lab.inNamespace(Lab.LB_NS, 20, "nft", "-j", "list", "map", "netdev", t.group(1), "client_0"),
+                "nft list map");
+        return Pattern.compile("\"val\":").matcher(map.out()).results().count();
+    }
+
+    /** VmRSS of a process, in KiB. */
+    private static long rssKib(long pid) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS for " + pid);
+    }
+
+    /** The GC pauses in the log so far (ms), in order. */
+    private List<Double> gcPauses() throws IOException {
+        Pattern pause = Pattern.compile("Pause.* (\\d+\\.\\d+)ms$");
+        List<Double> out = new java.util.ArrayList<>();
+        for (String l : Files.readAllLines(dir.resolve("gc.log"))) {
+            Matcher m = pause.matcher(l);
+            if (m.find()) {
+                out.add(Double.parseDouble(m.group(1)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * 65 000 spoofed sources (198.18.0.0/16, RFC 2544's benchmarking range: the documentation
+     * prefixes have 768 addresses in all) send one UDP frame each to the VIP at 60 000 a second,
+     * through the offload engine, during a 200-client storm: the real clients' downloads are
+     * intact, the kernel map stays within --offload-max-clients (the rest is counted as map full
+     * and served from user space), and dsrlb's RSS stays within its bound.
+     */
+    @Test
+    @Order(4)
+    void aSpoofedSourceFloodThroughTheOffloadEngineIsBoundedAndRealClientsAreIntact() throws Exception {
+        List<String> backends = List.of("dsrlb-tftp1", "dsrlb-tftp2");
+        // The flood's frames end at the backends' interfaces (counted and dropped): nothing answers them.
+        for (String b : backends) {
+            Lab.check(
+                    Lab.inNamespace(
+                            b,
+                            10,
+                            "nft",
+                            "add table netdev dsrlbfloodsink; add chain netdev dsrlbfloodsink in { type filter hook"
+                                    + " ingress device \"eth0\" priority 0; policy accept; }; add rule netdev"
+                                    + " dsrlbfloodsink in ip saddr 198.18.0.0/16 udp dport 9 counter drop"),
+                    "flood sink on " + b);
+        }
+        try {
+            GlobalReport before = stat();
+            long rssBefore = rssKib(dsrlb.pid());
+            int gcBefore = gcPauses().size();
+
+            CompletableFuture<Lab.Result> storm = stormInBackground();
+            Thread.sleep(300);
+            long t0 = System.nanoTime();
+            // Two trafgens at half the rate each (one paced trafgen reached ~17 000 pps here), with
+            // sources 198.18.a.b: a counts through 127 values (0..126 for one, 128..254 for the
+            // other) and b through 256, both every frame, so 32 512 frames pass before a pair
+            // repeats (127 and 256 are coprime): 2 x 32 500 distinct sources.
+            List<CompletableFuture<Lab.Result>> halves = new java.util.ArrayList<>();
+            for (int lo : new int[] {0, 128}) {
+                String frame = LB_MAC + ", " + ROUTER_MAC + ", 0x08, 0x00, 0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40,"
+                        + " 0x00, 0x40, 0x11, csumip(14, 33), 198, 18, dinc(" + lo + ", " + (lo + 126) + ", 1),"
+                        + " dinc(0, 255, 1), 198, 51, 100, 20, 0x04, 0x00, 0x00, 0x09, 0x00, 0x1a, 0x00, 0x00,"
+                        + " fill(0x00, 18)";
+                halves.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return trafgen("flood" + lo, List.of(frame), FLOOD_SOURCES / 2, FLOOD_PPS / 2, 30);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
+            }
+            Lab.Result flood = halves.get(0).get(40, TimeUnit.SECONDS);
+            halves.get(1).get(40, TimeUnit.SECONDS);
+            double floodSeconds = (System.nanoTime() - t0) / 1e9;
+            Lab.Result r = storm.get(90, TimeUnit.SECONDS);
+            assertStormIntact(r);
+            // The kernel's maps and counters are read back every second, by the writer's thread,
+            // which may still be writing the flood's decisions: wait until two read-backs agree.
+            GlobalReport after = stat();
+            long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < settle) {
+                Thread.sleep(1_100);
+                GlobalReport again = stat();
+                boolean same = again.kernelPath().installs()
+                                == after.kernelPath().installs()
+                        && again.kernelPath().clients() == after.kernelPath().clients();
+                after = again;
+                if (same) {
+                    break;
+                }
+            }
+            long inKernel = kernelMapElements();
+            long rssAfter = rssKib(dsrlb.pid());
+            List<Double> gcDuring = gcPauses().subList(gcBefore, gcPauses().size());
+            double longestPause =
+                    gcDuring.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            long received = after.received() - before.received();
+            GlobalReport.KernelPath k = after.kernelPath();
+            assertTrue(k != null, "the offload engine runs (auto picks it in the lab): " + after);
+            long mapFull = k.mapFull() - before.kernelPath().mapFull();
+            long newClients = ResponseReader.of(Lab.cli(socket, "stat", "lb", "vserver"))
+                    .vservers()
+                    .get(0)
+                    .newClients();
+            long sunk = 0;
+            for (String b : backends) {
+                Matcher m = Pattern.compile("packets (\\d+)")
+                        .matcher(Lab.inNamespace(b, 10, "nft", "list table netdev dsrlbfloodsink")
+                                .out());
+                sunk += m.find() ? Long.parseLong(m.group(1)) : 0;
+            }
+            System.out.printf(
+                    java.util.Locale.ROOT,
+                    "flood: %d frames from %d sources sent in %.2f s (two trafgens, wall time: %.0f pps achieved, %d"
+                            + " asked); dsrlb received %d frames in user space, new clients so far %d; the backends"
+                            + " got %d flood frames; kernel map elements %d (bound %d), map full %d; RSS %d MiB before,"
+                            + " %d MiB after (-Xmx%dm; bound %d MiB); %d GC pauses during the flood and storm, longest"
+                            + " %.1f ms%n",
+                    FLOOD_SOURCES,
+                    FLOOD_SOURCES,
+                    floodSeconds,
+                    FLOOD_SOURCES / floodSeconds,
+                    FLOOD_PPS,
+                    received,
+                    newClients,
+                    sunk,
+                    k.clients(),
+                    MAP_BOUND,
+                    mapFull,
+                    rssBefore / 1024,
+                    rssAfter / 1024,
+                    HEAP_MIB,
+                    rssBound(rssBefore) / 1024,
+                    gcDuring.size(),
+                    longestPause);
+            System.out.println("kernel path after the flood: " + k + "; nft lists " + inKernel + " map elements");
+
+            assertTrue(dsrlb.isAlive());
+            assertTrue(k.clients() <= MAP_BOUND, k.clients() + " clients in the kernel map, bound " + MAP_BOUND);
+            assertTrue(inKernel <= MAP_BOUND, inKernel + " elements in the kernel map (nft), bound " + MAP_BOUND);
+            // The writer may not get every decision (its ring drops when full; a spoofed source never
+            // sends again), so the map need not fill; once full, new clients are counted.
+            assertTrue(inKernel < MAP_BOUND || mapFull > 0, "a full map counts the clients it refuses: " + k);
+            assertTrue(
+                    rssAfter <= rssBound(rssBefore), "RSS " + rssAfter + " KiB, bound " + rssBound(rssBefore) + " KiB");
+        } finally {
+            for (String b : backends) {
+                Lab.inNamespace(b, 10, "nft", "delete table netdev dsrlbfloodsink");
+            }
+        }
+    }
+
+    /**
+     * What the flood may add to dsrlb's RSS (KiB): everything dsrlb keeps per client in Java (the
+     * persistence entry, about 107 bytes; the offload mirror and read-back, about 150) is inside
+     * the heap, which -Xmx caps (65 000 clients need about 17 MiB of it; the rest of the cap is
+     * garbage G1 may leave committed); outside it only libnftables' JSON text of a map grows
+     * with the clients (about 100 bytes each, at most MAP_BOUND of them: under 2 MiB) and glibc's
+     * arenas; the pcap rings are mapped at start. So: RSS before + the heap's cap + 32 MiB. An
+     * unbounded structure would end the process (ExitOnOutOfMemoryError) or pass the bound.
+     */
+    static long rssBound(long rssBeforeKib) {
+        return rssBeforeKib + (HEAP_MIB + 32) * 1024L;
     }
 }

@@ -21,9 +21,12 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +64,9 @@ class LeastPrivilegeIT {
     /** CAP_NET_ADMIN is capability 12. */
     static final long NET_ADMIN = 1L << 12;
     /** Written before dpkg -i, removed after the purge: a killed run's leftover is recognised as ours. */
+    /** A user this test makes (and removes) as a listed member of group dsrlb-admin. */
+    static final String ADMIN_USER = "dsrlb-it-admin";
+
     static final Path MARKER = Path.of("/var/tmp/dsrlb-least-privilege-it.installed");
 
     /** Made by hand, not @TempDir: it must exist in @BeforeAll and be readable by other users. */
@@ -77,6 +83,7 @@ class LeastPrivilegeIT {
         Lab.requireNamespaces();
         assertTrue(Files.isRegularFile(DEB), "no package at " + DEB + "; ./mvnw package builds it");
         pkg.prepare();
+        Lab.runQuietly(20, "userdel", ADMIN_USER);
         Lab.check(Lab.run(180, "dpkg", "-i", DEB.toString()), "dpkg -i " + DEB);
 
         // What RuntimeDirectory=dsrlb + RuntimeDirectoryMode=0750 make, in a private place so
@@ -148,7 +155,9 @@ class LeastPrivilegeIT {
                 "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN",
                 "NoNewPrivileges=yes",
                 "RuntimeDirectory=dsrlb",
-                "ProtectSystem=strict")) {
+                "ProtectSystem=strict",
+                "SystemCallFilter=@system-service",
+                "ProtectProc=invisible")) {
             assertTrue(unit.lines().anyMatch(line::equals), "the unit has " + line);
         }
     }
@@ -294,6 +303,84 @@ class LeastPrivilegeIT {
     }
 
     @Test
+    @Order(5)
+    void membersOfGroupDsrlbOnlyReadAndGroupDsrlbAdminMayChangeThings() throws IOException {
+        String nobodyUid = Lab.run(5, "id", "-u", "nobody").out().trim();
+        List<String> reader = List.of("--reuid", "nobody", "--regid", "nogroup", "--groups", "dsrlb");
+
+        Lab.Result show = cliAs(reader, "show", "service", "tftp1");
+        assertEquals(0, show.exit(), "a member of group dsrlb may read: " + show);
+        assertTrue(show.out().contains("tftp1"), show.out());
+        Lab.Result haStatus = cliAs(reader, "ha", "status");
+        assertEquals(0, haStatus.exit(), "ha status only reads: " + haStatus);
+
+        for (String[] change : new String[][] {{"disable", "service", "tftp1"}, {"reload"}, {"ha", "standby"}}) {
+            Lab.Result refused = cliAs(reader, change);
+            assertNotEquals(0, refused.exit(), String.join(" ", change) + " by a reader: " + refused);
+            assertTrue(
+                    refused.err()
+                            .contains("permission denied: " + String.join(" ", change)
+                                    + " needs admin (root, dsrlb or group dsrlb-admin); you are uid " + nobodyUid
+                                    + " (nobody)"),
+                    refused.toString());
+        }
+        assertTrue(cliAs(reader, "show", "service", "tftp1").out().contains("UP"), "tftp1 stays UP");
+        assertTrue(
+                Files.readString(log).contains("control socket: refused 'disable service tftp1' from uid " + nobodyUid),
+                "the refusal is logged:\n" + Files.readString(log));
+
+        // Primary group dsrlb-admin (as `sg dsrlb-admin` or newgrp would give).
+        List<String> adminByPrimaryGroup = List.of("--reuid", "nobody", "--regid", "dsrlb-admin", "--groups", "dsrlb");
+        Lab.Result disabled = cliAs(adminByPrimaryGroup, "disable", "service", "tftp1");
+        assertEquals(0, disabled.exit(), "primary group dsrlb-admin may disable: " + disabled);
+        assertTrue(cliAs(reader, "show", "service", "tftp1").out().contains("OUT OF SERVICE"), "tftp1 disabled");
+        assertEquals(0, cliAs(adminByPrimaryGroup, "enable", "service", "tftp1").exit());
+
+        // A listed member (adduser x dsrlb-admin), added while dsrlb runs: a refusal looks the
+        // group up again, so no restart is needed.
+        Lab.check(
+                Lab.run(
+                        20,
+                        "useradd",
+                        "--system",
+                        "--no-create-home",
+                        "--no-user-group",
+                        "--gid",
+                        "nogroup",
+                        "--groups",
+                        "dsrlb,dsrlb-admin",
+                        "--shell",
+                        "/usr/sbin/nologin",
+                        ADMIN_USER),
+                "useradd " + ADMIN_USER);
+        try {
+            Lab.Result member = cliAs(
+                    List.of("--reuid", ADMIN_USER, "--regid", "nogroup", "--init-groups"),
+                    "disable",
+                    "service",
+                    "tftp1");
+            assertEquals(0, member.exit(), "a listed member of dsrlb-admin may disable: " + member);
+            assertTrue(cliAs(reader, "show", "service", "tftp1").out().contains("OUT OF SERVICE"));
+        } finally {
+            Lab.runQuietly(20, "userdel", ADMIN_USER);
+            assertEquals(
+                    0, cliAs(adminByPrimaryGroup, "enable", "service", "tftp1").exit());
+        }
+        assertTrue(cliAs(reader, "show", "service", "tftp1").out().contains("UP"), "tftp1 back UP");
+    }
+
+    /** The installed CLI on the test's socket as the setpriv identity {@code who}, with no capabilities. */
+    private Lab.Result cliAs(List<String> who, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("setpriv"));
+        cmd.addAll(who);
+        cmd.addAll(List.of(
+                "--inh-caps", "-all", "--bounding-set", "-all", "--", "env", "HOME=/nonexistent", "/usr/bin/dsrlb"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--control-socket", socket.toString()));
+        return Lab.run(60, cmd.toArray(String[]::new));
+    }
+
+    @Test
     @Order(6)
     // s is held open only so the socket exists while its group is read.
     @SuppressWarnings("try")
@@ -366,6 +453,97 @@ class LeastPrivilegeIT {
             }
         }
         assertTrue(Files.readString(nativeLog).contains("counters: received"), Files.readString(nativeLog));
+    }
+
+    /**
+     * What systemd's SystemCallFilter=@system-service would meet, without systemd as PID 1:
+     * dsrlb started as the unit starts it (offload engine, both capabilities), under strace
+     * -f, through a real download and a SIGTERM stop; every syscall any of its threads or
+     * helpers (ip, nft via libnftables) made must be in the expanded @system-service group.
+     */
+    @Test
+    @Order(9)
+    void everySyscallOfARealRunIsInTheUnitsSyscallFilter() throws Exception {
+        Path trace = tmp.resolve("strace.txt");
+        List<String> cmd = asUnitUser(unitCaps(), execStart());
+        // ip netns exec <ns> strace ... setpriv ...: strace runs as root inside the namespace.
+        cmd.addAll(4, List.of("strace", "-f", "-qq", "-c", "-o", trace.toString()));
+        Path traceLog = tmp.resolve("strace-run.log");
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(traceLog.toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(traceLog).contains(" ready: ")) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    fail("dsrlb under strace did not get ready:\n" + Files.readString(traceLog));
+                }
+                Thread.sleep(200);
+            }
+            Path out = tmp.resolve("strace-get");
+            Lab.Result r = TftpClient.CURL.download(Lab.VIP, "ARDBP32.BIN", out, "192.0.2.130", 30);
+            assertTrue(r.ok(), r + "\n" + Files.readString(traceLog));
+            // strace's child is the JVM (setpriv, env and the launcher exec): stop it as systemd would.
+            ProcessHandle jvm = p.toHandle().children().findFirst().orElseThrow();
+            Lab.check(Lab.run(5, "kill", "-TERM", Long.toString(jvm.pid())), "kill -TERM the JVM");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "dsrlb under strace stopped");
+        } finally {
+            if (p.isAlive()) {
+                p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+        assertTrue(Files.readString(traceLog).contains("counters: received"), Files.readString(traceLog));
+
+        Set<String> used = new TreeSet<>();
+        Pattern row = Pattern.compile("^\\s*[0-9.]+\\s+[0-9.]+\\s+[0-9]+\\s+[0-9]+\\s+(?:[0-9]+\\s+)?([a-z0-9_]+)$");
+        for (String line : Files.readAllLines(trace)) {
+            Matcher m = row.matcher(line);
+            if (m.matches() && !m.group(1).equals("total")) {
+                used.add(m.group(1));
+            }
+        }
+        assertTrue(used.containsAll(List.of("socket", "setsockopt", "mmap", "futex")), "strace -c read: " + used);
+        Set<String> allowed = systemServiceSyscalls();
+        List<String> outside = used.stream().filter(s -> !allowed.contains(s)).toList();
+        assertEquals(
+                List.of(),
+                outside,
+                "syscalls a real run made that @system-service would refuse (EPERM); " + "all it made: " + used);
+    }
+
+    /** `systemd-analyze syscall-filter @system-service`, its nested @groups expanded. */
+    private static Set<String> systemServiceSyscalls() throws IOException {
+        Lab.Result all = Lab.run(30, "systemd-analyze", "syscall-filter");
+        assertTrue(all.ok(), all.toString());
+        Map<String, List<String>> groups = new HashMap<>();
+        String current = null;
+        for (String line : all.out().lines().toList()) {
+            if (line.startsWith("@")) {
+                current = line.split("\\s+", -1)[0];
+                groups.put(current, new ArrayList<>());
+            } else if (current != null && !line.isBlank() && !line.strip().startsWith("#")) {
+                groups.get(current).add(line.strip());
+            }
+        }
+        Set<String> out = new HashSet<>();
+        List<String> todo = new ArrayList<>(List.of("@system-service"));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String g = todo.remove(todo.size() - 1);
+            if (!seen.add(g)) {
+                continue;
+            }
+            for (String e : groups.getOrDefault(g, List.of())) {
+                if (e.startsWith("@")) {
+                    todo.add(e);
+                } else {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
     }
 
     /** A setting of the installed unit, e.g. LimitRTPRIO. */
@@ -444,6 +622,8 @@ class LeastPrivilegeIT {
                 "USER=dsrlb",
                 "LOGNAME=dsrlb",
                 "LANG=C.UTF-8",
+                // The unit's Environment= line, as systemd sets it.
+                "DSRLB_JVM_MEMORY=" + unitSetting("Environment").replaceFirst("^DSRLB_JVM_MEMORY=", ""),
                 // A temporary directory nobody can use, as a noexec /tmp is for libraries: the
                 // package's native libraries must come from /usr/lib/dsrlb, never unpacked.
                 "DSRLB_JAVA_OPTS=-Djava.io.tmpdir=/nonexistent/dsrlb-tmp"));

@@ -3,6 +3,10 @@ package dsrlb.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dsrlb.dataplane.FilterLock;
+import dsrlb.dataplane.NativePacketIo;
+import dsrlb.dataplane.PcapPacketIo;
+import dsrlb.net.MacAddress;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,7 +29,32 @@ class NativeEngineIT extends TftpdHpaOffloadOnIT {
         super.assertForwardedByDsrlb(forwarded, log);
         Matcher m = Pattern.compile("lost before capture (\\d+)").matcher(log);
         assertTrue(m.find(), "the native ring counts its drops:\n" + log);
+        assertTrue(log.contains(": capture filter locked (SO_LOCK_FILTER)"), "the filter is locked:\n" + log);
     }
+
+    /**
+     * The lock on a real ring socket on the lab's LAN (opened in this JVM, on a thread moved into
+     * the LB namespace, so its descriptor can be asked): the kernel says it is locked, and
+     * detaching the filter, which works on an unlocked socket, is refused with EPERM.
+     */
+    @Test
+    @Order(7)
+    void theRingsCaptureFilterIsLockedAgainstDetaching() throws Exception {
+        MacAddress mac = MacAddress.parse("02:00:00:00:00:10");
+        NetnsThread.call(Lab.LB_NS, () -> {
+            try (NativePacketIo io = NativePacketIo.open("eth0", mac, "arp")) {
+                assertTrue(io.filterLocked(), "getsockopt(SO_LOCK_FILTER) on fd " + io.fd());
+                assertEquals(EPERM, FilterLock.tryDetach(io.fd()), "SO_DETACH_FILTER on a locked socket");
+                assertTrue(io.filterLocked());
+            }
+            try (PcapPacketIo unlocked = PcapPacketIo.open("eth0", mac, "arp")) {
+                assertEquals(0, FilterLock.tryDetach(unlocked.fd()), "an unlocked filter can be detached");
+            }
+            return null;
+        });
+    }
+
+    static final int EPERM = 1;
 
     /** The block ring (v3) forwards the same transfers, only with other wake-ups. */
     @Test

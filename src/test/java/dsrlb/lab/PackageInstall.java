@@ -9,13 +9,14 @@ import java.nio.file.Path;
 /**
  * The dsrlb package as a test installs it on this machine and takes it away again: it never
  * touches an installation it did not make, and a marker file lets the next run finish the
- * clean-up of a run that was killed, removing the user and group only if that run created them.
+ * clean-up of a run that was killed, removing the user and groups (dsrlb, dsrlb-admin) only if that run created them.
  */
 final class PackageInstall {
     private final Path marker;
     private boolean installed;
     private boolean userExisted;
     private boolean groupExisted;
+    private boolean adminGroupExisted;
 
     /** @param marker written before dpkg -i, removed after the purge */
     PackageInstall(Path marker) {
@@ -26,8 +27,9 @@ final class PackageInstall {
     void prepare() throws IOException {
         if (Files.exists(marker)) {
             String m = Files.readString(marker);
-            userExisted = m.contains("user-existed=true");
-            groupExisted = m.contains("group-existed=true");
+            userExisted = m.lines().anyMatch("user-existed=true"::equals);
+            groupExisted = m.lines().anyMatch("group-existed=true"::equals);
+            adminGroupExisted = m.lines().anyMatch("admin-group-existed=true"::equals);
             installed = true;
             purge();
         }
@@ -37,7 +39,11 @@ final class PackageInstall {
         }
         userExisted = Lab.run(5, "getent", "passwd", "dsrlb").ok();
         groupExisted = Lab.run(5, "getent", "group", "dsrlb").ok();
-        Files.writeString(marker, "user-existed=" + userExisted + "\ngroup-existed=" + groupExisted + "\n");
+        adminGroupExisted = Lab.run(5, "getent", "group", "dsrlb-admin").ok();
+        Files.writeString(
+                marker,
+                "user-existed=" + userExisted + "\ngroup-existed=" + groupExisted + "\nadmin-group-existed="
+                        + adminGroupExisted + "\n");
         installed = true;
     }
 
@@ -60,6 +66,10 @@ final class PackageInstall {
         }
         if (!groupExisted && Lab.runQuietly(5, "getent", "group", "dsrlb").ok()) {
             Lab.runQuietly(20, "groupdel", "dsrlb");
+        }
+        if (!adminGroupExisted
+                && Lab.runQuietly(5, "getent", "group", "dsrlb-admin").ok()) {
+            Lab.runQuietly(20, "groupdel", "dsrlb-admin");
         }
         if (r.ok()) {
             installed = false;

@@ -35,7 +35,8 @@ class MetricsExporterTest {
             "offload",
             NodeReport.ACTIVE,
             2,
-            new NodeReport.ConfigLoad(false, Instant.ofEpochSecond(1_800_000_000), "tftp9 is not defined"));
+            new NodeReport.ConfigLoad(false, Instant.ofEpochSecond(1_800_000_000), "tftp9 is not defined"),
+            new NodeReport.Announce("dsrlb-up", true));
 
     static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
     static final MacAddress ROUTER = MacAddress.parse("02:00:00:00:00:01");
@@ -106,6 +107,7 @@ class MetricsExporterTest {
         assertLine(text, "dsrlb_checksums_completed_total 0.0");
         assertLine(text, "dsrlb_arp_replies_sent_total 0.0");
         assertLine(text, "dsrlb_vip_arp_conflicts_total 0.0");
+        assertLine(text, "dsrlb_state_rebuilds_total " + (double) lb.rebuilds());
         assertLine(text, "dsrlb_vserver_picks_total{vserver=\"tftp\"} 3.0");
         assertLine(text, "dsrlb_vserver_persistence_hits_total{vserver=\"tftp\"} 6.0");
         assertLine(text, "dsrlb_vserver_repicks_total{vserver=\"tftp\"} 0.0");
@@ -177,6 +179,7 @@ class MetricsExporterTest {
             assertLine(text, "dsrlb_config_reload_success 0.0");
             assertLine(text, "dsrlb_config_reload_timestamp_seconds 1.8E9");
             assertLine(text, "dsrlb_config_generation 2.0");
+            assertLine(text, "dsrlb_announce_up{interface=\"dsrlb-up\"} 1.0");
             assertTrue(text.lines().anyMatch(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\"}")), text);
             assertTrue(text.lines().anyMatch(l -> l.startsWith("process_cpu_seconds_total")), text);
             assertLine(text, "dsrlb_kernel_forwarded_packets_total 5000.0");

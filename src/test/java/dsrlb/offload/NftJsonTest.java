@@ -3,6 +3,7 @@ package dsrlb.offload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dsrlb.net.Ipv4;
 import java.util.ArrayList;
@@ -67,5 +68,79 @@ class NftJsonTest {
         assertThrows(NftJson.NftJsonException.class, () -> NftJson.tableNames("{\"tables\": []}"));
         assertThrows(NftJson.NftJsonException.class, () -> NftJson.tableNames("{\"nftables\": [{\"table\": "));
         assertThrows(NftJson.NftJsonException.class, () -> elements("Error: syntax error"));
+    }
+
+    /**
+     * A map of 1 000 000 clients (what a vserver allows, about 80 MB of nft's JSON) is read
+     * from a stream made on the fly, never held as text: the first element reaches the sink
+     * when only the parser's first buffers have been read.
+     */
+    @Test
+    void aMillionElementsAreReadFromAStreamElementByElement() throws Exception {
+        int count = 1_000_000;
+        GeneratedListing listing = new GeneratedListing(count);
+        long[] seen = {0};
+        long[] readAtFirst = {-1};
+        NftJson.mapElements(listing, e -> {
+            if (seen[0] == 0) {
+                readAtFirst[0] = listing.produced;
+                assertEquals(Ipv4.parse("10.0.0.0"), e.client());
+            }
+            seen[0]++;
+        });
+        assertEquals(count, seen[0]);
+        assertTrue(listing.produced > 50_000_000L, "the whole listing was read: " + listing.produced);
+        assertTrue(readAtFirst[0] < 64 * 1024, "the first element came after " + readAtFirst[0] + " bytes");
+    }
+
+    /** `list map` JSON for n clients, written as it is read. */
+    static final class GeneratedListing extends java.io.InputStream {
+        private final int count;
+        private int next;
+        private byte[] chunk = "{\"nftables\": [{\"map\": {\"name\": \"client_0\", \"elem\": ["
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private int at;
+        private boolean closed;
+        long produced;
+
+        GeneratedListing(int count) {
+            this.count = count;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (at == chunk.length && !refill()) {
+                return -1;
+            }
+            int n = Math.min(len, chunk.length - at);
+            System.arraycopy(chunk, at, b, off, n);
+            at += n;
+            produced += n;
+            return n;
+        }
+
+        private boolean refill() {
+            String text;
+            if (next < count) {
+                int c = next;
+                text = (c == 0 ? "" : ", ") + "[{\"elem\": {\"val\": \"10." + (c >> 16) + "." + ((c >> 8) & 0xff) + "."
+                        + (c & 0xff) + "\", \"timeout\": 6000, \"expires\": 5990}}, \"02:00:00:00:00:3a\"]";
+                next++;
+            } else if (!closed) {
+                text = "]}}]}";
+                closed = true;
+            } else {
+                return false;
+            }
+            chunk = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            at = 0;
+            return true;
+        }
     }
 }

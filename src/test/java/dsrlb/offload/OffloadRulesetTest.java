@@ -25,6 +25,28 @@ class OffloadRulesetTest {
     }
 
     @Test
+    void offloadMaxClientsBoundsTheMapBelowTheVserversTable() {
+        assertEquals(
+                32_768,
+                OffloadEngine.vipRules(TestConfigs.seed(), 32_768).get(0).maxEntries());
+        assertEquals(
+                1_000_000,
+                OffloadEngine.vipRules(TestConfigs.seed(), 5_000_000).get(0).maxEntries());
+        String text = new OffloadRuleset(
+                        "t", "eth0", "m", "c", LB, OffloadEngine.vipRules(TestConfigs.seed(), 32_768), 1)
+                .create();
+        assertTrue(text.contains("map client_0 { type ipv4_addr : ether_addr; size 32768;"), text);
+    }
+
+    @Test
+    void theDefaultBoundIsAnEighthOfTheHeapAtItsCostPerClient() {
+        assertEquals(360, OffloadEngine.BYTES_PER_KERNEL_CLIENT);
+        assertEquals(512L * 1024 * 1024 / 8 / 360, OffloadEngine.defaultMaxClients(512L * 1024 * 1024));
+        assertEquals(1_024, OffloadEngine.defaultMaxClients(1024 * 1024));
+        assertEquals(1_000_000, OffloadEngine.defaultMaxClients(8L * 1024 * 1024 * 1024));
+    }
+
+    @Test
     void theKernelForwardsKnownClientsAndHandsTheRestAndArpToTheCaptureVeth() {
         String text = new OffloadRuleset(
                         "dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB, OffloadEngine.vipRules(TestConfigs.seed()), 4242)

@@ -99,6 +99,32 @@ class LiveStatusTest {
     }
 
     @Test
+    void persistedClientsFollowRepicksAndMatchTheTable() {
+        for (int c = 1; c <= 10; c++) {
+            send("192.0.2." + c, 2);
+        }
+        assertEquals(List.of(5L, 5L), persisted());
+
+        lb.setHealth(0, ServiceStatus.DOWN, "test");
+        for (int c = 1; c <= 10; c++) {
+            send("192.0.2." + c, 1);
+        }
+        assertEquals(5, status.vservers().get(0).repicks());
+        assertEquals(List.of(0L, 10L), persisted(), "tftp1's clients were given tftp2");
+        PersistenceReport table = status.persistence(null, 100);
+        assertEquals(10, table.total());
+        assertEquals(
+                10,
+                table.entries().stream()
+                        .filter(e -> e.service().equals("tftp2"))
+                        .count());
+    }
+
+    private List<Long> persisted() {
+        return status.services().stream().map(ServiceReport::persistedClients).toList();
+    }
+
+    @Test
     void vserversCountNewClientsPersistenceHitsAndState() {
         send("192.0.2.1", 3);
         send("192.0.2.2", 3);

@@ -92,7 +92,8 @@ class StatusPageTest {
                     Map.of("no_service_up", 10L),
                     null,
                     new GlobalReport.Transfers(5, 3, 0, List.of(), List.of(), List.of(t), List.of(t)),
-                    "pcap");
+                    "pcap",
+                    7);
         }
 
         @Override

@@ -33,6 +33,7 @@ public final class StatText {
                 .row("Checksums completed", g.checksumsCompleted())
                 .row("ARP replies sent", g.arpRepliesSent())
                 .row("VIP ARP conflicts", g.vipArpConflicts())
+                .row("State rebuilds", g.stateRebuilds())
                 .appendTo(sb);
         GlobalReport.Transfers tr = g.transfers();
         if (tr != null) {

@@ -124,10 +124,11 @@ class TextTest {
         assertEquals("Forwarding Statistics   Total", lines.get(0));
         assertEquals("Packets received       123456", lines.get(1));
         assertEquals("VIP ARP conflicts           3", lines.get(5));
+        assertEquals("State rebuilds              0", lines.get(6));
         assertEquals(
                 "Last VIP ARP conflict: 198.51.100.20 claimed by MAC 02:d5:1b:64:00:30 at "
                         + "2025-01-02T03:04:03.678Z (check arp_ignore/arp_announce on that host)",
-                lines.get(6));
+                lines.get(7));
         assertTrue(s.contains("not_vip (IPv4 destination is not a VIP)              4\n"), s);
         assertFalse(s.contains("truncated"), "zero drops are left out: " + s);
         assertTrue(s.contains("\nall                                                  6\n"), s);
