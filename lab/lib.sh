@@ -56,6 +56,16 @@ readonly LAB_VIP=198.51.100.20
 readonly LAB_TFTP1_IP=198.51.100.30
 readonly LAB_TFTP2_IP=198.51.100.31
 # lab/pxe's LAN behind the router: 203.0.113.0/24, another documentation prefix.
+# lab/up --vlan: the server LAN as an 802.1Q trunk, 198.51.100.0/24 split in two
+# /25s (the PXE LAN keeps 203.0.113.0/24): VLAN 100 the lower half (router .1 on
+# eth1, dsrlb's -IPAddress .10, VIP .20, tftp1 .30), VLAN 200 the upper half
+# (router .129 on eth3, -IPAddress .138, VIP .140, tftp2 .150).
+readonly LAB_VLAN_A=100
+readonly LAB_VLAN_B=200
+readonly LAB_VLAN_B_ROUTER_IP=198.51.100.129
+readonly LAB_VLAN_B_VIP=198.51.100.140
+readonly LAB_VLAN_B_TFTP2_IP=198.51.100.150
+readonly LAB_MAC_ROUTER_VLAN_B=02:d5:1b:64:00:02
 readonly LAB_PXE_NET=203.0.113.0/24
 readonly LAB_ROUTER_PXE_IP=203.0.113.1
 readonly LAB_PXE_DHCP_IP=203.0.113.2
@@ -97,7 +107,7 @@ readonly LAB_STATE="$LAB_DIR/state"
 # fonts-dejavu-core: storm --plot and bench plot draw text, and the JDK finds no font without one.
 readonly LAB_PACKAGES=(iproute2 iputils-arping ethtool nftables tftpd-hpa tftp-hpa
     atftp curl dnsmasq-base libpcap0.8 libpcap-dev procps netsniff-ng keepalived vagrant
-    lintian systemd prometheus chromium chromium-driver bird2 fonts-dejavu-core)
+    lintian systemd prometheus chromium chromium-driver bird2 fonts-dejavu-core python3 tcpdump)
 # The Debian package's man pages: picocli writes AsciiDoc, asciidoctor makes roff
 # (packaging/build-docs, run by every ./mvnw package); gcc and libc6-dev build native/
 # (native/build, run by every ./mvnw compile).
@@ -138,7 +148,13 @@ lab_ns_exists() {
 lab_backend_ip() {
     case "$1" in
         tftp1) printf '%s\n' "$LAB_TFTP1_IP" ;;
-        tftp2) printf '%s\n' "$LAB_TFTP2_IP" ;;
+        tftp2)
+            if [[ -f "$LAB_STATE" ]] && grep -qx 'variant=vlan' "$LAB_STATE"; then
+                printf '%s\n' "$LAB_VLAN_B_TFTP2_IP"
+            else
+                printf '%s\n' "$LAB_TFTP2_IP"
+            fi
+            ;;
         *) lab_die "unknown backend: $1 (tftp1|tftp2)" ;;
     esac
 }

@@ -38,6 +38,8 @@
 #define PACKET_IGNORE_OUTGOING 23
 #endif
 
+/* TPID and TCI of an 802.1Q tag. */
+#define VLAN_TAG_BYTES 4
 #define DSRLB_MAX_TX_BATCH 256
 #define DSRLB_MAX_V2_BATCH 1024
 
@@ -149,6 +151,14 @@ long dsrlb_open(const char *ifname, const char *filter, int version, int ring_by
     int v = version == 3 ? TPACKET_V3 : TPACKET_V2;
     if (setsockopt(r->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) != 0) {
         set_err(err, errlen, "PACKET_VERSION", errno);
+        goto fail;
+    }
+    /* Room for an 802.1Q tag in front of each frame: Linux hands the frame over without its
+     * tag (in tp_vlan_tci); put_tag_back() moves the MACs 4 bytes forward into this room and
+     * writes the tag between them and the EtherType, as libpcap does from PACKET_AUXDATA. */
+    unsigned int reserve = VLAN_TAG_BYTES;
+    if (setsockopt(r->fd, SOL_PACKET, PACKET_RESERVE, &reserve, sizeof reserve) != 0) {
+        set_err(err, errlen, "PACKET_RESERVE", errno);
         goto fail;
     }
     int one = 1;
@@ -263,15 +273,34 @@ static void release_held(struct dsrlb_ring *r)
     r->held = 0;
 }
 
-static int keep(int pkttype, uint32_t status, uint32_t len, uint32_t snaplen)
+static int keep(int pkttype, uint32_t len, uint32_t snaplen)
 {
-    if (pkttype == PACKET_OUTGOING || (status & TP_STATUS_VLAN_VALID) || snaplen < len) {
-        /* Outgoing: ours, seen by a kernel without PACKET_IGNORE_OUTGOING. VLAN: the tag is
-         * already stripped into the header; forwarding the rest would move it off its VLAN.
-         * Cut short: longer than the interface's MTU (GRO), it could not be sent whole. */
+    if (pkttype == PACKET_OUTGOING || snaplen < len) {
+        /* Outgoing: ours, seen by a kernel without PACKET_IGNORE_OUTGOING. Cut short: longer
+         * than the interface's MTU (GRO), it could not be sent whole. */
         return 0;
     }
     return 1;
+}
+
+/*
+ * A frame whose 802.1Q (or 802.1ad) tag the kernel took off into the ring header gets it back
+ * in place, so that the forwarder sees the frame as it was on the wire and forwards it on its
+ * VLAN. Returns the start of the frame (4 bytes earlier when a tag went back in).
+ */
+static uint8_t *put_tag_back(uint8_t *mac, uint32_t status, uint16_t tci, uint16_t tpid)
+{
+    if (!(status & TP_STATUS_VLAN_VALID)) {
+        return mac;
+    }
+    uint8_t *start = mac - VLAN_TAG_BYTES;
+    memmove(start, mac, 2 * ETH_ALEN);
+    uint16_t type = (status & TP_STATUS_VLAN_TPID_VALID) ? tpid : ETH_P_8021Q;
+    start[12] = (uint8_t)(type >> 8);
+    start[13] = (uint8_t)type;
+    start[14] = (uint8_t)(tci >> 8);
+    start[15] = (uint8_t)tci;
+    return start;
 }
 
 static int collect_v3(struct dsrlb_ring *r, int32_t *out, int max)
@@ -288,9 +317,11 @@ static int collect_v3(struct dsrlb_ring *r, int32_t *out, int max)
     for (uint32_t i = 0; i < n && got < max; i++) {
         struct tpacket3_hdr *h = (void *)p;
         struct sockaddr_ll *ll = (void *)(p + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
-        if (keep(ll->sll_pkttype, h->tp_status, h->tp_len, h->tp_snaplen)) {
-            out[2 * got] = (int32_t)((p + h->tp_mac) - r->map);
-            out[2 * got + 1] = (int32_t)h->tp_snaplen;
+        if (keep(ll->sll_pkttype, h->tp_len, h->tp_snaplen)) {
+            uint8_t *mac = p + h->tp_mac;
+            uint8_t *start = put_tag_back(mac, h->tp_status, h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid);
+            out[2 * got] = (int32_t)(start - r->map);
+            out[2 * got + 1] = (int32_t)(h->tp_snaplen + (uint32_t)(mac - start));
             got++;
         }
         p += h->tp_next_offset;
@@ -316,9 +347,11 @@ static int collect_v2(struct dsrlb_ring *r, int32_t *out, int max)
             break;
         }
         struct sockaddr_ll *ll = (void *)((uint8_t *)h + TPACKET_ALIGN(sizeof(struct tpacket2_hdr)));
-        if (keep(ll->sll_pkttype, status, h->tp_len, h->tp_snaplen)) {
-            out[2 * got] = (int32_t)(((uint8_t *)h + h->tp_mac) - r->map);
-            out[2 * got + 1] = (int32_t)h->tp_snaplen;
+        if (keep(ll->sll_pkttype, h->tp_len, h->tp_snaplen)) {
+            uint8_t *mac = (uint8_t *)h + h->tp_mac;
+            uint8_t *start = put_tag_back(mac, status, h->tp_vlan_tci, h->tp_vlan_tpid);
+            out[2 * got] = (int32_t)(start - r->map);
+            out[2 * got + 1] = (int32_t)(h->tp_snaplen + (uint32_t)(mac - start));
             r->held_idx[got] = r->cur;
             got++;
         } else {

@@ -8,12 +8,25 @@ package dsrlb.balance;
  * @param vips the VIP addresses, in config order
  * @param routesByVip for each VIP (same index), its vservers, most specific first
  * @param services all services by id
+ * @param vipTags for each VIP (same index), the 802.1Q VLAN id it lives on, 0 for untagged: the
+ *     forwarder answers ARP for it and forwards to it only from frames with that tag
  */
 // Arrays, not lists: the packet path indexes them per frame without boxing or bounds objects.
 @SuppressWarnings("ArrayRecordComponent")
-public record ForwardingState(int[] vips, Route[][] routesByVip, ServiceView[] services) {
+public record ForwardingState(int[] vips, Route[][] routesByVip, ServiceView[] services, int[] vipTags) {
     /** No VIPs: every frame is dropped as not for a VIP. What a forwarder starts with. */
-    public static final ForwardingState EMPTY = new ForwardingState(new int[0], new Route[0][], new ServiceView[0]);
+    public static final ForwardingState EMPTY =
+            new ForwardingState(new int[0], new Route[0][], new ServiceView[0], new int[0]);
+
+    /** Every VIP untagged. */
+    public ForwardingState(int[] vips, Route[][] routesByVip, ServiceView[] services) {
+        this(vips, routesByVip, services, new int[vips.length]);
+    }
+
+    /** The VLAN id VIP {@code vipIndex} lives on, 0 for untagged. */
+    public int vipTag(int vipIndex) {
+        return vipTags[vipIndex];
+    }
 
     /** Index of {@code ip} in {@link #vips}, or -1. */
     public int vipIndex(int ip) {

@@ -380,7 +380,8 @@ public final class LoadBalancer {
                     Comparator.comparingInt(ForwardingState.Route::specificity).reversed());
             routes[v] = list.toArray(ForwardingState.Route[]::new);
         }
-        state = new ForwardingState(vips, routes, views);
+        int[] tags = Arrays.stream(vips).map(config::tagOf).toArray();
+        state = new ForwardingState(vips, routes, views, tags);
         for (Consumer<ForwardingState> s : subscribers) {
             s.accept(state);
         }

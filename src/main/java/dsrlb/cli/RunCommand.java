@@ -243,6 +243,11 @@ final class RunCommand implements Callable<Integer> {
             err.println("dsrlb run: " + e.getMessage());
             return Main.EXIT_CANNOT_RUN_HERE;
         }
+        String mismatch = InterfaceOption.vlanMismatch(cfg, nif.name());
+        if (mismatch != null) {
+            err.println("dsrlb run: " + mismatch);
+            return Main.EXIT_USAGE;
+        }
         DaemonOptions options = new DaemonOptions(
                 config.file,
                 engine,

@@ -18,13 +18,16 @@ import java.util.Map;
  * @param ignored NetScaler options that are accepted and reported once, lower case → spec
  * @param unsupported NetScaler options whose effect dsrlb would not reproduce: an error,
  *     because ignoring them would silently change what the operator asked for
+ * @param arity how many values a meaningful option takes, by canonical spelling, when not one:
+ *     0 for a flag ({@code -tagged}), 2 for {@code -IPAddress <ip> <netmask>}
  */
 record CommandSpec(
         List<String> words,
         List<String> params,
         Map<String, String> options,
         Map<String, IgnoredOption> ignored,
-        Map<String, String> unsupported) {
+        Map<String, String> unsupported,
+        Map<String, Integer> arity) {
 
     /** The ones that only make sense inside a NetScaler; the forwarder has nothing to apply them to. */
     static final String NO_MEANING = "it has no meaning in MAC-mode forwarding";
@@ -39,9 +42,17 @@ record CommandSpec(
             usage.append(' ').append(param);
         }
         for (String option : options.values()) {
-            usage.append(" [-").append(option).append(" ...]");
+            usage.append(" [-")
+                    .append(option)
+                    .append(" ...".repeat(arity(option)))
+                    .append(']');
         }
         return usage.toString();
+    }
+
+    /** How many values the meaningful option {@code canonical} takes. */
+    int arity(String canonical) {
+        return arity.getOrDefault(canonical, 1);
     }
 
     /**
@@ -79,6 +90,7 @@ record CommandSpec(
         private final Map<String, String> options = new LinkedHashMap<>();
         private final Map<String, IgnoredOption> ignored = new LinkedHashMap<>();
         private final Map<String, String> unsupported = new LinkedHashMap<>();
+        private final Map<String, Integer> arity = new LinkedHashMap<>();
 
         private Builder(String words, String... params) {
             this.words = List.of(words.toLowerCase(Locale.ROOT).split(" "));
@@ -88,6 +100,12 @@ record CommandSpec(
         Builder option(String name) {
             options.put(key(name), name);
             return this;
+        }
+
+        /** A meaningful option that takes {@code values} values (0: a flag). */
+        Builder option(String name, int values) {
+            arity.put(name, values);
+            return option(name);
         }
 
         Builder ignore(String name, Check check) {
@@ -107,7 +125,7 @@ record CommandSpec(
         }
 
         CommandSpec build() {
-            return new CommandSpec(words, params, frozen(options), frozen(ignored), frozen(unsupported));
+            return new CommandSpec(words, params, frozen(options), frozen(ignored), frozen(unsupported), frozen(arity));
         }
 
         // Keeps insertion order, so usage() lists options as the table does.

@@ -21,6 +21,7 @@ final class ConfigDraft {
     final Map<String, VserverDraft> vservers = new LinkedHashMap<>();
     final Map<String, MonitorConfig> monitors = new LinkedHashMap<>();
     final List<MonitorBinding> monitorBindings = new ArrayList<>();
+    final Map<Integer, VlanCommands.VlanDraft> vlans = new LinkedHashMap<>();
 
     /** The service a command names, which an earlier line must have added. */
     ServiceConfig service(Statement s, String name) throws ConfigException {
@@ -50,6 +51,8 @@ final class ConfigDraft {
                                 + "): a backend cannot be a VIP");
             }
         }
+        List<VlanConfig> vlanConfigs = vlans();
+        checkVlans(vlanConfigs, allVips.values(), built.values());
         return new DsrConfig(
                 List.copyOf(allVips.values()),
                 routes,
@@ -58,6 +61,71 @@ final class ConfigDraft {
                 built,
                 monitors,
                 monitorBindings,
-                notices.messages());
+                notices.messages(),
+                vlanConfigs);
+    }
+
+    private List<VlanConfig> vlans() throws ConfigException {
+        List<VlanConfig> built = new ArrayList<>();
+        for (VlanCommands.VlanDraft vlan : vlans.values()) {
+            if (vlan.ifnum == null && !vlan.subnets.isEmpty()) {
+                throw new ConfigException(
+                        vlan.location,
+                        "vlan " + vlan.id + " owns a subnet but is bound to no interface (bind vlan " + vlan.id
+                                + " -ifnum <interface> -tagged)");
+            }
+            if (vlan.subnets.isEmpty()) {
+                notices.note(
+                        vlan.location,
+                        "vlan " + vlan.id + " has no -IPAddress: no VIP or server lives on it, dsrlb does not use it");
+            }
+            built.add(vlan.build());
+        }
+        return built;
+    }
+
+    /**
+     * dsrlb forwards with the tag kept (only the MACs are rewritten), so a vserver's services
+     * must be on its VIP's VLAN; and the VLAN's own address is the LB host's kernel's, not a VIP.
+     */
+    private void checkVlans(List<VlanConfig> vlanConfigs, Iterable<VipConfig> vips, Iterable<VserverConfig> vservers)
+            throws ConfigException {
+        if (vlanConfigs.isEmpty()) {
+            return;
+        }
+        DsrConfig lookup = new DsrConfig(
+                List.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), List.of(), vlanConfigs);
+        for (VipConfig vip : vips) {
+            for (VlanConfig vlan : vlanConfigs) {
+                for (VlanConfig.Subnet subnet : vlan.subnets()) {
+                    if (subnet.address() == vip.address()) {
+                        throw new ConfigException(
+                                vip.location(),
+                                "VIP " + Ipv4.format(vip.address()) + " is vlan " + vlan.id() + "'s own -IPAddress ("
+                                        + subnet.location() + "): that address is the LB host's, pick another VIP");
+                    }
+                }
+            }
+        }
+        for (VserverConfig vserver : vservers) {
+            int vipTag = lookup.tagOf(vserver.vip());
+            for (Binding binding : vserver.bindings()) {
+                ServiceConfig service = services.get(binding.service());
+                // 'bind lb vserver' has checked that the service exists.
+                int serviceTag = lookup.tagOf(service.address());
+                if (serviceTag != vipTag) {
+                    throw new ConfigException(
+                            binding.location(),
+                            "service '" + service.name() + "' (" + Ipv4.format(service.address()) + ") is on "
+                                    + onVlan(serviceTag) + " but vserver '" + vserver.name() + "' ("
+                                    + Ipv4.format(vserver.vip()) + ") is on " + onVlan(vipTag)
+                                    + ": dsrlb forwards with the tag kept, a vserver's services share its VLAN");
+                }
+            }
+        }
+    }
+
+    private static String onVlan(int tag) {
+        return tag == 0 ? "the untagged LAN" : "vlan " + tag;
     }
 }

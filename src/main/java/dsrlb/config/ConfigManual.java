@@ -17,6 +17,18 @@ public final class ConfigManual {
     static final Map<String, String> COMMANDS = Map.ofEntries(
             Map.entry("add ns ip", "A VIP that dsrlb owns by answering ARP for it (only -type VIP)."),
             Map.entry("add route", "Checked and reported, not applied: the LB host's kernel routes."),
+            Map.entry(
+                    "add vlan",
+                    "An 802.1Q VLAN (id 1..4094) of the trunk dsrlb serves; bind it to the interface and to"
+                            + " its subnets."),
+            Map.entry(
+                    "bind vlan",
+                    "Either puts the VLAN on an interface (-ifnum, with -tagged for a trunk) or gives it a"
+                            + " subnet (-IPAddress): a VIP or server whose address lies in the subnet lives on that"
+                            + " VLAN. dsrlb answers ARP for the VIP, asks ARP of the servers and forwards on that"
+                            + " VLAN only, with the tag kept. The address itself is the LB host's: give it to a"
+                            + " VLAN subinterface (ip link add link eth0 name eth0.100 type vlan id 100), which the"
+                            + " health monitors probe through."),
             Map.entry("add server", "A backend host by name."),
             Map.entry(
                     "add service",
@@ -63,7 +75,19 @@ public final class ConfigManual {
             Map.entry("blksize", "RFC 2348 block size to ask (default: plain 512-byte blocks)."),
             Map.entry("expectSize", "The size the file must have."),
             Map.entry("expectSha256", "The SHA-256 the file must have."),
-            Map.entry("monitorName", "The monitor to bind."));
+            Map.entry("monitorName", "The monitor to bind."),
+            Map.entry(
+                    "ifnum",
+                    "The Linux interface the VLAN is on (NetScaler's 1/1 is eth0 here): the one dsrlb serves"
+                            + " (--interface); another is an error at start."),
+            Map.entry(
+                    "tagged",
+                    "The VLAN's frames carry its tag on the interface (a trunk); without it the VLAN is the"
+                            + " interface's untagged one."),
+            Map.entry(
+                    "IPAddress",
+                    "<ip> <netmask>: the LB host's own address on the VLAN and the subnet the VLAN owns;"
+                            + " subnets of different VLANs must not overlap."));
 
     private ConfigManual() {}
 

@@ -13,7 +13,7 @@ import java.util.List;
  * the load with a {@code file:line: message} error, so a bad config never half-applies.
  *
  * <p>Each command family has its handler ({@link NetworkCommands}, {@link ServiceCommands},
- * {@link VserverCommands}, {@link MonitorCommands}); they fill one {@link ConfigDraft}.
+ * {@link VserverCommands}, {@link MonitorCommands}, {@link VlanCommands}); they fill one {@link ConfigDraft}.
  */
 public final class ConfigParser {
     private final ConfigDraft draft = new ConfigDraft();
@@ -24,9 +24,12 @@ public final class ConfigParser {
         ServiceCommands services = new ServiceCommands(draft);
         VserverCommands vservers = new VserverCommands(draft);
         MonitorCommands monitors = new MonitorCommands(draft);
+        VlanCommands vlans = new VlanCommands(draft);
         commands = List.of(
                 new Command(Dialect.ADD_NS_IP, network::addNsIp),
                 new Command(Dialect.ADD_ROUTE, network::addRoute),
+                new Command(Dialect.ADD_VLAN, vlans::addVlan),
+                new Command(Dialect.BIND_VLAN, vlans::bindVlan),
                 new Command(Dialect.ADD_SERVER, services::addServer),
                 new Command(Dialect.ADD_SERVICE, services::addService),
                 new Command(Dialect.SET_SERVICE, services::setService),

@@ -71,6 +71,23 @@ final class Dialect {
             .ignore("mgmt", ENABLED_DISABLED)
             .build();
 
+    static final CommandSpec ADD_VLAN = command("add vlan", "<id>")
+            .ignore("aliasName", TEXT)
+            .ignore("dynamicRouting", ENABLED_DISABLED)
+            .ignore("ipv6DynamicRouting", ENABLED_DISABLED)
+            .ignore("mtu", UINT)
+            .ignore("sharing", ENABLED_DISABLED)
+            .build();
+
+    static final CommandSpec BIND_VLAN = command("bind vlan", "<id>")
+            .option("ifnum")
+            .option("tagged", 0)
+            .option("IPAddress", 2)
+            .ignore("td", UINT)
+            .ignore("ownerGroup", TEXT)
+            .unsupported("netmask", "ipv6Address")
+            .build();
+
     static final CommandSpec ADD_SERVER = command("add server", "<name>", "<ip>")
             .ignore(
                     "state",

@@ -11,6 +11,7 @@ import java.util.Map;
  *
  * @param notices informational lines ({@code file:line: text}) in file order: options accepted but
  *     without meaning here, each reported once, and NetScaler defaults that dsrlb does not share
+ * @param vlans the 802.1Q VLANs ({@code add vlan}, {@code bind vlan}); empty: everything is untagged
  */
 public record DsrConfig(
         List<VipConfig> vips,
@@ -20,7 +21,21 @@ public record DsrConfig(
         Map<String, VserverConfig> vservers,
         Map<String, MonitorConfig> monitors,
         List<MonitorBinding> monitorBindings,
-        List<String> notices) {
+        List<String> notices,
+        List<VlanConfig> vlans) {
+    /** A config without VLANs. */
+    public DsrConfig(
+            List<VipConfig> vips,
+            List<RouteConfig> routes,
+            Map<String, ServerConfig> servers,
+            Map<String, ServiceConfig> services,
+            Map<String, VserverConfig> vservers,
+            Map<String, MonitorConfig> monitors,
+            List<MonitorBinding> monitorBindings,
+            List<String> notices) {
+        this(vips, routes, servers, services, vservers, monitors, monitorBindings, notices, List.of());
+    }
+
     /** A config without monitors. */
     public DsrConfig(
             List<VipConfig> vips,
@@ -41,5 +56,22 @@ public record DsrConfig(
         monitors = Collections.unmodifiableMap(new LinkedHashMap<>(monitors));
         monitorBindings = List.copyOf(monitorBindings);
         notices = List.copyOf(notices);
+        vlans = List.copyOf(vlans);
+    }
+
+    /** The VLAN whose {@code -IPAddress} subnet holds {@code address}, or null (untagged, no VLAN). */
+    public VlanConfig vlanOf(int address) {
+        for (VlanConfig v : vlans) {
+            if (v.subnetOf(address) != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** The 802.1Q tag frames to and from {@code address} carry on the wire; 0 for untagged. */
+    public int tagOf(int address) {
+        VlanConfig v = vlanOf(address);
+        return v == null ? 0 : v.tag();
     }
 }

@@ -19,16 +19,17 @@ import java.util.Set;
 final class Statement {
     private final SourceLocation at;
     private final List<Token> args;
-    private final Map<String, Token> options;
+    private final Map<String, List<Token>> options;
 
-    private Statement(SourceLocation at, List<Token> args, Map<String, Token> options) {
+    private Statement(SourceLocation at, List<Token> args, Map<String, List<Token>> options) {
         this.at = at;
         this.args = args;
         this.options = options;
     }
 
     /**
-     * Each option takes exactly one value, as every NetScaler option the dialect accepts does.
+     * Each option takes one value, as nearly every NetScaler option does; the spec names the
+     * few that take none ({@code -tagged}) or two ({@code -IPAddress <ip> <netmask>}).
      *
      * @param tokens the whole line, command keywords included
      */
@@ -42,7 +43,7 @@ final class Statement {
             }
             args.add(tokens.get(i++));
         }
-        Map<String, Token> options = new HashMap<>();
+        Map<String, List<Token>> options = new HashMap<>();
         Set<String> seen = new HashSet<>();
         while (i < tokens.size()) {
             Token option = tokens.get(i++);
@@ -64,16 +65,22 @@ final class Statement {
                 throw new ConfigException(at, "unknown option " + option.text() + " for '" + spec.name() + "'");
             }
             String name = "-" + (meaningful != null ? meaningful : ignored.name());
-            if (i >= tokens.size() || tokens.get(i).isOptionName()) {
-                throw new ConfigException(at, "option " + name + " needs a value");
+            int arity = meaningful != null ? spec.arity(meaningful) : 1;
+            List<Token> values = new ArrayList<>();
+            for (int v = 0; v < arity; v++) {
+                if (i >= tokens.size() || tokens.get(i).isOptionName()) {
+                    throw new ConfigException(
+                            at, "option " + name + (arity == 1 ? " needs a value" : " needs " + arity + " values"));
+                }
+                values.add(tokens.get(i++));
             }
-            Token value = tokens.get(i++);
             if (!seen.add(key)) {
                 throw new ConfigException(at, "option " + name + " is given twice");
             }
             if (meaningful != null) {
-                options.put(meaningful, value);
+                options.put(meaningful, List.copyOf(values));
             } else {
+                Token value = values.get(0);
                 String problem = ignored.check().problem(value.text());
                 if (problem != null) {
                     throw new ConfigException(at, "bad value '" + value.text() + "' for " + name + ": " + problem);
@@ -101,10 +108,15 @@ final class Statement {
         return options.containsKey(option);
     }
 
-    /** The value of a meaningful option, or null when the line does not give it. */
+    /** The (first) value of a meaningful option, or null when the line does not give it. */
     String option(String option) {
-        Token value = options.get(option);
-        return value == null ? null : value.text();
+        return option(option, 0);
+    }
+
+    /** Value {@code index} of a meaningful option that takes several, or null when the line does not give it. */
+    String option(String option, int index) {
+        List<Token> values = options.get(option);
+        return values == null ? null : values.get(index).text();
     }
 
     /** An IPv4 address; Ipv4's message already names the bad text. */

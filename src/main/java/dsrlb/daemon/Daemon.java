@@ -39,6 +39,7 @@ import dsrlb.systemd.SystemdNotifier;
 import dsrlb.transfer.TransferTracker;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -138,8 +139,12 @@ public final class Daemon {
         });
         forwarder.setActive(!options.standby());
         engine.setActive(!options.standby());
+        int[] vipAddresses = cfg.vips().stream().mapToInt(VipConfig::address).toArray();
         VipOwnership ownership = new VipOwnership(
-                forwarder, io, cfg.vips().stream().mapToInt(VipConfig::address).toArray());
+                forwarder,
+                io,
+                vipAddresses,
+                Arrays.stream(vipAddresses).map(cfg::tagOf).toArray());
         TunInterface tun = null;
         Announcer announcer = null;
         if (options.announceInterface() != null) {

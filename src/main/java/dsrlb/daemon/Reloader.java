@@ -22,6 +22,13 @@ import org.slf4j.LoggerFactory;
  * one ({@link ConfigFileSafety}: owner, mode, directories), checked as at start.
  */
 public final class Reloader {
+    /** Each VLAN's id, interface and tagging: what only a restart applies. */
+    private static List<String> vlanPorts(DsrConfig config) {
+        return config.vlans().stream()
+                .map(v -> v.id() + " " + v.ifnum() + " " + v.tagged())
+                .toList();
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Reloader.class);
 
     /** What became of one reload. */
@@ -79,6 +86,17 @@ public final class Reloader {
         if (!before.equals(after)) {
             // The capture filter, the ARP answers and the offload rules are built from the VIPs.
             return refuse(file + ": the VIPs changed; restart dsrlb to apply a new set of VIPs");
+        }
+        List<Integer> tagsBefore = before.stream().map(old.config()::tagOf).toList();
+        List<Integer> tagsAfter = after.stream().map(next::tagOf).toList();
+        if (!tagsBefore.equals(tagsAfter)) {
+            // Gratuitous ARP and the kernel path's rules know each VIP's VLAN from the start.
+            return refuse(file + ": a VIP moved to another VLAN; restart dsrlb to apply it");
+        }
+        List<String> portsBefore = vlanPorts(old.config());
+        if (!portsBefore.equals(vlanPorts(next))) {
+            // The interface dsrlb serves is chosen (and checked against -ifnum) at start.
+            return refuse(file + ": a VLAN's -ifnum or -tagged changed; restart dsrlb to apply it");
         }
         next.notices().forEach(n -> log.info("{}", n));
         Generation fresh = build.apply(next);

@@ -1,8 +1,10 @@
 package dsrlb.dataplane;
 
 import dsrlb.balance.LoadBalancer;
+import dsrlb.config.DsrConfig;
 import dsrlb.config.ServiceConfig;
 import dsrlb.config.VipConfig;
+import dsrlb.config.VlanConfig;
 import dsrlb.frame.Arp;
 import dsrlb.frame.Ethernet;
 import dsrlb.net.Ipv4;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Learns each backend's MAC by asking ARP from the LB's own address, as a NetScaler does for
- * its services. Unresolved backends are asked every second, resolved ones refreshed; a backend
+ * its services. A backend on a VLAN ({@code bind vlan -IPAddress}) is asked on that VLAN, tagged,
+ * from the VLAN's own address, and learned only from a reply on that VLAN. Unresolved backends are asked every second, resolved ones refreshed; a backend
  * that stops answering for {@link #staleAfterNanos} loses its MAC, and with it its clients.
  *
  * <p>The kernel's neighbour table is not used on purpose: dsrlb must work where the kernel
@@ -35,13 +38,19 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     private final LoadBalancer balancer;
     private final int ownIp;
     private final int[] backendIps;
+    /** Per backend: its VLAN tag (0: untagged) and the address we ask from (the VLAN's own, or ownIp). */
+    private final int[] backendTags;
+
+    private final int[] askFrom;
+    private final int[] vipTags;
+    private final int[] vipAskFrom;
     private final MacAddress[] known;
     private final AtomicLongArray lastSeen;
     private final long refreshNanos;
     private final long staleAfterNanos;
     private final LongSupplier clock;
     private final int[] vips;
-    private final byte[] out = new byte[Arp.FRAME_LENGTH];
+    private final byte[] out = new byte[Arp.TAGGED_FRAME_LENGTH];
     /** Receive thread only: when each backend's last conflict was logged (one line per 10 s each). */
     private final long[] lastConflictLog;
 
@@ -62,12 +71,26 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         this.backendIps = services.stream().mapToInt(ServiceConfig::address).toArray();
         this.vips =
                 balancer.config().vips().stream().mapToInt(VipConfig::address).toArray();
+        DsrConfig config = balancer.config();
+        this.backendTags = Arrays.stream(backendIps).map(config::tagOf).toArray();
+        this.askFrom = Arrays.stream(backendIps)
+                .map(ip -> askingAddress(config, ip, ownIp))
+                .toArray();
+        this.vipTags = Arrays.stream(vips).map(config::tagOf).toArray();
+        this.vipAskFrom =
+                Arrays.stream(vips).map(ip -> askingAddress(config, ip, ownIp)).toArray();
         this.known = new MacAddress[backendIps.length];
         this.lastConflictLog = new long[backendIps.length];
         this.lastSeen = new AtomicLongArray(backendIps.length);
         this.refreshNanos = refreshNanos;
         this.staleAfterNanos = staleAfterNanos;
         this.clock = clock;
+    }
+
+    /** The VLAN's own address for an address on a VLAN, else {@code ownIp}. */
+    private static int askingAddress(DsrConfig config, int ip, int ownIp) {
+        VlanConfig vlan = config.vlanOf(ip);
+        return vlan == null ? ownIp : vlan.subnetOf(ip).address();
     }
 
     /** Starts asking: at once, then every second. */
@@ -97,7 +120,7 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
                 mac = null;
             }
             if (mac == null || age > refreshNanos) {
-                int n = Arp.writeRequest(out, io.mac(), ownIp, backendIps[i]);
+                int n = Arp.writeRequest(out, backendTags[i], io.mac(), askFrom[i], backendIps[i]);
                 try {
                     io.send(out, n);
                 } catch (IOException e) {
@@ -113,8 +136,8 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
      * router are unicast and never reach us.
      */
     private void probeVips() {
-        for (int vip : vips) {
-            int n = Arp.writeRequest(out, io.mac(), ownIp, vip);
+        for (int v = 0; v < vips.length; v++) {
+            int n = Arp.writeRequest(out, vipTags[v], io.mac(), vipAskFrom[v], vips[v]);
             try {
                 io.send(out, n);
             } catch (IOException e) {
@@ -134,41 +157,48 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
      * at most once per backend per stale period. Allocates only when a MAC is learned or a
      * conflict is logged.
      */
-    @Override
+    /** An untagged frame (tests). */
     public void onArp(byte[] frame) {
-        if (Arp.operation(frame) != Arp.OP_REPLY
-                || Arp.targetIp(frame) != ownIp
-                || !io.mac().matches(frame, Arp.TARGET_MAC)
+        onArp(frame, Arp.OFFSET, 0);
+    }
+
+    @Override
+    public void onArp(byte[] frame, int arp, int vlan) {
+        int senderMac = Arp.field(arp, Arp.SENDER_MAC);
+        if (Arp.operation(frame, arp) != Arp.OP_REPLY
+                || !io.mac().matches(frame, Arp.field(arp, Arp.TARGET_MAC))
                 || !Arrays.equals(
                         frame,
                         Ethernet.SOURCE,
                         Ethernet.SOURCE + MacAddress.LENGTH,
                         frame,
-                        Arp.SENDER_MAC,
-                        Arp.SENDER_MAC + MacAddress.LENGTH)
-                || !isHostMac(frame, Arp.SENDER_MAC)) {
+                        senderMac,
+                        senderMac + MacAddress.LENGTH)
+                || !isHostMac(frame, senderMac)) {
             // A broadcast/multicast/zero or our own MAC for a backend would make the forwarder
             // flood every client's packets or send them to itself (found by ForwarderFuzzTest).
             return;
         }
-        int sender = Arp.senderIp(frame);
+        int sender = Arp.senderIp(frame, arp);
+        int target = Arp.targetIp(frame, arp);
         for (int i = 0; i < backendIps.length; i++) {
-            if (backendIps[i] == sender) {
+            // A reply counts only on the backend's VLAN and to the address we asked from there.
+            if (backendIps[i] == sender && backendTags[i] == vlan && askFrom[i] == target) {
                 MacAddress mac = known[i];
                 if (mac == null) {
                     lastSeen.set(i, clock.getAsLong());
-                    learn(i, MacAddress.read(frame, Arp.SENDER_MAC));
-                } else if (mac.matches(frame, Arp.SENDER_MAC)) {
+                    learn(i, MacAddress.read(frame, senderMac));
+                } else if (mac.matches(frame, senderMac)) {
                     lastSeen.set(i, clock.getAsLong());
                 } else {
-                    conflict(i, frame);
+                    conflict(i, frame, senderMac);
                 }
             }
         }
     }
 
-    private void conflict(int i, byte[] frame) {
-        MacAddress claimed = MacAddress.read(frame, Arp.SENDER_MAC);
+    private void conflict(int i, byte[] frame, int senderMac) {
+        MacAddress claimed = MacAddress.read(frame, senderMac);
         balancer.macConflicts().record(i, claimed);
         long now = clock.getAsLong();
         if (now - lastConflictLog[i] >= CONFLICT_LOG_NANOS || lastConflictLog[i] == 0) {

@@ -18,7 +18,8 @@ public interface ForwardedFrameListener {
      * One frame went to a service. The frame is the forwarder's receive buffer with the MACs
      * already rewritten; it is only valid during the call.
      *
-     * @param frame the Ethernet frame, an IPv4 packet right after the 14-byte header
+     * @param frame the Ethernet frame, an IPv4 packet right after the 14-byte header or the 18
+     *     bytes of a tagged one ({@code frame.Ethernet.payloadOffset})
      * @param length the frame's length in {@code frame}
      * @param vipIndex index of the VIP in the forwarding state the frame was decided with
      * @param clientIp the frame's source address

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * The packet path: answers ARP for the VIPs and forwards IPv4 to a VIP by rewriting only the
  * two MAC addresses (and completing a partial L4 checksum). One instance per interface, driven
  * by one receive thread; it allocates nothing per packet.
+ *
+ * <p>A frame may carry one 802.1Q tag: a VIP lives on one VLAN (its tag in the forwarding
+ * state, 0 for untagged), and only frames with that tag reach it; the reply to an ARP request
+ * carries the request's tag, and a forwarded frame keeps its tag (the backend is on the VIP's
+ * VLAN, which the config checks).
  */
 public final class Forwarder {
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
@@ -25,10 +30,15 @@ public final class Forwarder {
 
     /** Receives every valid ARP packet that is not a request for a VIP (the resolver learns from them). */
     public interface ArpObserver {
-        void onArp(byte[] frame);
+        /**
+         * @param frame the received frame, valid during the call only
+         * @param arp where the ARP packet starts: 14, or 18 behind an 802.1Q tag
+         * @param vlan the frame's VLAN id, 0 for untagged
+         */
+        void onArp(byte[] frame, int arp, int vlan);
     }
 
-    private static final ArpObserver IGNORE_ARP = frame -> {};
+    private static final ArpObserver IGNORE_ARP = (frame, arp, vlan) -> {};
     private static final ForwardedFrameListener[] NO_LISTENERS = new ForwardedFrameListener[0];
 
     private final PacketIo io;
@@ -38,7 +48,7 @@ public final class Forwarder {
     private volatile ArpObserver arpObserver;
     private volatile ForwardedFrameListener[] listeners;
     private final Counters counters = new Counters();
-    private final byte[] arpOut = new byte[Arp.FRAME_LENGTH];
+    private final byte[] arpOut = new byte[Arp.TAGGED_FRAME_LENGTH];
     private volatile ForwardingState state = ForwardingState.EMPTY;
     /** HA: a standby neither answers ARP for the VIPs nor forwards; everything else goes on. */
     private volatile boolean active = true;
@@ -119,54 +129,72 @@ public final class Forwarder {
             return;
         }
         int etherType = Ethernet.etherType(frame);
+        int vlan = 0;
+        int l3 = Ethernet.HEADER_LENGTH;
+        if (etherType == Ethernet.TYPE_VLAN) {
+            if (length < Ethernet.TAGGED_HEADER_LENGTH) {
+                counters.drop(DropReason.TRUNCATED);
+                return;
+            }
+            // VLAN id 0 is a priority tag only: the frame belongs to the untagged LAN.
+            vlan = Ethernet.vlanId(frame);
+            etherType = Bytes.u16(frame, Ethernet.INNER_ETHER_TYPE);
+            l3 = Ethernet.TAGGED_HEADER_LENGTH;
+        }
         if (etherType == Ethernet.TYPE_ARP) {
-            handleArp(frame, length);
+            handleArp(frame, length, vlan, l3);
         } else if (etherType == Ethernet.TYPE_IPV4) {
-            handleIpv4(frame, length);
+            handleIpv4(frame, length, vlan, l3);
         } else if (etherType == Ethernet.TYPE_VLAN || etherType == Ethernet.TYPE_QINQ) {
+            // 802.1ad (QinQ) or a second 802.1Q tag: a provider's frame, not one of our VLANs.
             counters.drop(DropReason.VLAN_TAGGED);
         } else {
             counters.drop(DropReason.OTHER_ETHERTYPE);
         }
     }
 
-    private void handleArp(byte[] frame, int length) {
-        if (!Arp.isValid(frame, length)) {
+    private void handleArp(byte[] frame, int length, int vlan, int arp) {
+        if (!Arp.isValid(frame, arp, length)) {
             counters.drop(DropReason.MALFORMED_ARP);
             return;
         }
         ForwardingState s = state;
-        int senderIp = Arp.senderIp(frame);
-        if (s.vipIndex(senderIp) >= 0 && active) {
+        int senderIp = Arp.senderIp(frame, arp);
+        int senderVip = s.vipIndex(senderIp);
+        if (senderVip >= 0 && s.vipTag(senderVip) == vlan && active) {
             // Someone else claims a VIP: a backend whose arp_ignore/arp_announce is wrong. On a
             // standby the active HA peer's announcements are expected, not a conflict.
-            counters.vipArpConflict(senderIp, frame, Arp.SENDER_MAC);
+            counters.vipArpConflict(senderIp, frame, Arp.field(arp, Arp.SENDER_MAC));
             long now = System.nanoTime();
             if (now - lastConflictLog >= CONFLICT_LOG_INTERVAL_NANOS) {
                 lastConflictLog = now;
                 log.warn(
                         "VIP {} claimed by ARP from MAC {}: check arp_ignore=1/arp_announce=2 on that host",
                         Ipv4.format(senderIp),
-                        MacAddress.read(frame, Arp.SENDER_MAC));
+                        MacAddress.read(frame, Arp.field(arp, Arp.SENDER_MAC)));
             }
         }
-        if (Arp.operation(frame) == Arp.OP_REQUEST && s.vipIndex(Arp.targetIp(frame)) >= 0) {
+        int targetVip = s.vipIndex(Arp.targetIp(frame, arp));
+        if (Arp.operation(frame, arp) == Arp.OP_REQUEST && targetVip >= 0) {
+            if (s.vipTag(targetVip) != vlan) {
+                counters.drop(DropReason.WRONG_VLAN);
+                return;
+            }
             if (!active) {
                 counters.drop(DropReason.STANDBY);
                 return;
             }
-            int n = Arp.writeReply(frame, arpOut, ownMac, Arp.targetIp(frame));
+            int n = Arp.writeReply(frame, arp, arpOut, vlan, ownMac, Arp.targetIp(frame, arp));
             if (send(arpOut, n)) {
                 counters.arpRepliesSent.increment();
             }
             return;
         }
-        arpObserver.onArp(frame);
+        arpObserver.onArp(frame, arp, vlan);
         counters.drop(DropReason.ARP_NOT_FOR_VIP);
     }
 
-    private void handleIpv4(byte[] frame, int length) {
-        int ip = Ethernet.HEADER_LENGTH;
+    private void handleIpv4(byte[] frame, int length, int vlan, int ip) {
         if (Ipv4Packet.validate(frame, ip, length) != Ipv4Packet.OK) {
             counters.drop(DropReason.BAD_IP_HEADER);
             return;
@@ -175,6 +203,10 @@ public final class Forwarder {
         int vip = s.vipIndex(Ipv4Packet.destination(frame, ip));
         if (vip < 0) {
             counters.drop(DropReason.NOT_VIP);
+            return;
+        }
+        if (s.vipTag(vip) != vlan) {
+            counters.drop(DropReason.WRONG_VLAN);
             return;
         }
         if (!active) {

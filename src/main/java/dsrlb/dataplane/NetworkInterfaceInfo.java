@@ -7,6 +7,9 @@ import java.net.Inet4Address;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,10 +24,36 @@ public record NetworkInterfaceInfo(String name, MacAddress mac, int address, int
     public static NetworkInterfaceInfo byName(String name) throws IOException {
         NetworkInterface nif = NetworkInterface.getByName(name);
         if (nif == null) {
-            throw new IOException("no network interface '" + name + "' (see `ip link`)");
+            return fromSysfs(name);
         }
         return of(nif);
     }
+
+    /**
+     * An interface without any IP address, which the JDK does not list (it enumerates addresses):
+     * an 802.1Q trunk whose addresses are all on VLAN subinterfaces. Linux's sysfs has its MAC and
+     * flags. Its address is 0.0.0.0.
+     */
+    private static NetworkInterfaceInfo fromSysfs(String name) throws IOException {
+        Path dir = Path.of("/sys/class/net", name);
+        if (!name.matches("[A-Za-z0-9_.:@-]{1,15}") || !Files.isDirectory(dir)) {
+            throw new IOException("no network interface '" + name + "' (see `ip link`)");
+        }
+        String mac = Files.readString(dir.resolve("address"), StandardCharsets.US_ASCII)
+                .trim();
+        int flags = Integer.decode(Files.readString(dir.resolve("flags"), StandardCharsets.US_ASCII)
+                .trim());
+        if ((flags & IFF_UP) == 0) {
+            throw new IOException("interface " + name + " is down");
+        }
+        try {
+            return new NetworkInterfaceInfo(name, MacAddress.parse(mac), 0, 0);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("interface " + name + " has no Ethernet address", e);
+        }
+    }
+
+    private static final int IFF_UP = 0x1;
 
     /**
      * The interface whose IPv4 subnet holds {@code vip}: the server LAN, where the backends

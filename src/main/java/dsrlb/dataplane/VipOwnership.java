@@ -22,12 +22,20 @@ public final class VipOwnership {
     private final PacketIo io;
     private final MacAddress mac;
     private final int[] vips;
+    private final int[] tags;
 
+    /** Untagged VIPs. */
     public VipOwnership(Forwarder forwarder, PacketIo io, int[] vips) {
+        this(forwarder, io, vips, new int[vips.length]);
+    }
+
+    /** {@code tags[i]}: the VLAN VIP {@code vips[i]} lives on (0: untagged), where its announcements go. */
+    public VipOwnership(Forwarder forwarder, PacketIo io, int[] vips, int[] tags) {
         this.forwarder = forwarder;
         this.io = io;
         this.mac = io.mac();
         this.vips = vips.clone();
+        this.tags = tags.clone();
     }
 
     /** Becomes active; always announces, also when already active (a notify script repeated is harmless). */
@@ -53,14 +61,19 @@ public final class VipOwnership {
 
     /** Gratuitous ARP for every VIP (a request with sender = target = VIP, to broadcast). */
     public void announce() {
-        byte[] frame = new byte[Arp.FRAME_LENGTH];
+        byte[] frame = new byte[Arp.TAGGED_FRAME_LENGTH];
         for (int round = 0; round < ANNOUNCEMENTS; round++) {
-            for (int vip : vips) {
-                int n = Arp.writeGratuitous(frame, mac, vip);
+            for (int i = 0; i < vips.length; i++) {
+                int vip = vips[i];
+                int n = Arp.writeGratuitous(frame, tags[i], mac, vip);
                 try {
                     io.send(frame, n);
                     if (round == 0) {
-                        log.info("gratuitous ARP: {} is at {}", Ipv4.format(vip), mac);
+                        log.info(
+                                "gratuitous ARP: {} is at {}{}",
+                                Ipv4.format(vip),
+                                mac,
+                                tags[i] == 0 ? "" : " (vlan " + tags[i] + ")");
                     }
                 } catch (IOException e) {
                     log.warn("gratuitous ARP for {} failed: {}", Ipv4.format(vip), e.getMessage());

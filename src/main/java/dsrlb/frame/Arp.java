@@ -5,13 +5,17 @@ import java.util.Arrays;
 
 /**
  * ARP for IPv4 over Ethernet (RFC 826) at offset {@link Ethernet#HEADER_LENGTH}: reads a
- * received packet in place and writes requests and replies into a caller's buffer.
+ * received packet in place and writes requests and replies into a caller's buffer. The methods
+ * that take an {@code arp} offset read or write the packet behind an 802.1Q tag too
+ * ({@link Ethernet#TAGGED_HEADER_LENGTH}); the field constants are those of an untagged frame.
  */
 public final class Arp {
     public static final int OFFSET = Ethernet.HEADER_LENGTH;
     public static final int LENGTH = 28;
     /** Ethernet frames are padded to 60 bytes (without FCS); ARP is shorter. */
     public static final int FRAME_LENGTH = 60;
+    /** A tagged frame is padded to 64, so that it is still 60 once a switch takes the tag off. */
+    public static final int TAGGED_FRAME_LENGTH = FRAME_LENGTH + Ethernet.TAG_LENGTH;
 
     public static final int OP_REQUEST = 1;
     public static final int OP_REPLY = 2;
@@ -30,23 +34,45 @@ public final class Arp {
 
     /** True for a complete Ethernet/IPv4 ARP packet; anything else is malformed for us. */
     public static boolean isValid(byte[] frame, int length) {
-        return length >= OFFSET + LENGTH
-                && Bytes.u16(frame, HTYPE) == 1
-                && Bytes.u16(frame, PTYPE) == Ethernet.TYPE_IPV4
-                && Bytes.u8(frame, HLEN) == 6
-                && Bytes.u8(frame, PLEN) == 4;
+        return isValid(frame, OFFSET, length);
+    }
+
+    /** {@link #isValid(byte[], int)} for the packet at {@code arp}. */
+    public static boolean isValid(byte[] frame, int arp, int length) {
+        return length >= arp + LENGTH
+                && Bytes.u16(frame, arp + HTYPE - OFFSET) == 1
+                && Bytes.u16(frame, arp + PTYPE - OFFSET) == Ethernet.TYPE_IPV4
+                && Bytes.u8(frame, arp + HLEN - OFFSET) == 6
+                && Bytes.u8(frame, arp + PLEN - OFFSET) == 4;
     }
 
     public static int operation(byte[] frame) {
-        return Bytes.u16(frame, OPER);
+        return operation(frame, OFFSET);
+    }
+
+    public static int operation(byte[] frame, int arp) {
+        return Bytes.u16(frame, arp + OPER - OFFSET);
     }
 
     public static int senderIp(byte[] frame) {
-        return Bytes.i32(frame, SENDER_IP);
+        return senderIp(frame, OFFSET);
+    }
+
+    public static int senderIp(byte[] frame, int arp) {
+        return Bytes.i32(frame, arp + SENDER_IP - OFFSET);
     }
 
     public static int targetIp(byte[] frame) {
-        return Bytes.i32(frame, TARGET_IP);
+        return targetIp(frame, OFFSET);
+    }
+
+    public static int targetIp(byte[] frame, int arp) {
+        return Bytes.i32(frame, arp + TARGET_IP - OFFSET);
+    }
+
+    /** Where the field at untagged offset {@code field} (e.g. {@link #SENDER_MAC}) is for the packet at {@code arp}. */
+    public static int field(int arp, int field) {
+        return arp + field - OFFSET;
     }
 
     /**
@@ -54,22 +80,37 @@ public final class Arp {
      * unicast to the requester. Returns the frame length.
      */
     public static int writeReply(byte[] request, byte[] out, MacAddress ownMac, int ip) {
-        System.arraycopy(request, SENDER_MAC, out, Ethernet.DESTINATION, 6);
+        return writeReply(request, OFFSET, out, 0, ownMac, ip);
+    }
+
+    /**
+     * {@link #writeReply(byte[], byte[], MacAddress, int)} for the request at {@code arp}, the
+     * reply tagged with {@code vlan} (0: untagged). {@code out} holds {@link #TAGGED_FRAME_LENGTH}.
+     */
+    public static int writeReply(byte[] request, int arp, byte[] out, int vlan, MacAddress ownMac, int ip) {
+        System.arraycopy(request, field(arp, SENDER_MAC), out, Ethernet.DESTINATION, 6);
         ownMac.writeTo(out, Ethernet.SOURCE);
-        writeBody(out, OP_REPLY, ownMac, ip);
-        System.arraycopy(request, SENDER_MAC, out, TARGET_MAC, 6);
-        System.arraycopy(request, SENDER_IP, out, TARGET_IP, 4);
-        return FRAME_LENGTH;
+        int at = Ethernet.writeType(out, vlan, Ethernet.TYPE_ARP);
+        writeBody(out, at, OP_REPLY, ownMac, ip);
+        System.arraycopy(request, field(arp, SENDER_MAC), out, field(at, TARGET_MAC), 6);
+        System.arraycopy(request, field(arp, SENDER_IP), out, field(at, TARGET_IP), 4);
+        return frameLength(vlan);
     }
 
     /** Writes a broadcast request "who has {@code targetIp}? tell {@code senderIp}". */
     public static int writeRequest(byte[] out, MacAddress ownMac, int senderIp, int targetIp) {
+        return writeRequest(out, 0, ownMac, senderIp, targetIp);
+    }
+
+    /** {@link #writeRequest(byte[], MacAddress, int, int)} tagged with {@code vlan} (0: untagged). */
+    public static int writeRequest(byte[] out, int vlan, MacAddress ownMac, int senderIp, int targetIp) {
         MacAddress.BROADCAST.writeTo(out, Ethernet.DESTINATION);
         ownMac.writeTo(out, Ethernet.SOURCE);
-        writeBody(out, OP_REQUEST, ownMac, senderIp);
-        MacAddress.ZERO.writeTo(out, TARGET_MAC);
-        Bytes.putI32(out, TARGET_IP, targetIp);
-        return FRAME_LENGTH;
+        int at = Ethernet.writeType(out, vlan, Ethernet.TYPE_ARP);
+        writeBody(out, at, OP_REQUEST, ownMac, senderIp);
+        MacAddress.ZERO.writeTo(out, field(at, TARGET_MAC));
+        Bytes.putI32(out, field(at, TARGET_IP), targetIp);
+        return frameLength(vlan);
     }
 
     /**
@@ -80,15 +121,23 @@ public final class Arp {
         return writeRequest(out, ownMac, ip, ip);
     }
 
-    private static void writeBody(byte[] out, int op, MacAddress senderMac, int senderIp) {
-        Bytes.putU16(out, Ethernet.ETHER_TYPE, Ethernet.TYPE_ARP);
-        Bytes.putU16(out, HTYPE, 1);
-        Bytes.putU16(out, PTYPE, Ethernet.TYPE_IPV4);
-        out[HLEN] = 6;
-        out[PLEN] = 4;
-        Bytes.putU16(out, OPER, op);
-        senderMac.writeTo(out, SENDER_MAC);
-        Bytes.putI32(out, SENDER_IP, senderIp);
-        Arrays.fill(out, OFFSET + LENGTH, FRAME_LENGTH, (byte) 0);
+    /** {@link #writeGratuitous(byte[], MacAddress, int)} tagged with {@code vlan} (0: untagged). */
+    public static int writeGratuitous(byte[] out, int vlan, MacAddress ownMac, int ip) {
+        return writeRequest(out, vlan, ownMac, ip, ip);
+    }
+
+    private static int frameLength(int vlan) {
+        return vlan == 0 ? FRAME_LENGTH : TAGGED_FRAME_LENGTH;
+    }
+
+    private static void writeBody(byte[] out, int arp, int op, MacAddress senderMac, int senderIp) {
+        Bytes.putU16(out, field(arp, HTYPE), 1);
+        Bytes.putU16(out, field(arp, PTYPE), Ethernet.TYPE_IPV4);
+        out[field(arp, HLEN)] = 6;
+        out[field(arp, PLEN)] = 4;
+        Bytes.putU16(out, field(arp, OPER), op);
+        senderMac.writeTo(out, field(arp, SENDER_MAC));
+        Bytes.putI32(out, field(arp, SENDER_IP), senderIp);
+        Arrays.fill(out, arp + LENGTH, arp + LENGTH + FRAME_LENGTH - OFFSET - LENGTH, (byte) 0);
     }
 }

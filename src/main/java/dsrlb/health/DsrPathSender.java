@@ -1,6 +1,7 @@
 package dsrlb.health;
 
 import dsrlb.dataplane.PacketIo;
+import dsrlb.frame.Ethernet;
 import dsrlb.frame.UdpFrameWriter;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
@@ -19,10 +20,17 @@ public final class DsrPathSender {
 
     private final PacketIo io;
     private final MacAddress backendMac;
+    private final int vlan;
 
     public DsrPathSender(PacketIo io, MacAddress backendMac) {
+        this(io, backendMac, 0);
+    }
+
+    /** Frames tagged with {@code vlan} (0: untagged), as a client's frames on the VIP's VLAN are. */
+    public DsrPathSender(PacketIo io, MacAddress backendMac, int vlan) {
         this.io = io;
         this.backendMac = backendMac;
+        this.vlan = vlan;
     }
 
     public void send(byte[] data, int length, InetSocketAddress from, InetSocketAddress to) throws IOException {
@@ -38,6 +46,14 @@ public final class DsrPathSender {
                 IP_ID.incrementAndGet() & 0xffff,
                 data,
                 length);
+        if (vlan != 0) {
+            byte[] tagged = new byte[n + Ethernet.TAG_LENGTH];
+            System.arraycopy(frame, 0, tagged, 0, Ethernet.ETHER_TYPE);
+            int at = Ethernet.writeType(tagged, vlan, Ethernet.TYPE_IPV4);
+            System.arraycopy(frame, Ethernet.HEADER_LENGTH, tagged, at, n - Ethernet.HEADER_LENGTH);
+            frame = tagged;
+            n = tagged.length;
+        }
         io.send(frame, n);
     }
 

@@ -4,6 +4,7 @@ import dsrlb.balance.ServiceView;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.MonitorConfig;
 import dsrlb.config.ServiceConfig;
+import dsrlb.config.VlanConfig;
 import dsrlb.config.VserverConfig;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.net.Ipv4;
@@ -41,10 +42,17 @@ public final class TftpServiceProbe implements ServiceProbe {
     private final InetAddress lbAddress;
     private final Map<String, List<InetAddress>> vipsByService;
     private final Map<String, ServiceConfig> services;
+    private final DsrConfig dsrConfig;
 
+    /**
+     * @param lbAddress the LB's own address on the interface, the probes' source; a service on a
+     *     VLAN is probed from that VLAN's {@code -IPAddress} instead (the kernel's, on the VLAN
+     *     subinterface), with its DSR-path frames tagged
+     */
     public TftpServiceProbe(MonitorConfig monitor, DsrConfig config, PacketIo io, int lbAddress) {
         this.monitor = monitor;
         this.io = io;
+        this.dsrConfig = config;
         this.lbAddress = lbAddress == 0 ? null : inet(lbAddress);
         this.services = config.services();
         Map<String, List<InetAddress>> vips = new HashMap<>();
@@ -65,7 +73,11 @@ public final class TftpServiceProbe implements ServiceProbe {
         int port = monitor.destPort() > 0
                 ? monitor.destPort()
                 : config.port() > 0 ? config.port() : MonitorConfig.DEFAULT_PORT;
-        TftpRequest real = request(inet(service.address()), port);
+        VlanConfig vlan = dsrConfig.vlanOf(service.address());
+        InetAddress from =
+                vlan == null ? lbAddress : inet(vlan.subnetOf(service.address()).address());
+        int tag = vlan == null ? 0 : vlan.tag();
+        TftpRequest real = request(inet(service.address()), port, from);
         TftpResult direct = TftpClient.download(real);
         if (!direct.success()) {
             return ProbeResult.failure(
@@ -78,7 +90,7 @@ public final class TftpServiceProbe implements ServiceProbe {
                 .append(direct.bytes())
                 .append(" bytes: real address ")
                 .append(seconds(direct.elapsed()));
-        if (lbAddress == null) {
+        if (from == null) {
             return ProbeResult.success(
                     summary.append(", DSR path not checked (the LB has no IPv4 address)")
                             .toString(),
@@ -88,10 +100,10 @@ public final class TftpServiceProbe implements ServiceProbe {
             String where = "DSR path via VIP " + vip.getHostAddress() + ": ";
             TftpResult viaVip;
             try {
-                viaVip = viaDsrPath(request(vip, port), service);
+                viaVip = viaDsrPath(request(vip, port, from), service, tag);
             } catch (IOException e) {
                 return ProbeResult.failure(
-                        where + "cannot bind a UDP socket to " + lbAddress.getHostAddress() + ": " + e.getMessage(),
+                        where + "cannot bind a UDP socket to " + from.getHostAddress() + ": " + e.getMessage(),
                         direct.elapsed());
             }
             if (!viaVip.success() && viaVip.diagnosis().kind() == FailureKind.WRONG_SOURCE) {
@@ -112,15 +124,15 @@ public final class TftpServiceProbe implements ServiceProbe {
         return ProbeResult.success(summary.toString(), direct.elapsed());
     }
 
-    private TftpResult viaDsrPath(TftpRequest request, ServiceView service) throws IOException {
-        DsrPathSender raw = new DsrPathSender(io, service.mac());
+    private TftpResult viaDsrPath(TftpRequest request, ServiceView service, int tag) throws IOException {
+        DsrPathSender raw = new DsrPathSender(io, service.mac(), tag);
         try (TftpTransfer transfer = TftpClient.open(request)) {
             InetSocketAddress from = transfer.localAddress();
             return transfer.run((data, length, to) -> raw.send(data, length, from, to));
         }
     }
 
-    private TftpRequest request(InetAddress server, int port) {
+    private TftpRequest request(InetAddress server, int port, InetAddress from) {
         Duration perPacket = monitor.responseTimeout().dividedBy(2);
         return new TftpRequest(
                 server,
@@ -132,7 +144,7 @@ public final class TftpServiceProbe implements ServiceProbe {
                 monitor.interval(),
                 monitor.expectSize() >= 0 ? OptionalLong.of(monitor.expectSize()) : OptionalLong.empty(),
                 monitor.expectSha256(),
-                lbAddress);
+                from);
     }
 
     private static String seconds(Duration d) {

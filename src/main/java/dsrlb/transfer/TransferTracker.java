@@ -102,7 +102,7 @@ public final class TransferTracker implements ForwardedFrameListener {
             return;
         }
         long now = System.nanoTime();
-        int ip = Ethernet.HEADER_LENGTH;
+        int ip = Ethernet.payloadOffset(frame);
         int payload = ip + Ipv4Packet.headerLength(frame, ip) + UDP_HEADER_LENGTH;
         int end = ip + Ipv4Packet.totalLength(frame, ip);
         if (port == TftpPackets.PORT && TftpPackets.isReadRequest(frame, payload, end)) {

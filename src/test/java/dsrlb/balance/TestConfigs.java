@@ -22,6 +22,25 @@ public final class TestConfigs {
     public static final int VIP = Ipv4.parse("198.51.100.20");
     private static final SourceLocation HERE = new SourceLocation("test", 1);
 
+    /**
+     * The dialect text of a trunk: two tagged VLANs on eth0, each a /25 of 198.51.100.0/24 with a VIP
+     * and a server (VLAN 100: VIP .20, tftp1 .30; VLAN 200: VIP .140, tftp2 .150).
+     */
+    public static final String VLAN_TRUNK = """
+            add vlan 100
+            add vlan 200 -aliasName servers-b
+            bind vlan 100 -ifnum eth0 -tagged
+            bind vlan 200 -ifnum eth0 -tagged
+            bind vlan 100 -IPAddress 198.51.100.1 255.255.255.128
+            bind vlan 200 -IPAddress 198.51.100.129 255.255.255.128
+            add service tftp1 198.51.100.30 ANY *
+            add service tftp2 198.51.100.150 ANY *
+            add lb vserver v100 ANY 198.51.100.20 * -persistenceType SOURCEIP -timeout 100 -m MAC
+            add lb vserver v200 ANY 198.51.100.140 * -persistenceType SOURCEIP -timeout 100 -m MAC
+            bind lb vserver v100 tftp1
+            bind lb vserver v200 tftp2
+            """;
+
     private TestConfigs() {}
 
     /** A vserver {@code ANY VIP *} over services named tftp1..tftpN at 198.51.100.30+i. */

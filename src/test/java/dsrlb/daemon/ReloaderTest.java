@@ -182,4 +182,27 @@ class ReloaderTest {
         assertTrue(o.message().contains("the VIPs changed"), o.message());
         assertSame(before, live.get());
     }
+
+    @Test
+    void aVipMovingToAVlanNeedsARestart() throws Exception {
+        Generation before = live.get();
+        Files.writeString(
+                file,
+                SEED + "add vlan 100\nbind vlan 100 -ifnum eth0 -tagged\n"
+                        + "bind vlan 100 -IPAddress 198.51.100.10 255.255.255.0\n");
+        Reloader.Outcome o = reloader.reload();
+        assertFalse(o.ok());
+        assertTrue(o.message().contains("a VIP moved to another VLAN; restart dsrlb"), o.message());
+        assertSame(before, live.get());
+    }
+
+    @Test
+    void aVlanOnAnotherInterfaceNeedsARestart() throws Exception {
+        Generation before = live.get();
+        Files.writeString(file, SEED + "add vlan 300\nbind vlan 300 -ifnum eth1 -tagged\n");
+        Reloader.Outcome o = reloader.reload();
+        assertFalse(o.ok());
+        assertTrue(o.message().contains("a VLAN's -ifnum or -tagged changed"), o.message());
+        assertSame(before, live.get());
+    }
 }

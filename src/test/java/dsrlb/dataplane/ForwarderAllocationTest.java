@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.management.ThreadMXBean;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.TestConfigs;
+import dsrlb.config.ConfigParser;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
@@ -54,7 +55,7 @@ class ForwarderAllocationTest {
         LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
         // Transfer tracking on, as the daemon runs: every ACK updates its client's transfer.
         TransferTracker transfers = new TransferTracker(2, 3_000_000_000L);
-        Forwarder forwarder = Forwarder.following(lb, io, f -> {}, transfers);
+        Forwarder forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> {}, transfers);
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
 
@@ -98,6 +99,79 @@ class ForwarderAllocationTest {
         assertEquals(64, transfers.started());
         assertEquals(1_200_000, forwarder.counters().checksumsCompleted());
         // Below 1 byte per packet on average (issue 5); one object per packet would be ≥ 16 MB.
+        assertTrue(allocated < packets, allocated + " bytes allocated for " + packets + " packets");
+        assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for " + packets + " packets");
+    }
+
+    @Test
+    void taggedFramesArpAndWrongVlanDropsAllocateNothing() throws Exception {
+        DiscardingIo io = new DiscardingIo();
+        LoadBalancer lb = new LoadBalancer(ConfigParser.parse("t.conf", TestConfigs.VLAN_TRUNK), new FakeTicker(), 251);
+        TransferTracker transfers = new TransferTracker(2, 3_000_000_000L);
+        Forwarder forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> {}, transfers);
+        lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
+        lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
+        MacAddress router = MacAddress.parse("02:00:00:00:00:01");
+        int[][] vlans = {{100, Ipv4.parse("198.51.100.20")}, {200, Ipv4.parse("198.51.100.140")}};
+
+        int clients = 64;
+        byte[][] frames = new byte[clients + 3][];
+        for (int c = 0; c < clients; c++) {
+            int[] v = vlans[c % 2];
+            byte[] rrq = frame().eth(router, LB)
+                    .vlan(v[0])
+                    .ipv4(Ipv4.parse("192.0.2.100") + c, v[1])
+                    .udp(40000, 69)
+                    .payload(tftpRrq("ARDBP32.BIN"))
+                    .build();
+            forwarder.handle(rrq, rrq.length);
+            frames[c] = frame().eth(router, LB)
+                    .vlan(v[0])
+                    .ipv4(Ipv4.parse("192.0.2.100") + c, v[1])
+                    .udp(40000, 50000)
+                    .payload(new byte[] {0, 4, 0, 1})
+                    .partialChecksum()
+                    .build();
+        }
+        // An ARP request answered on its VLAN, one asked on the wrong VLAN, a frame on the wrong VLAN.
+        frames[clients] = frame().eth(router, MacAddress.BROADCAST)
+                .vlan(100)
+                .arpRequest(Ipv4.parse("198.51.100.2"), vlans[0][1])
+                .build();
+        frames[clients + 1] = frame().eth(router, MacAddress.BROADCAST)
+                .vlan(200)
+                .arpRequest(Ipv4.parse("198.51.100.2"), vlans[0][1])
+                .build();
+        frames[clients + 2] = frame().eth(router, LB)
+                .vlan(200)
+                .ipv4(Ipv4.parse("192.0.2.1"), vlans[0][1])
+                .udp(40000, 69)
+                .build();
+        byte[] buffer = new byte[2048];
+        for (int i = 0; i < 200_000; i++) {
+            byte[] f = frames[i % frames.length];
+            System.arraycopy(f, 0, buffer, 0, f.length);
+            forwarder.handle(buffer, f.length);
+        }
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        int packets = 1_000_000;
+        long forwardedBefore = forwarder.counters().forwarded();
+        long arpBefore = forwarder.counters().arpRepliesSent();
+        long wrongBefore = forwarder.counters().drops(DropReason.WRONG_VLAN);
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < packets; i++) {
+            byte[] f = frames[i % frames.length];
+            System.arraycopy(f, 0, buffer, 0, f.length);
+            forwarder.handle(buffer, f.length);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+
+        long rounds = packets / frames.length;
+        assertTrue(forwarder.counters().forwarded() - forwardedBefore >= rounds * clients);
+        assertTrue(forwarder.counters().arpRepliesSent() - arpBefore >= rounds);
+        assertTrue(forwarder.counters().drops(DropReason.WRONG_VLAN) - wrongBefore >= 2 * rounds);
+        assertEquals(64, transfers.started());
         assertTrue(allocated < packets, allocated + " bytes allocated for " + packets + " packets");
         assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for " + packets + " packets");
     }

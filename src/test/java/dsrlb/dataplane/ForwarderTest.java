@@ -41,7 +41,7 @@ class ForwarderTest {
     void setUp() {
         DsrConfig cfg = TestConfigs.seed();
         lb = new LoadBalancer(cfg, new FakeTicker(), 251);
-        forwarder = Forwarder.following(lb, io, f -> observedArp.add(f.clone()));
+        forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> observedArp.add(f.clone()));
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");
@@ -190,9 +190,9 @@ class ForwarderTest {
         handle(Arrays.copyOf(cutShort, cutShort.length - 10));
         assertDropped(DropReason.BAD_IP_HEADER);
 
-        byte[] vlan = fromClient(CLIENT, 69, new byte[4]);
-        Bytes.putU16(vlan, 12, Ethernet.TYPE_VLAN);
-        handle(vlan);
+        byte[] qinq = fromClient(CLIENT, 69, new byte[4]);
+        Bytes.putU16(qinq, 12, Ethernet.TYPE_QINQ);
+        handle(qinq);
         assertDropped(DropReason.VLAN_TAGGED);
 
         byte[] ipv6 = fromClient(CLIENT, 69, new byte[4]);

@@ -67,7 +67,7 @@ class PersistenceFloodTest {
         DiscardingIo io = new DiscardingIo();
         LoadBalancer lb = new LoadBalancer(
                 TestConfigs.anyStar(2, method, PersistenceType.SOURCEIP, 100, MAX_ENTRIES), new FakeTicker(), 251);
-        Forwarder forwarder = Forwarder.following(lb, io, f -> {});
+        Forwarder forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> {});
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");

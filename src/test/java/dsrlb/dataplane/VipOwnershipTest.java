@@ -35,7 +35,7 @@ class VipOwnershipTest {
     @BeforeEach
     void setUp() {
         LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
-        forwarder = Forwarder.following(lb, io, f -> observedArp.add(f.clone()));
+        forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> observedArp.add(f.clone()));
         lb.setMac(0, ForwarderTest.TFTP1);
         lb.setMac(1, ForwarderTest.TFTP2);
         lb.setHealth(0, ServiceStatus.UP, "test");

@@ -87,7 +87,7 @@ public class PacketPathBenchmark {
                 ? TestConfigs.seed()
                 : TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 2, 1000);
         LoadBalancer lb = new LoadBalancer(cfg, new FakeTicker(), Maglev.DEFAULT_TABLE_SIZE);
-        forwarder = Forwarder.following(lb, new DiscardingIo(), f -> {});
+        forwarder = Forwarder.following(lb, new DiscardingIo(), (f, arp, vlan) -> {});
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         lb.setHealth(0, ServiceStatus.UP, "bench");

@@ -47,7 +47,7 @@ class MetricNamesTest {
     void scrapeEverything() throws IOException {
         LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
         MemoryPacketIo io = new MemoryPacketIo(MacAddress.parse("02:00:00:00:00:10"));
-        Forwarder forwarder = Forwarder.following(lb, io, f -> {});
+        Forwarder forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> {});
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         lb.setAdminEnabled(1, false);

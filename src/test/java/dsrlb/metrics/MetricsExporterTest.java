@@ -49,7 +49,7 @@ class MetricsExporterTest {
     @BeforeEach
     void setUp() throws Exception {
         lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
-        forwarder = Forwarder.following(lb, io, f -> {});
+        forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> {});
         lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
         exporter = new MetricsExporter(new LiveStatus(lb, forwarder.counters(), null, Clock.systemUTC()))

@@ -45,7 +45,7 @@ class LiveStatusTest {
     @BeforeEach
     void setUp() {
         lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
-        forwarder = Forwarder.following(lb, io, f -> {});
+        forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> {});
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
         status = new LiveStatus(lb, forwarder.counters(), null, Clock.fixed(NOW, ZoneOffset.UTC));

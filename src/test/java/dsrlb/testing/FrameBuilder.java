@@ -1,6 +1,7 @@
 package dsrlb.testing;
 
 import dsrlb.frame.Arp;
+import dsrlb.frame.Bytes;
 import dsrlb.frame.Ethernet;
 import dsrlb.frame.L4Checksum;
 import dsrlb.frame.UdpFrameWriter;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>{@code
  * frame().eth(ROUTER, LB).ipv4(CLIENT, VIP).udp(40000, 69).payload(tftpRrq("pxelinux.0")).build()
  * frame().eth(ROUTER, MacAddress.BROADCAST).arpRequest(ROUTER_IP, VIP).build()
+ * frame().eth(ROUTER, LB).vlan(100).ipv4(CLIENT, VIP).udp(40000, 69).build()   // 802.1Q tagged
  * }</pre>
  */
 public final class FrameBuilder {
@@ -31,6 +33,7 @@ public final class FrameBuilder {
     private byte[] payload = new byte[0];
     private boolean partialChecksum;
     private boolean arpRequest;
+    private int vlan = -1;
 
     private FrameBuilder() {}
 
@@ -42,6 +45,15 @@ public final class FrameBuilder {
     public FrameBuilder eth(MacAddress source, MacAddress destination) {
         this.src = source;
         this.dst = destination;
+        return this;
+    }
+
+    /**
+     * An 802.1Q tag (TPID 0x8100, priority 0) with VLAN id {@code id} after the MACs, as a trunk
+     * port carries the frame; 0 makes a priority-tagged frame.
+     */
+    public FrameBuilder vlan(int id) {
+        this.vlan = id;
         return this;
     }
 
@@ -82,6 +94,21 @@ public final class FrameBuilder {
     }
 
     public byte[] build() {
+        byte[] untagged = buildUntagged();
+        if (vlan < 0) {
+            return untagged;
+        }
+        // The tag goes in after the MACs; an ARP frame keeps its 60-byte minimum behind the tag.
+        byte[] f = new byte[untagged.length + Ethernet.TAG_LENGTH];
+        System.arraycopy(untagged, 0, f, 0, Ethernet.ETHER_TYPE);
+        Bytes.putU16(f, Ethernet.ETHER_TYPE, Ethernet.TYPE_VLAN);
+        Bytes.putU16(f, Ethernet.TCI, vlan);
+        System.arraycopy(
+                untagged, Ethernet.ETHER_TYPE, f, Ethernet.INNER_ETHER_TYPE, untagged.length - Ethernet.ETHER_TYPE);
+        return f;
+    }
+
+    private byte[] buildUntagged() {
         if (src == null || dst == null) {
             throw new IllegalStateException("eth(source, destination) first");
         }

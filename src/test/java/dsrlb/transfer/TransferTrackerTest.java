@@ -115,7 +115,7 @@ class TransferTrackerTest {
                 TestConfigs.anyStar(2, LbMethod.LEASTTRANSFERS, PersistenceType.SOURCEIP, 2, 1000),
                 new FakeTicker(),
                 251);
-        Forwarder forwarder = Forwarder.following(balancer, io, f -> {}, tracker);
+        Forwarder forwarder = Forwarder.following(balancer, io, (f, arp, vlan) -> {}, tracker);
         balancer.vservers().forEach(v -> v.useTransferCounts(tracker.activeCounts()));
         balancer.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
         balancer.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
