@@ -1,5 +1,6 @@
 package dsrlb.config;
 
+import dsrlb.host.OwnUser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -44,7 +45,7 @@ public final class ConfigFileSafety {
 
     /** What makes {@code file} unsafe for this process (its own uid trusted besides root); empty when safe. */
     public static List<String> problems(Path file) {
-        return problems(file, ownUid());
+        return problems(file, OwnUser.uid());
     }
 
     static List<String> problems(Path file, int ownUid) {
@@ -120,23 +121,5 @@ public final class ConfigFileSafety {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return false;
         }
-    }
-
-    /**
-     * This process's effective uid, from the Uid: line of /proc/self/status (the owner of
-     * /proc/self is root for a process that is not dumpable); 0 where it cannot be read: then
-     * only root is trusted.
-     */
-    static int ownUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Integer.parseInt(line.substring(4).trim().split("\\s+", -1)[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return 0;
     }
 }

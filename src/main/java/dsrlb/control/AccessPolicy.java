@@ -1,9 +1,8 @@
 package dsrlb.control;
 
+import dsrlb.host.OwnUser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -76,30 +75,12 @@ public final class AccessPolicy {
 
     /** The policy for this process: its own uid and user, {@code adminGroup} looked up through getent. */
     public static AccessPolicy forThisProcess(String adminGroup) {
-        int uid = ownUid();
+        int uid = OwnUser.uid();
         // Loads the name-to-uid lookup now, not inside the first admin request's deadline.
         PeerCredentials.uidOf("root");
         AccessPolicy p = new AccessPolicy(uid, System.getProperty("user.name"), adminGroup, AccessPolicy::getent);
         log.info("control socket: admin requests from {}; read-only for other users of the socket", p.admins());
         return p;
-    }
-
-    /**
-     * This process's effective uid, from the Uid: line of /proc/self/status (not the owner of
-     * /proc/self: that is root for a process that is not dumpable); 0 where it cannot be read
-     * (not Linux): then nobody but root is "our own user".
-     */
-    static int ownUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Integer.parseInt(line.substring(4).trim().split("\\s+", -1)[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return 0;
     }
 
     /** Whether {@code peer} may send {@code access} requests. */
