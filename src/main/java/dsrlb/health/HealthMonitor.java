@@ -29,8 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each check has its own thread, so a backend that answers slowly (a TFTP server dripping
  * one block a second) delays only its own check, never another's. Each probe runs on a thread
- * of its own under a {@linkplain #deadline deadline} just below the check's period: a probe
- * still running then is abandoned (interrupted, its thread left to finish on its own) and
+ * of its own under a {@linkplain #deadline deadline}: a probe still running then is abandoned (interrupted, its thread left to finish on its own) and
  * counts as a failure, "deadline exceeded after X s". A check whose abandoned probe is still
  * stuck at its next turn fails that turn too without starting another, so a check never holds
  * more than two threads.
@@ -70,14 +69,15 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
-     * How long one probe of {@code m} may take: 9/10 of {@code -interval} (never less than
-     * {@code -resptimeout}, which the config keeps below it), so a stalled probe is given up
-     * before the next one is due. A TFTP probe bounds its own downloads by {@code -interval}
-     * each; this is the bound of the whole probe, whatever the probe does.
+     * How long one probe of {@code m} may take: three times {@code -interval}. A TFTP probe bounds
+     * each of its downloads (the real address, then the DSR path) by {@code -interval} itself;
+     * this deadline only catches a probe stuck outside those bounds. It must not judge a busy
+     * backend: during a boot storm a probe's two downloads may together take longer than one
+     * interval, and a deadline below it marked healthy backends DOWN mid-storm (StatusPageIT saw
+     * half a storm's clients re-picked onto the other server and time out).
      */
     static Duration deadline(MonitorConfig m) {
-        Duration d = m.interval().multipliedBy(9).dividedBy(10);
-        return d.compareTo(m.responseTimeout()) < 0 ? m.responseTimeout() : d;
+        return m.interval().multipliedBy(3);
     }
 
     /** Ids of the services that have at least one monitor. */

@@ -173,7 +173,7 @@ class HealthMonitorTest {
     }
 
     @Test
-    void theDeadlineIsJustBelowTheIntervalAndNeverBelowTheResponseTimeout() {
+    void theDeadlineLeavesTheProbeItsOwnBoundsOfOneIntervalPerDownload() {
         MonitorConfig m = new MonitorConfig(
                 "m",
                 "f",
@@ -187,7 +187,7 @@ class HealthMonitorTest {
                 -1,
                 null,
                 HERE);
-        assertEquals(Duration.ofMillis(4500), HealthMonitor.deadline(m));
+        assertEquals(Duration.ofSeconds(15), HealthMonitor.deadline(m));
         MonitorConfig tight = new MonitorConfig(
                 "m",
                 "f",
@@ -201,6 +201,6 @@ class HealthMonitorTest {
                 -1,
                 null,
                 HERE);
-        assertEquals(Duration.ofMillis(1900), HealthMonitor.deadline(tight));
+        assertEquals(Duration.ofSeconds(6), HealthMonitor.deadline(tight));
     }
 }
