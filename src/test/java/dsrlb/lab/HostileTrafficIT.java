@@ -407,7 +407,7 @@ class HostileTrafficIT extends DsrlbLabTest {
                     }
                 }));
             }
-            Lab.Result flood = halves.get(0).get(40, TimeUnit.SECONDS);
+            halves.get(0).get(40, TimeUnit.SECONDS);
             halves.get(1).get(40, TimeUnit.SECONDS);
             double floodSeconds = (System.nanoTime() - t0) / 1e9;
             Lab.Result r = storm.get(90, TimeUnit.SECONDS);
