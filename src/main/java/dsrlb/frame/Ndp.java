@@ -66,6 +66,8 @@ public final class Ndp {
     public static final int BAD_DAD = 8;
     /** An advertisement to a multicast address with the Solicited flag (RFC 4861 7.1.2). */
     public static final int SOLICITED_TO_MULTICAST = 9;
+    /** A multicast source address (RFC 4291 2.7: never a source): an answer would go to a group. */
+    public static final int MULTICAST_SOURCE = 10;
 
     private Ndp() {}
 
@@ -108,6 +110,9 @@ public final class Ndp {
         }
         if (Ipv6Packet.hopLimit(b, ip) != HOP_LIMIT) {
             return BAD_HOP_LIMIT;
+        }
+        if ((b[ip + Ipv6Packet.SOURCE] & 0xff) == 0xff) {
+            return MULTICAST_SOURCE;
         }
         if (Icmpv6.code(b, icmp) != 0) {
             return BAD_CODE;

@@ -214,6 +214,7 @@ class NdpTest {
         assertEquals(Ndp.BAD_CODE, broken(ns, f -> f[ICMP + 1] = 1));
         assertEquals(Ndp.BAD_CHECKSUM, broken(ns, f -> f[ICMP + 20] ^= 1, false));
         assertEquals(Ndp.MULTICAST_TARGET, broken(ns, f -> f[ICMP + 8] = (byte) 0xff));
+        assertEquals(Ndp.MULTICAST_SOURCE, broken(ns, f -> f[IP + 8] = (byte) 0xff));
         assertEquals(Ndp.BAD_OPTION, broken(ns, f -> f[ICMP + 25] = 0));
         assertEquals(Ndp.BAD_OPTION, broken(ns, f -> f[ICMP + 25] = 2));
         // From :: (duplicate address detection) with a source link-layer option: invalid.
