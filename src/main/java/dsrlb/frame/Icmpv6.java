@@ -10,8 +10,13 @@ public final class Icmpv6 {
     public static final int CHECKSUM = 2;
     public static final int HEADER_LENGTH = 4;
 
+    /** Router Solicitation: the first of Neighbor Discovery's types (RFC 4861 4), 133..137. */
+    public static final int TYPE_ROUTER_SOLICITATION = 133;
+
     public static final int TYPE_NEIGHBOR_SOLICITATION = 135;
     public static final int TYPE_NEIGHBOR_ADVERTISEMENT = 136;
+    /** Redirect: the last of Neighbor Discovery's types. */
+    public static final int TYPE_REDIRECT = 137;
 
     private Icmpv6() {}
 

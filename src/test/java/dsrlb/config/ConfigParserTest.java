@@ -362,7 +362,10 @@ class ConfigParserTest {
                 error("add ns ip6 2001:db8::20/129 -type VIP", 5, "prefix length"),
                 error("add ns ip6 2001:db8::20 -type VIP -vlan 100", 5, "vlan"),
                 error("add ns ip6 2001:db8::20", 5, "missing -type VIP"),
-                error("add server s6 2001:db8::30\nadd service q6 s6 ANY *\nbind lb vserver vs q6", 7, "different IP versions"),
+                error(
+                        "add server s6 2001:db8::30\nadd service q6 s6 ANY *\nbind lb vserver vs q6",
+                        7,
+                        "different IP versions"),
                 error("add service s6 2001:db8::30 ANY *\nbind lb vserver vs s6", 6, "different IP versions"),
                 error("add server s6 2001:db8::30\nadd server s7 2001:DB8:0::30", 6, "is already server 's6'"));
     }
