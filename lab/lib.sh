@@ -462,13 +462,13 @@ lab_daemon() {
 }
 
 lab_start_tftpd_hpa() {
-    local backend="$1" address=(--address 0.0.0.0:69)
+    local backend="$1" listen=(--address 0.0.0.0:69)
     # Listens on the wildcard address; each transfer's child binds to the
     # address the RRQ was sent to (IP_PKTINFO), i.e. answers from the VIP.
     # With --ipv6 no --address: then it opens one socket per family (the IPv6
     # one IPV6_V6ONLY) on the tftp port of /etc/services.
-    if (($(lab_ipv6))); then address=(); fi
-    (lab_daemon ip netns exec "$(lab_ns "$backend")" in.tftpd --listen "${address[@]}" --secure \
+    if (($(lab_ipv6))); then listen=(); fi
+    (lab_daemon ip netns exec "$(lab_ns "$backend")" in.tftpd --listen "${listen[@]}" --secure \
         --pidfile "$LAB_DIR/$backend.pid" "$LAB_DIR/$backend")
 }
 
