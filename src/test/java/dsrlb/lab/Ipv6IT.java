@@ -88,7 +88,12 @@ class Ipv6IT extends DsrlbLabTest {
         assertTrue(r.ok(), r + "\n" + dsrlb.log());
         assertEquals(Lab.sha256(Lab.served("k64.bin")), Lab.sha256(dir.resolve("first6")));
         assertRouterHasTheLbsMacForTheVip6();
+        // tcpdump prints a line when its buffer of the bridge's packets is read: give it a moment.
         String seen = ndp.text();
+        for (int i = 0; i < 30 && !seen.contains("who has " + VIP6); i++) {
+            Thread.sleep(100);
+            seen = ndp.text();
+        }
         assertTrue(seen.contains("who has " + VIP6), "the router asked NDP for the VIP6:\n" + seen);
     }
 
@@ -383,7 +388,9 @@ class Ipv6IT extends DsrlbLabTest {
                     iface,
                     "-nn",
                     "-e",
-                    "-l"));
+                    "-t",
+                    "-l",
+                    "--immediate-mode"));
             cmd.addAll(List.of(options));
             cmd.add(filter);
             Process p = new ProcessBuilder(cmd)
