@@ -245,14 +245,20 @@ public final class Forwarder {
             return;
         }
         int protocol = upperLayer[Ipv6Packet.UL_PROTOCOL];
-        if (protocol == Ipv6Packet.PROTO_ICMPV6 && upperLayer[Ipv6Packet.UL_FRAGMENT] == Ipv6Packet.NOT_FRAGMENTED) {
+        int fragment = upperLayer[Ipv6Packet.UL_FRAGMENT];
+        if (protocol == Ipv6Packet.PROTO_ICMPV6 && fragment != Ipv6Packet.LATER_FRAGMENT) {
             int icmp = upperLayer[Ipv6Packet.UL_OFFSET];
             int type = Ipv6Packet.end(frame, ip) - icmp >= Icmpv6.HEADER_LENGTH ? Icmpv6.type(frame, icmp) : -1;
             // Router and Neighbor Discovery (RFC 4861: 133..137) is the link's business, never a
             // backend's: a unicast solicitation to a VIP (a neighbour confirming it is reachable)
-            // is answered like a multicast one, not forwarded.
+            // is answered like a multicast one, not forwarded. A first fragment shows its type
+            // too; fragmented ND is dropped (RFC 6980), not forwarded (Ipv6ForwarderTest).
             if (type >= Icmpv6.TYPE_ROUTER_SOLICITATION && type <= Icmpv6.TYPE_REDIRECT) {
-                handleNdp(frame, vlan, ip, icmp, type);
+                if (fragment != Ipv6Packet.NOT_FRAGMENTED) {
+                    counters.drop(DropReason.MALFORMED_NDP);
+                } else {
+                    handleNdp(frame, vlan, ip, icmp, type);
+                }
                 return;
             }
         }
@@ -359,7 +365,10 @@ public final class Forwarder {
                 return;
             }
             ForwardingState s = state;
-            int targetVip = s.vipIndex(Ndp.targetHigh(frame, icmp), Ndp.targetLow(frame, icmp));
+            long targetHigh = Ndp.targetHigh(frame, icmp);
+            long targetLow = Ndp.targetLow(frame, icmp);
+            // An IPv4 VIP's mapped form ::ffff:a.b.c.d is not an IPv6 address of ours.
+            int targetVip = IpAddress.isIpv4(targetHigh, targetLow) ? -1 : s.vipIndex(targetHigh, targetLow);
             if (targetVip < 0) {
                 counters.drop(DropReason.NDP_NOT_FOR_VIP);
                 return;
@@ -386,7 +395,7 @@ public final class Forwarder {
             ForwardingState s = state;
             long targetHigh = Ndp.targetHigh(frame, icmp);
             long targetLow = Ndp.targetLow(frame, icmp);
-            int targetVip = s.vipIndex(targetHigh, targetLow);
+            int targetVip = IpAddress.isIpv4(targetHigh, targetLow) ? -1 : s.vipIndex(targetHigh, targetLow);
             if (targetVip >= 0 && s.vipTag(targetVip) == vlan && active) {
                 int lla = Ndp.targetLinkAddress(frame, ip, icmp);
                 counters.vipArpConflict(targetHigh, targetLow, frame, lla >= 0 ? lla : Ethernet.SOURCE);
