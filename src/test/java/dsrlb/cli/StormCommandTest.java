@@ -230,7 +230,9 @@ class StormCommandTest {
     @Test
     void anIpv6ClientFetchesFromAnIpv6TargetBoundToItsSource() throws IOException {
         server.close();
-        server = FakeTftpServer.start(InetAddress.getByName("::1")).serve("ARDBP32.BIN", FILE);
+        byte[] loopback6 = new byte[16];
+        loopback6[15] = 1;
+        server = FakeTftpServer.start(InetAddress.getByAddress(loopback6)).serve("ARDBP32.BIN", FILE);
 
         assertEquals(
                 0,
