@@ -12,11 +12,12 @@ import dsrlb.storm.StormResult;
 import dsrlb.tftp.TftpRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -57,7 +58,8 @@ import picocli.CommandLine.Spec;
                     + " 'client' of the --json results with the backends' own record, e.g. in the lab with"
                     + " lab/served-by ('<client> <backend>' a line).",
             "Sources: comma-separated addresses and ranges, e.g. 192.0.2.100-192.0.2.163,192.0.2.200 or"
-                    + " 192.0.2.100-163. Durations: 30s, 500ms, 2m, or plain (decimal) seconds."
+                    + " 192.0.2.100-163; IPv6 likewise, e.g. 2001:db8:1::100-2001:db8:1::1c7 or 2001:db8:1::100-1c7,"
+                    + " a storm's sources and --target all of one IP version. Durations: 30s, 500ms, 2m, or plain (decimal) seconds."
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
@@ -73,7 +75,7 @@ final class StormCommand implements Callable<Integer> {
             names = "--target",
             required = true,
             paramLabel = "HOST",
-            description = "TFTP server or VIP, IPv4 name or address.")
+            description = "TFTP server or VIP: a name or an IPv4 or IPv6 address, of the sources' IP version.")
     String target;
 
     @Option(names = "--port", defaultValue = "69", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}.")
@@ -86,8 +88,9 @@ final class StormCommand implements Callable<Integer> {
             names = "--sources",
             required = true,
             paramLabel = "LIST",
-            description =
-                    "IPv4 source addresses, one client each: a.b.c.d, a.b.c.d-a.b.c.e, a.b.c.d-e, comma-separated.")
+            description = "Source addresses, one client each, all IPv4 or all IPv6: a.b.c.d, a.b.c.d-a.b.c.e, a.b.c.d-e"
+                    + " (last octet), or 2001:db8::100-2001:db8::1c7, 2001:db8::100-1c7 (last 16 bits, hex);"
+                    + " comma-separated.")
     String sources;
 
     @Option(
@@ -165,7 +168,7 @@ final class StormCommand implements Callable<Integer> {
                 return usageError("--plot " + plot + ": " + unwritable);
             }
         }
-        List<Inet4Address> addresses;
+        List<InetAddress> addresses;
         try {
             addresses = SourceAddresses.parse(sources);
         } catch (IllegalArgumentException e) {
@@ -180,14 +183,21 @@ final class StormCommand implements Callable<Integer> {
             return usageError("--sources has " + addresses.size() + " addresses, more than " + Storm.MAX_CLIENTS
                     + " clients: use --clients");
         }
-        InetAddress server;
+        boolean sourcesV6 = addresses.get(0) instanceof Inet6Address;
+        InetAddress[] resolved;
         try {
-            server = InetAddress.getByName(target);
+            resolved = InetAddress.getAllByName(target);
         } catch (UnknownHostException e) {
             return usageError("cannot resolve " + target);
         }
-        if (!(server instanceof Inet4Address)) {
-            return usageError("--target must be IPv4, like the sources: " + server.getHostAddress());
+        // A name may have addresses of both versions: the one of the sources' version is the target.
+        InetAddress server = Arrays.stream(resolved)
+                .filter(a -> a instanceof Inet6Address == sourcesV6)
+                .findFirst()
+                .orElse(null);
+        if (server == null) {
+            return usageError("--target " + resolved[0].getHostAddress() + " is " + (sourcesV6 ? "IPv4" : "IPv6")
+                    + ", the --sources " + (sourcesV6 ? "IPv6" : "IPv4") + ": one IP version a storm");
         }
         TftpRequest request = new TftpRequest(
                 server,
@@ -247,7 +257,7 @@ final class StormCommand implements Callable<Integer> {
                 .filter(ClientResult::ok)
                 .map(c -> c.completion().toNanos() / 1e9)
                 .toList();
-        String name = q.server().getHostAddress() + (q.port() == 69 ? "" : ":" + q.port());
+        String name = q.port() == 69 ? q.server().getHostAddress() : hostPort(q.server(), q.port());
         return new CdfSeries(name, done, r.clients().size());
     }
 
@@ -277,9 +287,7 @@ final class StormCommand implements Callable<Integer> {
                 .append(" clients, ")
                 .append(q.file())
                 .append(" from ")
-                .append(q.server().getHostAddress())
-                .append(':')
-                .append(q.port())
+                .append(hostPort(q.server(), q.port()))
                 .append(q.asksOptions() ? ", blksize " + q.blksize() : ", no options")
                 .append(", timeout ")
                 .append(ProbeCommand.seconds(q.timeout()))
@@ -339,6 +347,12 @@ final class StormCommand implements Callable<Integer> {
 
     private static void row(StringBuilder sb, String what, String figures) {
         sb.append(String.format(Locale.ROOT, "%-17s%s%n", what, figures));
+    }
+
+    /** address:port, an IPv6 address in brackets (RFC 3986) so the port stays readable. */
+    static String hostPort(InetAddress a, int port) {
+        String h = a.getHostAddress();
+        return (a instanceof Inet6Address ? "[" + h + "]" : h) + ":" + port;
     }
 
     private static String s(Duration d) {

@@ -1,7 +1,7 @@
 package dsrlb.storm;
 
 import dsrlb.tftp.FailureKind;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param reason one line for people, null on success
  */
 public record ClientResult(
-        Inet4Address source,
+        InetAddress source,
         Duration completion,
         Duration transfer,
         long bytes,

@@ -8,7 +8,7 @@ import dsrlb.tftp.TftpResult;
 import dsrlb.tftp.TftpTransfer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class Storm {
     private static final long THREAD_STACK = 256 * 1024;
 
     private final TftpRequest request;
-    private final List<Inet4Address> sources;
+    private final List<InetAddress> sources;
     private final Duration maxTime;
 
     private final AtomicInteger running = new AtomicInteger();
@@ -58,7 +58,7 @@ public final class Storm {
      * @param sources one client per address, 1..{@link #MAX_CLIENTS}
      * @param maxTime the bound of the whole storm
      */
-    public Storm(TftpRequest request, List<Inet4Address> sources, Duration maxTime) {
+    public Storm(TftpRequest request, List<? extends InetAddress> sources, Duration maxTime) {
         this.request = Objects.requireNonNull(request, "request");
         this.sources = List.copyOf(sources);
         this.maxTime = Objects.requireNonNull(maxTime, "maxTime");
@@ -136,7 +136,7 @@ public final class Storm {
     private ClientResult client(
             int index, AtomicReferenceArray<TftpTransfer> transfers, CountDownLatch bound, CountDownLatch go)
             throws InterruptedException {
-        Inet4Address source = sources.get(index);
+        InetAddress source = sources.get(index);
         TftpRequest r = request.withLocalAddress(source).withTotalTimeout(maxTime);
         TftpTransfer t;
         try {
@@ -187,7 +187,7 @@ public final class Storm {
 
     private ClientResult collect(Future<ClientResult> f, int index, long start, boolean abandoned)
             throws InterruptedException {
-        Inet4Address source = sources.get(index);
+        InetAddress source = sources.get(index);
         String stopped = "not finished within " + seconds(maxTime) + " (stopped by the storm)";
         if (!f.isDone()) {
             return new ClientResult(

@@ -9,6 +9,7 @@ import dsrlb.tftp.FakeTftpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -222,6 +223,35 @@ class StormCommandTest {
         assertTrue(s.contains("\n  127.0.0.1: sha256 " + SHA + ", expected "), s);
     }
 
+    /**
+     * IPv6 end to end: the client binds its IPv6 source and fetches from an IPv6 target (loopback
+     * has one IPv6 address, so one client); the report writes the target as [address]:port.
+     */
+    @Test
+    void anIpv6ClientFetchesFromAnIpv6TargetBoundToItsSource() throws IOException {
+        server.close();
+        byte[] loopback6 = new byte[16];
+        loopback6[15] = 1;
+        server = FakeTftpServer.start(InetAddress.getByAddress(loopback6)).serve("ARDBP32.BIN", FILE);
+
+        assertEquals(
+                0,
+                storm("--file", "ARDBP32.BIN", "--target", "::1", "--sources", "::1", "--expect-sha256", SHA, "--json"),
+                err.toString());
+
+        List<String> clients =
+                out.toString().lines().filter(l -> l.startsWith("{\"client\":")).toList();
+        assertEquals(1, clients.size(), out.toString());
+        assertEquals("\"0:0:0:0:0:0:0:1\"", field(clients.get(0), "client"));
+        assertEquals("true", field(clients.get(0), "ok"));
+        assertEquals(1, server.requests().size());
+
+        out.getBuffer().setLength(0);
+        assertEquals(0, storm("--file", "ARDBP32.BIN", "--target", "::1", "--sources", "::1"), err.toString());
+        assertTrue(out.toString().contains(" from [0:0:0:0:0:0:0:1]:" + server.port() + ","), out.toString());
+        assertTrue(out.toString().contains("1 completed, 0 failed"), out.toString());
+    }
+
     @Test
     void clientsTakesTheFirstSources() {
         assertEquals(0, storm("--file", "ARDBP32.BIN", "--clients", "3", "--json"));
@@ -239,7 +269,7 @@ class StormCommandTest {
             value = {
                 "--file x --sources 127.0.0.9-127.0.0.1|dsrlb storm: --sources: range '127.0.0.9-127.0.0.1' ends before it starts",
                 "--file x --sources 127.0.0.1-127.0.0.300|dsrlb storm: --sources: '300' in '127.0.0.1-127.0.0.300' is above 255",
-                "--file x --sources localhost|dsrlb storm: --sources: 'localhost' is not an IPv4 address (a.b.c.d)",
+                "--file x --sources localhost|dsrlb storm: --sources: 'localhost' is not an IPv4 address (a.b.c.d) nor an IPv6 one",
                 "--file x --sources 127.0.0.1,127.0.0.1|dsrlb storm: --sources: 127.0.0.1 is listed twice",
                 "--file x --clients 9|dsrlb storm: --clients 9 is more than the 8 --sources addresses (one client per source address)",
                 "--file x --clients 0|dsrlb storm: --clients must be at least 1",
@@ -251,7 +281,9 @@ class StormCommandTest {
                 "--file x --blksize 4|dsrlb storm: --blksize must be 0 or 8..65464",
                 "--file x --expect-sha256 abc|dsrlb storm: --expect-sha256 must be 64 hex digits",
                 "--file x --expect-size -1|dsrlb storm: --expect-size must be at least 0",
-                "--file x --target ::1|dsrlb storm: --target must be IPv4, like the sources: 0:0:0:0:0:0:0:1",
+                "--file x --target ::1|dsrlb storm: --target 0:0:0:0:0:0:0:1 is IPv6, the --sources IPv4: one IP version a storm",
+                "--file x --sources ::1|dsrlb storm: --target 127.0.0.1 is IPv4, the --sources IPv6: one IP version a storm",
+                "--file x --sources ::1,127.0.0.1|dsrlb storm: --sources: '127.0.0.1' is IPv4 and '::1' IPv6",
                 "--file x --bogus|Unknown option: '--bogus'",
                 "--clients 2|Missing required option: '--file=FILE'"
             })

@@ -10,7 +10,6 @@ import dsrlb.tftp.FakeTftpServer;
 import dsrlb.tftp.TftpRequest;
 import java.io.IOException;
 import java.net.DatagramSocket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The storm engine against the fake TFTP server on loopback (all of 127/8 is local on Linux). */
 class StormTest {
     static final byte[] FILE = random(100_000, 5);
-    static final List<Inet4Address> EIGHT = SourceAddresses.parse("127.0.0.1-127.0.0.8");
+    static final List<InetAddress> EIGHT = SourceAddresses.parse("127.0.0.1-127.0.0.8");
 
     FakeTftpServer server;
 
@@ -83,7 +82,7 @@ class StormTest {
     void eachClientSendsFromItsOwnSourceAddress() throws Exception {
         // The fake server answers the address each RRQ came from; a client bound elsewhere would
         // never see its DATA. Completing from 8 addresses at once shows each bound its own.
-        List<Inet4Address> odd = SourceAddresses.parse("127.1.2.3,127.9.9.9,127.0.0.200-202");
+        List<InetAddress> odd = SourceAddresses.parse("127.1.2.3,127.9.9.9,127.0.0.200-202");
 
         StormResult r = new Storm(request("ARDBP32.BIN"), odd, Duration.ofSeconds(30)).run();
 
@@ -96,7 +95,7 @@ class StormTest {
     @Test
     void anAddressThatCannotBeBoundFailsThatClientOnly() throws Exception {
         // 203.0.113.0/24 is TEST-NET-3: on no interface of a test machine.
-        List<Inet4Address> sources = SourceAddresses.parse("127.0.0.1-127.0.0.3,203.0.113.77");
+        List<InetAddress> sources = SourceAddresses.parse("127.0.0.1-127.0.0.3,203.0.113.77");
 
         StormResult r = new Storm(request("ARDBP32.BIN"), sources, Duration.ofSeconds(30)).run();
 
@@ -173,7 +172,7 @@ class StormTest {
 
     @Test
     void theClientCountIsBounded() {
-        List<Inet4Address> many = SourceAddresses.parse("10.0.0.0-10.0.4.0");
+        List<InetAddress> many = SourceAddresses.parse("10.0.0.0-10.0.4.0");
         assertThrows(
                 IllegalArgumentException.class,
                 () -> new Storm(request("x"), many.subList(0, Storm.MAX_CLIENTS + 1), Duration.ofSeconds(1)));

@@ -46,15 +46,21 @@ public final class FakeTftpServer implements AutoCloseable {
     private volatile long announcedTsize = -1;
     private volatile int oackBlksize = -1;
 
-    private FakeTftpServer() throws SocketException {
-        listener = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    private FakeTftpServer(InetAddress listen) throws SocketException {
+        listener = new DatagramSocket(new InetSocketAddress(listen, 0));
+        answerFrom = listen;
         Thread t = new Thread(this::accept, "fake-tftp-" + listener.getLocalPort());
         t.setDaemon(true);
         t.start();
     }
 
     public static FakeTftpServer start() throws SocketException {
-        return new FakeTftpServer();
+        return new FakeTftpServer(InetAddress.getLoopbackAddress());
+    }
+
+    /** Listens on (and answers from) this address instead, e.g. ::1 for IPv6 clients. */
+    public static FakeTftpServer start(InetAddress listen) throws SocketException {
+        return new FakeTftpServer(listen);
     }
 
     public int port() {
