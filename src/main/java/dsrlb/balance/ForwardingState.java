@@ -1,11 +1,15 @@
 package dsrlb.balance;
 
+import dsrlb.net.IpAddress;
+
 /**
  * Everything the forwarder needs to decide about a packet, immutable once published. The
  * control plane builds a new one on every change and hands it over through one volatile
  * reference, so the packet path takes no locks.
  *
- * @param vips the VIP addresses, in config order
+ * @param vipHigh the VIP addresses' high 64 bits ({@link IpAddress#high}), in config order; IPv4
+ *     VIPs in their mapped form
+ * @param vipLow the low 64 bits, same index
  * @param routesByVip for each VIP (same index), its vservers, most specific first
  * @param services all services by id
  * @param vipTags for each VIP (same index), the 802.1Q VLAN id it lives on, 0 for untagged: the
@@ -13,14 +17,30 @@ package dsrlb.balance;
  */
 // Arrays, not lists: the packet path indexes them per frame without boxing or bounds objects.
 @SuppressWarnings("ArrayRecordComponent")
-public record ForwardingState(int[] vips, Route[][] routesByVip, ServiceView[] services, int[] vipTags) {
+public record ForwardingState(
+        long[] vipHigh, long[] vipLow, Route[][] routesByVip, ServiceView[] services, int[] vipTags) {
     /** No VIPs: every frame is dropped as not for a VIP. What a forwarder starts with. */
-    public static final ForwardingState EMPTY =
-            new ForwardingState(new int[0], new Route[0][], new ServiceView[0], new int[0]);
+    public static final ForwardingState EMPTY = of(new IpAddress[0], new Route[0][], new ServiceView[0], new int[0]);
 
-    /** Every VIP untagged. */
-    public ForwardingState(int[] vips, Route[][] routesByVip, ServiceView[] services) {
-        this(vips, routesByVip, services, new int[vips.length]);
+    /** A state for {@code vips} (IPv4 and IPv6), each on the VLAN of the same index in {@code vipTags}. */
+    public static ForwardingState of(IpAddress[] vips, Route[][] routesByVip, ServiceView[] services, int[] vipTags) {
+        long[] high = new long[vips.length];
+        long[] low = new long[vips.length];
+        for (int i = 0; i < vips.length; i++) {
+            high[i] = vips[i].high();
+            low[i] = vips[i].low();
+        }
+        return new ForwardingState(high, low, routesByVip, services, vipTags);
+    }
+
+    /** How many VIPs there are, of both families. */
+    public int vipCount() {
+        return vipLow.length;
+    }
+
+    /** VIP {@code vipIndex} as an address (control plane: allocates). */
+    public IpAddress vip(int vipIndex) {
+        return new IpAddress(vipHigh[vipIndex], vipLow[vipIndex]);
     }
 
     /** The VLAN id VIP {@code vipIndex} lives on, 0 for untagged. */
@@ -28,11 +48,17 @@ public record ForwardingState(int[] vips, Route[][] routesByVip, ServiceView[] s
         return vipTags[vipIndex];
     }
 
-    /** Index of {@code ip} in {@link #vips}, or -1. */
+    /** Index of the IPv4 VIP {@code ip}, or -1. */
     public int vipIndex(int ip) {
-        int[] v = vips;
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] == ip) {
+        return vipIndex(0, IpAddress.mappedLow(ip));
+    }
+
+    /** Index of the VIP {@code (high, low)} (an IPv6 address, or an IPv4 one mapped), or -1. */
+    public int vipIndex(long high, long low) {
+        long[] l = vipLow;
+        long[] h = vipHigh;
+        for (int i = 0; i < l.length; i++) {
+            if (l[i] == low && h[i] == high) {
                 return i;
             }
         }

@@ -7,7 +7,7 @@ import dsrlb.config.ServiceConfig;
 import dsrlb.config.ServiceState;
 import dsrlb.config.VipConfig;
 import dsrlb.config.VserverConfig;
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import dsrlb.net.MacAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,19 +206,15 @@ public final class LoadBalancer {
             log.warn(
                     "service {} ({}): MAC {} lost: no ARP reply",
                     name,
-                    Ipv4.format(serviceConfigs.get(id).address()),
+                    serviceConfigs.get(id).address(),
                     old);
         } else if (old == null) {
-            log.info(
-                    "service {} ({}): MAC {}",
-                    name,
-                    Ipv4.format(serviceConfigs.get(id).address()),
-                    mac);
+            log.info("service {} ({}): MAC {}", name, serviceConfigs.get(id).address(), mac);
         } else {
             log.warn(
                     "service {} ({}): MAC changed {} -> {}",
                     name,
-                    Ipv4.format(serviceConfigs.get(id).address()),
+                    serviceConfigs.get(id).address(),
                     old,
                     mac);
         }
@@ -353,7 +349,7 @@ public final class LoadBalancer {
                 log.info(
                         "service {} {}:{} is {} ({})",
                         s.name(),
-                        Ipv4.format(s.address()),
+                        s.address(),
                         s.port() < 0 ? "*" : s.port(),
                         status.label(),
                         reason);
@@ -362,13 +358,13 @@ public final class LoadBalancer {
         published = views;
 
         List<VipConfig> vipConfigs = config.vips();
-        int[] vips = vipConfigs.stream().mapToInt(VipConfig::address).toArray();
+        IpAddress[] vips = vipConfigs.stream().map(VipConfig::address).toArray(IpAddress[]::new);
         ForwardingState.Route[][] routes = new ForwardingState.Route[vips.length][];
         for (int v = 0; v < vips.length; v++) {
             List<ForwardingState.Route> list = new ArrayList<>();
             for (Vserver vs : vservers) {
                 VserverConfig c = vs.config();
-                if (c.vip() == vips[v]) {
+                if (c.vip().equals(vips[v])) {
                     list.add(new ForwardingState.Route(
                             vs,
                             c.protocol().ipProtocol(),
@@ -380,8 +376,8 @@ public final class LoadBalancer {
                     Comparator.comparingInt(ForwardingState.Route::specificity).reversed());
             routes[v] = list.toArray(ForwardingState.Route[]::new);
         }
-        int[] tags = Arrays.stream(vips).map(config::tagOf).toArray();
-        state = new ForwardingState(vips, routes, views, tags);
+        int[] tags = Arrays.stream(vips).mapToInt(config::tagOf).toArray();
+        state = ForwardingState.of(vips, routes, views, tags);
         for (Consumer<ForwardingState> s : subscribers) {
             s.accept(state);
         }

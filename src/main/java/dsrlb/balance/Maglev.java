@@ -98,9 +98,21 @@ public final class Maglev {
         return table;
     }
 
-    /** The slot of a client address; a fixed mix, so every node computes the same slot. */
+    /** The slot of an IPv4 client address; a fixed mix, so every node computes the same slot. */
     public static int slot(int clientIp, int tableSize) {
         return (int) Long.remainderUnsigned(mix64(clientIp & 0xffffffffL), tableSize);
+    }
+
+    /**
+     * The slot of a client address in {@link dsrlb.net.IpAddress}'s two words. An IPv4 client
+     * (mapped) gets the slot {@link #slot(int, int)} gives it, so IPv4 picks do not depend on
+     * the family-neutral form; an IPv6 client's slot mixes all 128 bits.
+     */
+    public static int slot(long high, long low, int tableSize) {
+        if (dsrlb.net.IpAddress.isIpv4(high, low)) {
+            return slot((int) low, tableSize);
+        }
+        return (int) Long.remainderUnsigned(mix64(high ^ mix64(low)), tableSize);
     }
 
     static long hash64(byte[] data, long seed) {

@@ -4,13 +4,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dsrlb.net.IpAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.BiConsumer;
 
 /**
- * SOURCEIP persistence: client address → service id, forgotten after {@code timeout} without
+ * SOURCEIP persistence: client address (IPv4 or IPv6, as {@link IpAddress}'s two words) → service id, forgotten after {@code timeout} without
  * packets (NetScaler's -timeout is idle time) and bounded in size.
  *
  * <p>Lookups happen for every packet, so they must not allocate: the receive thread probes
@@ -27,7 +27,7 @@ import java.util.function.BiConsumer;
  */
 public final class Persistence {
     private final Cache<ClientKey, Integer> table;
-    private final ClientKey probe = new ClientKey(0);
+    private final ClientKey probe = new ClientKey(0, 0);
     /** Entries per service id; ids outside it (none, from a consistent caller) are not counted. */
     private final AtomicLongArray clientsByService;
 
@@ -55,16 +55,30 @@ public final class Persistence {
         this.table = builder.build();
     }
 
-    /** The persisted service of {@code clientIp}, or -1. Receive thread only. */
+    /** The persisted service of the IPv4 {@code clientIp}, or -1. Receive thread only. */
     public int lookup(int clientIp) {
-        probe.ip = clientIp;
+        return lookup(0, IpAddress.mappedLow(clientIp));
+    }
+
+    /** The persisted service of the client {@code (high, low)}, or -1. Receive thread only. */
+    public int lookup(long high, long low) {
+        probe.high = high;
+        probe.low = low;
         Integer id = table.getIfPresent(probe);
         return id == null ? -1 : id;
     }
 
     public void remember(int clientIp, int serviceId) {
+        remember(0, IpAddress.mappedLow(clientIp), serviceId);
+    }
+
+    public void remember(IpAddress client, int serviceId) {
+        remember(client.high(), client.low(), serviceId);
+    }
+
+    public void remember(long high, long low, int serviceId) {
         // null also when an expired entry was there: the eviction listener took that one away.
-        Integer old = table.asMap().put(new ClientKey(clientIp), serviceId);
+        Integer old = table.asMap().put(new ClientKey(high, low), serviceId);
         if (old == null || old != serviceId) {
             count(serviceId, 1);
             if (old != null) {
@@ -78,7 +92,7 @@ public final class Persistence {
      * dsrlb never sees them. A client not in the table is added with {@code serviceId}.
      */
     public void keepAlive(int clientIp, int serviceId) {
-        ClientKey key = new ClientKey(clientIp);
+        ClientKey key = new ClientKey(0, IpAddress.mappedLow(clientIp));
         if (table.getIfPresent(key) == null && table.asMap().putIfAbsent(key, serviceId) == null) {
             count(serviceId, 1);
         }
@@ -106,31 +120,39 @@ public final class Persistence {
     }
 
     /** Visits the entries (control plane: status output). */
-    public void forEach(BiConsumer<Integer, Integer> clientToService) {
+    public void forEach(ClientVisitor visitor) {
         for (Map.Entry<ClientKey, Integer> e : table.asMap().entrySet()) {
-            clientToService.accept(e.getKey().ip, e.getValue());
+            visitor.visit(e.getKey().high, e.getKey().low, e.getValue());
         }
     }
 
+    /** Sees one entry: the client in {@link IpAddress}'s two words, and its service id. */
+    @FunctionalInterface
+    public interface ClientVisitor {
+        void visit(long high, long low, int serviceId);
+    }
+
     /**
-     * An IPv4 address as a cache key. Mutable only for the probe that {@link Persistence}
+     * A client address as a cache key. Mutable only for the probe that {@link Persistence}
      * owns; stored keys are never changed after insertion.
      */
     static final class ClientKey {
-        private int ip;
+        private long high;
+        private long low;
 
-        ClientKey(int ip) {
-            this.ip = ip;
+        ClientKey(long high, long low) {
+            this.high = high;
+            this.low = low;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof ClientKey k && k.ip == ip;
+            return o instanceof ClientKey k && k.low == low && k.high == high;
         }
 
         @Override
         public int hashCode() {
-            return (int) Maglev.mix64(ip);
+            return (int) Maglev.mix64(low ^ Maglev.mix64(high));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dsrlb.balance;
 
+import dsrlb.net.IpAddress;
 import dsrlb.net.MacAddress;
 
 /**
@@ -9,7 +10,7 @@ import dsrlb.net.MacAddress;
  * @param mac the backend's MAC, or null while ARP has not resolved it
  * @param reason why the status is what it is, for logs and status output
  */
-public record ServiceView(int id, String name, int address, MacAddress mac, ServiceStatus status, String reason) {
+public record ServiceView(int id, String name, IpAddress address, MacAddress mac, ServiceStatus status, String reason) {
     /** Receives new clients: UP and with a known MAC. */
     public boolean eligible() {
         return status == ServiceStatus.UP && mac != null;

@@ -3,6 +3,7 @@ package dsrlb.balance;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dsrlb.config.PersistenceType;
 import dsrlb.config.VserverConfig;
+import dsrlb.net.IpAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,10 +43,18 @@ public final class Vserver {
         this.credit = new int[bindings.size()];
     }
 
-    /** The service id for a packet from {@code clientIp}, or -1 when no service is eligible. */
+    /** The service id for a packet from the IPv4 {@code clientIp}, or -1 when no service is eligible. */
     public int pick(int clientIp, PoolSnapshot pool, ServiceView[] services) {
+        return pick(0, IpAddress.mappedLow(clientIp), pool, services);
+    }
+
+    /**
+     * The service id for a packet from the client {@code (high, low)} ({@link IpAddress}'s words:
+     * IPv6, or IPv4 mapped), or -1 when no service is eligible.
+     */
+    public int pick(long high, long low, PoolSnapshot pool, ServiceView[] services) {
         if (persistence != null) {
-            int id = persistence.lookup(clientIp);
+            int id = persistence.lookup(high, low);
             if (id >= 0) {
                 if (services[id].keepsPersistedClients()) {
                     persistenceHits.increment();
@@ -58,13 +67,13 @@ public final class Vserver {
             return -1;
         }
         int id = switch (config.method()) {
-            case SOURCEIPHASH -> pool.serviceIds()[pool.maglev()[Maglev.slot(clientIp, pool.maglev().length)]];
+            case SOURCEIPHASH -> pool.serviceIds()[pool.maglev()[Maglev.slot(high, low, pool.maglev().length)]];
             case LEASTTRANSFERS -> leastTransfers(pool);
             case ROUNDROBIN -> nextRoundRobin(pool);
         };
         newClients.increment();
         if (persistence != null) {
-            persistence.remember(clientIp, id);
+            persistence.remember(high, low, id);
         }
         return id;
     }

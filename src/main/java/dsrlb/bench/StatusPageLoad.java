@@ -110,7 +110,7 @@ public final class StatusPageLoad implements AutoCloseable {
     public long walkNanos() {
         long[] perService = new long[balancer.services().size()];
         long start = System.nanoTime();
-        balancer.vservers().get(0).persistence().forEach((client, id) -> perService[id]++);
+        balancer.vservers().get(0).persistence().forEach((high, low, id) -> perService[id]++);
         long took = System.nanoTime() - start;
         if (perService[0] + perService[1] != persistedClients()) {
             throw new IllegalStateException("the walk and the counts disagree");

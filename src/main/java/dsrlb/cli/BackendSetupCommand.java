@@ -2,7 +2,7 @@ package dsrlb.cli;
 
 import dsrlb.config.DsrConfig;
 import dsrlb.config.VipConfig;
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +102,7 @@ final class BackendSetupCommand implements Callable<Integer> {
             if (c == null) {
                 return null;
             }
-            c.vips().stream().map(VipConfig::address).map(Ipv4::format).forEach(vips::add);
+            c.vips().stream().map(VipConfig::address).map(IpAddress::format).forEach(vips::add);
             if (vips.isEmpty()) {
                 err.println(source.config + ": no VIP in this config");
                 return null;
@@ -110,8 +110,8 @@ final class BackendSetupCommand implements Callable<Integer> {
         } else {
             for (String v : source.vips) {
                 try {
-                    // Re-formatted from the parsed value, so only a dotted quad reaches the output.
-                    vips.add(Ipv4.format(Ipv4.parse(v.trim())));
+                    // Re-formatted from the parsed value, so only an address reaches the output.
+                    vips.add(IpAddress.parse(v.trim()).format());
                 } catch (IllegalArgumentException e) {
                     err.println("dsrlb backend-setup: --vip: " + e.getMessage());
                     return null;
@@ -129,7 +129,15 @@ final class BackendSetupCommand implements Callable<Integer> {
         out.println("sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf." + lan
                 + ".rp_filter=0 net.ipv4.conf.lo.rp_filter=0");
         out.println("# Accept packets for the VIP and answer from it:");
-        vips.forEach(v -> out.println("ip addr add " + v + "/32 dev lo"));
+        vips.forEach(v -> out.println("ip addr add " + v + prefix(v) + " dev lo"));
+        if (vips.stream().anyMatch(BackendSetupCommand::isIpv6)) {
+            // Linux answers a Neighbor Solicitation only for an address on the interface that
+            // received it, so a VIP6 on lo stays silent on the LAN without an arp_ignore of its own.
+            out.println("# IPv6: a VIP on lo is not answered on " + lan
+                    + " (Linux answers Neighbor Solicitations only for the receiving interface's addresses);");
+            out.println(
+                    "# keep IPv6 forwarding off and router advertisements from setting the default route as usual.");
+        }
         out.println("# Keep it across reboots:");
         out.println("cat > /etc/sysctl.d/90-dsrlb.conf <<'END'");
         out.println("net.ipv4.conf.all.arp_ignore = 1");
@@ -141,25 +149,40 @@ final class BackendSetupCommand implements Callable<Integer> {
         out.println("net.ipv4.conf.lo.rp_filter = 0");
         out.println("END");
         out.println("# and the VIP on lo in /etc/network/interfaces (ifupdown), under 'iface lo inet loopback':");
-        vips.forEach(v -> out.println("#   up ip addr add " + v + "/32 dev lo"));
+        vips.forEach(v -> out.println("#   up ip addr add " + v + prefix(v) + " dev lo"));
         out.println("# TFTP servers (tftpd-hpa, dnsmasq) then answer from the VIP; check with:");
         out.println("#   ip addr show dev lo   and   sysctl net.ipv4.conf.all.arp_ignore");
     }
 
+    private static boolean isIpv6(String vip) {
+        return vip.indexOf(':') >= 0;
+    }
+
+    private static String prefix(String vip) {
+        return isIpv6(vip) ? "/128" : "/32";
+    }
+
     private static void freebsd(PrintWriter out, List<String> vips) {
-        out.println("# On each FreeBSD backend, as root. FreeBSD does not answer ARP for addresses on lo0:");
-        vips.forEach(v -> out.println("ifconfig lo0 alias " + v + " netmask 255.255.255.255"));
+        out.println("# On each FreeBSD backend, as root. FreeBSD does not answer ARP or NDP for addresses on lo0:");
+        vips.forEach(v -> out.println(
+                isIpv6(v)
+                        ? "ifconfig lo0 inet6 " + v + " prefixlen 128 alias"
+                        : "ifconfig lo0 alias " + v + " netmask 255.255.255.255"));
         out.println("# Keep it across reboots:");
         for (int i = 0; i < vips.size(); i++) {
-            out.println("sysrc ifconfig_lo0_alias" + i + "=\"inet " + vips.get(i) + " netmask 255.255.255.255\"");
+            String v = vips.get(i);
+            out.println(
+                    isIpv6(v)
+                            ? "sysrc ifconfig_lo0_alias" + i + "=\"inet6 " + v + " prefixlen 128\""
+                            : "sysrc ifconfig_lo0_alias" + i + "=\"inet " + v + " netmask 255.255.255.255\"");
         }
     }
 
     private void windows(PrintWriter out, List<String> vips) {
         out.println("# On each Windows backend, in an elevated PowerShell: add a loopback adapter");
         out.println("# (hdwwiz: Microsoft KM-TEST Loopback Adapter), rename it \"Loopback\", then:");
-        vips.forEach(v -> out.println(
-                "New-NetIPAddress -InterfaceAlias Loopback -IPAddress " + v + " -PrefixLength 32 -SkipAsSource $true"));
+        vips.forEach(v -> out.println("New-NetIPAddress -InterfaceAlias Loopback -IPAddress " + v + " -PrefixLength "
+                + (isIpv6(v) ? 128 : 32) + " -SkipAsSource $true"));
         out.println(
                 "Set-NetIPInterface -InterfaceAlias Loopback -WeakHostReceive Enabled -WeakHostSend Enabled -DadTransmits 0");
         out.println("Set-NetIPInterface -InterfaceAlias \"" + lanInterface

@@ -11,6 +11,7 @@ import dsrlb.doctor.Finding;
 import dsrlb.doctor.HostChecks;
 import dsrlb.engine.EngineKind;
 import dsrlb.engine.Engines;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
@@ -66,7 +67,12 @@ final class DoctorCommand implements Callable<Integer> {
         }
         List<Finding> findings = new ArrayList<>();
         HostChecks host = new HostChecks(HostChecks::read);
-        List<Integer> vips = cfg.vips().stream().map(VipConfig::address).toList();
+        // The ARP survey asks IPv4 hosts; IPv6 VIPs and backends are not surveyed (yet).
+        List<Integer> vips = cfg.vips().stream()
+                .map(VipConfig::address)
+                .filter(IpAddress::isIpv4)
+                .map(IpAddress::ipv4)
+                .toList();
         NetworkInterfaceInfo nif = null;
         try {
             nif = lanInterface.resolve(cfg);
@@ -112,6 +118,8 @@ final class DoctorCommand implements Callable<Integer> {
         List<Finding> out = new ArrayList<>();
         List<Integer> backends = cfg.services().values().stream()
                 .map(ServiceConfig::address)
+                .filter(IpAddress::isIpv4)
+                .map(IpAddress::ipv4)
                 .distinct()
                 .toList();
         List<Integer> asked = new ArrayList<>(backends);

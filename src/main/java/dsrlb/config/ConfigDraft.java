@@ -1,6 +1,6 @@
 package dsrlb.config;
 
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,10 +13,10 @@ import java.util.Map;
  */
 final class ConfigDraft {
     final Notices notices = new Notices();
-    final Map<Integer, VipConfig> vips = new LinkedHashMap<>();
+    final Map<IpAddress, VipConfig> vips = new LinkedHashMap<>();
     final List<RouteConfig> routes = new ArrayList<>();
     final Map<String, ServerConfig> servers = new LinkedHashMap<>();
-    final Map<Integer, ServerConfig> serversByAddress = new HashMap<>();
+    final Map<IpAddress, ServerConfig> serversByAddress = new HashMap<>();
     final Map<String, ServiceConfig> services = new LinkedHashMap<>();
     final Map<String, VserverDraft> vservers = new LinkedHashMap<>();
     final Map<String, MonitorConfig> monitors = new LinkedHashMap<>();
@@ -35,10 +35,10 @@ final class ConfigDraft {
     DsrConfig build() throws ConfigException {
         // A vserver address needs no 'add ns ip' (NetScaler does not ask for one either); it is
         // a /32 VIP, added after the explicit ones so that a later 'add ns ip' is no duplicate.
-        Map<Integer, VipConfig> allVips = new LinkedHashMap<>(vips);
+        Map<IpAddress, VipConfig> allVips = new LinkedHashMap<>(vips);
         Map<String, VserverConfig> built = new LinkedHashMap<>();
         for (VserverDraft draft : vservers.values()) {
-            allVips.putIfAbsent(draft.vip, new VipConfig(draft.vip, 0xffffffff, draft.location));
+            allVips.putIfAbsent(draft.vip, new VipConfig(draft.vip, draft.vip.isIpv4() ? 32 : 128, draft.location));
             built.put(draft.name, draft.build());
         }
         for (VipConfig vip : allVips.values()) {
@@ -46,7 +46,7 @@ final class ConfigDraft {
             if (server != null) {
                 throw new ConfigException(
                         vip.location(),
-                        "VIP " + Ipv4.format(vip.address())
+                        "VIP " + vip.address()
                                 + " is also the address of server '" + server.name() + "' (" + server.location()
                                 + "): a backend cannot be a VIP");
             }
@@ -98,10 +98,11 @@ final class ConfigDraft {
         for (VipConfig vip : vips) {
             for (VlanConfig vlan : vlanConfigs) {
                 for (VlanConfig.Subnet subnet : vlan.subnets()) {
-                    if (subnet.address() == vip.address()) {
+                    if (vip.address().isIpv4()
+                            && subnet.address() == vip.address().ipv4()) {
                         throw new ConfigException(
                                 vip.location(),
-                                "VIP " + Ipv4.format(vip.address()) + " is vlan " + vlan.id() + "'s own -IPAddress ("
+                                "VIP " + vip.address() + " is vlan " + vlan.id() + "'s own -IPAddress ("
                                         + subnet.location() + "): that address is the LB host's, pick another VIP");
                     }
                 }
@@ -116,9 +117,9 @@ final class ConfigDraft {
                 if (serviceTag != vipTag) {
                     throw new ConfigException(
                             binding.location(),
-                            "service '" + service.name() + "' (" + Ipv4.format(service.address()) + ") is on "
+                            "service '" + service.name() + "' (" + service.address() + ") is on "
                                     + onVlan(serviceTag) + " but vserver '" + vserver.name() + "' ("
-                                    + Ipv4.format(vserver.vip()) + ") is on " + onVlan(vipTag)
+                                    + vserver.vip() + ") is on " + onVlan(vipTag)
                                     + ": dsrlb forwards with the tag kept, a vserver's services share its VLAN");
                 }
             }

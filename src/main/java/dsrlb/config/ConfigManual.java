@@ -16,6 +16,11 @@ import java.util.TreeMap;
 public final class ConfigManual {
     static final Map<String, String> COMMANDS = Map.ofEntries(
             Map.entry("add ns ip", "A VIP that dsrlb owns by answering ARP for it (only -type VIP)."),
+            Map.entry(
+                    "add ns ip6",
+                    "An IPv6 VIP (2001:db8::20 or 2001:db8::20/64, only -type VIP) that dsrlb owns by answering"
+                            + " Neighbor Solicitations for it; its vservers' servers must be IPv6 hosts holding it on"
+                            + " their loopback. IPv6 VIPs live on the untagged LAN."),
             Map.entry("add route", "Checked and reported, not applied: the LB host's kernel routes."),
             Map.entry(
                     "add vlan",

@@ -27,6 +27,7 @@ public final class ConfigParser {
         VlanCommands vlans = new VlanCommands(draft);
         commands = List.of(
                 new Command(Dialect.ADD_NS_IP, network::addNsIp),
+                new Command(Dialect.ADD_NS_IP6, network::addNsIp6),
                 new Command(Dialect.ADD_ROUTE, network::addRoute),
                 new Command(Dialect.ADD_VLAN, vlans::addVlan),
                 new Command(Dialect.BIND_VLAN, vlans::bindVlan),

@@ -55,6 +55,41 @@ final class Dialect {
             .ignore("state", ENABLED_DISABLED)
             .build();
 
+    /**
+     * {@code add ns ip6 <address>[/<prefix>]}: NetScaler writes the prefix into the address.
+     * {@code -vlan} is not in the table: dsrlb keeps IPv6 VIPs on the untagged LAN, and a line
+     * asking for a VLAN must not load as if it had.
+     */
+    static final CommandSpec ADD_NS_IP6 = command("add ns ip6", "<ip6>")
+            .option("type")
+            .ignore("scope", oneOf("global", "link-local"))
+            .ignore("nd", ENABLED_DISABLED)
+            .ignore("icmp", ENABLED_DISABLED)
+            .ignore("vServer", ENABLED_DISABLED)
+            .ignore("telnet", ENABLED_DISABLED)
+            .ignore("ftp", ENABLED_DISABLED)
+            .ignore("gui", oneOf("ENABLED", "SECUREONLY", "DISABLED"))
+            .ignore("ssh", ENABLED_DISABLED)
+            .ignore("snmp", ENABLED_DISABLED)
+            .ignore("mgmtAccess", ENABLED_DISABLED)
+            .ignore("restrictAccess", ENABLED_DISABLED)
+            .ignore("dynamicRouting", ENABLED_DISABLED)
+            .ignore("hostRoute", ENABLED_DISABLED)
+            .ignore("advertiseOnDefaultPartition", ENABLED_DISABLED)
+            .ignore("networkroute", ENABLED_DISABLED)
+            .ignore("tag", UINT)
+            .ignore("ip6hostRtGw", TEXT)
+            .ignore("metric", TEXT)
+            .ignore("vserverRHILevel", TEXT)
+            .ignore("ospf6LSAType", TEXT)
+            .ignore("ospfArea", UINT)
+            .ignore("map", TEXT)
+            .ignore("ownerNode", UINT)
+            .ignore("mptcpAdvertise", YES_NO)
+            .ignore("td", UINT)
+            .ignore("state", ENABLED_DISABLED)
+            .build();
+
     // The route is for the LB host's kernel, which dsrlb does not configure.
     static final CommandSpec ADD_ROUTE = command("add route", "<network>", "<netmask>", "<gateway>")
             .ignore("td", UINT)

@@ -1,5 +1,6 @@
 package dsrlb.config;
 
+import dsrlb.net.IpAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +60,15 @@ public record DsrConfig(
         vlans = List.copyOf(vlans);
     }
 
-    /** The VLAN whose {@code -IPAddress} subnet holds {@code address}, or null (untagged, no VLAN). */
+    /**
+     * The VLAN whose {@code -IPAddress} subnet holds {@code address}, or null (untagged, no VLAN).
+     * VLAN subnets are IPv4: an IPv6 address lives on the untagged LAN.
+     */
+    public VlanConfig vlanOf(IpAddress address) {
+        return address.isIpv4() ? vlanOf(address.ipv4()) : null;
+    }
+
+    /** The VLAN whose {@code -IPAddress} subnet holds the IPv4 {@code address}, or null. */
     public VlanConfig vlanOf(int address) {
         for (VlanConfig v : vlans) {
             if (v.subnetOf(address) != null) {
@@ -70,6 +79,12 @@ public record DsrConfig(
     }
 
     /** The 802.1Q tag frames to and from {@code address} carry on the wire; 0 for untagged. */
+    public int tagOf(IpAddress address) {
+        VlanConfig v = vlanOf(address);
+        return v == null ? 0 : v.tag();
+    }
+
+    /** The 802.1Q tag frames to and from the IPv4 {@code address} carry on the wire; 0 for untagged. */
     public int tagOf(int address) {
         VlanConfig v = vlanOf(address);
         return v == null ? 0 : v.tag();

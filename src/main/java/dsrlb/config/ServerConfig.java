@@ -1,4 +1,6 @@
 package dsrlb.config;
 
-/** {@code add server <name> <ip>}. */
-public record ServerConfig(String name, int address, SourceLocation location) {}
+import dsrlb.net.IpAddress;
+
+/** {@code add server <name> <ip>}: an IPv4 or IPv6 address. */
+public record ServerConfig(String name, IpAddress address, SourceLocation location) {}

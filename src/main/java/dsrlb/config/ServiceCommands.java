@@ -1,6 +1,6 @@
 package dsrlb.config;
 
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -16,7 +16,7 @@ final class ServiceCommands {
 
     void addServer(Statement s) throws ConfigException {
         String name = ConfigValues.name(s, "server", s.arg(0));
-        int address = s.address(s.arg(1));
+        IpAddress address = s.ipAddress(s.arg(1));
         ServerConfig previous = draft.servers.get(name);
         if (previous != null) {
             throw s.error("server '" + name + "' is already defined at " + previous.location()
@@ -30,8 +30,8 @@ final class ServiceCommands {
     private void addServer(Statement s, ServerConfig server) throws ConfigException {
         ServerConfig sameAddress = draft.serversByAddress.get(server.address());
         if (sameAddress != null) {
-            throw s.error("address " + Ipv4.format(server.address()) + " is already server '" + sameAddress.name()
-                    + "' (" + sameAddress.location() + ")");
+            throw s.error("address " + server.address() + " is already server '" + sameAddress.name() + "' ("
+                    + sameAddress.location() + ")");
         }
         draft.servers.put(server.name(), server);
         draft.serversByAddress.put(server.address(), server);
@@ -60,9 +60,9 @@ final class ServiceCommands {
         if (server != null) {
             return server;
         }
-        int address;
+        IpAddress address;
         try {
-            address = Ipv4.parse(reference);
+            address = IpAddress.parse(reference);
         } catch (IllegalArgumentException e) {
             throw s.error("server '" + reference + "' is not defined");
         }
@@ -70,7 +70,7 @@ final class ServiceCommands {
         if (server != null) {
             return server;
         }
-        server = new ServerConfig(Ipv4.format(address), address, s.at());
+        server = new ServerConfig(address.format(), address, s.at());
         if (draft.servers.containsKey(server.name())) {
             throw s.error("server '" + server.name() + "' ("
                     + draft.servers.get(server.name()).location()

@@ -1,5 +1,7 @@
 package dsrlb.config;
 
+import dsrlb.net.IpAddress;
+
 /**
  * {@code add service <name> <server|ip> ANY|UDP|TCP <port|*> [options]}.
  *
@@ -10,7 +12,7 @@ package dsrlb.config;
 public record ServiceConfig(
         String name,
         String server,
-        int address,
+        IpAddress address,
         Protocol protocol,
         int port,
         ServiceState state,

@@ -2,6 +2,7 @@ package dsrlb.config;
 
 import dsrlb.config.CommandSpec.IgnoredOption;
 import dsrlb.config.Tokenizer.Token;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,6 +118,15 @@ final class Statement {
     String option(String option, int index) {
         List<Token> values = options.get(option);
         return values == null ? null : values.get(index).text();
+    }
+
+    /** An IPv4 or IPv6 address; IpAddress's message already names the bad text. */
+    IpAddress ipAddress(String text) throws ConfigException {
+        try {
+            return IpAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
+        }
     }
 
     /** An IPv4 address; Ipv4's message already names the bad text. */

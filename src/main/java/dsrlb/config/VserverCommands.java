@@ -1,6 +1,6 @@
 package dsrlb.config;
 
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,8 +23,8 @@ final class VserverCommands {
             throw s.error("vserver '" + name + "' is already defined at " + previous.location);
         }
         Protocol protocol = ConfigValues.protocol(s, "vserver", s.arg(1));
-        int vip = s.address(s.arg(2));
-        if (vip == 0) {
+        IpAddress vip = s.ipAddress(s.arg(2));
+        if (vip.equals(IpAddress.ofIpv4(0)) || vip.equals(new IpAddress(0, 0))) {
             throw s.error("vserver '" + name + "' needs an address: non-addressable vservers (0.0.0.0) "
                     + "are not supported");
         }
@@ -91,6 +91,12 @@ final class VserverCommands {
             throw s.error("service '" + service.name() + "' is " + service.protocol() + " and cannot serve "
                     + vserver.protocol + " vserver '" + vserver.name + "'");
         }
+        // The backend is reached by the VIP's family: resolved by ARP or NDP and probed like a
+        // client of that family, so a service of the other family could be neither.
+        if (service.address().isIpv4() != vserver.vip.isIpv4()) {
+            throw s.error("service '" + service.name() + "' (" + service.address() + ") and vserver '" + vserver.name
+                    + "' (" + vserver.vip + ") are of different IP versions: bind a server of the VIP's version");
+        }
         // The backend receives the client's frame unchanged, so it must listen where the client sent it.
         if (service.port() != ServiceConfig.ANY_PORT && service.port() != vserver.port) {
             throw s.error("service '" + service.name() + "' is port " + service.port() + " but vserver '"
@@ -103,10 +109,10 @@ final class VserverCommands {
     }
 
     /** What a vserver listens on; two vservers may not take the same one. */
-    private record Endpoint(int vip, Protocol protocol, int port) {
+    private record Endpoint(IpAddress vip, Protocol protocol, int port) {
         @Override
         public String toString() {
-            return Ipv4.format(vip) + " " + protocol + " " + ConfigValues.portText(port);
+            return vip + " " + protocol + " " + ConfigValues.portText(port);
         }
     }
 }

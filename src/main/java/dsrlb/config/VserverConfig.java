@@ -1,5 +1,6 @@
 package dsrlb.config;
 
+import dsrlb.net.IpAddress;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ import java.util.List;
 public record VserverConfig(
         String name,
         Protocol protocol,
-        int vip,
+        IpAddress vip,
         int port,
         PersistenceType persistence,
         int timeoutMinutes,

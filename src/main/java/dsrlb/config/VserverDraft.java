@@ -1,5 +1,6 @@
 package dsrlb.config;
 
+import dsrlb.net.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,7 +8,7 @@ import java.util.List;
 final class VserverDraft {
     final String name;
     final Protocol protocol;
-    final int vip;
+    final IpAddress vip;
     final int port;
     final PersistenceType persistence;
     final int timeoutMinutes;
@@ -19,7 +20,7 @@ final class VserverDraft {
     VserverDraft(
             String name,
             Protocol protocol,
-            int vip,
+            IpAddress vip,
             int port,
             PersistenceType persistence,
             int timeoutMinutes,

@@ -1,6 +1,6 @@
 package dsrlb.control;
 
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +68,7 @@ public record Request(Kind kind, String argument) {
 
     public Request {
         if (kind == Kind.SHOW_PERSISTENCE && argument != null) {
-            argument = Ipv4.format(Ipv4.parse(argument));
+            argument = IpAddress.parse(argument).format();
         }
     }
 

@@ -30,7 +30,7 @@ import dsrlb.ha.HaRoleFile;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.TftpServiceProbe;
 import dsrlb.metrics.MetricsExporter;
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import dsrlb.status.EngineStatus;
 import dsrlb.status.LiveStatus;
 import dsrlb.status.NodeReport;
@@ -139,7 +139,11 @@ public final class Daemon {
         });
         forwarder.setActive(!options.standby());
         engine.setActive(!options.standby());
-        int[] vipAddresses = cfg.vips().stream().mapToInt(VipConfig::address).toArray();
+        int[] vipAddresses = cfg.vips().stream()
+                .map(VipConfig::address)
+                .filter(IpAddress::isIpv4)
+                .mapToInt(IpAddress::ipv4)
+                .toArray();
         VipOwnership ownership = new VipOwnership(
                 forwarder,
                 io,
@@ -325,7 +329,7 @@ public final class Daemon {
     }
 
     private String vipList() {
-        return cfg.vips().stream().map(v -> Ipv4.format(v.address())).collect(Collectors.joining(", "));
+        return cfg.vips().stream().map(v -> v.address().format()).collect(Collectors.joining(", "));
     }
 
     /**

@@ -5,6 +5,7 @@ import dsrlb.config.ConfigFileSafety;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.VipConfig;
+import dsrlb.net.IpAddress;
 import dsrlb.status.NodeReport;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -80,9 +81,9 @@ public final class Reloader {
             return refuse(file + ": " + e.getMessage());
         }
         Generation old = current.get();
-        List<Integer> before =
+        List<IpAddress> before =
                 old.config().vips().stream().map(VipConfig::address).toList();
-        List<Integer> after = next.vips().stream().map(VipConfig::address).toList();
+        List<IpAddress> after = next.vips().stream().map(VipConfig::address).toList();
         if (!before.equals(after)) {
             // The capture filter, the ARP answers and the offload rules are built from the VIPs.
             return refuse(file + ": the VIPs changed; restart dsrlb to apply a new set of VIPs");

@@ -43,7 +43,7 @@ final class StartStopLog {
                     "vserver {} {} {}:{} lbMethod {} persistence {} timeout {} min (max {} clients) services [{}]",
                     v.name(),
                     v.protocol(),
-                    Ipv4.format(v.vip()),
+                    v.vip().format(),
                     v.port() < 0 ? "*" : v.port(),
                     v.method(),
                     v.persistence(),
@@ -62,7 +62,7 @@ final class StartStopLog {
                     "service {} {} {}:{} {} monitors [{}]",
                     s.name(),
                     s.protocol(),
-                    Ipv4.format(s.address()),
+                    s.address().format(),
                     s.port() < 0 ? "*" : s.port(),
                     s.state(),
                     monitors.isEmpty() ? "ARP reachability" : monitors);

@@ -106,10 +106,10 @@ public final class StateTransfer {
                     .map(PoolSnapshot.BoundService::serviceId)
                     .collect(Collectors.toSet());
             long[] n = {0};
-            ov.persistence().forEach((client, oldId) -> {
+            ov.persistence().forEach((high, low, oldId) -> {
                 int id = to.serviceId(from.services().get(oldId).name());
                 if (id >= 0 && bound.contains(id)) {
-                    nv.persistence().remember(client, id);
+                    nv.persistence().remember(high, low, id);
                     n[0]++;
                 }
             });

@@ -7,6 +7,7 @@ import dsrlb.config.VipConfig;
 import dsrlb.config.VlanConfig;
 import dsrlb.frame.Arp;
 import dsrlb.frame.Ethernet;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
@@ -68,9 +69,16 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         this.balancer = balancer;
         this.ownIp = ownIp;
         List<ServiceConfig> services = balancer.services();
-        this.backendIps = services.stream().mapToInt(ServiceConfig::address).toArray();
-        this.vips =
-                balancer.config().vips().stream().mapToInt(VipConfig::address).toArray();
+        // IPv6 backends and VIPs are Neighbor Discovery's (NdpResolver): their slots here stay 0
+        // and are never asked for; no ARP reply can name 0.0.0.0 as its sender and be taken.
+        this.backendIps = services.stream()
+                .mapToInt(s -> s.address().isIpv4() ? s.address().ipv4() : 0)
+                .toArray();
+        this.vips = balancer.config().vips().stream()
+                .map(VipConfig::address)
+                .filter(IpAddress::isIpv4)
+                .mapToInt(IpAddress::ipv4)
+                .toArray();
         DsrConfig config = balancer.config();
         this.backendTags = Arrays.stream(backendIps).map(config::tagOf).toArray();
         this.askFrom = Arrays.stream(backendIps)
@@ -112,6 +120,9 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
             probeVips();
         }
         for (int i = 0; i < backendIps.length; i++) {
+            if (backendIps[i] == 0) {
+                continue;
+            }
             MacAddress mac = known[i];
             long age = now - lastSeen.get(i);
             if (mac != null && age > staleAfterNanos) {
@@ -232,8 +243,8 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
 
     /** True once every backend has answered. */
     public synchronized boolean allResolved() {
-        for (MacAddress m : known) {
-            if (m == null) {
+        for (int i = 0; i < known.length; i++) {
+            if (known[i] == null && backendIps[i] != 0) {
                 return false;
             }
         }

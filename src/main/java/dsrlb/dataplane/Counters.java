@@ -1,5 +1,6 @@
 package dsrlb.dataplane;
 
+import dsrlb.net.IpAddress;
 import dsrlb.net.MacAddress;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -24,12 +25,20 @@ public final class Counters {
         }
     }
 
-    /** Counts an ARP packet from {@code frame[macOffset..]}'s MAC that claims {@code vip}. */
+    /** Counts an ARP packet from {@code frame[macOffset..]}'s MAC that claims the IPv4 {@code vip}. */
     void vipArpConflict(int vip, byte[] frame, int macOffset) {
+        vipArpConflict(0, IpAddress.mappedLow(vip), frame, macOffset);
+    }
+
+    /**
+     * Counts an ARP packet or a Neighbor Advertisement from {@code frame[macOffset..]}'s MAC that
+     * claims the VIP {@code (high, low)} ({@link IpAddress}'s words).
+     */
+    void vipArpConflict(long high, long low, byte[] frame, int macOffset) {
         vipArpConflicts.increment();
         VipClaim last = lastVipClaim;
-        if (last == null || last.vip != vip || !last.mac.matches(frame, macOffset)) {
-            lastVipClaim = new VipClaim(vip, MacAddress.read(frame, macOffset));
+        if (last == null || last.vip.high() != high || last.vip.low() != low || !last.mac.matches(frame, macOffset)) {
+            lastVipClaim = new VipClaim(new IpAddress(high, low), MacAddress.read(frame, macOffset));
         }
         lastVipClaimMillis = System.currentTimeMillis();
     }
@@ -72,10 +81,9 @@ public final class Counters {
     /**
      * A MAC other than ours that claimed a VIP by ARP.
      *
-     * @param vip the VIP, as an int in network order
      * @param lastSeen the latest claim (by this or, in a race, an earlier claimer)
      */
-    public record VipArpConflict(int vip, MacAddress mac, Instant lastSeen) {}
+    public record VipArpConflict(IpAddress vip, MacAddress mac, Instant lastSeen) {}
 
-    private record VipClaim(int vip, MacAddress mac) {}
+    private record VipClaim(IpAddress vip, MacAddress mac) {}
 }

@@ -29,9 +29,30 @@ public interface ForwardedFrameListener {
      */
     void forwarded(byte[] frame, int length, int vipIndex, int clientIp, int serviceId, int protocol, int port);
 
+    /**
+     * One IPv6 frame went to a service; the client's address is the packet's source (read it from
+     * the frame with {@code frame.Ipv6Packet.sourceHigh/sourceLow}: no object per packet). The
+     * default ignores it: a listener that keeps IPv4 clients in an {@code int} (the transfer
+     * table, the kernel offload's map) does not follow IPv6 clients yet.
+     *
+     * @param ip where the IPv6 header starts in {@code frame}
+     */
+    default void forwardedIpv6(byte[] frame, int length, int ip, int vipIndex, int serviceId, int protocol, int port) {}
+
     /** Counts each forwarded frame towards its service in {@code balancer} (packets, bytes, last activity). */
     static ForwardedFrameListener countingFor(LoadBalancer balancer) {
-        return (frame, length, vipIndex, clientIp, serviceId, protocol, port) ->
+        return new ForwardedFrameListener() {
+            @Override
+            public void forwarded(
+                    byte[] frame, int length, int vipIndex, int clientIp, int serviceId, int protocol, int port) {
                 balancer.countForwarded(serviceId, length);
+            }
+
+            @Override
+            public void forwardedIpv6(
+                    byte[] frame, int length, int ip, int vipIndex, int serviceId, int protocol, int port) {
+                balancer.countForwarded(serviceId, length);
+            }
+        };
     }
 }

@@ -6,8 +6,12 @@ import dsrlb.balance.ServiceView;
 import dsrlb.frame.Arp;
 import dsrlb.frame.Bytes;
 import dsrlb.frame.Ethernet;
+import dsrlb.frame.Icmpv6;
 import dsrlb.frame.Ipv4Packet;
+import dsrlb.frame.Ipv6Packet;
 import dsrlb.frame.L4Checksum;
+import dsrlb.frame.Ndp;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
@@ -28,7 +32,10 @@ public final class Forwarder {
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
     private static final long CONFLICT_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
-    /** Receives every valid ARP packet that is not a request for a VIP (the resolver learns from them). */
+    /**
+     * Receives every valid ARP packet that is not a request for a VIP, and every valid Neighbor
+     * Advertisement (the resolver learns backends' MACs from them).
+     */
     public interface ArpObserver {
         /**
          * @param frame the received frame, valid during the call only
@@ -36,6 +43,14 @@ public final class Forwarder {
          * @param vlan the frame's VLAN id, 0 for untagged
          */
         void onArp(byte[] frame, int arp, int vlan);
+
+        /**
+         * A Neighbor Advertisement that passed RFC 4861's checks.
+         *
+         * @param ip where the IPv6 header starts
+         * @param icmp where the ICMPv6 message starts
+         */
+        default void onNeighborAdvertisement(byte[] frame, int ip, int icmp, int vlan) {}
     }
 
     private static final ArpObserver IGNORE_ARP = (frame, arp, vlan) -> {};
@@ -49,6 +64,10 @@ public final class Forwarder {
     private volatile ForwardedFrameListener[] listeners;
     private final Counters counters = new Counters();
     private final byte[] arpOut = new byte[Arp.TAGGED_FRAME_LENGTH];
+    private final byte[] ndpOut = new byte[Ndp.TAGGED_FRAME_LENGTH];
+    /** What {@link Ipv6Packet#upperLayer} found for the frame in hand (receive thread only). */
+    private final int[] upperLayer = new int[Ipv6Packet.UPPER_LAYER_SLOTS];
+
     private volatile ForwardingState state = ForwardingState.EMPTY;
     /** HA: a standby neither answers ARP for the VIPs nor forwards; everything else goes on. */
     private volatile boolean active = true;
@@ -145,6 +164,8 @@ public final class Forwarder {
             handleArp(frame, length, vlan, l3);
         } else if (etherType == Ethernet.TYPE_IPV4) {
             handleIpv4(frame, length, vlan, l3);
+        } else if (etherType == Ethernet.TYPE_IPV6) {
+            handleIpv6(frame, length, vlan, l3);
         } else if (etherType == Ethernet.TYPE_VLAN || etherType == Ethernet.TYPE_QINQ) {
             // 802.1ad (QinQ) or a second 802.1Q tag: a provider's frame, not one of our VLANs.
             counters.drop(DropReason.VLAN_TAGGED);
@@ -250,6 +271,136 @@ public final class Forwarder {
                 l.forwarded(frame, length, vip, client, id, protocol, port);
             }
         }
+    }
+
+    private void handleIpv6(byte[] frame, int length, int vlan, int ip) {
+        if (Ipv6Packet.validate(frame, ip, length) != Ipv6Packet.OK
+                || Ipv6Packet.upperLayer(frame, ip, upperLayer) != Ipv6Packet.OK) {
+            counters.drop(DropReason.BAD_IP_HEADER);
+            return;
+        }
+        int protocol = upperLayer[Ipv6Packet.UL_PROTOCOL];
+        if (protocol == Ipv6Packet.PROTO_ICMPV6 && upperLayer[Ipv6Packet.UL_FRAGMENT] == Ipv6Packet.NOT_FRAGMENTED) {
+            int icmp = upperLayer[Ipv6Packet.UL_OFFSET];
+            int type = Ipv6Packet.end(frame, ip) - icmp >= Icmpv6.HEADER_LENGTH ? Icmpv6.type(frame, icmp) : -1;
+            // Router and Neighbor Discovery (RFC 4861: 133..137) is the link's business, never a
+            // backend's: a unicast solicitation to a VIP (a neighbour confirming it is reachable)
+            // is answered like a multicast one, not forwarded.
+            if (type >= Icmpv6.TYPE_ROUTER_SOLICITATION && type <= Icmpv6.TYPE_REDIRECT) {
+                handleNdp(frame, vlan, ip, icmp, type);
+                return;
+            }
+        }
+        ForwardingState s = state;
+        long dstHigh = Ipv6Packet.destinationHigh(frame, ip);
+        long dstLow = Ipv6Packet.destinationLow(frame, ip);
+        int vip = IpAddress.isIpv4(dstHigh, dstLow) ? -1 : s.vipIndex(dstHigh, dstLow);
+        if (vip < 0) {
+            counters.drop(DropReason.NOT_VIP);
+            return;
+        }
+        if (s.vipTag(vip) != vlan) {
+            counters.drop(DropReason.WRONG_VLAN);
+            return;
+        }
+        if (!active) {
+            counters.drop(DropReason.STANDBY);
+            return;
+        }
+        if (Ethernet.isGroupDestination(frame)) {
+            counters.drop(DropReason.GROUP_DESTINATION);
+            return;
+        }
+        if (!ownMac.matches(frame, Ethernet.DESTINATION)) {
+            counters.drop(DropReason.NOT_OUR_MAC);
+            return;
+        }
+        int port = Ipv6Packet.destinationPort(frame, ip, upperLayer);
+        ForwardingState.Route route = s.match(vip, protocol, port);
+        if (route == null) {
+            counters.drop(DropReason.NO_VSERVER);
+            return;
+        }
+        int id = route.vserver()
+                .pick(Ipv6Packet.sourceHigh(frame, ip), Ipv6Packet.sourceLow(frame, ip), route.pool(), s.services());
+        if (id < 0) {
+            counters.drop(DropReason.NO_SERVICE_UP);
+            return;
+        }
+        ServiceView service = s.services()[id];
+        if (service.mac().matches(frame, Ethernet.SOURCE)) {
+            counters.drop(DropReason.WOULD_LOOP);
+            return;
+        }
+        service.mac().writeTo(frame, Ethernet.DESTINATION);
+        ownMac.writeTo(frame, Ethernet.SOURCE);
+        if (L4Checksum.completeIfPartialIpv6(frame, ip, upperLayer) == L4Checksum.COMPLETED) {
+            counters.checksumsCompleted.increment();
+        }
+        if (send(frame, length)) {
+            counters.forwarded.increment();
+            for (ForwardedFrameListener l : listeners) {
+                l.forwardedIpv6(frame, length, ip, vip, id, protocol, port);
+            }
+        }
+    }
+
+    /**
+     * Neighbor Discovery: answers a solicitation for a VIP (on its VLAN, while active); tells the
+     * resolver of every valid advertisement; counts an advertisement for a VIP from anyone else
+     * as a conflict, as an ARP claim for an IPv4 VIP is.
+     */
+    private void handleNdp(byte[] frame, int vlan, int ip, int icmp, int type) {
+        if (type == Icmpv6.TYPE_NEIGHBOR_SOLICITATION) {
+            if (Ndp.validateSolicitation(frame, ip, icmp) != Ndp.OK) {
+                counters.drop(DropReason.MALFORMED_NDP);
+                return;
+            }
+            ForwardingState s = state;
+            int targetVip = s.vipIndex(Ndp.targetHigh(frame, icmp), Ndp.targetLow(frame, icmp));
+            if (targetVip < 0) {
+                counters.drop(DropReason.NDP_NOT_FOR_VIP);
+                return;
+            }
+            if (s.vipTag(targetVip) != vlan) {
+                counters.drop(DropReason.WRONG_VLAN);
+                return;
+            }
+            if (!active) {
+                counters.drop(DropReason.STANDBY);
+                return;
+            }
+            int n = Ndp.writeAdvertisement(frame, ip, icmp, ndpOut, vlan, ownMac);
+            if (send(ndpOut, n)) {
+                counters.arpRepliesSent.increment();
+            }
+            return;
+        }
+        if (type == Icmpv6.TYPE_NEIGHBOR_ADVERTISEMENT) {
+            if (Ndp.validateAdvertisement(frame, ip, icmp) != Ndp.OK) {
+                counters.drop(DropReason.MALFORMED_NDP);
+                return;
+            }
+            ForwardingState s = state;
+            long targetHigh = Ndp.targetHigh(frame, icmp);
+            long targetLow = Ndp.targetLow(frame, icmp);
+            int targetVip = s.vipIndex(targetHigh, targetLow);
+            if (targetVip >= 0 && s.vipTag(targetVip) == vlan && active) {
+                int lla = Ndp.targetLinkAddress(frame, ip, icmp);
+                counters.vipArpConflict(targetHigh, targetLow, frame, lla >= 0 ? lla : Ethernet.SOURCE);
+                long now = System.nanoTime();
+                if (now - lastConflictLog >= CONFLICT_LOG_INTERVAL_NANOS) {
+                    lastConflictLog = now;
+                    log.warn(
+                            "VIP {} claimed by a Neighbor Advertisement from MAC {}: a backend must not hold"
+                                    + " the VIP on its LAN interface (put it on lo)",
+                            new IpAddress(targetHigh, targetLow),
+                            MacAddress.read(frame, lla >= 0 ? lla : Ethernet.SOURCE));
+                }
+            }
+            arpObserver.onNeighborAdvertisement(frame, ip, icmp, vlan);
+        }
+        counters.drop(DropReason.NDP_NOT_FOR_VIP);
     }
 
     /** The TCP/UDP destination port, or -1 for other protocols, non-first fragments and short packets. */

@@ -1,9 +1,11 @@
 package dsrlb.dataplane;
 
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -17,8 +19,16 @@ import java.util.List;
 /**
  * The interface dsrlb works on: its name, MAC and IPv4 address (the sender of our ARP
  * requests, 0.0.0.0 when it has none).
+ *
+ * @param ipv6Address the interface's own IPv6 address, null when it has none: a global one if it
+ *     has one (backends answer a monitor's probe there), else its link-local one; the sender of
+ *     our Neighbor Solicitations
  */
-public record NetworkInterfaceInfo(String name, MacAddress mac, int address, int prefixLength) {
+public record NetworkInterfaceInfo(String name, MacAddress mac, int address, int prefixLength, IpAddress ipv6Address) {
+    /** An interface without IPv6. */
+    public NetworkInterfaceInfo(String name, MacAddress mac, int address, int prefixLength) {
+        this(name, mac, address, prefixLength, null);
+    }
 
     /** The named interface; it must exist, be up and have a MAC. */
     public static NetworkInterfaceInfo byName(String name) throws IOException {
@@ -59,6 +69,32 @@ public record NetworkInterfaceInfo(String name, MacAddress mac, int address, int
      * The interface whose IPv4 subnet holds {@code vip}: the server LAN, where the backends
      * are. The VIP itself is not on it (dsrlb answers ARP for it, not the kernel).
      */
+    public static NetworkInterfaceInfo forAddress(IpAddress vip) throws IOException {
+        if (vip.isIpv4()) {
+            return forAddress(vip.ipv4());
+        }
+        List<String> seen = new ArrayList<>();
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nif.isLoopback() || !nif.isUp()) {
+                continue;
+            }
+            for (InterfaceAddress a : nif.getInterfaceAddresses()) {
+                if (a.getAddress() instanceof Inet6Address v6 && !v6.isLinkLocalAddress()) {
+                    IpAddress addr = IpAddress.ofIpv6(v6.getAddress(), 0);
+                    int prefix = a.getNetworkPrefixLength();
+                    seen.add(nif.getName() + " " + addr + "/" + prefix);
+                    if (prefix < 128 && addr.sameSubnet(vip, prefix)) {
+                        return of(nif);
+                    }
+                }
+            }
+        }
+        throw new IOException("no interface has a subnet holding VIP " + vip
+                + " (interfaces: " + (seen.isEmpty() ? "none with global IPv6" : String.join(", ", seen))
+                + "); name one with --interface");
+    }
+
+    /** The interface whose IPv4 subnet holds {@code vip}. */
     public static NetworkInterfaceInfo forAddress(int vip) throws IOException {
         List<String> seen = new ArrayList<>();
         for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
@@ -92,13 +128,22 @@ public record NetworkInterfaceInfo(String name, MacAddress mac, int address, int
         }
         int address = 0;
         int prefix = 0;
+        IpAddress global6 = null;
+        IpAddress linkLocal6 = null;
         for (InterfaceAddress a : nif.getInterfaceAddresses()) {
-            if (a.getAddress() instanceof Inet4Address v4) {
+            if (a.getAddress() instanceof Inet4Address v4 && address == 0) {
                 address = Ipv4.parse(v4.getHostAddress());
                 prefix = a.getNetworkPrefixLength();
-                break;
+            } else if (a.getAddress() instanceof Inet6Address v6) {
+                IpAddress a6 = IpAddress.ofIpv6(v6.getAddress(), 0);
+                if (v6.isLinkLocalAddress()) {
+                    linkLocal6 = linkLocal6 == null ? a6 : linkLocal6;
+                } else if (global6 == null) {
+                    global6 = a6;
+                }
             }
         }
-        return new NetworkInterfaceInfo(nif.getName(), MacAddress.of(hw), address, prefix);
+        return new NetworkInterfaceInfo(
+                nif.getName(), MacAddress.of(hw), address, prefix, global6 != null ? global6 : linkLocal6);
     }
 }

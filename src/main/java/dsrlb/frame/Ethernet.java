@@ -19,6 +19,7 @@ public final class Ethernet {
 
     public static final int TYPE_IPV4 = 0x0800;
     public static final int TYPE_ARP = 0x0806;
+    public static final int TYPE_IPV6 = 0x86dd;
     public static final int TYPE_VLAN = 0x8100;
     public static final int TYPE_QINQ = 0x88a8;
 

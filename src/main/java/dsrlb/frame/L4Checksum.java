@@ -1,7 +1,7 @@
 package dsrlb.frame;
 
 /**
- * UDP and TCP checksums over IPv4, and completion of a partial one.
+ * UDP and TCP checksums over IPv4 and IPv6, and completion of a partial one.
  *
  * <p>veth and virtio pass on packets whose checksum the sending kernel left for "hardware"
  * (CHECKSUM_PARTIAL): the field holds only the folded pseudo-header sum. A capture sees those
@@ -9,7 +9,8 @@ package dsrlb.frame;
  * the skb flag through libpcap, but a partial field has a recognizable value: it equals the
  * folded pseudo-header sum. Recomputing the checksum from scratch when the field has that
  * value is safe even when the match is a coincidence, because a correct checksum recomputes
- * to itself.
+ * to itself. IPv6 works alike with its own pseudo-header (RFC 8200 8.1); the kernel leaves
+ * the same kind of partial field there.
  */
 public final class L4Checksum {
     /** Outcomes of {@link #completeIfPartial}. */
@@ -105,6 +106,84 @@ public final class L4Checksum {
                 b,
                 ipOffset + ihl + checksumFieldOffset(protocol),
                 fold(pseudoHeaderSum(b, ipOffset, protocol, l4Length)));
+    }
+
+    /**
+     * {@link #completeIfPartial} for IPv6: {@code upperLayer} is what {@link Ipv6Packet#upperLayer}
+     * found for the packet at {@code ip} (no per-packet walk here). Fragments, and packets whose
+     * Routing header still has segments left (their pseudo-header names another destination),
+     * are {@link #NOT_APPLICABLE}.
+     */
+    public static int completeIfPartialIpv6(byte[] b, int ip, int[] upperLayer) {
+        int protocol = upperLayer[Ipv6Packet.UL_PROTOCOL];
+        int fieldOffset = checksumFieldOffset(protocol);
+        if (fieldOffset < 0
+                || upperLayer[Ipv6Packet.UL_FRAGMENT] != Ipv6Packet.NOT_FRAGMENTED
+                || upperLayer[Ipv6Packet.UL_ROUTED] != 0) {
+            return NOT_APPLICABLE;
+        }
+        int l4 = upperLayer[Ipv6Packet.UL_OFFSET];
+        int l4Length = Ipv6Packet.end(b, ip) - l4;
+        if (l4Length < fieldOffset + 2) {
+            return NOT_APPLICABLE;
+        }
+        int field = Bytes.u16(b, l4 + fieldOffset);
+        int pseudo = fold(pseudoHeaderSumIpv6(b, ip, protocol, l4Length));
+        if (field != pseudo && !(pseudo == 0xffff && field == 0)) {
+            return UNCHANGED;
+        }
+        int checksum = computeIpv6(b, ip, l4, l4Length, protocol, fieldOffset);
+        Bytes.putU16(b, l4 + fieldOffset, checksum);
+        return checksum == field ? UNCHANGED : COMPLETED;
+    }
+
+    /**
+     * True when the UDP/TCP checksum of the IPv6 packet verifies. Unlike IPv4, a UDP checksum
+     * of 0 is not "none" but invalid (RFC 8200 8.1).
+     *
+     * @param l4 where the UDP/TCP header starts ({@link Ipv6Packet#UL_OFFSET})
+     */
+    public static boolean isValidIpv6(byte[] b, int ip, int l4, int protocol) {
+        int fieldOffset = checksumFieldOffset(protocol);
+        int l4Length = Ipv6Packet.end(b, ip) - l4;
+        if (fieldOffset < 0 || l4Length < fieldOffset + 2) {
+            return false;
+        }
+        if (protocol == Ipv4Packet.PROTO_UDP && Bytes.u16(b, l4 + fieldOffset) == 0) {
+            return false;
+        }
+        return fold(pseudoHeaderSumIpv6(b, ip, protocol, l4Length) + sum(b, l4, l4Length)) == 0xffff;
+    }
+
+    /**
+     * The checksum of the upper-layer message at {@code l4} of the IPv6 packet at {@code ip},
+     * {@code l4Length} bytes, the field at {@code fieldOffset} taken as zero; UDP's computed 0
+     * is sent as 0xffff (0 would mean "no checksum", which IPv6 forbids).
+     */
+    public static int computeIpv6(byte[] b, int ip, int l4, int l4Length, int protocol, int fieldOffset) {
+        long sum =
+                pseudoHeaderSumIpv6(b, ip, protocol, l4Length) + sum(b, l4, l4Length) - Bytes.u16(b, l4 + fieldOffset);
+        int checksum = ~fold(sum) & 0xffff;
+        return checksum == 0 && protocol == Ipv4Packet.PROTO_UDP ? 0xffff : checksum;
+    }
+
+    /** Writes a freshly computed UDP/TCP checksum into the IPv6 packet (builders in tests and tools). */
+    public static void fillIpv6(byte[] b, int ip, int l4, int protocol) {
+        int fieldOffset = checksumFieldOffset(protocol);
+        Bytes.putU16(b, l4 + fieldOffset, computeIpv6(b, ip, l4, Ipv6Packet.end(b, ip) - l4, protocol, fieldOffset));
+    }
+
+    /** Writes what a sending kernel leaves for offload in an IPv6 packet: the folded pseudo-header sum. */
+    public static void fillPartialIpv6(byte[] b, int ip, int l4, int protocol) {
+        Bytes.putU16(
+                b,
+                l4 + checksumFieldOffset(protocol),
+                fold(pseudoHeaderSumIpv6(b, ip, protocol, Ipv6Packet.end(b, ip) - l4)));
+    }
+
+    /** RFC 8200 8.1: source, destination, 32-bit upper-layer length, zeros and next header. */
+    static long pseudoHeaderSumIpv6(byte[] b, int ip, int protocol, int l4Length) {
+        return sum(b, ip + Ipv6Packet.SOURCE, 32) + (l4Length >>> 16) + (l4Length & 0xffff) + protocol;
     }
 
     static long pseudoHeaderSum(byte[] b, int ipOffset, int protocol, int l4Length) {

@@ -7,7 +7,7 @@ import dsrlb.config.ServiceConfig;
 import dsrlb.config.VlanConfig;
 import dsrlb.config.VserverConfig;
 import dsrlb.dataplane.PacketIo;
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import dsrlb.tftp.FailureKind;
 import dsrlb.tftp.TftpClient;
 import dsrlb.tftp.TftpRequest;
@@ -40,6 +40,7 @@ public final class TftpServiceProbe implements ServiceProbe {
     private final MonitorConfig monitor;
     private final PacketIo io;
     private final InetAddress lbAddress;
+    private final InetAddress lbAddress6;
     private final Map<String, List<InetAddress>> vipsByService;
     private final Map<String, ServiceConfig> services;
     private final DsrConfig dsrConfig;
@@ -50,16 +51,22 @@ public final class TftpServiceProbe implements ServiceProbe {
      *     subinterface), with its DSR-path frames tagged
      */
     public TftpServiceProbe(MonitorConfig monitor, DsrConfig config, PacketIo io, int lbAddress) {
+        this(monitor, config, io, lbAddress, null);
+    }
+
+    /** @param lbAddress6 the LB's own IPv6 address, the source of IPv6 services' probes; null: none */
+    public TftpServiceProbe(MonitorConfig monitor, DsrConfig config, PacketIo io, int lbAddress, IpAddress lbAddress6) {
         this.monitor = monitor;
         this.io = io;
         this.dsrConfig = config;
         this.lbAddress = lbAddress == 0 ? null : inet(lbAddress);
+        this.lbAddress6 = lbAddress6 == null ? null : lbAddress6.toInetAddress();
         this.services = config.services();
         Map<String, List<InetAddress>> vips = new HashMap<>();
         for (VserverConfig v : config.vservers().values()) {
             v.bindings()
                     .forEach(b -> vips.computeIfAbsent(b.service(), k -> new ArrayList<>())
-                            .add(inet(v.vip())));
+                            .add(v.vip().toInetAddress()));
         }
         this.vipsByService = vips;
     }
@@ -67,21 +74,22 @@ public final class TftpServiceProbe implements ServiceProbe {
     @Override
     public ProbeResult probe(ServiceView service) {
         if (service.mac() == null) {
-            return ProbeResult.failure("no ARP reply from " + Ipv4.format(service.address()), Duration.ZERO);
+            return ProbeResult.failure("no ARP reply from " + service.address(), Duration.ZERO);
         }
         ServiceConfig config = services.get(service.name());
         int port = monitor.destPort() > 0
                 ? monitor.destPort()
                 : config.port() > 0 ? config.port() : MonitorConfig.DEFAULT_PORT;
         VlanConfig vlan = dsrConfig.vlanOf(service.address());
-        InetAddress from =
-                vlan == null ? lbAddress : inet(vlan.subnetOf(service.address()).address());
+        InetAddress from = vlan == null
+                ? (service.address().isIpv4() ? lbAddress : lbAddress6)
+                : inet(vlan.subnetOf(service.address().ipv4()).address());
         int tag = vlan == null ? 0 : vlan.tag();
-        TftpRequest real = request(inet(service.address()), port, from);
+        TftpRequest real = request(service.address().toInetAddress(), port, from);
         TftpResult direct = TftpClient.download(real);
         if (!direct.success()) {
             return ProbeResult.failure(
-                    "real address " + Ipv4.format(service.address()) + ":" + port + ": "
+                    "real address " + service.address() + ":" + port + ": "
                             + direct.diagnosis().reason(),
                     direct.elapsed());
         }
@@ -92,7 +100,8 @@ public final class TftpServiceProbe implements ServiceProbe {
                 .append(seconds(direct.elapsed()));
         if (from == null) {
             return ProbeResult.success(
-                    summary.append(", DSR path not checked (the LB has no IPv4 address)")
+                    summary.append(", DSR path not checked (the LB has no "
+                                    + (service.address().isIpv4() ? "IPv4" : "IPv6") + " address)")
                             .toString(),
                     direct.elapsed());
         }

@@ -12,6 +12,7 @@ import dsrlb.config.VserverConfig;
 import dsrlb.dataplane.NetworkInterfaceInfo;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.dataplane.PcapPacketIo;
+import dsrlb.net.IpAddress;
 import dsrlb.transfer.TransferTracker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -271,11 +272,13 @@ public final class OffloadEngine implements AutoCloseable {
         List<OffloadRuleset.VipRule> rules = new ArrayList<>();
         List<VipConfig> vips = cfg.vips();
         for (int i = 0; i < vips.size(); i++) {
-            int vip = vips.get(i).address();
-            List<VserverConfig> vs =
-                    cfg.vservers().values().stream().filter(v -> v.vip() == vip).toList();
+            IpAddress vip = vips.get(i).address();
+            List<VserverConfig> vs = cfg.vservers().values().stream()
+                    .filter(v -> v.vip().equals(vip))
+                    .toList();
             VserverConfig only = vs.size() == 1 ? vs.get(0) : null;
             boolean offloaded = only != null
+                    && vip.isIpv4()
                     && only.protocol() == Protocol.ANY
                     && only.port() < 0
                     && (only.persistence() == PersistenceType.SOURCEIP || only.method() == LbMethod.SOURCEIPHASH);

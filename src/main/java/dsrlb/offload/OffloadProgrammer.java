@@ -75,7 +75,7 @@ public final class OffloadProgrammer implements AutoCloseable {
             KernelActivity activity,
             long syncIntervalNanos) {
         this.syncIntervalNanos = syncIntervalNanos;
-        this.table = new KernelTable(nft, ruleset, initial.vips().length);
+        this.table = new KernelTable(nft, ruleset, initial.vipCount());
         this.mapWriter = new MapWriter(table, counters);
         this.reloads = new ReloadReconciler(table, mapWriter, counters);
         this.watchdog = new TableWatchdog(table, counters);

@@ -1,5 +1,6 @@
 package dsrlb.offload;
 
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.util.List;
@@ -62,7 +63,14 @@ public record OffloadRuleset(
      * @param timeoutSeconds idle time after which the kernel forgets a client; 0 = never
      * @param maxEntries the map's size bound
      */
-    public record VipRule(int index, int vip, boolean offloaded, long timeoutSeconds, long maxEntries) {}
+    public record VipRule(int index, IpAddress vip, boolean offloaded, long timeoutSeconds, long maxEntries) {
+        public VipRule {
+            if (offloaded && !vip.isIpv4()) {
+                // The maps are keyed by ipv4_addr; Engines keeps the offload engine from a config with IPv6 VIPs.
+                throw new IllegalArgumentException("IPv6 VIP " + vip + " cannot be offloaded");
+            }
+        }
+    }
 
     public String ownerMarker() {
         return OWNER_PREFIX + ownerPid;
@@ -107,7 +115,7 @@ public record OffloadRuleset(
         sb.append("    type filter hook ingress device \"").append(device).append("\" priority 0; policy accept;\n");
         sb.append("    ether type arp dup to \"").append(missDevice).append("\"\n");
         for (VipRule v : vips) {
-            String match = "ether daddr " + ownMac + " ip daddr " + Ipv4.format(v.vip());
+            String match = "ether daddr " + ownMac + (v.vip().isIpv4() ? " ip daddr " : " ip6 daddr ") + v.vip();
             if (v.offloaded()) {
                 // Every TFTP read request reaches dsrlb, also from a client the kernel knows: it
                 // is one packet a transfer, and it is how dsrlb sees the transfer start (file

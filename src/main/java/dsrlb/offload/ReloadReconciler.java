@@ -37,7 +37,7 @@ final class ReloadReconciler {
     void regenerate(ForwardingState s, ForwardingState old, List<OffloadRuleset.VipRule> rules) {
         Map<Long, InstalledClient> mirror = table.mirror;
         if (!rules.equals(table.ruleset().vips())) {
-            table.useRules(table.ruleset().withVips(rules), s.vips().length);
+            table.useRules(table.ruleset().withVips(rules), s.vipCount());
             counters.keepCounts();
             int had = mirror.size();
             mirror.clear();

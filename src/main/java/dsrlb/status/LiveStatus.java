@@ -12,6 +12,7 @@ import dsrlb.dataplane.DropReason;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.HealthTracker;
 import dsrlb.health.ProbeResult;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.transfer.TransferTracker;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +88,7 @@ public final class LiveStatus implements StatusSource {
             out.add(new ServiceReport(
                     c.name(),
                     c.server(),
-                    Ipv4.format(c.address()),
+                    c.address().format(),
                     c.protocol().name(),
                     c.port(),
                     view.status().label(),
@@ -136,12 +138,12 @@ public final class LiveStatus implements StatusSource {
                 ServiceStatus status = views.get(b.serviceId()).status();
                 up |= status == ServiceStatus.UP;
                 bound.add(new VserverReport.Bound(
-                        s.name(), Ipv4.format(s.address()), s.protocol().name(), s.port(), b.weight(), status.label()));
+                        s.name(), s.address().format(), s.protocol().name(), s.port(), b.weight(), status.label()));
             }
             out.add(new VserverReport(
                     c.name(),
                     c.protocol().name(),
-                    Ipv4.format(c.vip()),
+                    c.vip().format(),
                     c.port(),
                     c.method().name(),
                     c.persistence().name(),
@@ -176,7 +178,7 @@ public final class LiveStatus implements StatusSource {
                 c == null
                         ? null
                         : new GlobalReport.VipArpConflict(
-                                Ipv4.format(c.vip()), c.mac().toString(), c.lastSeen()),
+                                c.vip().format(), c.mac().toString(), c.lastSeen()),
                 drops,
                 null,
                 transfers == null ? null : transferReport(),
@@ -212,35 +214,46 @@ public final class LiveStatus implements StatusSource {
                 Duration.ofNanos(t.nanos()));
     }
 
+    private record Ipv6Entry(IpAddress client, int vserver, int service) {}
+
     @Override
     public PersistenceReport persistence(String client, int limit) {
-        // Packed as client(32) | vserver(16) | service(16), sign bit flipped, so a primitive
-        // (signed) sort orders by unsigned address, then vserver: a table can hold a million clients.
-        long only = client == null ? -1 : Integer.toUnsignedLong(Ipv4.parse(client));
+        // IPv4 clients packed as client(32) | vserver(16) | service(16), sign bit flipped, so a
+        // primitive (signed) sort orders by unsigned address, then vserver: a table can hold a
+        // million clients. IPv6 clients (objects, sorted by address after all IPv4 ones, as their
+        // mapped form orders) are expected to be fewer.
+        IpAddress only = client == null ? null : IpAddress.parse(client);
         List<Vserver> vservers = balancer.vservers();
         long[][] packed = {new long[64]};
         int[] n = {0};
+        List<Ipv6Entry> ipv6 = new ArrayList<>();
         for (int vi = 0; vi < vservers.size(); vi++) {
             Vserver v = vservers.get(vi);
             if (v.persistence() == null) {
                 continue;
             }
+            int vserverIndex = vi;
             long vs = (long) vi << 16;
-            v.persistence().forEach((ip, id) -> {
-                long address = Integer.toUnsignedLong(ip);
-                if (only >= 0 && address != only) {
+            v.persistence().forEach((high, low, id) -> {
+                if (only != null && (only.high() != high || only.low() != low)) {
+                    return;
+                }
+                if (!IpAddress.isIpv4(high, low)) {
+                    ipv6.add(new Ipv6Entry(new IpAddress(high, low), vserverIndex, id));
                     return;
                 }
                 if (n[0] == packed[0].length) {
                     packed[0] = Arrays.copyOf(packed[0], packed[0].length * 2);
                 }
-                packed[0][n[0]++] = (address << 32 | vs | id) ^ Long.MIN_VALUE;
+                packed[0][n[0]++] = ((low & 0xffff_ffffL) << 32 | vs | id) ^ Long.MIN_VALUE;
             });
         }
         long[] entries = packed[0];
         Arrays.sort(entries, 0, n[0]);
+        ipv6.sort(Comparator.comparing(Ipv6Entry::client).thenComparingInt(Ipv6Entry::vserver));
         List<ServiceConfig> configs = balancer.services();
         List<PersistenceReport.Entry> out = new ArrayList<>();
+        int total = n[0] + ipv6.size();
         for (int i = 0; i < Math.min(n[0], limit); i++) {
             long e = entries[i] ^ Long.MIN_VALUE;
             out.add(new PersistenceReport.Entry(
@@ -248,6 +261,13 @@ public final class LiveStatus implements StatusSource {
                     vservers.get((int) (e >>> 16) & 0xffff).config().name(),
                     configs.get((int) e & 0xffff).name()));
         }
-        return new PersistenceReport(client, n[0], n[0] > limit, out);
+        for (int i = 0; i < ipv6.size() && out.size() < limit; i++) {
+            Ipv6Entry e = ipv6.get(i);
+            out.add(new PersistenceReport.Entry(
+                    e.client().format(),
+                    vservers.get(e.vserver()).config().name(),
+                    configs.get(e.service()).name()));
+        }
+        return new PersistenceReport(client, total, total > limit, out);
     }
 }

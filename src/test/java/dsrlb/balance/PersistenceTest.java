@@ -31,7 +31,7 @@ class PersistenceTest {
     /** What the status used to compute: one walk over every entry. */
     private static long[] walked(Persistence p) {
         long[] out = new long[SERVICES];
-        p.forEach((client, id) -> out[id]++);
+        p.forEach((high, low, id) -> out[id]++);
         return out;
     }
 

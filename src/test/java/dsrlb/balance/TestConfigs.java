@@ -11,6 +11,7 @@ import dsrlb.config.ServiceState;
 import dsrlb.config.SourceLocation;
 import dsrlb.config.VipConfig;
 import dsrlb.config.VserverConfig;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,13 +58,13 @@ public final class TestConfigs {
         for (int i = 0; i < services; i++) {
             String name = "tftp" + (i + 1);
             int ip = Ipv4.parse("198.51.100." + (30 + i));
-            servers.put(Ipv4.format(ip), new ServerConfig(Ipv4.format(ip), ip, HERE));
+            servers.put(Ipv4.format(ip), new ServerConfig(Ipv4.format(ip), IpAddress.ofIpv4(ip), HERE));
             svc.put(
                     name,
                     new ServiceConfig(
                             name,
                             Ipv4.format(ip),
-                            ip,
+                            IpAddress.ofIpv4(ip),
                             Protocol.ANY,
                             ServiceConfig.ANY_PORT,
                             ServiceState.ENABLED,
@@ -73,7 +74,7 @@ public final class TestConfigs {
         VserverConfig vs = new VserverConfig(
                 "tftp",
                 Protocol.ANY,
-                VIP,
+                IpAddress.ofIpv4(VIP),
                 ServiceConfig.ANY_PORT,
                 persistence,
                 timeoutMinutes,
@@ -82,7 +83,12 @@ public final class TestConfigs {
                 bindings,
                 HERE);
         return new DsrConfig(
-                List.of(new VipConfig(VIP, -1, HERE)), List.of(), servers, svc, Map.of("tftp", vs), List.of());
+                List.of(new VipConfig(IpAddress.ofIpv4(VIP), 32, HERE)),
+                List.of(),
+                servers,
+                svc,
+                Map.of("tftp", vs),
+                List.of());
     }
 
     public static DsrConfig seed() {

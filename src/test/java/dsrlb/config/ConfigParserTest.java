@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,10 @@ class ConfigParserTest {
         return Ipv4.parse(text);
     }
 
+    private static IpAddress addr(String text) {
+        return IpAddress.parse(text);
+    }
+
     /** The option names of the "accepted" notices, in order. */
     private static List<String> noticedOptions(DsrConfig config) {
         return config.notices().stream()
@@ -60,8 +65,8 @@ class ConfigParserTest {
 
         assertEquals(1, config.vips().size());
         VipConfig vip = config.vips().get(0);
-        assertEquals(ip("198.51.100.20"), vip.address());
-        assertEquals(0xffffffff, vip.mask());
+        assertEquals(addr("198.51.100.20"), vip.address());
+        assertEquals(32, vip.prefixLength());
         assertEquals(6, vip.location().line());
 
         assertEquals(1, config.routes().size());
@@ -73,24 +78,25 @@ class ConfigParserTest {
         assertEquals(
                 List.of("198.51.100.30", "198.51.100.31"),
                 List.copyOf(config.servers().keySet()));
-        assertEquals(ip("198.51.100.31"), config.servers().get("198.51.100.31").address());
+        assertEquals(
+                addr("198.51.100.31"), config.servers().get("198.51.100.31").address());
 
         assertEquals(List.of("tftp1", "tftp2"), List.copyOf(config.services().keySet()));
         ServiceConfig tftp1 = config.services().get("tftp1");
         assertEquals("198.51.100.30", tftp1.server());
-        assertEquals(ip("198.51.100.30"), tftp1.address());
+        assertEquals(addr("198.51.100.30"), tftp1.address());
         assertEquals(Protocol.ANY, tftp1.protocol());
         assertEquals(ServiceConfig.ANY_PORT, tftp1.port());
         assertEquals(ServiceState.ENABLED, tftp1.state());
         assertEquals(new SourceLocation(SEED.toString(), 10), tftp1.location());
         ServiceConfig tftp2 = config.services().get("tftp2");
-        assertEquals(ip("198.51.100.31"), tftp2.address());
+        assertEquals(addr("198.51.100.31"), tftp2.address());
         assertEquals(ServiceConfig.ANY_PORT, tftp2.port());
 
         assertEquals(List.of("tftp"), List.copyOf(config.vservers().keySet()));
         VserverConfig tftp = config.vservers().get("tftp");
         assertEquals(Protocol.ANY, tftp.protocol());
-        assertEquals(ip("198.51.100.20"), tftp.vip());
+        assertEquals(addr("198.51.100.20"), tftp.vip());
         assertEquals(ServiceConfig.ANY_PORT, tftp.port());
         assertEquals(PersistenceType.SOURCEIP, tftp.persistence());
         assertEquals(100, tftp.timeoutMinutes());
@@ -348,7 +354,42 @@ class ConfigParserTest {
                 error("set service nope -state DISABLED", 5, "service 'nope' is not defined"),
                 error("enable service nope", 5, "service 'nope' is not defined"),
                 error("disable service nope", 5, "service 'nope' is not defined"),
-                error("disable service svc1 -delay soon", 5, "bad value 'soon' for -delay: expected a number"));
+                error("disable service svc1 -delay soon", 5, "bad value 'soon' for -delay: expected a number"),
+                error("add ns ip6 ::ffff:192.0.2.1 -type VIP", 5, "IPv4-mapped"),
+                error("add ns ip6 192.0.2.1 -type VIP", 5, "is an IPv4 address"),
+                error("add ns ip6 ff02::1 -type VIP", 5, "multicast, link-local"),
+                error("add ns ip6 fe80::1/64 -type VIP", 5, "multicast, link-local"),
+                error("add ns ip6 2001:db8::20/129 -type VIP", 5, "prefix length"),
+                error("add ns ip6 2001:db8::20 -type VIP -vlan 100", 5, "vlan"),
+                error("add ns ip6 2001:db8::20", 5, "missing -type VIP"),
+                error(
+                        "add server s6 2001:db8::30\nadd service q6 s6 ANY *\nbind lb vserver vs q6",
+                        7,
+                        "different IP versions"),
+                error("add service s6 2001:db8::30 ANY *\nbind lb vserver vs s6", 6, "different IP versions"),
+                error("add server s6 2001:db8::30\nadd server s7 2001:DB8:0::30", 6, "is already server 's6'"));
+    }
+
+    @Test
+    void ipv6VipsServersAndVserversLoadNextToIpv4Ones() throws Exception {
+        DsrConfig config = parse("""
+                                 add ns ip 10.0.0.20 255.255.255.255 -type VIP
+                                 add ns ip6 2001:db8:2::20/64 -type VIP -nd ENABLED
+                                 add server t1 2001:db8:2::30
+                                 add service s1 t1 ANY *
+                                 add service s2 2001:db8:2::31 ANY *
+                                 add lb vserver v6 ANY 2001:DB8:2:0::20 * -persistenceType SOURCEIP -lbMethod ROUNDROBIN -m MAC
+                                 bind lb vserver v6 s1
+                                 bind lb vserver v6 s2                                 """);
+        assertEquals(
+                List.of(
+                        new VipConfig(addr("10.0.0.20"), 32, new SourceLocation("t.conf", 1)),
+                        new VipConfig(addr("2001:db8:2::20"), 64, new SourceLocation("t.conf", 2))),
+                config.vips());
+        assertEquals(addr("2001:db8:2::20"), config.vservers().get("v6").vip());
+        assertEquals(addr("2001:db8:2::31"), config.services().get("s2").address());
+        assertEquals("2001:db8:2::31", config.services().get("s2").server());
+        assertEquals(0, config.tagOf(addr("2001:db8:2::30")));
     }
 
     private static Arguments error(String appended, int line, String fragment) {
@@ -392,7 +433,7 @@ class ConfigParserTest {
         assertEquals(LbMethod.SOURCEIPHASH, vs.method());
         assertEquals(List.of(new Binding("svc1", 3, new SourceLocation("t.conf", 5))), vs.bindings());
         assertEquals(ServiceState.ENABLED, config.services().get("svc1").state());
-        assertEquals(ip("255.255.255.0"), config.vips().get(0).mask());
+        assertEquals(24, config.vips().get(0).prefixLength());
         assertEquals(List.of("usip"), noticedOptions(config));
     }
 
@@ -404,8 +445,8 @@ class ConfigParserTest {
                                  add service a web ANY *
                                  add service A Web ANY *\
                                  """);
-        assertEquals(ip("10.0.0.30"), config.services().get("a").address());
-        assertEquals(ip("10.0.0.31"), config.services().get("A").address());
+        assertEquals(addr("10.0.0.30"), config.services().get("a").address());
+        assertEquals(addr("10.0.0.31"), config.services().get("A").address());
     }
 
     @Test
@@ -435,7 +476,7 @@ class ConfigParserTest {
                                  add lb vserver vs ANY 10.0.0.20 * -m MAC -lbMethod ROUNDROBIN
                                  bind lb vserver vs "svc #1"\
                                  """);
-        assertEquals(ip("10.0.0.30"), config.servers().get("web server 1").address());
+        assertEquals(addr("10.0.0.30"), config.servers().get("web server 1").address());
         assertEquals("web server 1", config.services().get("svc #1").server());
         assertEquals("svc #1", config.vservers().get("vs").bindings().get(0).service());
         assertEquals(
@@ -456,11 +497,11 @@ class ConfigParserTest {
                                  """);
         assertEquals(List.of("s1", "10.0.0.50"), List.copyOf(config.servers().keySet()));
         ServerConfig implicit = config.servers().get("10.0.0.50");
-        assertEquals(ip("10.0.0.50"), implicit.address());
+        assertEquals(addr("10.0.0.50"), implicit.address());
         assertEquals(new SourceLocation("t.conf", 2), implicit.location());
         assertEquals("10.0.0.50", config.services().get("b").server());
         assertEquals("s1", config.services().get("c").server(), "an address that a server has means that server");
-        assertEquals(ip("10.0.0.30"), config.services().get("c").address());
+        assertEquals(addr("10.0.0.30"), config.services().get("c").address());
     }
 
     @Test
@@ -503,8 +544,8 @@ class ConfigParserTest {
                                  """);
         assertEquals(
                 List.of(
-                        new VipConfig(ip("10.0.0.21"), ip("255.255.255.0"), new SourceLocation("t.conf", 4)),
-                        new VipConfig(ip("10.0.0.22"), 0xffffffff, new SourceLocation("t.conf", 2))),
+                        new VipConfig(addr("10.0.0.21"), 24, new SourceLocation("t.conf", 4)),
+                        new VipConfig(addr("10.0.0.22"), 32, new SourceLocation("t.conf", 2))),
                 config.vips());
     }
 

@@ -19,6 +19,7 @@ import dsrlb.frame.Ethernet;
 import dsrlb.frame.HostileFrames;
 import dsrlb.frame.Ipv4Packet;
 import dsrlb.frame.L4Checksum;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
@@ -327,7 +328,7 @@ class HostileTrafficTest {
         assertEquals(1, forwarder.counters().vipArpConflicts());
         Counters.VipArpConflict last = forwarder.counters().lastVipArpConflict();
         assertNotNull(last);
-        assertEquals(VIP, last.vip());
+        assertEquals(IpAddress.ofIpv4(VIP), last.vip());
         assertEquals(INTRUDER, last.mac());
 
         // A gratuitous ARP is a request for the VIP: we answer it (reasserting the VIP) and count the claim.

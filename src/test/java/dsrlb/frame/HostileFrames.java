@@ -1,5 +1,6 @@
 package dsrlb.frame;
 
+import dsrlb.net.IpAddress;
 import dsrlb.net.MacAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -181,6 +182,101 @@ public final class HostileFrames {
         targetMac.writeTo(f, Ethernet.DESTINATION);
         targetMac.writeTo(f, Arp.TARGET_MAC);
         Bytes.putU16(f, Arp.OFFSET + 6, Arp.OP_REPLY);
+        return f;
+    }
+
+    /**
+     * An Ethernet/IPv6 frame with extension headers before {@code l4}: {@code types[i]} is the
+     * kind of {@code headers[i]} (its Next Header byte is filled in here), {@code protocol} that
+     * of {@code l4}. L4 bytes are taken as given.
+     */
+    public static byte[] ipv6(
+            MacAddress dst,
+            MacAddress src,
+            IpAddress srcIp,
+            IpAddress dstIp,
+            int hopLimit,
+            int[] types,
+            byte[][] headers,
+            int protocol,
+            byte[] l4) {
+        int extensions = 0;
+        for (byte[] h : headers) {
+            extensions += h.length;
+        }
+        int ip = Ethernet.HEADER_LENGTH;
+        byte[] f = new byte[ip + Ipv6Packet.HEADER_LENGTH + extensions + l4.length];
+        dst.writeTo(f, Ethernet.DESTINATION);
+        src.writeTo(f, Ethernet.SOURCE);
+        Bytes.putU16(f, Ethernet.ETHER_TYPE, Ethernet.TYPE_IPV6);
+        Ipv6Packet.writeHeader(
+                f,
+                ip,
+                extensions + l4.length,
+                types.length > 0 ? types[0] : protocol,
+                hopLimit,
+                srcIp.high(),
+                srcIp.low(),
+                dstIp.high(),
+                dstIp.low());
+        int at = ip + Ipv6Packet.HEADER_LENGTH;
+        for (int i = 0; i < headers.length; i++) {
+            System.arraycopy(headers[i], 0, f, at, headers[i].length);
+            f[at] = (byte) (i + 1 < types.length ? types[i + 1] : protocol);
+            at += headers[i].length;
+        }
+        System.arraycopy(l4, 0, f, at, l4.length);
+        return f;
+    }
+
+    /**
+     * A Hop-by-Hop, Destination Options or Routing header of {@code length} bytes (a multiple of
+     * 8): Pad1 options, or for a Routing header type 0 with {@code segmentsLeft}.
+     */
+    public static byte[] extensionHeader(int length, int segmentsLeft) {
+        byte[] h = new byte[length];
+        h[1] = (byte) (length / 8 - 1);
+        h[3] = (byte) segmentsLeft;
+        return h;
+    }
+
+    /** A Fragment header: {@code offset} in 8-byte units, the M flag, the identification. */
+    public static byte[] fragmentHeader(int offset, boolean more, int id) {
+        byte[] h = new byte[8];
+        Bytes.putU16(h, 2, (offset << 3) | (more ? 1 : 0));
+        Bytes.putI32(h, 4, id);
+        return h;
+    }
+
+    /** An IPv6 UDP datagram behind the given extension headers, its checksum complete or partial. */
+    public static byte[] udpIpv6(
+            MacAddress dst,
+            MacAddress src,
+            IpAddress srcIp,
+            IpAddress dstIp,
+            int srcPort,
+            int dstPort,
+            int[] types,
+            byte[][] headers,
+            byte[] payload,
+            boolean partial) {
+        byte[] f = ipv6(
+                dst,
+                src,
+                srcIp,
+                dstIp,
+                64,
+                types,
+                headers,
+                Ipv6Packet.PROTO_UDP,
+                udpHeaderAndPayload(srcPort, dstPort, payload));
+        int ip = Ethernet.HEADER_LENGTH;
+        int udp = f.length - 8 - payload.length;
+        if (partial) {
+            L4Checksum.fillPartialIpv6(f, ip, udp, Ipv6Packet.PROTO_UDP);
+        } else {
+            L4Checksum.fillIpv6(f, ip, udp, Ipv6Packet.PROTO_UDP);
+        }
         return f;
     }
 

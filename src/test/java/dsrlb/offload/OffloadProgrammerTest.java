@@ -263,6 +263,33 @@ class OffloadProgrammerTest {
         assertEquals(2, programmer.mapFull());
     }
 
+    /**
+     * Issue 18's read-back defect: once a pass's batch is refused for room, each of its new clients
+     * was tried alone, one nft call each. libnftables takes about 11 ms for a refused element on a
+     * full 16 384-element map (measured in a namespace: 2 048 refusals in 22 s), so a flood's pass
+     * of up to 8 192 decisions held the writer for minutes, and with it the read-back (the count of
+     * kernel clients stayed at a snapshot from while the map filled), withdrawals and table checks.
+     * After the first refusal for room the rest of that VIP's new clients stay in user space.
+     */
+    @Test
+    void oneRefusalForRoomEndsThePassesWritesOfNewClientsToThatMap() {
+        kernel.capacity = 2;
+        programmer.forwarded(0, A, 0);
+        programmer.forwarded(0, B, 1);
+        programmer.runOnce();
+        int before = kernel.batches.size();
+        for (int i = 0; i < 1_000; i++) {
+            programmer.forwarded(0, Ipv4.parse("203.0.113.0") + i % 254 + 1 + (i / 254) * 256, 0);
+        }
+        programmer.runOnce();
+        assertEquals(2, clients().size(), clients().toString());
+        assertEquals(1_000, programmer.mapFull(), "every refused client is counted");
+        assertEquals(0, programmer.failures(), "a full map is not an nftables failure");
+        assertTrue(
+                kernel.batches.size() - before <= 2,
+                "the batch and one single write, not one nft call per client: " + (kernel.batches.size() - before));
+    }
+
     @Test
     void aStandbyKeepsNothingInTheKernel() {
         programmer.forwarded(0, A, 0);

@@ -10,6 +10,7 @@ import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.util.List;
@@ -21,7 +22,9 @@ class OffloadRulesetTest {
     @Test
     void theSeedVipIsOffloadedWithItsPersistenceTimeout() {
         List<OffloadRuleset.VipRule> rules = OffloadEngine.vipRules(TestConfigs.seed());
-        assertEquals(List.of(new OffloadRuleset.VipRule(0, TestConfigs.VIP, true, 6000, 1_000_000)), rules);
+        assertEquals(
+                List.of(new OffloadRuleset.VipRule(0, IpAddress.ofIpv4(TestConfigs.VIP), true, 6000, 1_000_000)),
+                rules);
     }
 
     @Test
