@@ -148,7 +148,11 @@ public final class Daemon {
                 forwarder,
                 io,
                 vipAddresses,
-                Arrays.stream(vipAddresses).map(cfg::tagOf).toArray());
+                Arrays.stream(vipAddresses).map(cfg::tagOf).toArray(),
+                cfg.vips().stream()
+                        .map(VipConfig::address)
+                        .filter(IpAddress::isIpv6)
+                        .toArray(IpAddress[]::new));
         TunInterface tun = null;
         Announcer announcer = null;
         if (options.announceInterface() != null) {
@@ -374,9 +378,18 @@ public final class Daemon {
             }
         });
         ArpResolver resolver = new ArpResolver(
-                io, balancer, nif.address(), options.arpRefreshNanos(), options.arpStaleNanos(), System::nanoTime);
+                io,
+                balancer,
+                nif.address(),
+                nif.ipv6Address(),
+                options.arpRefreshNanos(),
+                options.arpStaleNanos(),
+                System::nanoTime);
         HealthMonitor health = new HealthMonitor(
-                balancer, c.monitorBindings(), c.monitors(), m -> new TftpServiceProbe(m, c, io, nif.address()));
+                balancer,
+                c.monitorBindings(),
+                c.monitors(),
+                m -> new TftpServiceProbe(m, c, io, nif.address(), nif.ipv6Address()));
         health.onProbe((service, monitor, result) -> {
             MetricsExporter m = probeMetrics;
             if (m != null && result.responseTime() != null) {

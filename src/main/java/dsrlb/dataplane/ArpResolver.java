@@ -7,8 +7,9 @@ import dsrlb.config.VipConfig;
 import dsrlb.config.VlanConfig;
 import dsrlb.frame.Arp;
 import dsrlb.frame.Ethernet;
+import dsrlb.frame.Ipv6Packet;
+import dsrlb.frame.Ndp;
 import dsrlb.net.IpAddress;
-import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
 import java.util.Arrays;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Learns each backend's MAC by asking ARP from the LB's own address, as a NetScaler does for
- * its services. A backend on a VLAN ({@code bind vlan -IPAddress}) is asked on that VLAN, tagged,
+ * its services; an IPv6 backend by a Neighbor Solicitation from the LB's own IPv6 address, learned
+ * from the solicited advertisement that answers it (RFC 4861), under the same rules. A backend on a VLAN ({@code bind vlan -IPAddress}) is asked on that VLAN, tagged,
  * from the VLAN's own address, and learned only from a reply on that VLAN. Unresolved backends are asked every second, resolved ones refreshed; a backend
  * that stops answering for {@link #staleAfterNanos} loses its MAC, and with it its clients.
  *
@@ -37,7 +39,15 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
 
     private final PacketIo io;
     private final LoadBalancer balancer;
-    private final int ownIp;
+    /** Per backend: its IPv6 address, or null for an IPv4 backend (asked by ARP). */
+    private final IpAddress[] backends6;
+    /** Where IPv6 backends are asked from and answer to; null when the interface has no IPv6 address. */
+    private final IpAddress ownIp6;
+    /** Per backend, for logs. */
+    private final String[] names;
+
+    private final byte[] out6 = new byte[Ndp.TAGGED_FRAME_LENGTH];
+    private boolean warnedNoIpv6;
     private final int[] backendIps;
     /** Per backend: its VLAN tag (0: untagged) and the address we ask from (the VLAN's own, or ownIp). */
     private final int[] backendTags;
@@ -65,15 +75,31 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
             long refreshNanos,
             long staleAfterNanos,
             LongSupplier clock) {
+        this(io, balancer, ownIp, null, refreshNanos, staleAfterNanos, clock);
+    }
+
+    /** @param ownIp6 the interface's own IPv6 address (asks IPv6 backends); null: it has none */
+    public ArpResolver(
+            PacketIo io,
+            LoadBalancer balancer,
+            int ownIp,
+            IpAddress ownIp6,
+            long refreshNanos,
+            long staleAfterNanos,
+            LongSupplier clock) {
         this.io = io;
         this.balancer = balancer;
-        this.ownIp = ownIp;
+        this.ownIp6 = ownIp6;
         List<ServiceConfig> services = balancer.services();
-        // IPv6 backends and VIPs are Neighbor Discovery's (NdpResolver): their slots here stay 0
-        // and are never asked for; no ARP reply can name 0.0.0.0 as its sender and be taken.
+        // An IPv6 backend's IPv4 slot stays 0 and is never asked by ARP; no ARP reply can name
+        // 0.0.0.0 as its sender and be taken.
         this.backendIps = services.stream()
                 .mapToInt(s -> s.address().isIpv4() ? s.address().ipv4() : 0)
                 .toArray();
+        this.backends6 = services.stream()
+                .map(s -> s.address().isIpv6() ? s.address() : null)
+                .toArray(IpAddress[]::new);
+        this.names = services.stream().map(s -> s.address().format()).toArray(String[]::new);
         this.vips = balancer.config().vips().stream()
                 .map(VipConfig::address)
                 .filter(IpAddress::isIpv4)
@@ -120,9 +146,6 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
             probeVips();
         }
         for (int i = 0; i < backendIps.length; i++) {
-            if (backendIps[i] == 0) {
-                continue;
-            }
             MacAddress mac = known[i];
             long age = now - lastSeen.get(i);
             if (mac != null && age > staleAfterNanos) {
@@ -131,13 +154,37 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
                 mac = null;
             }
             if (mac == null || age > refreshNanos) {
-                int n = Arp.writeRequest(out, backendTags[i], io.mac(), askFrom[i], backendIps[i]);
-                try {
-                    io.send(out, n);
-                } catch (IOException e) {
-                    log.warn("cannot send ARP request: {}", e.getMessage());
-                }
+                ask(i);
             }
+        }
+    }
+
+    private void ask(int i) {
+        int n;
+        byte[] frame;
+        if (backends6[i] == null) {
+            frame = out;
+            n = Arp.writeRequest(out, backendTags[i], io.mac(), askFrom[i], backendIps[i]);
+        } else if (ownIp6 != null) {
+            frame = out6;
+            n = Ndp.writeSolicitation(out6, 0, io.mac(), ownIp6, backends6[i]);
+        } else {
+            if (!warnedNoIpv6) {
+                warnedNoIpv6 = true;
+                log.warn(
+                        "service {}: the interface has no IPv6 address to ask Neighbor Discovery from;"
+                                + " IPv6 services stay DOWN until it has one (restart dsrlb then)",
+                        names[i]);
+            }
+            return;
+        }
+        try {
+            io.send(frame, n);
+        } catch (IOException e) {
+            log.warn(
+                    "cannot send {}: {}",
+                    backends6[i] == null ? "ARP request" : "Neighbor Solicitation",
+                    e.getMessage());
         }
     }
 
@@ -208,6 +255,51 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         }
     }
 
+    /**
+     * A backend's answer to our solicitation: solicited, to our own IPv6 address and MAC, with a
+     * target link-layer option that is the Ethernet source (the NDP form of ARP's "sender MAC is
+     * the frame's source"). Learned, confirmed or a conflict as for ARP.
+     */
+    @Override
+    public void onNeighborAdvertisement(byte[] frame, int ip, int icmp, int vlan) {
+        if (ownIp6 == null
+                || vlan != 0
+                || !Ndp.isSolicited(frame, icmp)
+                || !io.mac().matches(frame, Ethernet.DESTINATION)
+                || Ipv6Packet.destinationHigh(frame, ip) != ownIp6.high()
+                || Ipv6Packet.destinationLow(frame, ip) != ownIp6.low()) {
+            return;
+        }
+        int lla = Ndp.targetLinkAddress(frame, ip, icmp);
+        if (lla < 0
+                || !Arrays.equals(
+                        frame,
+                        Ethernet.SOURCE,
+                        Ethernet.SOURCE + MacAddress.LENGTH,
+                        frame,
+                        lla,
+                        lla + MacAddress.LENGTH)
+                || !isHostMac(frame, lla)) {
+            return;
+        }
+        long high = Ndp.targetHigh(frame, icmp);
+        long low = Ndp.targetLow(frame, icmp);
+        for (int i = 0; i < backends6.length; i++) {
+            IpAddress b = backends6[i];
+            if (b != null && b.high() == high && b.low() == low) {
+                MacAddress mac = known[i];
+                if (mac == null) {
+                    lastSeen.set(i, clock.getAsLong());
+                    learn(i, MacAddress.read(frame, lla));
+                } else if (mac.matches(frame, lla)) {
+                    lastSeen.set(i, clock.getAsLong());
+                } else {
+                    conflict(i, frame, lla);
+                }
+            }
+        }
+    }
+
     private void conflict(int i, byte[] frame, int senderMac) {
         MacAddress claimed = MacAddress.read(frame, senderMac);
         balancer.macConflicts().record(i, claimed);
@@ -217,7 +309,7 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
             log.warn(
                     "backend {}: {} answers ARP for it while {} still does; not adopted (ARP spoofing, or two hosts"
                             + " with one address); {} such replies so far",
-                    Ipv4.format(backendIps[i]),
+                    names[i],
                     claimed,
                     known[i],
                     balancer.macConflicts().count(i));
@@ -243,8 +335,8 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
 
     /** True once every backend has answered. */
     public synchronized boolean allResolved() {
-        for (int i = 0; i < known.length; i++) {
-            if (known[i] == null && backendIps[i] != 0) {
+        for (MacAddress m : known) {
+            if (m == null) {
                 return false;
             }
         }

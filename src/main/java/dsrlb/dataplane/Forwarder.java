@@ -38,6 +38,8 @@ public final class Forwarder {
      */
     public interface ArpObserver {
         /**
+         * A valid ARP packet that is not a request for a VIP.
+         *
          * @param frame the received frame, valid during the call only
          * @param arp where the ARP packet starts: 14, or 18 behind an 802.1Q tag
          * @param vlan the frame's VLAN id, 0 for untagged

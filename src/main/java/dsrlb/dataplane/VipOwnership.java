@@ -1,6 +1,8 @@
 package dsrlb.dataplane;
 
 import dsrlb.frame.Arp;
+import dsrlb.frame.Ndp;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
@@ -9,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether this node owns its VIPs (HA active) or stays silent (standby). Taking them over
- * announces them with gratuitous ARP, so the router and the backends' neighbours move to our
+ * announces them with gratuitous ARP (IPv6 VIPs: unsolicited Neighbor Advertisements), so the router and the backends' neighbours move to our
  * MAC at once instead of when their cache entry goes stale. What keeps the node ready for a
  * takeover (health monitors, backend ARP resolution, the Maglev tables) runs in both roles.
  */
@@ -23,6 +25,7 @@ public final class VipOwnership {
     private final MacAddress mac;
     private final int[] vips;
     private final int[] tags;
+    private final IpAddress[] vips6;
 
     /** Untagged VIPs. */
     public VipOwnership(Forwarder forwarder, PacketIo io, int[] vips) {
@@ -31,11 +34,17 @@ public final class VipOwnership {
 
     /** {@code tags[i]}: the VLAN VIP {@code vips[i]} lives on (0: untagged), where its announcements go. */
     public VipOwnership(Forwarder forwarder, PacketIo io, int[] vips, int[] tags) {
+        this(forwarder, io, vips, tags, new IpAddress[0]);
+    }
+
+    /** And IPv6 VIPs, on the untagged LAN. */
+    public VipOwnership(Forwarder forwarder, PacketIo io, int[] vips, int[] tags, IpAddress[] vips6) {
         this.forwarder = forwarder;
         this.io = io;
         this.mac = io.mac();
         this.vips = vips.clone();
         this.tags = tags.clone();
+        this.vips6 = vips6.clone();
     }
 
     /** Becomes active; always announces, also when already active (a notify script repeated is harmless). */
@@ -62,6 +71,7 @@ public final class VipOwnership {
     /** Gratuitous ARP for every VIP (a request with sender = target = VIP, to broadcast). */
     public void announce() {
         byte[] frame = new byte[Arp.TAGGED_FRAME_LENGTH];
+        byte[] frame6 = new byte[Ndp.TAGGED_FRAME_LENGTH];
         for (int round = 0; round < ANNOUNCEMENTS; round++) {
             for (int i = 0; i < vips.length; i++) {
                 int vip = vips[i];
@@ -77,6 +87,17 @@ public final class VipOwnership {
                     }
                 } catch (IOException e) {
                     log.warn("gratuitous ARP for {} failed: {}", Ipv4.format(vip), e.getMessage());
+                }
+            }
+            for (IpAddress vip : vips6) {
+                int n = Ndp.writeUnsolicitedAdvertisement(frame6, 0, mac, vip);
+                try {
+                    io.send(frame6, n);
+                    if (round == 0) {
+                        log.info("unsolicited Neighbor Advertisement: {} is at {}", vip, mac);
+                    }
+                } catch (IOException e) {
+                    log.warn("Neighbor Advertisement for {} failed: {}", vip, e.getMessage());
                 }
             }
         }

@@ -22,8 +22,9 @@ import org.pcap4j.core.Pcaps;
  */
 public final class Engines {
 
-    /** How to open the engines; only the engine a setting belongs to reads it. */
     /**
+     * How to open the engines; only the engine a setting belongs to reads it.
+     *
      * @param offloadMaxClients the most clients one kernel map holds (--offload-max-clients)
      */
     public record Options(NativePacketIo.Ring nativeRing, long offloadSyncNanos, long offloadMaxClients) {}

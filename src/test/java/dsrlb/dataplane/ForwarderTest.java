@@ -195,10 +195,15 @@ class ForwarderTest {
         handle(qinq);
         assertDropped(DropReason.VLAN_TAGGED);
 
-        byte[] ipv6 = fromClient(CLIENT, 69, new byte[4]);
-        Bytes.putU16(ipv6, 12, 0x86dd);
-        handle(ipv6);
+        byte[] lldp = fromClient(CLIENT, 69, new byte[4]);
+        Bytes.putU16(lldp, 12, 0x88cc);
+        handle(lldp);
         assertDropped(DropReason.OTHER_ETHERTYPE);
+
+        byte[] ipv4AsIpv6 = fromClient(CLIENT, 69, new byte[4]);
+        Bytes.putU16(ipv4AsIpv6, 12, 0x86dd);
+        handle(ipv4AsIpv6);
+        assertDropped(DropReason.BAD_IP_HEADER);
 
         byte[] fromBackend = frame().eth(TFTP1, LB)
                 .ipv4(CLIENT, VIP)

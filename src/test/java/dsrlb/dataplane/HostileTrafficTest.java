@@ -275,9 +275,12 @@ class HostileTrafficTest {
 
     @Test
     void otherEthertypesAndTrafficForOthersAreDropped() {
-        byte[] ipv6 = rrq(CLIENT);
-        Bytes.putU16(ipv6, Ethernet.ETHER_TYPE, 0x86dd);
-        assertDropped(DropReason.OTHER_ETHERTYPE, ipv6);
+        byte[] lldp = rrq(CLIENT);
+        Bytes.putU16(lldp, Ethernet.ETHER_TYPE, 0x88cc);
+        assertDropped(DropReason.OTHER_ETHERTYPE, lldp);
+        byte[] ipv4AsIpv6 = rrq(CLIENT);
+        Bytes.putU16(ipv4AsIpv6, Ethernet.ETHER_TYPE, Ethernet.TYPE_IPV6);
+        assertDropped(DropReason.BAD_IP_HEADER, ipv4AsIpv6);
         assertDropped(
                 DropReason.NOT_VIP,
                 frame().eth(ROUTER, LB)

@@ -129,7 +129,7 @@ class TextTest {
                 "Last VIP ARP conflict: 198.51.100.20 claimed by MAC 02:d5:1b:64:00:30 at "
                         + "2025-01-02T03:04:03.678Z (check arp_ignore/arp_announce on that host)",
                 lines.get(7));
-        assertTrue(s.contains("not_vip (IPv4 destination is not a VIP)              4\n"), s);
+        assertTrue(s.contains("not_vip (IPv4 or IPv6 destination is not a VIP)      4\n"), s);
         assertFalse(s.contains("truncated"), "zero drops are left out: " + s);
         assertTrue(s.contains("\nall                                                  6\n"), s);
         assertTrue(
