@@ -74,6 +74,25 @@ readonly LAB_PXE_RANGE=203.0.113.100,203.0.113.199
 readonly LAB_CLIENT_EXTRA_FIRST=32
 readonly LAB_CLIENT_EXTRA_COUNT=200
 
+# lab/up --ipv6 (issue 17): the same LANs once more in 2001:db8::/32 (RFC 3849),
+# next to the IPv4 addresses. Client LAN 2001:db8:1::/64 (router ::1, client
+# ::10 plus extras), server LAN 2001:db8:2::/64 (router ::1, the LB host's kernel
+# ::10, the second LB ::11, VIP6 ::20, tftp1 ::30, tftp2 ::31). The LB kernel's
+# own address is what dsrlb asks NDP from and probes backends from; the VIP6 is
+# never the kernel's, dsrlb answers Neighbor Solicitations for it.
+readonly LAB_CLIENT6_NET=2001:db8:1::/64
+readonly LAB_SERVER6_NET=2001:db8:2::/64
+readonly LAB_CLIENT6_IP=2001:db8:1::10
+readonly LAB_ROUTER6_CLIENT_IP=2001:db8:1::1
+readonly LAB_ROUTER6_SERVER_IP=2001:db8:2::1
+readonly LAB_LB6_IP=2001:db8:2::10
+readonly LAB_LB2_6_IP=2001:db8:2::11
+readonly LAB_VIP6=2001:db8:2::20
+readonly LAB_TFTP1_6_IP=2001:db8:2::30
+readonly LAB_TFTP2_6_IP=2001:db8:2::31
+# Extra IPv6 client addresses 2001:db8:1::100 .. 2001:db8:1::1c7 (hex), as many as the IPv4 ones.
+readonly LAB_CLIENT6_EXTRA_FIRST=256
+
 # Fixed, locally administered MACs: captures and failures stay readable, and a
 # test can name a backend's MAC without asking the lab. The last byte mirrors
 # the host part of the address.
@@ -171,6 +190,59 @@ lab_backend_mac() {
 lab_client_extra_ip() {
     (($1 >= 0 && $1 < LAB_CLIENT_EXTRA_COUNT)) || lab_die "extra client index out of range: $1"
     printf '192.0.2.%d\n' $((LAB_CLIENT_EXTRA_FIRST + $1))
+}
+
+# lab_client6_extra_ip <n> -> n-th extra IPv6 client address (0-based), as lab/up --ipv6 adds them.
+lab_client6_extra_ip() {
+    (($1 >= 0 && $1 < LAB_CLIENT_EXTRA_COUNT)) || lab_die "extra client index out of range: $1"
+    printf '2001:db8:1::%x\n' $((LAB_CLIENT6_EXTRA_FIRST + $1))
+}
+
+# lab_backend6_ip <tftp1|tftp2>: the backend's real IPv6 address (lab/up --ipv6).
+lab_backend6_ip() {
+    case "$1" in
+        tftp1) printf '%s\n' "$LAB_TFTP1_6_IP" ;;
+        tftp2) printf '%s\n' "$LAB_TFTP2_6_IP" ;;
+        *) lab_die "unknown backend: $1 (tftp1|tftp2)" ;;
+    esac
+}
+
+# lab_ipv6 -> 0 or 1: whether the running lab was built with --ipv6.
+lab_ipv6() {
+    local v
+    v=$(lab_state_get ipv6)
+    printf '%s\n' "${v:-0}"
+}
+
+# lab_client6_src [addr]: lab_client_src for IPv6 (the src hint of the client's
+# IPv6 default route); without an argument 2001:db8:1::10 comes back.
+lab_client6_src() {
+    local addr="${1:-$LAB_CLIENT6_IP}"
+    ip -n "$LAB_NS_CLIENT" -6 route replace default via "$LAB_ROUTER6_CLIENT_IP" dev eth0 src "$addr"
+}
+
+# lab_ipv6_quiet <namespace>: IPv6 on in a namespace, without the frames nobody
+# asked for. Run before its interfaces exist, so that they inherit the defaults:
+# no router solicitations, no SLAAC, no DAD (link-local addresses are usable at
+# once; the lab's own addresses are added with nodad too), and an output rule
+# that drops the kernel's MLD reports (joins of solicited-node groups on every
+# address; the switch does no snooping, so nobody needs them). What stays on the
+# wire is NDP that some packet needed, and the traffic of the test.
+lab_ipv6_quiet() {
+    local ns="$1" scope key
+    for scope in all default; do
+        for key in disable_ipv6=0 accept_ra=0 autoconf=0 router_solicitations=0 accept_dad=0 dad_transmits=0; do
+            ip netns exec "$ns" sysctl -q -w "net.ipv6.conf.$scope.$key"
+        done
+    done
+    ip netns exec "$ns" nft -f - <<'NFT'
+table ip6 dsrlblab_quiet {
+    chain output {
+        type filter hook output priority filter; policy accept;
+        icmpv6 type { mld-listener-report, mld2-listener-report, mld-listener-done, nd-router-solicit } drop
+    }
+}
+NFT
 }
 
 # lab_client_src [addr]: tftp-hpa and atftp cannot bind a source address, so
@@ -390,10 +462,13 @@ lab_daemon() {
 }
 
 lab_start_tftpd_hpa() {
-    local backend="$1"
+    local backend="$1" listen=(--address 0.0.0.0:69)
     # Listens on the wildcard address; each transfer's child binds to the
     # address the RRQ was sent to (IP_PKTINFO), i.e. answers from the VIP.
-    (lab_daemon ip netns exec "$(lab_ns "$backend")" in.tftpd --listen --address 0.0.0.0:69 --secure \
+    # With --ipv6 no --address: then it opens one socket per family (the IPv6
+    # one IPV6_V6ONLY) on the tftp port of /etc/services.
+    if (($(lab_ipv6))); then listen=(); fi
+    (lab_daemon ip netns exec "$(lab_ns "$backend")" in.tftpd --listen "${listen[@]}" --secure \
         --pidfile "$LAB_DIR/$backend.pid" "$LAB_DIR/$backend")
 }
 
@@ -428,12 +503,22 @@ lab_wait_listening() {
 # (the real one), not from the VIP it was sent to, and that transfer fails.
 # One request from inside the namespace uses up that first datagram; it comes
 # from 127.0.0.1, so no lab counter or set sees it.
+#
+# With --ipv6 it has a socket per family, and the option it sets before each
+# read is the one of the previous sender's family, on the socket being read: a
+# socket gets its own family's option only when two requests of that family
+# come in a row. Primed once each, the IPv4 socket still answered the first
+# IPv4 request after IPv6 ones from its real address (Ipv6IT, mixed storm), so
+# each family is primed twice in a row.
 lab_prime_tftpd_hpa() {
-    local backend="$1" out="$LAB_DIR/.prime-$1" msg
-    msg=$(timeout 10 ip netns exec "$(lab_ns "$backend")" tftp -m binary 127.0.0.1 -c get empty.bin "$out" 2>&1) ||
-        lab_die "$backend: priming request failed: $msg"
-    [[ -z "$msg" && -f "$out" ]] || lab_die "$backend: priming request failed: $msg"
-    rm -f "$out"
+    local backend="$1" out="$LAB_DIR/.prime-$1" msg lo loopback=(127.0.0.1)
+    if (($(lab_ipv6))); then loopback=(127.0.0.1 127.0.0.1 ::1 ::1); fi
+    for lo in "${loopback[@]}"; do
+        msg=$(timeout 10 ip netns exec "$(lab_ns "$backend")" tftp -m binary "$lo" -c get empty.bin "$out" 2>&1) ||
+            lab_die "$backend: priming request to $lo failed: $msg"
+        [[ -z "$msg" && -f "$out" ]] || lab_die "$backend: priming request to $lo failed: $msg"
+        rm -f "$out"
+    done
 }
 
 # lab_start_backend <tftp1|tftp2>: starts the backend's TFTP server as lab/up configured it.

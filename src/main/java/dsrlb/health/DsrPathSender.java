@@ -3,9 +3,11 @@ package dsrlb.health;
 import dsrlb.dataplane.PacketIo;
 import dsrlb.frame.Ethernet;
 import dsrlb.frame.UdpFrameWriter;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +36,22 @@ public final class DsrPathSender {
     }
 
     public void send(byte[] data, int length, InetSocketAddress from, InetSocketAddress to) throws IOException {
+        if (to.getAddress() instanceof Inet6Address) {
+            // IPv6 VIPs live on the untagged LAN (DsrConfig.vlanOf).
+            byte[] frame = new byte[UdpFrameWriter.HEADERS_IPV6 + length];
+            int n = UdpFrameWriter.writeIpv6(
+                    frame,
+                    backendMac,
+                    io.mac(),
+                    IpAddress.ofIpv6(from.getAddress().getAddress(), 0),
+                    IpAddress.ofIpv6(to.getAddress().getAddress(), 0),
+                    from.getPort(),
+                    to.getPort(),
+                    data,
+                    length);
+            io.send(frame, n);
+            return;
+        }
         byte[] frame = new byte[UdpFrameWriter.HEADERS + length];
         int n = UdpFrameWriter.write(
                 frame,

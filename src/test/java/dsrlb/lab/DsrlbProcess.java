@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** dsrlb run in the lb namespace, as an operator starts it: the real jar, the real config. */
 public final class DsrlbProcess implements AutoCloseable {
+    private static final Pattern ALL_UP = Pattern.compile("ready: ([1-9][0-9]*) of \\1 services UP");
     private final Process process;
     private final Path log;
 
@@ -62,9 +64,11 @@ public final class DsrlbProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             String text = d.log();
             if (text.contains(" ready: ")) {
-                if (!text.contains("ready: 2 of 2 services UP")) {
+                // "ready: N of N services UP": every backend resolved (two in the seed, four
+                // with examples/ipv6.conf: each server once per family).
+                if (!ALL_UP.matcher(text).find()) {
                     d.close();
-                    fail("dsrlb did not resolve both backends:\n" + text);
+                    fail("dsrlb did not resolve every backend:\n" + text);
                 }
                 return d;
             }

@@ -23,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Lab {
     public static final String VIP = "198.51.100.20";
+    /** lab/up --ipv6: the VIP6 and the router's address on the client LAN (lab/lib.sh). */
+    public static final String VIP6 = "2001:db8:2::20";
+
+    public static final String ROUTER6_CLIENT_IP = "2001:db8:1::1";
     public static final String CLIENT_NS = "dsrlb-client";
     public static final String ROUTER_NS = "dsrlb-router";
     public static final String LB_NS = "dsrlb-lb";

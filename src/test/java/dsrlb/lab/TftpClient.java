@@ -20,9 +20,32 @@ public enum TftpClient {
         this.label = label;
     }
 
-    /** Downloads {@code file} from {@code server} into {@code out}, from source address {@code src}. */
+    /**
+     * Downloads {@code file} from {@code server} into {@code out}, from source address {@code src}.
+     * An IPv6 server (lab/up --ipv6) takes an IPv6 source: curl's URL gets brackets, tftp-hpa
+     * runs with -6 and the src hint goes on the client's IPv6 default route.
+     */
     public Lab.Result download(String server, String file, Path out, String src, int timeoutSeconds) {
-        if (this != CURL) {
+        boolean ipv6 = server.contains(":");
+        if (ipv6 && this != CURL) {
+            Lab.check(
+                    Lab.runQuietly(
+                            10,
+                            "ip",
+                            "-n",
+                            Lab.CLIENT_NS,
+                            "-6",
+                            "route",
+                            "replace",
+                            "default",
+                            "via",
+                            Lab.ROUTER6_CLIENT_IP,
+                            "dev",
+                            "eth0",
+                            "src",
+                            src),
+                    "set client IPv6 source address " + src);
+        } else if (this != CURL) {
             Lab.check(
                     Lab.runQuietly(
                             10,
@@ -40,7 +63,13 @@ public enum TftpClient {
         }
         List<String> cmd = new ArrayList<>();
         switch (this) {
-            case TFTP_HPA -> cmd.addAll(List.of("tftp", "-m", "binary", server, "-c", "get", file, out.toString()));
+            case TFTP_HPA -> {
+                cmd.add("tftp");
+                if (ipv6) {
+                    cmd.add("-6");
+                }
+                cmd.addAll(List.of("-m", "binary", server, "-c", "get", file, out.toString()));
+            }
             case ATFTP -> cmd.addAll(List.of("atftp", "--get", "-r", file, "-l", out.toString(), server));
             case ATFTP_BLKSIZE_1428 ->
                 cmd.addAll(List.of(
@@ -60,7 +89,9 @@ public enum TftpClient {
                     // curl 7.88 fails (exit 71) on a 0-byte file after an OACK; plain RFC 1350 works.
                     cmd.add("--tftp-no-options");
                 }
-                cmd.add("tftp://" + server + "/" + file);
+                // -g: the brackets of an IPv6 literal are not a curl glob.
+                cmd.add("-g");
+                cmd.add("tftp://" + (ipv6 ? "[" + server + "]" : server) + "/" + file);
             }
         }
         return Lab.inNamespace(Lab.CLIENT_NS, timeoutSeconds, cmd.toArray(String[]::new));
