@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PxeBootIpv6IT {
     static final Path PXE = Lab.BASEDIR.resolve("lab/pxe");
-    static final String VIP6 = "2001:db8:2::20";
+    static final String VIP6 = Lab.VIP6;
     /** The PXE LAN's IPv6 prefix (lab/pxe); machine i gets ::140+i from DHCPv6 for iPXE and Linux. */
     static final String PXE6_PREFIX = "2001:db8:3::";
 
