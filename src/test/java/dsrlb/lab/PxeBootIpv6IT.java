@@ -64,7 +64,7 @@ class PxeBootIpv6IT {
                 tmp.resolve("dsrlb.sock").toString());
         Lab.resetServedBy();
         Lab.Result r = Lab.runQuietly(
-                200, PXE.toString(), "boot", "--machines", "2", "--firmware", "uefi6", "--timeout", "150");
+                300, PXE.toString(), "boot", "--machines", "2", "--firmware", "uefi6", "--timeout", "240");
         System.out.println(r.out());
         assertEquals(0, r.exit(), r + "\n--- dsrlb\n" + dsrlb.log());
         List<String> lines = Arrays.stream(r.out().split("\n"))
