@@ -242,15 +242,7 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         for (int i = 0; i < backendIps.length; i++) {
             // A reply counts only on the backend's VLAN and to the address we asked from there.
             if (backendIps[i] == sender && backendTags[i] == vlan && askFrom[i] == target) {
-                MacAddress mac = known[i];
-                if (mac == null) {
-                    lastSeen.set(i, clock.getAsLong());
-                    learn(i, MacAddress.read(frame, senderMac));
-                } else if (mac.matches(frame, senderMac)) {
-                    lastSeen.set(i, clock.getAsLong());
-                } else {
-                    conflict(i, frame, senderMac);
-                }
+                heard(i, frame, senderMac);
             }
         }
     }
@@ -287,16 +279,21 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         for (int i = 0; i < backends6.length; i++) {
             IpAddress b = backends6[i];
             if (b != null && b.high() == high && b.low() == low) {
-                MacAddress mac = known[i];
-                if (mac == null) {
-                    lastSeen.set(i, clock.getAsLong());
-                    learn(i, MacAddress.read(frame, lla));
-                } else if (mac.matches(frame, lla)) {
-                    lastSeen.set(i, clock.getAsLong());
-                } else {
-                    conflict(i, frame, lla);
-                }
+                heard(i, frame, lla);
             }
+        }
+    }
+
+    /** Backend {@code i} answered with the MAC at {@code frame[mac..]}: learned, confirmed, or a conflict. */
+    private void heard(int i, byte[] frame, int mac) {
+        MacAddress known = this.known[i];
+        if (known == null) {
+            lastSeen.set(i, clock.getAsLong());
+            learn(i, MacAddress.read(frame, mac));
+        } else if (known.matches(frame, mac)) {
+            lastSeen.set(i, clock.getAsLong());
+        } else {
+            conflict(i, frame, mac);
         }
     }
 

@@ -223,56 +223,19 @@ public final class Forwarder {
             return;
         }
         ForwardingState s = state;
-        int vip = s.vipIndex(Ipv4Packet.destination(frame, ip));
-        if (vip < 0) {
-            counters.drop(DropReason.NOT_VIP);
-            return;
-        }
-        if (s.vipTag(vip) != vlan) {
-            counters.drop(DropReason.WRONG_VLAN);
-            return;
-        }
-        if (!active) {
-            counters.drop(DropReason.STANDBY);
-            return;
-        }
-        if (Ethernet.isGroupDestination(frame)) {
-            counters.drop(DropReason.GROUP_DESTINATION);
-            return;
-        }
-        if (!ownMac.matches(frame, Ethernet.DESTINATION)) {
-            counters.drop(DropReason.NOT_OUR_MAC);
-            return;
-        }
         int protocol = Ipv4Packet.protocol(frame, ip);
-        int port = destinationPort(frame, ip, protocol);
-        ForwardingState.Route route = s.match(vip, protocol, port);
-        if (route == null) {
-            counters.drop(DropReason.NO_VSERVER);
-            return;
-        }
-        int client = Ipv4Packet.source(frame, ip);
-        int id = route.vserver().pick(client, route.pool(), s.services());
-        if (id < 0) {
-            counters.drop(DropReason.NO_SERVICE_UP);
-            return;
-        }
-        ServiceView service = s.services()[id];
-        if (service.mac().matches(frame, Ethernet.SOURCE)) {
-            counters.drop(DropReason.WOULD_LOOP);
-            return;
-        }
-        service.mac().writeTo(frame, Ethernet.DESTINATION);
-        ownMac.writeTo(frame, Ethernet.SOURCE);
-        if (L4Checksum.completeIfPartial(frame, ip) == L4Checksum.COMPLETED) {
-            counters.checksumsCompleted.increment();
-        }
-        if (send(frame, length)) {
-            counters.forwarded.increment();
-            for (ForwardedFrameListener l : listeners) {
-                l.forwarded(frame, length, vip, client, id, protocol, port);
-            }
-        }
+        forward(
+                frame,
+                length,
+                vlan,
+                s,
+                s.vipIndex(Ipv4Packet.destination(frame, ip)),
+                ip,
+                protocol,
+                destinationPort(frame, ip, protocol),
+                0,
+                IpAddress.mappedLow(Ipv4Packet.source(frame, ip)),
+                false);
     }
 
     private void handleIpv6(byte[] frame, int length, int vlan, int ip) {
@@ -296,7 +259,39 @@ public final class Forwarder {
         ForwardingState s = state;
         long dstHigh = Ipv6Packet.destinationHigh(frame, ip);
         long dstLow = Ipv6Packet.destinationLow(frame, ip);
+        // An IPv4-mapped destination in an IPv6 header is no IPv4 VIP.
         int vip = IpAddress.isIpv4(dstHigh, dstLow) ? -1 : s.vipIndex(dstHigh, dstLow);
+        forward(
+                frame,
+                length,
+                vlan,
+                s,
+                vip,
+                ip,
+                protocol,
+                Ipv6Packet.destinationPort(frame, ip, upperLayer),
+                Ipv6Packet.sourceHigh(frame, ip),
+                Ipv6Packet.sourceLow(frame, ip),
+                true);
+    }
+
+    /**
+     * The decision for a packet of either IP version, once its header is valid: the VIP's VLAN,
+     * HA role and MAC checks, the vserver, the pick by the client's address ({@link IpAddress}'s
+     * words), then the MAC rewrite, the checksum and the listeners.
+     */
+    private void forward(
+            byte[] frame,
+            int length,
+            int vlan,
+            ForwardingState s,
+            int vip,
+            int ip,
+            int protocol,
+            int port,
+            long clientHigh,
+            long clientLow,
+            boolean ipv6) {
         if (vip < 0) {
             counters.drop(DropReason.NOT_VIP);
             return;
@@ -317,14 +312,12 @@ public final class Forwarder {
             counters.drop(DropReason.NOT_OUR_MAC);
             return;
         }
-        int port = Ipv6Packet.destinationPort(frame, ip, upperLayer);
         ForwardingState.Route route = s.match(vip, protocol, port);
         if (route == null) {
             counters.drop(DropReason.NO_VSERVER);
             return;
         }
-        int id = route.vserver()
-                .pick(Ipv6Packet.sourceHigh(frame, ip), Ipv6Packet.sourceLow(frame, ip), route.pool(), s.services());
+        int id = route.vserver().pick(clientHigh, clientLow, route.pool(), s.services());
         if (id < 0) {
             counters.drop(DropReason.NO_SERVICE_UP);
             return;
@@ -336,13 +329,20 @@ public final class Forwarder {
         }
         service.mac().writeTo(frame, Ethernet.DESTINATION);
         ownMac.writeTo(frame, Ethernet.SOURCE);
-        if (L4Checksum.completeIfPartialIpv6(frame, ip, upperLayer) == L4Checksum.COMPLETED) {
+        int completed = ipv6
+                ? L4Checksum.completeIfPartialIpv6(frame, ip, upperLayer)
+                : L4Checksum.completeIfPartial(frame, ip);
+        if (completed == L4Checksum.COMPLETED) {
             counters.checksumsCompleted.increment();
         }
         if (send(frame, length)) {
             counters.forwarded.increment();
             for (ForwardedFrameListener l : listeners) {
-                l.forwardedIpv6(frame, length, ip, vip, id, protocol, port);
+                if (ipv6) {
+                    l.forwardedIpv6(frame, length, ip, vip, id, protocol, port);
+                } else {
+                    l.forwarded(frame, length, vip, (int) clientLow, id, protocol, port);
+                }
             }
         }
     }
