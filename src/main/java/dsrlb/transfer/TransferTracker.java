@@ -98,10 +98,10 @@ public final class TransferTracker implements ForwardedFrameListener {
     }
 
     /**
-     * The first slot of the client's set. Both words are mixed (MurmurHash3's 64-bit finalizer
-     * over the high word, rotated, xor the low one): IPv6 clients of one /64 differ only in the
-     * low word, IPv4 ones only in its last 32 bits, and clients of different prefixes may share
-     * their low word.
+     * The first slot of the client's set. Both words count (the high one multiplied and rotated,
+     * xored into the low one, then MurmurHash3's 64-bit finalizer): IPv6 clients of one /64
+     * differ only in the low word, IPv4 ones only in its last 32 bits, and clients of different
+     * prefixes may share their low word.
      */
     static int set(long high, long low) {
         long h = low ^ Long.rotateLeft(high * 0x9E3779B97F4A7C15L, 32);
