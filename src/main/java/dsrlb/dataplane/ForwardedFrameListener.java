@@ -32,8 +32,8 @@ public interface ForwardedFrameListener {
     /**
      * One IPv6 frame went to a service; the client's address is the packet's source (read it from
      * the frame with {@code frame.Ipv6Packet.sourceHigh/sourceLow}: no object per packet). The
-     * default ignores it: a listener that keeps IPv4 clients in an {@code int} (the transfer
-     * table, the kernel offload's map) does not follow IPv6 clients yet.
+     * default ignores it: a listener that keeps IPv4 clients in an {@code int} (the kernel
+     * offload's map) does not follow IPv6 clients yet.
      *
      * @param ip where the IPv6 header starts in {@code frame}
      */

@@ -192,7 +192,7 @@ public final class LiveStatus implements StatusSource {
         List<GlobalReport.Count> clients = new ArrayList<>();
         transfers
                 .topClients(10)
-                .forEach(e -> clients.add(new GlobalReport.Count(Ipv4.format(e.getKey()), e.getValue())));
+                .forEach(e -> clients.add(new GlobalReport.Count(e.getKey().format(), e.getValue())));
         long nanos = System.nanoTime();
         Instant now = clock.instant();
         List<ServiceConfig> configs = balancer.services();
@@ -207,7 +207,7 @@ public final class LiveStatus implements StatusSource {
     private static GlobalReport.Transfer transfer(
             TransferTracker.Transfer t, List<ServiceConfig> configs, Instant now, long nowNanos) {
         return new GlobalReport.Transfer(
-                Ipv4.format(t.clientIp()),
+                t.client().format(),
                 t.serviceId() < configs.size() ? configs.get(t.serviceId()).name() : "#" + t.serviceId(),
                 t.file(),
                 now.minusNanos(nowNanos - t.startedNanos()),

@@ -3,6 +3,8 @@ package dsrlb.transfer;
 import dsrlb.dataplane.ForwardedFrameListener;
 import dsrlb.frame.Ethernet;
 import dsrlb.frame.Ipv4Packet;
+import dsrlb.frame.Ipv6Packet;
+import dsrlb.net.IpAddress;
 import dsrlb.tftp.TftpPackets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -21,11 +23,13 @@ import java.util.function.IntUnaryOperator;
  * TFTP transfers as dsrlb sees them: a client's RRQ starts one on the service it was sent to,
  * each later packet of that client (its ACKs) keeps it alive, and a few seconds of silence end
  * it. Counts active transfers per service (for LEASTTRANSFERS and status), requests per file
- * name and per client, and each transfer's time from RRQ to its last ACK.
+ * name and per client, and each transfer's time from RRQ to its last ACK. IPv4 and IPv6 clients
+ * alike: a client is its address as the two words of {@link IpAddress} (IPv4 in its mapped
+ * form), so both families share one table and one hash.
  *
- * <p>The forwarder tells it of each forwarded frame ({@link #forwarded}); the receive thread
- * calls {@link #request} and {@link #packet} through it and allocates nothing: a
- * 4-way set-associative table of primitive arrays, and RRQ bytes copied into a ring of
+ * <p>The forwarder tells it of each forwarded frame ({@link #forwarded}, {@link #forwardedIpv6});
+ * the receive thread calls {@link #request} and {@link #packet} through it and allocates nothing:
+ * a 4-way set-associative table of primitive arrays, and RRQ bytes copied into a ring of
  * preallocated slots. {@link #sweep}, on a control thread, ends idle transfers and turns the
  * ring into per-file and per-client counts.
  */
@@ -55,9 +59,11 @@ public final class TransferTracker implements ForwardedFrameListener {
      * @param startedNanos the RRQ's {@link System#nanoTime()}
      * @param nanos RRQ to the client's last packet (so far, for one in progress)
      */
-    public record Transfer(int clientIp, int serviceId, String file, long startedNanos, long nanos) {}
+    public record Transfer(IpAddress client, int serviceId, String file, long startedNanos, long nanos) {}
 
-    private final int[] client = new int[SLOTS];
+    /** Slot {@code i}'s client: its address's high word at {@code 2i}, its low word at {@code 2i + 1}. */
+    private final long[] client = new long[2 * SLOTS];
+
     private final int[] service = new int[SLOTS];
     private final long[] started = new long[SLOTS];
     private final AtomicLongArray lastSeen = new AtomicLongArray(SLOTS);
@@ -66,7 +72,9 @@ public final class TransferTracker implements ForwardedFrameListener {
 
     private final byte[][] names = new byte[NAME_RING][NAME_BYTES];
     private final int[] nameLengths = new int[NAME_RING];
-    private final int[] nameClients = new int[NAME_RING];
+    /** Ring slot {@code r}'s client, two words as in {@link #client}. */
+    private final long[] nameClients = new long[2 * NAME_RING];
+
     private final AtomicLong nameHead = new AtomicLong();
     private final AtomicLong nameTail = new AtomicLong();
 
@@ -74,9 +82,11 @@ public final class TransferTracker implements ForwardedFrameListener {
     private final AtomicLong finished = new AtomicLong();
     private final AtomicLong untracked = new AtomicLong();
     private final Map<String, Long> requestsByFile = new HashMap<>();
-    private final Map<Integer, Long> requestsByClient = new HashMap<>();
+    private final Map<IpAddress, Long> requestsByClient = new HashMap<>();
     /** The file each client asked for last: names the transfer when it is listed. */
-    private final Map<Integer, String> fileByClient = new HashMap<>();
+    private final Map<IpAddress, String> fileByClient = new HashMap<>();
+    /** {@link Ipv6Packet#upperLayer}'s answer for {@link #forwardedIpv6}: the receive thread's own. */
+    private final int[] upperLayer = new int[Ipv6Packet.UPPER_LAYER_SLOTS];
 
     private final ArrayDeque<Transfer> recent = new ArrayDeque<>();
     private final long idleNanos;
@@ -87,9 +97,22 @@ public final class TransferTracker implements ForwardedFrameListener {
         this.idleNanos = idleNanos;
     }
 
-    private static int set(int ip) {
-        int h = ip * 0x9E3779B9;
-        return (h ^ (h >>> 16)) & (SLOTS - 1) & ~(WAYS - 1);
+    /**
+     * The first slot of the client's set. Both words count (the high one multiplied and rotated,
+     * xored into the low one, then MurmurHash3's 64-bit finalizer): IPv6 clients of one /64
+     * differ only in the low word, IPv4 ones only in its last 32 bits, and clients of different
+     * prefixes may share their low word.
+     */
+    static int set(long high, long low) {
+        long h = low ^ Long.rotateLeft(high * 0x9E3779B97F4A7C15L, 32);
+        h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+        h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
+        return (int) h & (SLOTS - 1) & ~(WAYS - 1);
+    }
+
+    private boolean holds(int slot, long high, long low) {
+        return client[2 * slot + 1] == low && client[2 * slot] == high;
     }
 
     /**
@@ -105,25 +128,59 @@ public final class TransferTracker implements ForwardedFrameListener {
         int ip = Ethernet.payloadOffset(frame);
         int payload = ip + Ipv4Packet.headerLength(frame, ip) + UDP_HEADER_LENGTH;
         int end = ip + Ipv4Packet.totalLength(frame, ip);
+        update(0, IpAddress.mappedLow(clientIp), serviceId, now, frame, port, payload, end);
+    }
+
+    /** Receive thread: as {@link #forwarded}, for a client that is the IPv6 packet's source. */
+    @Override
+    public void forwardedIpv6(byte[] frame, int length, int ip, int vipIndex, int serviceId, int protocol, int port) {
+        // The forwarder validated the packet and walked it to a UDP header (port >= 0); the walk
+        // is repeated here rather than its result passed to every listener.
+        if (protocol != Ipv6Packet.PROTO_UDP
+                || port < 0
+                || Ipv6Packet.upperLayer(frame, ip, upperLayer) != Ipv6Packet.OK) {
+            return;
+        }
+        long now = System.nanoTime();
+        int payload = upperLayer[Ipv6Packet.UL_OFFSET] + UDP_HEADER_LENGTH;
+        int end = Ipv6Packet.end(frame, ip);
+        update(
+                Ipv6Packet.sourceHigh(frame, ip),
+                Ipv6Packet.sourceLow(frame, ip),
+                serviceId,
+                now,
+                frame,
+                port,
+                payload,
+                end);
+    }
+
+    private void update(long high, long low, int serviceId, long now, byte[] frame, int port, int payload, int end) {
         if (port == TftpPackets.PORT && TftpPackets.isReadRequest(frame, payload, end)) {
             // The file name follows the two-byte opcode.
-            request(clientIp, serviceId, now, frame, payload + 2, end);
+            request(high, low, serviceId, now, frame, payload + 2, end);
         } else {
-            packet(clientIp, now);
+            packet(high, low, now);
         }
     }
 
+    /** Receive thread: {@link #request(long, long, int, long, byte[], int, int)} for an IPv4 client. */
+    public void request(int clientIp, int serviceId, long now, byte[] frame, int nameOffset, int end) {
+        request(0, IpAddress.mappedLow(clientIp), serviceId, now, frame, nameOffset, end);
+    }
+
     /**
-     * Receive thread: a TFTP read request from {@code clientIp} went to {@code serviceId}.
+     * Receive thread: a TFTP read request from the client {@code (high, low)} ({@link IpAddress}'s
+     * words) went to {@code serviceId}.
      *
      * @param frame the frame; the file name starts at {@code nameOffset} (NUL-terminated)
      */
-    public void request(int clientIp, int serviceId, long now, byte[] frame, int nameOffset, int end) {
-        int base = set(clientIp);
+    public void request(long high, long low, int serviceId, long now, byte[] frame, int nameOffset, int end) {
+        int base = set(high, low);
         int free = -1;
         for (int i = base; i < base + WAYS; i++) {
             int st = state.get(i);
-            if (st != EMPTY && client[i] == clientIp) {
+            if (st != EMPTY && holds(i, high, low)) {
                 // A new RRQ from the same client: its previous transfer is over.
                 finish(i);
                 free = i;
@@ -136,7 +193,8 @@ public final class TransferTracker implements ForwardedFrameListener {
         if (free < 0) {
             untracked.incrementAndGet();
         } else {
-            client[free] = clientIp;
+            client[2 * free] = high;
+            client[2 * free + 1] = low;
             service[free] = serviceId;
             started[free] = now;
             lastSeen.set(free, now);
@@ -155,16 +213,22 @@ public final class TransferTracker implements ForwardedFrameListener {
             }
             System.arraycopy(frame, nameOffset, names[r], 0, n);
             nameLengths[r] = n;
-            nameClients[r] = clientIp;
+            nameClients[2 * r] = high;
+            nameClients[2 * r + 1] = low;
             nameHead.lazySet(h + 1);
         }
     }
 
-    /** Receive thread (or the offload sync, with the kernel's idea of the time): the client is still talking. */
+    /** Receive thread (or the offload sync, with the kernel's idea of the time): the IPv4 client is still talking. */
     public void packet(int clientIp, long now) {
-        int base = set(clientIp);
+        packet(0, IpAddress.mappedLow(clientIp), now);
+    }
+
+    /** Receive thread: the client {@code (high, low)} ({@link IpAddress}'s words) is still talking. */
+    public void packet(long high, long low, long now) {
+        int base = set(high, low);
         for (int i = base; i < base + WAYS; i++) {
-            if (client[i] == clientIp && state.get(i) == ACTIVE) {
+            if (holds(i, high, low) && state.get(i) == ACTIVE) {
                 lastSeen.set(i, now);
                 return;
             }
@@ -191,13 +255,14 @@ public final class TransferTracker implements ForwardedFrameListener {
             int r = (int) (s & (NAME_RING - 1));
             // A client chose these bytes: shown in stat and on the status page, so made printable.
             String name = TftpPackets.printable(new String(names[r], 0, nameLengths[r], StandardCharsets.ISO_8859_1));
+            IpAddress who = new IpAddress(nameClients[2 * r], nameClients[2 * r + 1]);
             count(requestsByFile, name);
-            count(requestsByClient, nameClients[r]);
+            count(requestsByClient, who);
             if (fileByClient.size() >= SLOTS) {
                 // Clients whose RRQ found no slot never finish here; forget them all rather than grow.
                 fileByClient.clear();
             }
-            fileByClient.put(nameClients[r], name);
+            fileByClient.put(who, name);
         }
         nameTail.lazySet(h);
         for (int i = 0; i < SLOTS; i++) {
@@ -213,7 +278,8 @@ public final class TransferTracker implements ForwardedFrameListener {
                     if (recent.size() == RECENT) {
                         recent.removeFirst();
                     }
-                    recent.addLast(new Transfer(client[i], svc, fileByClient.remove(client[i]), started[i], took));
+                    IpAddress who = clientOf(i);
+                    recent.addLast(new Transfer(who, svc, fileByClient.remove(who), started[i], took));
                 }
             }
         }
@@ -236,11 +302,16 @@ public final class TransferTracker implements ForwardedFrameListener {
         for (int i = 0; i < SLOTS; i++) {
             // The state's volatile read orders the receive thread's plain writes before it.
             if (state.get(i) == ACTIVE) {
-                out.add(new Transfer(client[i], service[i], fileByClient.get(client[i]), started[i], now - started[i]));
+                IpAddress who = clientOf(i);
+                out.add(new Transfer(who, service[i], fileByClient.get(who), started[i], now - started[i]));
             }
         }
         out.sort(Comparator.comparingLong(Transfer::startedNanos).reversed());
         return List.copyOf(out.subList(0, Math.min(limit, out.size())));
+    }
+
+    private IpAddress clientOf(int slot) {
+        return new IpAddress(client[2 * slot], client[2 * slot + 1]);
     }
 
     private static <K> void count(Map<K, Long> m, K key) {
@@ -277,7 +348,7 @@ public final class TransferTracker implements ForwardedFrameListener {
     }
 
     /** The {@code n} clients with most requests, most first. */
-    public synchronized List<Map.Entry<Integer, Long>> topClients(int n) {
+    public synchronized List<Map.Entry<IpAddress, Long>> topClients(int n) {
         return top(requestsByClient, n);
     }
 

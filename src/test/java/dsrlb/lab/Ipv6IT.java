@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dsrlb.control.ResponseReader;
+import dsrlb.status.GlobalReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -157,6 +160,48 @@ class Ipv6IT extends DsrlbLabTest {
         assertEquals(0, clientCounter("from_real"), "every IPv6 reply came from the VIP6");
         assertTrue(clientCounter("from_vip") > 0, "replies from the VIP6 were counted");
         assertRouterHasTheLbsMacForTheVip6();
+        assertStatListsTheIpv6Transfers(
+                cases.stream().collect(Collectors.toMap(Case::src, Case::file, (first, last) -> last)));
+    }
+
+    /**
+     * {@code dsrlb stat} (the status page's source) followed the IPv6 clients: each one's last
+     * transfer is listed with its address and file once it has been silent for 3 s, and each
+     * client is counted with both its requests (a client's second RRQ ends its first transfer
+     * unlisted: TransferTracker).
+     *
+     * @param lastFile each client's last file
+     */
+    private void assertStatListsTheIpv6Transfers(Map<String, String> lastFile) throws Exception {
+        List<String> expected = lastFile.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .sorted()
+                .toList();
+        GlobalReport.Transfers t = null;
+        List<String> listed = List.of();
+        // 3 s of silence and a sweep (every 0.5 s) end the last one; each query starts a JVM.
+        Thread.sleep(3_500);
+        for (int i = 0; i < 10 && !listed.containsAll(expected); i++) {
+            if (i > 0) {
+                Thread.sleep(500);
+            }
+            t = ResponseReader.of(Lab.cli(socket, "stat", "lb", "vserver"))
+                    .global()
+                    .transfers();
+            listed = t.recent().stream().map(x -> x.client() + " " + x.file()).toList();
+        }
+        assertTrue(listed.containsAll(expected), "finished transfers " + listed + ", expected " + expected);
+        assertEquals(List.of(), t.inProgress(), "all over");
+        for (GlobalReport.Transfer x : t.recent()) {
+            if (lastFile.containsKey(x.client())) {
+                assertTrue(x.service().endsWith("-6"), "an IPv6 service: " + x);
+            }
+        }
+        List<GlobalReport.Count> clients = t.topClients();
+        for (String src : lastFile.keySet()) {
+            assertTrue(clients.contains(new GlobalReport.Count(src, 2)), src + " with 2 requests in " + clients);
+        }
+        System.out.println("stat lists the IPv6 transfers: " + listed);
     }
 
     /** The client's IPv6 counter (lab/roles/ipv6.sh client): UDP packets by reply source. */

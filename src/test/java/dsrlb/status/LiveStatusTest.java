@@ -1,6 +1,7 @@
 package dsrlb.status;
 
 import static dsrlb.testing.FrameBuilder.frame;
+import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
+import dsrlb.config.ConfigParser;
 import dsrlb.config.MonitorBinding;
 import dsrlb.config.MonitorConfig;
 import dsrlb.config.SourceLocation;
@@ -16,10 +18,15 @@ import dsrlb.dataplane.Forwarder;
 import dsrlb.frame.Arp;
 import dsrlb.health.HealthMonitor;
 import dsrlb.health.ProbeResult;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
 import dsrlb.testing.MemoryPacketIo;
+import dsrlb.transfer.TransferTracker;
+import dsrlb.web.StatusDocument;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -253,5 +260,61 @@ class LiveStatusTest {
                     monitor.lastProbe());
             assertEquals(List.of(), withHealth.services().get(1).monitors());
         }
+    }
+
+    @Test
+    void transfersOfIpv4AndIpv6ClientsAreListedWithTheirAddresses() throws Exception {
+        LoadBalancer dual = new LoadBalancer(
+                ConfigParser.parse("ipv6.conf", Files.readString(Path.of("examples/ipv6.conf"))),
+                new FakeTicker(),
+                251);
+        TransferTracker tracker = new TransferTracker(dual.services().size(), 3_000_000_000L);
+        Forwarder f = Forwarder.following(dual, io, (frame, arp, vlan) -> {}, tracker);
+        for (int id = 0; id < dual.services().size(); id++) {
+            dual.setMac(id, MacAddress.parse("02:00:00:00:00:3" + id));
+            dual.setHealth(id, ServiceStatus.UP, "t");
+        }
+        LiveStatus live =
+                new LiveStatus(dual, f.counters(), null, Clock.fixed(NOW, ZoneOffset.UTC)).withTransfers(tracker);
+        byte[] rrq6 = frame().eth(ROUTER, LB)
+                .ipv6(IpAddress.parse("2001:db8:1::10"), IpAddress.parse("2001:db8:2::20"))
+                .udp(40000, 69)
+                .payload(tftpRrq("bootx64.efi"))
+                .build();
+        byte[] rrq4 = frame().eth(ROUTER, LB)
+                .ipv4(Ipv4.parse("192.0.2.1"), TestConfigs.VIP)
+                .udp(40000, 69)
+                .payload(tftpRrq("pxelinux.0"))
+                .build();
+        f.handle(rrq6, rrq6.length);
+        f.handle(rrq4, rrq4.length);
+        tracker.sweep(System.nanoTime(), (svc, nanos) -> {});
+
+        GlobalReport.Transfers t = live.global().transfers();
+        assertEquals(2, t.started());
+        assertEquals(
+                List.of("192.0.2.1 pxelinux.0 tftp1", "2001:db8:1::10 bootx64.efi tftp1-6"),
+                t.inProgress().stream()
+                        .map(x -> x.client() + " " + x.file() + " " + x.service())
+                        .sorted()
+                        .toList());
+        assertEquals(
+                List.of("192.0.2.1", "2001:db8:1::10"),
+                t.topClients().stream().map(GlobalReport.Count::key).sorted().toList());
+        // The status page's JSON and its script show the address as it comes.
+        String json = Json.write(StatusDocument.of(live));
+        assertTrue(json.contains("\"client\":\"2001:db8:1::10\",\"service\":\"tftp1-6\""), json);
+        assertTrue(json.contains("{\"key\":\"2001:db8:1::10\",\"requests\":1}"), json);
+
+        // 3 s after its RRQ the IPv6 transfer is over and listed among the finished ones.
+        tracker.sweep(System.nanoTime() + 4_000_000_000L, (svc, nanos) -> {});
+        GlobalReport.Transfers after = live.global().transfers();
+        assertEquals(List.of(), after.inProgress());
+        assertEquals(
+                List.of("192.0.2.1", "2001:db8:1::10"),
+                after.recent().stream()
+                        .map(GlobalReport.Transfer::client)
+                        .sorted()
+                        .toList());
     }
 }
