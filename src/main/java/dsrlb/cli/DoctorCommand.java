@@ -17,6 +17,7 @@ import dsrlb.net.MacAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.NetworkInterface;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -89,7 +90,14 @@ final class DoctorCommand implements Callable<Integer> {
         }
         findings.add(host.capabilities());
         findings.add(engineFinding(cfg));
-        findings.add(host.vipNotInKernel(vips, kernelAddresses()));
+        findings.add(
+                host.vipNotInKernel(cfg.vips().stream().map(VipConfig::address).toList(), kernelAddresses()));
+        if (nif != null) {
+            findings.add(host.ipv6Address(
+                    nif.name(),
+                    nif.ipv6Address(),
+                    cfg.services().values().stream().anyMatch(s -> s.address().isIpv6())));
+        }
         if (nif != null) {
             findings.addAll(arp(cfg, nif, vips));
         }
@@ -175,13 +183,15 @@ final class DoctorCommand implements Callable<Integer> {
         return failed ? 1 : 0;
     }
 
-    private static List<Integer> kernelAddresses() {
-        List<Integer> addresses = new ArrayList<>();
+    private static List<IpAddress> kernelAddresses() {
+        List<IpAddress> addresses = new ArrayList<>();
         try {
             for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (var a : Collections.list(n.getInetAddresses())) {
                     if (a instanceof Inet4Address v4) {
-                        addresses.add(Ipv4.parse(v4.getHostAddress()));
+                        addresses.add(IpAddress.ofIpv4(Ipv4.parse(v4.getHostAddress())));
+                    } else if (a instanceof Inet6Address v6) {
+                        addresses.add(IpAddress.ofIpv6(v6.getAddress(), 0));
                     }
                 }
             }

@@ -1,6 +1,6 @@
 package dsrlb.doctor;
 
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,16 +90,35 @@ public final class HostChecks {
                 "dsrlb completes partial checksums either way");
     }
 
-    public Finding vipNotInKernel(List<Integer> vips, List<Integer> kernelAddresses) {
-        for (int vip : vips) {
+    public Finding vipNotInKernel(List<IpAddress> vips, List<IpAddress> kernelAddresses) {
+        for (IpAddress vip : vips) {
             if (kernelAddresses.contains(vip)) {
                 return Finding.fail(
                         "VIP",
-                        Ipv4.format(vip) + " is configured on a kernel interface of this host",
-                        "ip addr del " + Ipv4.format(vip) + "/32 dev <if>: dsrlb owns the VIP by answering ARP itself");
+                        vip + " is configured on a kernel interface of this host",
+                        "ip addr del " + vip + (vip.isIpv4() ? "/32" : "/128") + " dev <if>: dsrlb owns the VIP by"
+                                + " answering " + (vip.isIpv4() ? "ARP" : "Neighbor Solicitations") + " itself");
             }
         }
         return Finding.ok("VIP", "not held by the kernel");
+    }
+
+    /**
+     * IPv6 backends are asked by Neighbor Discovery from the interface's own IPv6 address (and
+     * monitored from it): without one they stay DOWN.
+     */
+    public Finding ipv6Address(String ifName, IpAddress own, boolean ipv6Services) {
+        if (!ipv6Services) {
+            return Finding.ok("IPv6", "no IPv6 services");
+        }
+        if (own == null) {
+            return Finding.fail(
+                    "IPv6",
+                    ifName + " has no IPv6 address: the IPv6 services cannot be resolved or monitored",
+                    "give " + ifName + " an address on the servers' IPv6 subnet (ip -6 addr add ... dev " + ifName
+                            + ")");
+        }
+        return Finding.ok("IPv6", "backends asked and monitored from " + own);
     }
 
     /** Reads a file, or null. */

@@ -3,7 +3,7 @@ package dsrlb.doctor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,14 +72,29 @@ class HostChecksTest {
 
     @Test
     void theKernelMustNotHoldTheVip() {
-        int vip = Ipv4.parse("198.51.100.20");
+        IpAddress vip = IpAddress.parse("198.51.100.20");
+        IpAddress vip6 = IpAddress.parse("2001:db8:2::20");
+        IpAddress own = IpAddress.parse("198.51.100.10");
+        IpAddress own6 = IpAddress.parse("2001:db8:2::10");
         HostChecks h = with(Map.of());
         assertEquals(
                 Finding.Level.OK,
-                h.vipNotInKernel(List.of(vip), List.of(Ipv4.parse("198.51.100.10")))
-                        .level());
-        Finding held = h.vipNotInKernel(List.of(vip), List.of(Ipv4.parse("198.51.100.10"), vip));
+                h.vipNotInKernel(List.of(vip, vip6), List.of(own, own6)).level());
+        Finding held = h.vipNotInKernel(List.of(vip), List.of(own, vip));
         assertEquals(Finding.Level.FAIL, held.level());
         assertTrue(held.fix().startsWith("ip addr del 198.51.100.20/32"), held.fix());
+        Finding held6 = h.vipNotInKernel(List.of(vip, vip6), List.of(own, vip6));
+        assertEquals(Finding.Level.FAIL, held6.level());
+        assertTrue(held6.fix().startsWith("ip addr del 2001:db8:2::20/128"), held6.fix());
+    }
+
+    @Test
+    void ipv6ServicesNeedAnIpv6AddressOnTheInterface() {
+        HostChecks h = with(Map.of());
+        assertEquals(Finding.Level.OK, h.ipv6Address("eth0", null, false).level());
+        assertEquals(Finding.Level.FAIL, h.ipv6Address("eth0", null, true).level());
+        assertEquals(
+                Finding.Level.OK,
+                h.ipv6Address("eth0", IpAddress.parse("2001:db8:2::10"), true).level());
     }
 }
