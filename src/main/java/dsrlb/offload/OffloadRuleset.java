@@ -5,6 +5,7 @@ import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The nftables netdev table the offload engine owns (ARCHITECTURE.md, "Engines and the kernel offload"). Frames to a
@@ -54,6 +55,8 @@ public record OffloadRuleset(
     static final int TFTP_PORT = 69;
     /** Prefix of the counter that marks a table as dsrlb's; the owner's pid follows. */
     public static final String OWNER_PREFIX = "dsrlb_pid_";
+    /** The ICMPv6 messages of Neighbor Discovery that dsrlb answers or learns backends from. */
+    static final String ND = "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert }";
 
     /**
      * What the kernel is told about one VIP.
@@ -114,6 +117,26 @@ public record OffloadRuleset(
         sb.append("  chain ingress {\n");
         sb.append("    type filter hook ingress device \"").append(device).append("\" priority 0; policy accept;\n");
         sb.append("    ether type arp dup to \"").append(missDevice).append("\"\n");
+        String vips6 = vips.stream()
+                .filter(v -> !v.vip().isIpv4())
+                .map(v -> v.vip().format())
+                .collect(Collectors.joining(", "));
+        if (!vips6.isEmpty()) {
+            // Neighbor Discovery dsrlb needs (ARCHITECTURE.md, "Engines and the kernel offload"):
+            // solicitations and advertisements to a VIP6 are dsrlb's alone (its kernel does not
+            // hold the VIP6), and before the VIP rules, so that one to an offloaded VIP6 is never
+            // forwarded to a backend by the map. The rest of ND, solicitations for a VIP6 sent to
+            // its solicited-node group and the backends' advertisements to the host's own
+            // address, dsrlb gets a copy of, as of ARP: the host's kernel needs its own ND.
+            sb.append("    ip6 daddr { ")
+                    .append(vips6)
+                    .append(" } ")
+                    .append(ND)
+                    .append(" fwd to \"")
+                    .append(missDevice)
+                    .append("\"\n");
+            sb.append("    ").append(ND).append(" dup to \"").append(missDevice).append("\"\n");
+        }
         for (VipRule v : vips) {
             String match = "ether daddr " + ownMac + (v.vip().isIpv4() ? " ip daddr " : " ip6 daddr ") + v.vip();
             if (v.offloaded()) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dsrlb.control.ResponseReader;
+import dsrlb.status.GlobalReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,8 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * real clients (curl, tftp-hpa) download through it from 2001:db8:1::/64, each client on one
  * backend (the backends' own record, lab/served-by), both backends used by ROUNDROBIN; IPv4
  * clients are served in the same run; tx checksum offload is on, so dsrlb completes the
- * partial UDP checksums of IPv6 frames; and all of it on the native, the pcap and the default
- * engine.
+ * partial UDP checksums of IPv6 frames; and all of it on the native, the pcap, the default and
+ * the offload engine.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Ipv6IT extends DsrlbLabTest {
@@ -234,18 +236,61 @@ class Ipv6IT extends DsrlbLabTest {
         log.lines()
                 .filter(l -> l.contains("engine") || l.contains("offload") || l.contains("IPv6"))
                 .forEach(l -> System.out.println("dsrlb (auto)| " + l));
+        // A VIP6 no longer costs the IPv4 VIP its kernel fast path.
+        assertTrue(log.contains("engine offload (chosen by --engine auto)"), log);
         storm("default engine", List.of("v4"), 80);
         assertRouterHasTheLbsMacForTheVip6();
     }
 
     /**
-     * Over the whole class (dsrlb started twice more under the capture): every Neighbor
+     * {@code --engine offload} with a VIP6 in the config: IPv4 clients' ACKs are forwarded by the
+     * kernel (its map lists them, its counter grows by their transfers), IPv6 clients are served
+     * by dsrlb through the capture veth, and the router still finds the VIP6 (Neighbor
+     * Discovery reaches dsrlb through the netdev table).
+     */
+    @Test
+    @Order(8)
+    void theOffloadEngineKeepsIpv4InTheKernelAndServesTheVip6() throws Exception {
+        restart("offload", "--engine", "offload");
+        String log = dsrlb.log();
+        assertTrue(log.contains(", engine offload\n"), log);
+        Lab.inNamespace(Lab.ROUTER_NS, 10, "ip", "-6", "neigh", "flush", "to", VIP6);
+        GlobalReport before = stat();
+        storm("offload", List.of("v4"), 100);
+        // The kernel's view is read back once a second.
+        Thread.sleep(2_200);
+        GlobalReport after = stat();
+        assertRouterHasTheLbsMacForTheVip6();
+        String maps = Lab.check(Lab.inNamespace(Lab.LB_NS, 10, "nft", "list", "ruleset"), "nft list ruleset")
+                .out();
+        for (int i = 0; i < CLIENTS; i++) {
+            assertTrue(maps.contains(client4(100 + i) + " "), client4(100 + i) + " in the kernel's map:\n" + maps);
+        }
+        long kernel = after.kernelPath().packets() - before.kernelPath().packets();
+        long seen = after.received() - before.received();
+        System.out.printf(
+                Locale.ROOT,
+                "offload with a VIP6: kernel forwarded %d packets, dsrlb received %d frames, %d clients in the maps%n",
+                kernel,
+                seen,
+                after.kernelPath().clients());
+        // 256 KiB in 512-byte blocks is 512 ACKs a client: most of the IPv4 clients' are the kernel's.
+        assertTrue(kernel >= CLIENTS * 400L, "kernel forwarded " + kernel);
+        assertEquals(0, after.kernelPath().failures(), after.toString());
+    }
+
+    private GlobalReport stat() throws Exception {
+        return ResponseReader.of(Lab.cli(socket, "stat", "lb", "vserver")).global();
+    }
+
+    /**
+     * Over the whole class (dsrlb started three more times under the capture): every Neighbor
      * Advertisement for the VIP6 came from dsrlb's MAC, none from a backend (they hold the VIP6
      * on lo and the kernel answers only for the receiving interface's addresses), and dsrlb
      * announced the VIP6 unsolicited when it started.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void onlyDsrlbEverAdvertisedTheVip6AndItAnnouncedItAtStart() throws Exception {
         String all = ndp.stop();
         List<String> advertisements = all.lines()
@@ -263,7 +308,7 @@ class Ipv6IT extends DsrlbLabTest {
         }
         long unsolicited =
                 advertisements.stream().filter(l -> l.contains(" > ff02::1: ")).count();
-        assertTrue(unsolicited >= 2, "an unsolicited NA to all-nodes at each of the two restarts:\n" + all);
+        assertTrue(unsolicited >= 3, "an unsolicited NA to all-nodes at each of the three restarts:\n" + all);
         System.out.printf(
                 Locale.ROOT,
                 "NDP for the VIP6: %d advertisements from dsrlb (%d unsolicited), none from a backend%n",

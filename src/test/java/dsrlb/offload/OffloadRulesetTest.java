@@ -97,6 +97,48 @@ class OffloadRulesetTest {
         assertFalse(OffloadEngine.vipRules(cfg).get(0).offloaded());
     }
 
+    static final String DUAL = """
+            add ns ip6 2001:db8:2::20/128 -type VIP
+            add server s1 198.51.100.30
+            add server s1-6 2001:db8:2::30
+            add service svc1 s1 ANY *
+            add service svc1-6 s1-6 ANY *
+            add lb vserver v ANY 198.51.100.20 * -persistenceType SOURCEIP -timeout 2
+            add lb vserver v6 ANY 2001:db8:2::20 * -persistenceType SOURCEIP -timeout 2
+            bind lb vserver v svc1
+            bind lb vserver v6 svc1-6
+            """;
+
+    @Test
+    void anIpv6VipGoesToTheCaptureVethWithItsNeighborDiscoveryAndTheIpv4VipStaysInTheKernel() throws Exception {
+        DsrConfig cfg = ConfigParser.parse("t.conf", DUAL);
+        List<OffloadRuleset.VipRule> rules = OffloadEngine.vipRules(cfg);
+        assertEquals(2, rules.size());
+        // The ns ip6 line comes first: the VIP6 is #0, the vserver's IPv4 VIP #1.
+        assertEquals(IpAddress.parse("2001:db8:2::20"), rules.get(0).vip());
+        assertTrue(rules.get(1).offloaded(), rules.toString());
+        String text = new OffloadRuleset("dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB, rules, 1).create();
+        assertTrue(text.contains("ip daddr 198.51.100.20 ether daddr set ip saddr map @client_1"), text);
+        int ndToVip = text.indexOf("    ip6 daddr { 2001:db8:2::20 } icmpv6 type { nd-neighbor-solicit, "
+                + "nd-neighbor-advert } fwd to \"dsrlbm2\"\n");
+        int ndCopy = text.indexOf("    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } dup to \"dsrlbm2\"\n");
+        int firstVip = text.indexOf("ether daddr 02:00:00:00:00:10 ip");
+        assertTrue(ndToVip > 0, "ND to a VIP6 is dsrlb's alone: " + text);
+        assertTrue(ndCopy > ndToVip, "other ND (solicited-node group, advertisements to us) is copied: " + text);
+        assertTrue(firstVip > ndCopy, "ND is taken before any VIP rule could forward it: " + text);
+        assertTrue(
+                text.contains("    ether daddr 02:00:00:00:00:10 ip6 daddr 2001:db8:2::20 fwd to \"dsrlbm2\"\n"),
+                "the VIP6's frames reach dsrlb: " + text);
+    }
+
+    @Test
+    void anIpv4OnlyConfigLeavesNeighborDiscoveryToTheKernel() {
+        String text =
+                new OffloadRuleset("t", "eth0", "m", "c", LB, OffloadEngine.vipRules(TestConfigs.seed()), 1).create();
+        assertFalse(text.contains("icmpv6"), text);
+        assertFalse(text.contains("ip6"), text);
+    }
+
     @Test
     void removingAClientNeverFailsOnAnElementTheKernelAlreadyDropped() {
         OffloadRuleset r = new OffloadRuleset("t", "eth0", "m", "c", LB, List.of(), 1);
