@@ -1,7 +1,6 @@
 package dsrlb.offload;
 
 import dsrlb.net.IpAddress;
-import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -67,11 +66,14 @@ public record OffloadRuleset(
      * @param maxEntries the map's size bound
      */
     public record VipRule(int index, IpAddress vip, boolean offloaded, long timeoutSeconds, long maxEntries) {
-        public VipRule {
-            if (offloaded && !vip.isIpv4()) {
-                // The maps are keyed by ipv4_addr; Engines keeps the offload engine from a config with IPv6 VIPs.
-                throw new IllegalArgumentException("IPv6 VIP " + vip + " cannot be offloaded");
-            }
+        /** The map's key type: a VIP's clients are of its family (one IP version a vserver). */
+        String keyType() {
+            return vip.isIpv4() ? "ipv4_addr" : "ipv6_addr";
+        }
+
+        /** The frame's source address in nft's words. */
+        String source() {
+            return vip.isIpv4() ? "ip saddr" : "ip6 saddr";
         }
     }
 
@@ -105,7 +107,9 @@ public record OffloadRuleset(
             }
             sb.append("  map ")
                     .append(mapName(v.index()))
-                    .append(" { type ipv4_addr : ether_addr; size ")
+                    .append(" { type ")
+                    .append(v.keyType())
+                    .append(" : ether_addr; size ")
                     .append(v.maxEntries())
                     .append("; flags dynamic");
             if (v.timeoutSeconds() > 0) {
@@ -153,11 +157,15 @@ public record OffloadRuleset(
                 String map = "@" + mapName(v.index());
                 sb.append("    ")
                         .append(match)
-                        .append(" ether daddr set ip saddr map ")
+                        .append(" ether daddr set ")
+                        .append(v.source())
+                        .append(" map ")
                         .append(map)
                         .append(" update ")
                         .append(map)
-                        .append(" { ip saddr : ether daddr }")
+                        .append(" { ")
+                        .append(v.source())
+                        .append(" : ether daddr }")
                         .append(" ether saddr set ")
                         .append(ownMac)
                         .append(" counter name \"")
@@ -188,7 +196,12 @@ public record OffloadRuleset(
     }
 
     public String addElement(int vipIndex, int client, MacAddress backend) {
-        return "add element netdev " + table + " " + mapName(vipIndex) + " { " + Ipv4.format(client) + " : " + backend
+        return addElement(vipIndex, IpAddress.ofIpv4(client), backend);
+    }
+
+    /** An IPv4 client is written dotted ({@link IpAddress#format}), as the VIP's ipv4_addr map wants it. */
+    public String addElement(int vipIndex, IpAddress client, MacAddress backend) {
+        return "add element netdev " + table + " " + mapName(vipIndex) + " { " + client.format() + " : " + backend
                 + " }\n";
     }
 
@@ -197,8 +210,12 @@ public record OffloadRuleset(
      * it had (a no-op when present) makes the delete always find it.
      */
     public String removeElement(int vipIndex, int client, MacAddress had) {
+        return removeElement(vipIndex, IpAddress.ofIpv4(client), had);
+    }
+
+    public String removeElement(int vipIndex, IpAddress client, MacAddress had) {
         return addElement(vipIndex, client, had) + "delete element netdev " + table + " " + mapName(vipIndex) + " { "
-                + Ipv4.format(client) + " }\n";
+                + client.format() + " }\n";
     }
 
     public String listMap(int vipIndex) {
