@@ -204,10 +204,11 @@ public final class LoadBalancer {
         String name = serviceConfigs.get(id).name();
         if (mac == null) {
             log.warn(
-                    "service {} ({}): MAC {} lost: no ARP reply",
+                    "service {} ({}): MAC {} lost: {}",
                     name,
                     serviceConfigs.get(id).address(),
-                    old);
+                    old,
+                    noReply(serviceConfigs.get(id).address()));
         } else if (old == null) {
             log.info("service {} ({}): MAC {}", name, serviceConfigs.get(id).address(), mac);
         } else {
@@ -219,6 +220,11 @@ public final class LoadBalancer {
                     mac);
         }
         return true;
+    }
+
+    /** Why a backend has no MAC: it never answered (or stopped answering) ARP or Neighbor Discovery. */
+    public static String noReply(IpAddress backend) {
+        return backend.isIpv4() ? "no ARP reply" : "no Neighbor Discovery reply";
     }
 
     /** A health verdict; reachability-only services follow their ARP state. */
@@ -332,7 +338,7 @@ public final class LoadBalancer {
                 reason = "disabled";
             } else if (macs[i] == null) {
                 status = ServiceStatus.DOWN;
-                reason = "no ARP reply";
+                reason = noReply(s.address());
             } else if (health[i] != ServiceStatus.UP) {
                 status = health[i];
                 reason = healthReason[i];

@@ -28,11 +28,12 @@ final class StartStopLog {
     /** The start-up lines: the interface and engine, then each vserver, service and monitor of the config. */
     static void started(NetworkInterfaceInfo nif, String engineName, DsrConfig cfg) {
         log.info(
-                "dsrlb on {} (MAC {}, {}/{}), MAC-based forwarding, engine {}",
+                "dsrlb on {} (MAC {}, {}/{}{}), MAC-based forwarding, engine {}",
                 nif.name(),
                 nif.mac(),
                 Ipv4.format(nif.address()),
                 nif.prefixLength(),
+                nif.ipv6Address() == null ? "" : ", " + nif.ipv6Address(),
                 engineName);
         config(cfg);
     }

@@ -91,8 +91,8 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         this.balancer = balancer;
         this.ownIp6 = ownIp6;
         List<ServiceConfig> services = balancer.services();
-        // An IPv6 backend's IPv4 slot stays 0 and is never asked by ARP; no ARP reply can name
-        // 0.0.0.0 as its sender and be taken.
+        // An IPv6 backend's IPv4 slot stays 0 and is never asked by ARP; onArp skips it, so a
+        // reply naming 0.0.0.0 as its sender is not taken (ArpResolverTest).
         this.backendIps = services.stream()
                 .mapToInt(s -> s.address().isIpv4() ? s.address().ipv4() : 0)
                 .toArray();
@@ -240,17 +240,10 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         int sender = Arp.senderIp(frame, arp);
         int target = Arp.targetIp(frame, arp);
         for (int i = 0; i < backendIps.length; i++) {
-            // A reply counts only on the backend's VLAN and to the address we asked from there.
-            if (backendIps[i] == sender && backendTags[i] == vlan && askFrom[i] == target) {
-                MacAddress mac = known[i];
-                if (mac == null) {
-                    lastSeen.set(i, clock.getAsLong());
-                    learn(i, MacAddress.read(frame, senderMac));
-                } else if (mac.matches(frame, senderMac)) {
-                    lastSeen.set(i, clock.getAsLong());
-                } else {
-                    conflict(i, frame, senderMac);
-                }
+            // A reply counts only on the backend's VLAN and to the address we asked from there;
+            // never for an IPv6 backend, whose IPv4 slot 0 a reply from 0.0.0.0 would match.
+            if (backends6[i] == null && backendIps[i] == sender && backendTags[i] == vlan && askFrom[i] == target) {
+                heard(i, frame, senderMac);
             }
         }
     }
@@ -287,16 +280,21 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         for (int i = 0; i < backends6.length; i++) {
             IpAddress b = backends6[i];
             if (b != null && b.high() == high && b.low() == low) {
-                MacAddress mac = known[i];
-                if (mac == null) {
-                    lastSeen.set(i, clock.getAsLong());
-                    learn(i, MacAddress.read(frame, lla));
-                } else if (mac.matches(frame, lla)) {
-                    lastSeen.set(i, clock.getAsLong());
-                } else {
-                    conflict(i, frame, lla);
-                }
+                heard(i, frame, lla);
             }
+        }
+    }
+
+    /** Backend {@code i} answered with the MAC at {@code frame[mac..]}: learned, confirmed, or a conflict. */
+    private void heard(int i, byte[] frame, int mac) {
+        MacAddress known = this.known[i];
+        if (known == null) {
+            lastSeen.set(i, clock.getAsLong());
+            learn(i, MacAddress.read(frame, mac));
+        } else if (known.matches(frame, mac)) {
+            lastSeen.set(i, clock.getAsLong());
+        } else {
+            conflict(i, frame, mac);
         }
     }
 

@@ -13,7 +13,8 @@ public enum DropReason {
     OTHER_ETHERTYPE("neither IPv4, IPv6 nor ARP"),
     MALFORMED_ARP("ARP that is not Ethernet/IPv4"),
     ARP_NOT_FOR_VIP("ARP not about a VIP (seen, not answered)"),
-    MALFORMED_NDP("Neighbor Discovery message that RFC 4861 says to drop (hop limit, checksum, options)"),
+    MALFORMED_NDP(
+            "Neighbor Discovery message that RFC 4861 says to drop (hop limit, checksum, options), or fragmented (RFC 6980)"),
     NDP_NOT_FOR_VIP("Neighbor Discovery not answered: not a solicitation for a VIP (seen, not answered)"),
     BAD_IP_HEADER("IPv4 or IPv6 header malformed (version, IHL, lengths, extension headers)"),
     NOT_VIP("IPv4 or IPv6 destination is not a VIP"),

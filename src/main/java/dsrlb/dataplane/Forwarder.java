@@ -223,56 +223,19 @@ public final class Forwarder {
             return;
         }
         ForwardingState s = state;
-        int vip = s.vipIndex(Ipv4Packet.destination(frame, ip));
-        if (vip < 0) {
-            counters.drop(DropReason.NOT_VIP);
-            return;
-        }
-        if (s.vipTag(vip) != vlan) {
-            counters.drop(DropReason.WRONG_VLAN);
-            return;
-        }
-        if (!active) {
-            counters.drop(DropReason.STANDBY);
-            return;
-        }
-        if (Ethernet.isGroupDestination(frame)) {
-            counters.drop(DropReason.GROUP_DESTINATION);
-            return;
-        }
-        if (!ownMac.matches(frame, Ethernet.DESTINATION)) {
-            counters.drop(DropReason.NOT_OUR_MAC);
-            return;
-        }
         int protocol = Ipv4Packet.protocol(frame, ip);
-        int port = destinationPort(frame, ip, protocol);
-        ForwardingState.Route route = s.match(vip, protocol, port);
-        if (route == null) {
-            counters.drop(DropReason.NO_VSERVER);
-            return;
-        }
-        int client = Ipv4Packet.source(frame, ip);
-        int id = route.vserver().pick(client, route.pool(), s.services());
-        if (id < 0) {
-            counters.drop(DropReason.NO_SERVICE_UP);
-            return;
-        }
-        ServiceView service = s.services()[id];
-        if (service.mac().matches(frame, Ethernet.SOURCE)) {
-            counters.drop(DropReason.WOULD_LOOP);
-            return;
-        }
-        service.mac().writeTo(frame, Ethernet.DESTINATION);
-        ownMac.writeTo(frame, Ethernet.SOURCE);
-        if (L4Checksum.completeIfPartial(frame, ip) == L4Checksum.COMPLETED) {
-            counters.checksumsCompleted.increment();
-        }
-        if (send(frame, length)) {
-            counters.forwarded.increment();
-            for (ForwardedFrameListener l : listeners) {
-                l.forwarded(frame, length, vip, client, id, protocol, port);
-            }
-        }
+        forward(
+                frame,
+                length,
+                vlan,
+                s,
+                s.vipIndex(Ipv4Packet.destination(frame, ip)),
+                ip,
+                protocol,
+                destinationPort(frame, ip, protocol),
+                0,
+                IpAddress.mappedLow(Ipv4Packet.source(frame, ip)),
+                false);
     }
 
     private void handleIpv6(byte[] frame, int length, int vlan, int ip) {
@@ -282,21 +245,59 @@ public final class Forwarder {
             return;
         }
         int protocol = upperLayer[Ipv6Packet.UL_PROTOCOL];
-        if (protocol == Ipv6Packet.PROTO_ICMPV6 && upperLayer[Ipv6Packet.UL_FRAGMENT] == Ipv6Packet.NOT_FRAGMENTED) {
+        int fragment = upperLayer[Ipv6Packet.UL_FRAGMENT];
+        if (protocol == Ipv6Packet.PROTO_ICMPV6 && fragment != Ipv6Packet.LATER_FRAGMENT) {
             int icmp = upperLayer[Ipv6Packet.UL_OFFSET];
             int type = Ipv6Packet.end(frame, ip) - icmp >= Icmpv6.HEADER_LENGTH ? Icmpv6.type(frame, icmp) : -1;
             // Router and Neighbor Discovery (RFC 4861: 133..137) is the link's business, never a
             // backend's: a unicast solicitation to a VIP (a neighbour confirming it is reachable)
-            // is answered like a multicast one, not forwarded.
+            // is answered like a multicast one, not forwarded. A first fragment shows its type
+            // too; fragmented ND is dropped (RFC 6980), not forwarded (Ipv6ForwarderTest).
             if (type >= Icmpv6.TYPE_ROUTER_SOLICITATION && type <= Icmpv6.TYPE_REDIRECT) {
-                handleNdp(frame, vlan, ip, icmp, type);
+                if (fragment != Ipv6Packet.NOT_FRAGMENTED) {
+                    counters.drop(DropReason.MALFORMED_NDP);
+                } else {
+                    handleNdp(frame, vlan, ip, icmp, type);
+                }
                 return;
             }
         }
         ForwardingState s = state;
         long dstHigh = Ipv6Packet.destinationHigh(frame, ip);
         long dstLow = Ipv6Packet.destinationLow(frame, ip);
+        // An IPv4-mapped destination in an IPv6 header is no IPv4 VIP.
         int vip = IpAddress.isIpv4(dstHigh, dstLow) ? -1 : s.vipIndex(dstHigh, dstLow);
+        forward(
+                frame,
+                length,
+                vlan,
+                s,
+                vip,
+                ip,
+                protocol,
+                Ipv6Packet.destinationPort(frame, ip, upperLayer),
+                Ipv6Packet.sourceHigh(frame, ip),
+                Ipv6Packet.sourceLow(frame, ip),
+                true);
+    }
+
+    /**
+     * The decision for a packet of either IP version, once its header is valid: the VIP's VLAN,
+     * HA role and MAC checks, the vserver, the pick by the client's address ({@link IpAddress}'s
+     * words), then the MAC rewrite, the checksum and the listeners.
+     */
+    private void forward(
+            byte[] frame,
+            int length,
+            int vlan,
+            ForwardingState s,
+            int vip,
+            int ip,
+            int protocol,
+            int port,
+            long clientHigh,
+            long clientLow,
+            boolean ipv6) {
         if (vip < 0) {
             counters.drop(DropReason.NOT_VIP);
             return;
@@ -317,14 +318,12 @@ public final class Forwarder {
             counters.drop(DropReason.NOT_OUR_MAC);
             return;
         }
-        int port = Ipv6Packet.destinationPort(frame, ip, upperLayer);
         ForwardingState.Route route = s.match(vip, protocol, port);
         if (route == null) {
             counters.drop(DropReason.NO_VSERVER);
             return;
         }
-        int id = route.vserver()
-                .pick(Ipv6Packet.sourceHigh(frame, ip), Ipv6Packet.sourceLow(frame, ip), route.pool(), s.services());
+        int id = route.vserver().pick(clientHigh, clientLow, route.pool(), s.services());
         if (id < 0) {
             counters.drop(DropReason.NO_SERVICE_UP);
             return;
@@ -336,13 +335,20 @@ public final class Forwarder {
         }
         service.mac().writeTo(frame, Ethernet.DESTINATION);
         ownMac.writeTo(frame, Ethernet.SOURCE);
-        if (L4Checksum.completeIfPartialIpv6(frame, ip, upperLayer) == L4Checksum.COMPLETED) {
+        int completed = ipv6
+                ? L4Checksum.completeIfPartialIpv6(frame, ip, upperLayer)
+                : L4Checksum.completeIfPartial(frame, ip);
+        if (completed == L4Checksum.COMPLETED) {
             counters.checksumsCompleted.increment();
         }
         if (send(frame, length)) {
             counters.forwarded.increment();
             for (ForwardedFrameListener l : listeners) {
-                l.forwardedIpv6(frame, length, ip, vip, id, protocol, port);
+                if (ipv6) {
+                    l.forwardedIpv6(frame, length, ip, vip, id, protocol, port);
+                } else {
+                    l.forwarded(frame, length, vip, (int) clientLow, id, protocol, port);
+                }
             }
         }
     }
@@ -359,7 +365,10 @@ public final class Forwarder {
                 return;
             }
             ForwardingState s = state;
-            int targetVip = s.vipIndex(Ndp.targetHigh(frame, icmp), Ndp.targetLow(frame, icmp));
+            long targetHigh = Ndp.targetHigh(frame, icmp);
+            long targetLow = Ndp.targetLow(frame, icmp);
+            // An IPv4 VIP's mapped form ::ffff:a.b.c.d is not an IPv6 address of ours.
+            int targetVip = IpAddress.isIpv4(targetHigh, targetLow) ? -1 : s.vipIndex(targetHigh, targetLow);
             if (targetVip < 0) {
                 counters.drop(DropReason.NDP_NOT_FOR_VIP);
                 return;
@@ -386,7 +395,7 @@ public final class Forwarder {
             ForwardingState s = state;
             long targetHigh = Ndp.targetHigh(frame, icmp);
             long targetLow = Ndp.targetLow(frame, icmp);
-            int targetVip = s.vipIndex(targetHigh, targetLow);
+            int targetVip = IpAddress.isIpv4(targetHigh, targetLow) ? -1 : s.vipIndex(targetHigh, targetLow);
             if (targetVip >= 0 && s.vipTag(targetVip) == vlan && active) {
                 int lla = Ndp.targetLinkAddress(frame, ip, icmp);
                 counters.vipArpConflict(targetHigh, targetLow, frame, lla >= 0 ? lla : Ethernet.SOURCE);

@@ -1,5 +1,6 @@
 package dsrlb.health;
 
+import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceView;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.MonitorConfig;
@@ -74,7 +75,8 @@ public final class TftpServiceProbe implements ServiceProbe {
     @Override
     public ProbeResult probe(ServiceView service) {
         if (service.mac() == null) {
-            return ProbeResult.failure("no ARP reply from " + service.address(), Duration.ZERO);
+            return ProbeResult.failure(
+                    LoadBalancer.noReply(service.address()) + " from " + service.address(), Duration.ZERO);
         }
         ServiceConfig config = services.get(service.name());
         int port = monitor.destPort() > 0

@@ -3,9 +3,13 @@ package dsrlb.balance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dsrlb.net.IpAddress;
 import dsrlb.testing.FakeTicker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -138,6 +142,61 @@ class PersistenceTest {
             }
         }
         p.size();
+        long[] counts = counts(p);
+        assertArrayEquals(walked(p), counts);
+        assertEquals(p.size(), counts[0] + counts[1] + counts[2]);
+    }
+
+    @Test
+    void ipv6ClientsAreKeyedByAll128Bits() {
+        Persistence p = table(1000);
+        IpAddress a = IpAddress.parse("2001:db8:1::10");
+        IpAddress b = IpAddress.parse("2001:db8:2::10");
+        IpAddress c = IpAddress.parse("2001:db8:1::11");
+        p.remember(a, 0);
+        p.remember(b.high(), b.low(), 1);
+        assertEquals(0, p.lookup(a.high(), a.low()));
+        assertEquals(1, p.lookup(b.high(), b.low()), "same low half, other high half: another client");
+        assertEquals(-1, p.lookup(c.high(), c.low()), "same high half, other low half: unknown");
+        assertEquals(-1, p.lookup(0, a.low()), "the low half alone is not the client");
+        assertArrayEquals(new long[] {1, 1, 0}, counts(p));
+        List<IpAddress> visited = new ArrayList<>();
+        p.forEach((high, low, id) -> visited.add(new IpAddress(high, low)));
+        assertEquals(Set.of(a, b), Set.copyOf(visited));
+    }
+
+    @Test
+    void anIpv4ClientIsItsMappedFormAndNoIpv6ClientWithTheSameLowHalf() {
+        Persistence p = table(1000);
+        int v4 = 0xc000020a; // 192.0.2.10
+        p.remember(v4, 2);
+        assertEquals(2, p.lookup(0, IpAddress.mappedLow(v4)), "one key space: an IPv4 client is ::ffff:a.b.c.d");
+        assertEquals(
+                2, p.lookup(IpAddress.ofIpv4(v4).high(), IpAddress.ofIpv4(v4).low()));
+        assertEquals(-1, p.lookup(0x2001_0db8_0000_0000L, IpAddress.mappedLow(v4)));
+        assertEquals(-1, p.lookup(0, v4 & 0xffff_ffffL), "::c000:20a (IPv4-compatible) is another address");
+        p.keepAlive(v4, 0);
+        assertEquals(2, p.lookup(v4), "keepAlive does not replace a known client");
+        p.remember(IpAddress.parse("2001:db8::c000:20a"), 1);
+        assertArrayEquals(new long[] {0, 1, 1}, counts(p));
+        assertArrayEquals(walked(p), counts(p));
+    }
+
+    @Test
+    void randomIpv6ChurnKeepsTheCountsEqualToTheTable() {
+        Persistence p = table(500);
+        Random random = new Random(17);
+        for (int step = 0; step < 20_000; step++) {
+            // 2000 clients over 4 prefixes: collisions in either half only.
+            long high = 0x2001_0db8_0000_0000L + random.nextInt(4);
+            long low = random.nextInt(500);
+            int service = random.nextInt(SERVICES);
+            switch (random.nextInt(10)) {
+                case 0 -> ticker.advance(Duration.ofSeconds(random.nextInt(120)));
+                case 1, 2 -> p.lookup(high, low);
+                default -> p.remember(high, low, service);
+            }
+        }
         long[] counts = counts(p);
         assertArrayEquals(walked(p), counts);
         assertEquals(p.size(), counts[0] + counts[1] + counts[2]);

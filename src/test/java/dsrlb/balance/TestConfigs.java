@@ -17,10 +17,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** The seed's topology as config records, built without the parser so balance tests stand alone. */
 public final class TestConfigs {
     public static final int VIP = Ipv4.parse("198.51.100.20");
+    /** The IPv6 VIP of {@link #anyStar6} and {@link #DUAL_STACK}. */
+    public static final IpAddress VIP6 = IpAddress.parse("2001:db8::20");
+
     private static final SourceLocation HERE = new SourceLocation("test", 1);
 
     /**
@@ -42,10 +46,69 @@ public final class TestConfigs {
             bind lb vserver v200 tftp2
             """;
 
+    /**
+     * The dialect text of one LAN with an IPv4 VIP and an IPv6 one: {@code tftp4} (ANY .20 *,
+     * SOURCEIP) over v4 at .30; on 2001:db8::20 a port vserver {@code tftp6} (UDP 69, no
+     * persistence) over a6 at 2001:db8::30 and a wildcard one {@code any6} (ANY *) over b6 at
+     * 2001:db8::31, so that a packet without a port (a later fragment) can only go to b6.
+     */
+    public static final String DUAL_STACK = """
+            add ns ip 198.51.100.20 255.255.255.255 -type VIP
+            add ns ip6 2001:db8::20/128 -type VIP
+            add service v4 198.51.100.30 ANY *
+            add service a6 2001:db8::30 ANY *
+            add service b6 2001:db8::31 ANY *
+            add lb vserver tftp4 ANY 198.51.100.20 * -persistenceType SOURCEIP -timeout 100 -m MAC
+            add lb vserver tftp6 UDP 2001:db8::20 69 -persistenceType NONE -lbMethod ROUNDROBIN -m MAC
+            add lb vserver any6 ANY 2001:db8::20 * -persistenceType NONE -lbMethod ROUNDROBIN -m MAC
+            bind lb vserver tftp4 v4
+            bind lb vserver tftp6 a6
+            bind lb vserver any6 b6
+            """;
+
     private TestConfigs() {}
+
+    /**
+     * {@link #anyStar} for IPv6: a vserver {@code ANY VIP6 *} over services named tftp1..tftpN at
+     * 2001:db8::30+i (hex), the VIP a /128.
+     */
+    public static DsrConfig anyStar6(
+            int services, LbMethod method, PersistenceType persistence, int timeoutMinutes, long maxEntries) {
+        return anyStar(
+                VIP6,
+                128,
+                i -> new IpAddress(VIP6.high(), 0x30 + i),
+                services,
+                method,
+                persistence,
+                timeoutMinutes,
+                maxEntries);
+    }
 
     /** A vserver {@code ANY VIP *} over services named tftp1..tftpN at 198.51.100.30+i. */
     public static DsrConfig anyStar(
+            int services,
+            LbMethod method,
+            PersistenceType persistence,
+            int timeoutMinutes,
+            long maxEntries,
+            int... weights) {
+        return anyStar(
+                IpAddress.ofIpv4(VIP),
+                32,
+                i -> IpAddress.ofIpv4(Ipv4.parse("198.51.100." + (30 + i))),
+                services,
+                method,
+                persistence,
+                timeoutMinutes,
+                maxEntries,
+                weights);
+    }
+
+    private static DsrConfig anyStar(
+            IpAddress vip,
+            int prefixLength,
+            IntFunction<IpAddress> serviceAddress,
             int services,
             LbMethod method,
             PersistenceType persistence,
@@ -57,14 +120,14 @@ public final class TestConfigs {
         List<Binding> bindings = new ArrayList<>();
         for (int i = 0; i < services; i++) {
             String name = "tftp" + (i + 1);
-            int ip = Ipv4.parse("198.51.100." + (30 + i));
-            servers.put(Ipv4.format(ip), new ServerConfig(Ipv4.format(ip), IpAddress.ofIpv4(ip), HERE));
+            IpAddress address = serviceAddress.apply(i);
+            servers.put(address.format(), new ServerConfig(address.format(), address, HERE));
             svc.put(
                     name,
                     new ServiceConfig(
                             name,
-                            Ipv4.format(ip),
-                            IpAddress.ofIpv4(ip),
+                            address.format(),
+                            address,
                             Protocol.ANY,
                             ServiceConfig.ANY_PORT,
                             ServiceState.ENABLED,
@@ -74,7 +137,7 @@ public final class TestConfigs {
         VserverConfig vs = new VserverConfig(
                 "tftp",
                 Protocol.ANY,
-                IpAddress.ofIpv4(VIP),
+                vip,
                 ServiceConfig.ANY_PORT,
                 persistence,
                 timeoutMinutes,
@@ -83,7 +146,7 @@ public final class TestConfigs {
                 bindings,
                 HERE);
         return new DsrConfig(
-                List.of(new VipConfig(IpAddress.ofIpv4(VIP), 32, HERE)),
+                List.of(new VipConfig(vip, prefixLength, HERE)),
                 List.of(),
                 servers,
                 svc,

@@ -45,6 +45,23 @@ class BackendSetupCommandTest {
     }
 
     @Test
+    void ipv6VipsGoOnLoopbackAsSlash128OnEveryOs() {
+        assertEquals(0, run("backend-setup", "--vip", "2001:DB8:2:0::20", "--vip", "198.51.100.20"));
+        List<String> l = lines();
+        assertTrue(l.contains("ip addr add 2001:db8:2::20/128 dev lo"), out.toString());
+        assertTrue(l.contains("ip addr add 198.51.100.20/32 dev lo"), out.toString());
+        assertTrue(out.toString().contains("Neighbor Solicitations only for the receiving interface"), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("backend-setup", "--vip", "2001:db8:2::20", "--os", "freebsd"));
+        assertTrue(lines().contains("ifconfig lo0 inet6 2001:db8:2::20 prefixlen 128 alias"), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("backend-setup", "--vip", "2001:db8:2::20", "--os", "windows"));
+        assertTrue(
+                out.toString().contains("-IPAddress 2001:db8:2::20 -PrefixLength 128 -SkipAsSource"), out.toString());
+        assertEquals(2, run("backend-setup", "--vip", "2001:db8::1%lo"));
+    }
+
+    @Test
     void everyLineIsACommandOrAComment() {
         assertEquals(0, run("backend-setup", "--vip", "198.51.100.20", "--lan-interface", "ens3"));
         boolean inHereDoc = false;

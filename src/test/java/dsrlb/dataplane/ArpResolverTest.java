@@ -1,15 +1,28 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.FrameBuilder.frame;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
+import dsrlb.config.LbMethod;
+import dsrlb.config.PersistenceType;
 import dsrlb.frame.Arp;
+import dsrlb.frame.Bytes;
 import dsrlb.frame.Ethernet;
+import dsrlb.frame.Icmpv6;
+import dsrlb.frame.Ipv6Packet;
+import dsrlb.frame.Ndp;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
@@ -17,6 +30,7 @@ import dsrlb.testing.MemoryPacketIo;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class ArpResolverTest {
     static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
@@ -149,6 +163,188 @@ class ArpResolverTest {
             resolver.onArp(replyFrom(MacAddress.parse(bad), TFTP1_IP));
             assertEquals(TFTP1, lb.state().services()[0].mac(), bad + " ignored");
         }
+    }
+
+    // IPv6 backends (issue 17): Neighbor Discovery from the interface's own IPv6 address.
+
+    static final IpAddress LB_IP6 = IpAddress.parse("2001:db8::10");
+    static final IpAddress TFTP1_IP6 = IpAddress.parse("2001:db8::30");
+    static final IpAddress TFTP2_IP6 = IpAddress.parse("2001:db8::31");
+
+    final LoadBalancer lb6 = new LoadBalancer(
+            TestConfigs.anyStar6(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP, 100, 1000), new FakeTicker(), 251);
+    final ArpResolver resolver6 = new ArpResolver(
+            io, lb6, LB_IP, LB_IP6, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(35), () -> now);
+    /** The resolver behind a forwarder, as the daemon wires it: advertisements reach it only once valid. */
+    final Forwarder forwarder6 = Forwarder.following(lb6, io, resolver6);
+
+    /** A backend's answer to our solicitation: solicited, to our address and MAC, its MAC as TLLA. */
+    static byte[] advertisementFrom(MacAddress mac, IpAddress ip) {
+        return frame().eth(mac, LB)
+                .ipv6(ip, LB_IP6)
+                .neighborAdvertisement(ip, Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
+                .build();
+    }
+
+    private void handle6(byte[] f) {
+        forwarder6.handle(f.clone(), f.length);
+    }
+
+    private MacAddress mac6(int id) {
+        return lb6.state().services()[id].mac();
+    }
+
+    @Test
+    void asksIpv6BackendsBySolicitationFromOurOwnIpv6Address() {
+        resolver6.tick();
+        List<byte[]> sent = io.sent();
+        assertEquals(2, sent.size(), "one solicitation a backend; no IPv4 VIP to probe");
+        assertArrayEquals(
+                frame().eth(LB, MacAddress.parse("33:33:ff:00:00:30"))
+                        .ipv6(LB_IP6, IpAddress.parse("ff02::1:ff00:30"))
+                        .neighborSolicitation(TFTP1_IP6)
+                        .build(),
+                sent.get(0),
+                "from our address and MAC (SLLA) to the backend's solicited-node group");
+        assertArrayEquals(
+                frame().eth(LB, MacAddress.parse("33:33:ff:00:00:31"))
+                        .ipv6(LB_IP6, IpAddress.parse("ff02::1:ff00:31"))
+                        .neighborSolicitation(TFTP2_IP6)
+                        .build(),
+                sent.get(1));
+    }
+
+    @Test
+    void aSolicitedAdvertisementToOurAddressTeachesTheMac() {
+        handle6(advertisementFrom(TFTP1, TFTP1_IP6));
+        assertEquals(TFTP1, mac6(0));
+        assertEquals(ServiceStatus.UP, lb6.state().services()[0].status());
+        assertNull(mac6(1));
+        assertEquals(0, forwarder6.counters().vipArpConflicts());
+
+        // Silent past --arp-stale: forgotten, as an IPv4 backend is.
+        now += TimeUnit.SECONDS.toNanos(36);
+        resolver6.tick();
+        assertNull(mac6(0));
+        assertEquals(ServiceStatus.DOWN, lb6.state().services()[0].status());
+    }
+
+    @Test
+    void onlyAnAnswerToOurOwnSolicitationTeaches() {
+        // Unsolicited, to all nodes (what a host sends when its address moves).
+        handle6(frame().eth(TFTP1, MacAddress.parse("33:33:00:00:00:01"))
+                .ipv6(TFTP1_IP6, IpAddress.parse("ff02::1"))
+                .neighborAdvertisement(TFTP1_IP6, Ndp.FLAG_OVERRIDE)
+                .build());
+        // Without the Solicited flag, even to us.
+        handle6(frame().eth(TFTP1, LB)
+                .ipv6(TFTP1_IP6, LB_IP6)
+                .neighborAdvertisement(TFTP1_IP6, Ndp.FLAG_OVERRIDE)
+                .build());
+        // Solicited by another host (its address), though at our MAC.
+        handle6(frame().eth(TFTP1, LB)
+                .ipv6(TFTP1_IP6, IpAddress.parse("2001:db8::99"))
+                .neighborAdvertisement(TFTP1_IP6, Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
+                .build());
+        // To our address but another MAC.
+        handle6(frame().eth(TFTP1, MacAddress.parse("02:00:00:00:00:77"))
+                .ipv6(TFTP1_IP6, LB_IP6)
+                .neighborAdvertisement(TFTP1_IP6, Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
+                .build());
+        // Tagged: IPv6 backends live on the untagged LAN.
+        handle6(frame().eth(TFTP1, LB)
+                .vlan(100)
+                .ipv6(TFTP1_IP6, LB_IP6)
+                .neighborAdvertisement(TFTP1_IP6, Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
+                .build());
+        // A target link-layer address that is not the frame's source (someone speaking for another).
+        byte[] forged = advertisementFrom(TFTP1, TFTP1_IP6);
+        int ip = Ethernet.HEADER_LENGTH;
+        int icmp = ip + Ipv6Packet.HEADER_LENGTH;
+        MacAddress.parse("02:00:00:00:00:66").writeTo(forged, icmp + Ndp.OPTIONS + 2);
+        Icmpv6.fill(forged, ip, icmp, forged.length - icmp);
+        handle6(forged);
+        // No target link-layer option at all.
+        byte[] bare = advertisementFrom(TFTP1, TFTP1_IP6);
+        bare = java.util.Arrays.copyOf(bare, bare.length - Ndp.LINK_ADDRESS_OPTION_LENGTH);
+        Bytes.putU16(bare, ip + Ipv6Packet.PAYLOAD_LENGTH, Ndp.MESSAGE_LENGTH);
+        Icmpv6.fill(bare, ip, icmp, Ndp.MESSAGE_LENGTH);
+        handle6(bare);
+        // A group, zero or our own MAC as source and TLLA.
+        for (String bad : new String[] {"33:33:00:00:00:01", "01:00:5e:00:00:01", "00:00:00:00:00:00"}) {
+            handle6(advertisementFrom(MacAddress.parse(bad), TFTP1_IP6));
+        }
+        resolver6.onNeighborAdvertisement(advertisementFrom(LB, TFTP1_IP6), ip, icmp, 0);
+        assertNull(mac6(0), "only a solicited answer to our own address, from its own MAC, teaches");
+        // Malformed: the forwarder drops it before the resolver sees it.
+        byte[] routed = advertisementFrom(TFTP1, TFTP1_IP6);
+        routed[ip + Ipv6Packet.HOP_LIMIT] = 64;
+        handle6(routed);
+        assertNull(mac6(0));
+        assertTrue(forwarder6.counters().drops(DropReason.MALFORMED_NDP) >= 1);
+
+        handle6(advertisementFrom(TFTP1, TFTP1_IP6));
+        assertEquals(TFTP1, mac6(0), "the real answer still teaches");
+    }
+
+    @Test
+    void anArpReplyNeverTeachesAnIpv6BackendsMac() {
+        // An IPv6 backend has no IPv4 address: a reply "0.0.0.0 is at …" to our address is not its answer.
+        resolver6.onArp(replyFrom(TFTP1, 0));
+        assertNull(mac6(0));
+        assertNull(mac6(1));
+    }
+
+    @Test
+    void aSecondMacForAnIpv6BackendIsAConflictUntilTheFirstIsSilent() {
+        handle6(advertisementFrom(TFTP1, TFTP1_IP6));
+        MacAddress other = MacAddress.parse("02:00:00:00:00:99");
+        handle6(advertisementFrom(other, TFTP1_IP6));
+        handle6(advertisementFrom(TFTP1, TFTP1_IP6));
+        handle6(advertisementFrom(other, TFTP1_IP6));
+        assertEquals(TFTP1, mac6(0), "not adopted while the first still answers");
+        assertEquals(2, lb6.macConflicts().count(0));
+        assertEquals(other, lb6.macConflicts().last(0));
+
+        now += TimeUnit.SECONDS.toNanos(36);
+        resolver6.tick();
+        assertNull(mac6(0));
+        handle6(advertisementFrom(other, TFTP1_IP6));
+        assertEquals(other, mac6(0), "a NIC that really changed is followed once the old one is silent");
+    }
+
+    @Test
+    void withoutAnOwnIpv6AddressNothingIsAskedAndItIsLoggedOnce() {
+        ArpResolver noIpv6 = new ArpResolver(
+                io, lb6, LB_IP, null, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(35), () -> now);
+        Logger logger = (Logger) LoggerFactory.getLogger(ArpResolver.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        // Another test class in the same JVM (ForwarderFuzzTest) may have raised the root level.
+        Level level = logger.getLevel();
+        logger.setLevel(Level.WARN);
+        try {
+            for (int round = 0; round < 3; round++) {
+                noIpv6.tick();
+                now += TimeUnit.SECONDS.toNanos(11);
+            }
+        } finally {
+            logger.setLevel(level);
+            logger.detachAppender(appender);
+        }
+        assertEquals(List.of(), io.sent(), "no solicitation from no address");
+        List<ILoggingEvent> warnings =
+                appender.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
+        assertEquals(1, warnings.size(), "one line, not one a second: " + warnings);
+        assertTrue(warnings.get(0).getFormattedMessage().contains("no IPv6 address"));
+        // Nor does an advertisement teach anything: nothing was asked.
+        noIpv6.onNeighborAdvertisement(
+                advertisementFrom(TFTP1, TFTP1_IP6),
+                Ethernet.HEADER_LENGTH,
+                Ethernet.HEADER_LENGTH + Ipv6Packet.HEADER_LENGTH,
+                0);
+        assertNull(mac6(0));
     }
 
     /** Counts the forwarding states the balancer publishes from now on. */

@@ -9,6 +9,10 @@ import com.sun.management.ThreadMXBean;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.ConfigParser;
+import dsrlb.config.LbMethod;
+import dsrlb.config.PersistenceType;
+import dsrlb.frame.Ndp;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
@@ -172,6 +176,82 @@ class ForwarderAllocationTest {
         assertTrue(forwarder.counters().arpRepliesSent() - arpBefore >= rounds);
         assertTrue(forwarder.counters().drops(DropReason.WRONG_VLAN) - wrongBefore >= 2 * rounds);
         assertEquals(64, transfers.started());
+        assertTrue(allocated < packets, allocated + " bytes allocated for " + packets + " packets");
+        assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for " + packets + " packets");
+    }
+
+    @Test
+    void forwardingPersistedIpv6ClientsAndAnsweringSolicitationsAllocatesNothing() {
+        DiscardingIo io = new DiscardingIo();
+        LoadBalancer lb = new LoadBalancer(
+                TestConfigs.anyStar6(2, LbMethod.SOURCEIPHASH, PersistenceType.SOURCEIP, 100, 1_000_000),
+                new FakeTicker(),
+                251);
+        ArpResolver resolver = new ArpResolver(
+                io,
+                lb,
+                Ipv4.parse("198.51.100.10"),
+                IpAddress.parse("2001:db8::10"),
+                10_000_000_000L,
+                35_000_000_000L,
+                () -> 0L);
+        Forwarder forwarder = Forwarder.following(lb, io, resolver);
+        lb.setMac(0, MacAddress.parse("02:00:00:00:00:30"));
+        lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
+        MacAddress router = MacAddress.parse("02:00:00:00:00:01");
+        IpAddress vip6 = TestConfigs.VIP6;
+
+        int clients = 64;
+        byte[][] frames = new byte[clients + 2][];
+        for (int c = 0; c < clients; c++) {
+            // Half the clients differ in the high 64 bits, half in the low ones.
+            IpAddress client = new IpAddress(0x2001_0db8_0001_0000L + (c & 1), 0x100 + c);
+            byte[] rrq = frame().eth(router, LB)
+                    .ipv6(client, vip6)
+                    .udp(40000, 69)
+                    .payload(tftpRrq("bootx64.efi"))
+                    .build();
+            forwarder.handle(rrq, rrq.length);
+            frames[c] = frame().eth(router, LB)
+                    .ipv6(client, vip6)
+                    .udp(40000, 50000)
+                    .payload(new byte[] {0, 4, 0, 1})
+                    .partialChecksum()
+                    .build();
+        }
+        // A solicitation for the VIP6 (answered) and a backend's advertisement (to the resolver).
+        frames[clients] = frame().eth(router, MacAddress.parse("33:33:ff:00:00:20"))
+                .ipv6(IpAddress.parse("2001:db8::1"), Ndp.solicitedNode(vip6))
+                .neighborSolicitation(vip6)
+                .build();
+        frames[clients + 1] = frame().eth(MacAddress.parse("02:00:00:00:00:30"), LB)
+                .ipv6(IpAddress.parse("2001:db8::30"), IpAddress.parse("2001:db8::10"))
+                .neighborAdvertisement(IpAddress.parse("2001:db8::30"), Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
+                .build();
+        byte[] buffer = new byte[2048];
+        for (int i = 0; i < 200_000; i++) {
+            byte[] f = frames[i % frames.length];
+            System.arraycopy(f, 0, buffer, 0, f.length);
+            forwarder.handle(buffer, f.length);
+        }
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        int packets = 1_000_000;
+        long forwardedBefore = forwarder.counters().forwarded();
+        long answeredBefore = forwarder.counters().arpRepliesSent();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < packets; i++) {
+            byte[] f = frames[i % frames.length];
+            System.arraycopy(f, 0, buffer, 0, f.length);
+            forwarder.handle(buffer, f.length);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+
+        long rounds = packets / frames.length;
+        assertTrue(forwarder.counters().forwarded() - forwardedBefore >= rounds * clients);
+        assertTrue(forwarder.counters().arpRepliesSent() - answeredBefore >= rounds);
+        assertEquals(64, lb.vservers().get(0).newClients(), "every ACK a persistence hit");
+        assertTrue(forwarder.counters().checksumsCompleted() >= rounds * clients);
         assertTrue(allocated < packets, allocated + " bytes allocated for " + packets + " packets");
         assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for " + packets + " packets");
     }

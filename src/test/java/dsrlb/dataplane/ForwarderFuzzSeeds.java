@@ -8,6 +8,9 @@ import dsrlb.frame.Arp;
 import dsrlb.frame.Bytes;
 import dsrlb.frame.Ethernet;
 import dsrlb.frame.HostileFrames;
+import dsrlb.frame.Ipv6Packet;
+import dsrlb.frame.Ndp;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.io.IOException;
@@ -182,6 +185,100 @@ public final class ForwarderFuzzSeeds {
         s.put("vlan-tagged", FuzzFrames.encode(0, vlan));
         s.put("not-for-us", FuzzFrames.encode(2, broadcast, ownSource, fromBackend, notVip));
         s.put("bad-headers", FuzzFrames.encode(0, badIhl, longTotal, Arrays.copyOf(rrq, 30), padded));
+        ipv6Seeds(s);
         return s;
+    }
+
+    /** The dual-stack config (IPv4 and IPv6 VIPs, a port and a wildcard vserver on the VIP6). */
+    static final int DUAL_STACK = 4;
+
+    private static void ipv6Seeds(Map<String, byte[]> s) {
+        IpAddress vip6 = TestConfigs.VIP6;
+        IpAddress client = IpAddress.parse("2001:db8:1::10");
+        IpAddress router6 = IpAddress.parse("2001:db8::1");
+        IpAddress backend6 = IpAddress.parse("2001:db8::30");
+        MacAddress solicitedMac = MacAddress.parse("33:33:ff:00:00:20");
+        MacAddress allNodesMac = MacAddress.parse("33:33:00:00:00:01");
+        byte[] ns = frame().eth(ROUTER, solicitedMac)
+                .ipv6(router6, Ndp.solicitedNode(vip6))
+                .neighborSolicitation(vip6)
+                .build();
+        byte[] nsUnicast = frame().eth(ROUTER, LB)
+                .ipv6(router6, vip6)
+                .neighborSolicitation(vip6)
+                .build();
+        byte[] dad = frame().eth(ROUTER, solicitedMac)
+                .ipv6(IpAddress.parse("::"), Ndp.solicitedNode(vip6))
+                .neighborSolicitation(vip6)
+                .build();
+        IpAddress mapped = IpAddress.ofIpv4(VIP);
+        byte[] nsMapped = frame().eth(ROUTER, MacAddress.parse("33:33:ff:33:64:14"))
+                .ipv6(router6, Ndp.solicitedNode(mapped))
+                .neighborSolicitation(mapped)
+                .build();
+        byte[] rrqPartial = frame().eth(ROUTER, LB)
+                .ipv6(client, vip6)
+                .udp(40000, 69)
+                .payload(tftpRrq("bootx64.efi"))
+                .partialChecksum()
+                .build();
+        byte[] ack = frame().eth(ROUTER, LB)
+                .ipv6(client, vip6)
+                .udp(40000, 50000)
+                .payload(new byte[] {0, 4, 0, 1})
+                .partialChecksum()
+                .build();
+        byte[] toMapped = frame().eth(ROUTER, LB)
+                .ipv6(client, mapped)
+                .udp(40000, 69)
+                .payload(new byte[4])
+                .build();
+        int[] fragment = {Ipv6Packet.PROTO_FRAGMENT};
+        byte[] firstFragment = HostileFrames.udpIpv6(
+                LB,
+                ROUTER,
+                client,
+                vip6,
+                40001,
+                69,
+                fragment,
+                new byte[][] {HostileFrames.fragmentHeader(0, true, 5)},
+                new byte[64],
+                true);
+        byte[] laterFragment = HostileFrames.ipv6(
+                LB,
+                ROUTER,
+                client,
+                vip6,
+                64,
+                fragment,
+                new byte[][] {HostileFrames.fragmentHeader(9, false, 5)},
+                Ipv6Packet.PROTO_UDP,
+                new byte[40]);
+        int icmp = Ethernet.HEADER_LENGTH + Ipv6Packet.HEADER_LENGTH;
+        byte[] fragmentedNs = HostileFrames.ipv6(
+                LB,
+                ROUTER,
+                router6,
+                vip6,
+                255,
+                fragment,
+                new byte[][] {HostileFrames.fragmentHeader(0, true, 6)},
+                Ipv6Packet.PROTO_ICMPV6,
+                Arrays.copyOfRange(nsUnicast, icmp, nsUnicast.length));
+        byte[] backendAnswer = frame().eth(TFTP1, LB)
+                .ipv6(backend6, ForwarderFuzzTest.LB_IP6)
+                .neighborAdvertisement(backend6, Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
+                .build();
+        byte[] claim = frame().eth(TFTP1, allNodesMac)
+                .ipv6(vip6, IpAddress.parse("ff02::1"))
+                .neighborAdvertisement(vip6, Ndp.FLAG_OVERRIDE)
+                .build();
+        byte[] tagged = HostileFrames.vlanTagged(rrqPartial, 10);
+        s.put("ipv6-pxe-client", FuzzFrames.encode(DUAL_STACK, ns, rrqPartial, ack, ack));
+        s.put("ipv6-ndp", FuzzFrames.encode(DUAL_STACK, nsUnicast, dad, nsMapped, backendAnswer, claim, ack));
+        s.put(
+                "ipv6-fragments",
+                FuzzFrames.encode(DUAL_STACK, firstFragment, laterFragment, fragmentedNs, toMapped, tagged));
     }
 }

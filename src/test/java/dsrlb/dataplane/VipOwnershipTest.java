@@ -2,6 +2,7 @@ package dsrlb.dataplane;
 
 import static dsrlb.testing.FrameBuilder.frame;
 import static dsrlb.testing.FrameBuilder.tftpRrq;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,8 @@ import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
 import dsrlb.frame.Arp;
 import dsrlb.frame.Ethernet;
+import dsrlb.frame.Ndp;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
@@ -99,5 +102,27 @@ class VipOwnershipTest {
         handle(rrq());
         assertEquals(2, io.sent().size(), "ARP reply and the forwarded RRQ");
         assertEquals(1, forwarder.counters().forwarded());
+    }
+
+    @Test
+    void takingOverAnnouncesIpv6VipsByUnsolicitedAdvertisementAndIpv4OnesByGratuitousArp() {
+        IpAddress vip6 = TestConfigs.VIP6;
+        VipOwnership dual = new VipOwnership(forwarder, io, new int[] {VIP}, new int[] {0}, new IpAddress[] {vip6});
+        dual.standby();
+        assertEquals(List.of(), io.sent(), "a standby announces nothing");
+        dual.activate();
+        byte[] garp = new byte[Arp.FRAME_LENGTH];
+        assertEquals(Arp.FRAME_LENGTH, Arp.writeGratuitous(garp, 0, LB, VIP));
+        // RFC 4861 7.2.6: to all nodes, Override set, not Solicited, our MAC as TLLA.
+        byte[] na = frame().eth(LB, MacAddress.parse("33:33:00:00:00:01"))
+                .ipv6(vip6, IpAddress.parse("ff02::1"))
+                .neighborAdvertisement(vip6, Ndp.FLAG_OVERRIDE)
+                .build();
+        List<byte[]> sent = io.sent();
+        assertEquals(4, sent.size(), "two rounds of one announcement per VIP");
+        for (int round = 0; round < 2; round++) {
+            assertArrayEquals(garp, sent.get(2 * round), "round " + round);
+            assertArrayEquals(na, sent.get(2 * round + 1), "round " + round);
+        }
     }
 }

@@ -110,6 +110,21 @@ class Ipv6IT extends DsrlbLabTest {
         }
     }
 
+    /**
+     * The IPv6 services are UP by their monitor: a real TFTP download over IPv6 from the LB
+     * host's own address to each backend's real address and, through dsrlb's DSR path, to the
+     * VIP6 (answered from the VIP6).
+     */
+    @Test
+    @Order(2)
+    void theMonitorsCheckedEachIpv6ServiceOnItsRealAddressAndThroughTheVip6() {
+        String shown = Lab.cli(socket, "show", "service", "tftp1-6");
+        assertTrue(shown.contains("UP"), shown);
+        assertTrue(shown.contains("real address") && shown.contains("via VIP"), "both paths probed: " + shown);
+        String other = Lab.cli(socket, "show", "service", "tftp2-6");
+        assertTrue(other.contains("real address") && other.contains("via VIP"), "both paths probed: " + other);
+    }
+
     @Test
     @Order(2)
     void curlAndTftpHpaDownloadThroughTheVip6EachClientOnOneBackend() throws Exception {
@@ -187,7 +202,8 @@ class Ipv6IT extends DsrlbLabTest {
                 "dsrlb-sw",
                 30,
                 "p-lb",
-                "ether src " + Lab.lbMac() + " and ip6 and udp",
+                // The LB host's kernel shares the MAC: its own (monitor) frames come from ::10, not from clients.
+                "ether src " + Lab.lbMac() + " and ip6 and udp and src net 2001:db8:1::/64",
                 "-vv",
                 "-c",
                 "10");
