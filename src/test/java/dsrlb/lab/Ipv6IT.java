@@ -286,18 +286,37 @@ class Ipv6IT extends DsrlbLabTest {
         }
         long kernel = after.kernelPath().packets() - before.kernelPath().packets();
         long seen = after.received() - before.received();
+        // A 256 KiB transfer is over within tens of milliseconds, about as long as a decision
+        // takes to land in the kernel: in the storm both paths carry a share (printed).
         System.out.printf(
                 Locale.ROOT,
-                "offload, IPv4 and IPv6 at once: kernel forwarded %d packets, dsrlb received %d frames (%.1f %%), "
+                "offload, IPv4 and IPv6 at once: kernel forwarded %d packets, dsrlb received %d frames, "
                         + "%d clients in the maps%n",
                 kernel,
                 seen,
-                100.0 * seen / Math.max(1, kernel + seen),
                 after.kernelPath().clients());
-        // 256 KiB in 512-byte blocks is 512 ACKs a client, 2 x CLIENTS clients: most of them the kernel's.
-        assertTrue(kernel >= 2 * CLIENTS * 400L, "kernel forwarded " + kernel);
-        assertTrue(seen * 10 < kernel, "dsrlb received " + seen + " frames, the kernel forwarded " + kernel);
+        assertTrue(kernel > 0, "kernel forwarded " + kernel);
         assertEquals(0, after.kernelPath().failures(), after.toString());
+
+        // One IPv6 client's 5 MiB download: 10 240 ACKs, the kernel's once its element landed.
+        GlobalReport one = stat();
+        Path out = dir.resolve("offload6-m5");
+        Lab.Result r = TftpClient.CURL.download(VIP6, "m5.bin", out, client6(150), 60);
+        assertTrue(r.ok(), r + "\n" + dsrlb.log());
+        assertEquals(Lab.sha256(Lab.served("m5.bin")), Lab.sha256(out));
+        Thread.sleep(2_200);
+        GlobalReport done = stat();
+        long kernel6 = done.kernelPath().packets() - one.kernelPath().packets();
+        long seen6 = done.received() - one.received();
+        System.out.printf(
+                Locale.ROOT,
+                "offload, one IPv6 client's 5 MiB: kernel forwarded %d packets, dsrlb received %d frames%n",
+                kernel6,
+                seen6);
+        assertTrue(kernelMap("ipv6_addr").contains(client6(150) + " "), kernelMap("ipv6_addr"));
+        assertTrue(kernel6 >= 10_000, "the kernel forwarded " + kernel6 + " of the IPv6 client's ACKs");
+        assertTrue(seen6 < 200, "dsrlb received " + seen6 + " frames for one IPv6 client's 5 MiB download");
+        assertEquals(0, done.kernelPath().failures(), done.toString());
     }
 
     /** `nft list map` of the lb namespace's dsrlb table: the map whose key type is {@code type}. */
