@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 /**
  * The nftables netdev table the offload engine owns (ARCHITECTURE.md, "Engines and the kernel offload"). Frames to a
  * VIP whose client is in that VIP's map are rewritten and sent back out by the kernel; the
- * rest, and a copy of every ARP frame, go to the capture veth where dsrlb reads them. libpcap
+ * rest, a copy of every ARP frame and of every Neighbor Solicitation and Advertisement (with
+ * IPv6 VIPs; those to a VIP6 itself go there alone), go to the capture veth where dsrlb reads them. libpcap
  * taps see a frame before the ingress hook, so capturing on the LAN interface itself would copy
  * every kernel-forwarded ACK to user space; the capture veth sees only what dsrlb must decide.
  *
@@ -131,7 +132,7 @@ public record OffloadRuleset(
             // hold the VIP6), and before the VIP rules, so that one to an offloaded VIP6 is never
             // forwarded to a backend by the map. The rest of ND, solicitations for a VIP6 sent to
             // its solicited-node group and the backends' advertisements to the host's own
-            // address, dsrlb gets a copy of, as of ARP: the host's kernel needs its own ND.
+            // address, dsrlb gets a copy of, as of every ARP frame: the host's kernel needs its own ND.
             sb.append("    ip6 daddr { ")
                     .append(vips6)
                     .append(" } ")
