@@ -92,7 +92,12 @@ public final class Persistence {
      * dsrlb never sees them. A client not in the table is added with {@code serviceId}.
      */
     public void keepAlive(int clientIp, int serviceId) {
-        ClientKey key = new ClientKey(0, IpAddress.mappedLow(clientIp));
+        keepAlive(0, IpAddress.mappedLow(clientIp), serviceId);
+    }
+
+    /** {@link #keepAlive(int, int)} for the client {@code (high, low)} ({@link IpAddress}), IPv4 or IPv6. */
+    public void keepAlive(long high, long low, int serviceId) {
+        ClientKey key = new ClientKey(high, low);
         if (table.getIfPresent(key) == null && table.asMap().putIfAbsent(key, serviceId) == null) {
             count(serviceId, 1);
         }

@@ -152,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
             paramLabel = "N",
             description = "With --engine offload: the most clients one VIP's kernel map holds; new clients past it "
                     + "are served from user space and counted (map full). Default: what an eighth of the JVM's "
-                    + "maximum heap pays for at 360 bytes a client (kernel element, dsrlb's mirror and read-back, "
+                    + "maximum heap pays for at 385 bytes a client (kernel element, dsrlb's mirror and read-back, "
                     + "libnftables' JSON), between 1024 and 1000000; never more than the vserver's "
                     + "-persistenceMaxEntries.")
     Long offloadMaxClients;

@@ -127,15 +127,6 @@ public final class Engines {
                         .filter(v -> cfg.tagOf(v.address()) != 0)
                         .map(v -> v.address() + " (vlan " + cfg.tagOf(v.address()) + ")")
                         .collect(Collectors.joining(", "));
-                String ipv6 = cfg.vips().stream()
-                        .filter(v -> v.address().isIpv6())
-                        .map(v -> v.address().format())
-                        .collect(Collectors.joining(", "));
-                if (!ipv6.isEmpty()) {
-                    // Its maps are keyed by IPv4 address and its capture path carries no Neighbor
-                    // Discovery; native and pcap serve IPv6 VIPs.
-                    yield Optional.of("IPv6 VIPs are not served by the kernel path yet: " + ipv6);
-                }
                 if (!tagged.isEmpty()) {
                     // Its netdev rules match untagged frames only: a tagged frame would pass them by
                     // and never reach dsrlb. native and pcap serve VLAN VIPs.

@@ -5,6 +5,7 @@ import dsrlb.balance.LoadBalancer;
 import dsrlb.config.DsrConfig;
 import dsrlb.dataplane.ForwardedFrameListener;
 import dsrlb.dataplane.PacketIo;
+import dsrlb.frame.Ipv6Packet;
 import dsrlb.offload.OffloadEngine;
 import dsrlb.offload.OffloadProgrammer;
 import dsrlb.status.GlobalReport;
@@ -20,10 +21,22 @@ final class OffloadPacketEngine implements PacketEngine {
     OffloadPacketEngine(OffloadEngine kernel) {
         this.kernel = kernel;
         // Until the programmer exists (before start) decisions have nowhere to go.
-        this.decisions = (frame, length, vip, client, service, protocol, port) -> {
-            OffloadProgrammer p = kernel.programmer();
-            if (p != null) {
-                p.forwarded(vip, client, service);
+        this.decisions = new ForwardedFrameListener() {
+            @Override
+            public void forwarded(byte[] frame, int length, int vip, int client, int service, int protocol, int port) {
+                OffloadProgrammer p = kernel.programmer();
+                if (p != null) {
+                    p.forwarded(vip, client, service);
+                }
+            }
+
+            @Override
+            public void forwardedIpv6(byte[] frame, int length, int ip, int vip, int service, int protocol, int port) {
+                OffloadProgrammer p = kernel.programmer();
+                if (p != null) {
+                    // The source read as two longs: no address object on the receive thread.
+                    p.forwarded(vip, Ipv6Packet.sourceHigh(frame, ip), Ipv6Packet.sourceLow(frame, ip), service);
+                }
             }
         };
     }

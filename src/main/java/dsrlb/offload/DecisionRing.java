@@ -4,13 +4,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hands (VIP, client, service) decisions from the receive thread to the offload writer without
- * locks or allocation: one producer, one consumer, fixed capacity. When full, a decision is
+ * locks or allocation: one producer, one consumer, fixed capacity. A client is its 128-bit
+ * address as two longs ({@link dsrlb.net.IpAddress}: an IPv4 client in its mapped form). When full, a decision is
  * dropped and counted; the client's next packet reaches dsrlb again and offers it again.
  */
 final class DecisionRing {
     private final int mask;
     private final int[] vips;
-    private final int[] clients;
+    private final long[] clientHighs;
+    private final long[] clientLows;
     private final int[] services;
     private final long[] offeredAt;
     /** Next slot to write; written by the producer only. */
@@ -26,13 +28,14 @@ final class DecisionRing {
         }
         mask = capacityPowerOfTwo - 1;
         vips = new int[capacityPowerOfTwo];
-        clients = new int[capacityPowerOfTwo];
+        clientHighs = new long[capacityPowerOfTwo];
+        clientLows = new long[capacityPowerOfTwo];
         services = new int[capacityPowerOfTwo];
         offeredAt = new long[capacityPowerOfTwo];
     }
 
     /** Producer side. @return false when full */
-    boolean offer(int vip, int client, int service) {
+    boolean offer(int vip, long clientHigh, long clientLow, int service) {
         long h = head.get();
         if (h - tail.get() > mask) {
             dropped.incrementAndGet();
@@ -40,7 +43,8 @@ final class DecisionRing {
         }
         int i = (int) (h & mask);
         vips[i] = vip;
-        clients[i] = client;
+        clientHighs[i] = clientHigh;
+        clientLows[i] = clientLow;
         services[i] = service;
         offeredAt[i] = System.nanoTime();
         head.lazySet(h + 1);
@@ -48,17 +52,17 @@ final class DecisionRing {
     }
 
     interface Sink {
-        void accept(int vip, int client, int service);
+        void accept(int vip, long clientHigh, long clientLow, int service);
     }
 
     /** A sink that also wants to know when each decision was offered (System.nanoTime()). */
     interface TimedSink {
-        void accept(int vip, int client, int service, long offeredNanos);
+        void accept(int vip, long clientHigh, long clientLow, int service, long offeredNanos);
     }
 
     /** Consumer side: hands over everything offered so far. @return how many */
     int drain(Sink sink) {
-        return drain((vip, client, service, offered) -> sink.accept(vip, client, service));
+        return drain((vip, high, low, service, offered) -> sink.accept(vip, high, low, service));
     }
 
     int drain(TimedSink sink) {
@@ -66,7 +70,7 @@ final class DecisionRing {
         long h = head.get();
         for (long s = t; s < h; s++) {
             int i = (int) (s & mask);
-            sink.accept(vips[i], clients[i], services[i], offeredAt[i]);
+            sink.accept(vips[i], clientHighs[i], clientLows[i], services[i], offeredAt[i]);
         }
         tail.lazySet(h);
         return (int) (h - t);

@@ -2,6 +2,7 @@ package dsrlb.offload;
 
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.ServiceView;
+import dsrlb.net.IpAddress;
 import dsrlb.net.MacAddress;
 
 /**
@@ -15,16 +16,19 @@ record InstalledClient(int serviceId, MacAddress mac, long writtenNanos) {
         return now != null && now.keepsPersistedClients() && mac.equals(now.mac());
     }
 
-    /** The mirror's key: VIP index in the high half, client address in the low half. */
-    static long key(int vip, int client) {
-        return ((long) vip << 32) | (client & 0xffffffffL);
+    /**
+     * The mirror's key: a VIP's index and a client's 128-bit address ({@link IpAddress}'s two
+     * longs, an IPv4 client in its mapped form), so IPv4 and IPv6 clients share one mirror.
+     */
+    record Key(int vip, long high, long low) {
+        /** The client's address, for nft's text (writer thread only). */
+        IpAddress client() {
+            return new IpAddress(high, low);
+        }
     }
 
-    static int vipOf(long key) {
-        return (int) (key >>> 32);
-    }
-
-    static int clientOf(long key) {
-        return (int) key;
+    /** An IPv4 client's key. */
+    static Key key(int vip, int client) {
+        return new Key(vip, 0, IpAddress.mappedLow(client));
     }
 }

@@ -37,7 +37,7 @@ final class KernelReadback {
         long[] entries = {0};
         long packets = 0;
         long bytes = 0;
-        Set<Long> present = new HashSet<>();
+        Set<InstalledClient.Key> present = new HashSet<>();
         for (int vip = 0; vip < table.vipCount(); vip++) {
             if (!table.offloaded(vip)) {
                 continue;
@@ -48,7 +48,7 @@ final class KernelReadback {
                 // Streamed: the listing of a full map is tens of MB of text (issue 18).
                 NftJson.ElementSink sink = el -> {
                     entries[0]++;
-                    present.add(InstalledClient.key(v, el.client()));
+                    present.add(new InstalledClient.Key(v, el.clientHigh(), el.clientLow()));
                     Integer id = serviceByMac.get(el.mac());
                     if (id == null) {
                         return;
@@ -56,7 +56,7 @@ final class KernelReadback {
                     long idle = timeout > 0 && el.expiresSeconds() >= 0
                             ? Math.max(0, timeout - TimeUnit.SECONDS.toNanos(el.expiresSeconds()))
                             : 0;
-                    activity.clientActive(v, el.client(), id, idle);
+                    activity.clientActive(v, el.clientHigh(), el.clientLow(), id, idle);
                 };
                 table.nft.run(ruleset.listMap(vip), in -> NftJson.mapElements(in, sink));
                 long[] counter = NftJson.counter(table.nft.run(ruleset.listCounter(vip)));
@@ -68,10 +68,10 @@ final class KernelReadback {
             }
         }
         long now = System.nanoTime();
-        for (Iterator<Map.Entry<Long, InstalledClient>> it =
+        for (Iterator<Map.Entry<InstalledClient.Key, InstalledClient>> it =
                         table.mirror.entrySet().iterator();
                 it.hasNext(); ) {
-            Map.Entry<Long, InstalledClient> e = it.next();
+            Map.Entry<InstalledClient.Key, InstalledClient> e = it.next();
             if (!present.contains(e.getKey()) && now - e.getValue().writtenNanos() >= MapWriter.REINSTALL_AFTER_NANOS) {
                 it.remove();
             }

@@ -17,7 +17,7 @@ final class KernelTable {
     /** Per VIP: until when new clients are not offered to a map that refused one for lack of room. */
     private long[] mapFullUntil;
     /** VIP and client ({@link InstalledClient#key}) to what was written for them. */
-    final Map<Long, InstalledClient> mirror = new HashMap<>();
+    final Map<InstalledClient.Key, InstalledClient> mirror = new HashMap<>();
 
     KernelTable(Nftables nft, OffloadRuleset ruleset, int vipCount) {
         this.nft = nft;

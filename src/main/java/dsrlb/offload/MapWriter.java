@@ -38,15 +38,15 @@ final class MapWriter {
 
     /** Writes the offered decisions in one transaction (or one by one when it is refused). */
     void installOffered(ForwardingState s, DecisionRing ring) {
-        Map<Long, InstalledClient> mirror = table.mirror;
+        Map<InstalledClient.Key, InstalledClient> mirror = table.mirror;
         OffloadRuleset ruleset = table.ruleset();
         long now = System.nanoTime();
         List<Write> writes = new ArrayList<>();
-        Set<Long> seen = new HashSet<>();
+        Set<InstalledClient.Key> seen = new HashSet<>();
         long[] firstOffer = {Long.MAX_VALUE};
-        ring.drain((vip, client, serviceId, offeredNanos) -> {
+        ring.drain((vip, high, low, serviceId, offeredNanos) -> {
             firstOffer[0] = Math.min(firstOffer[0], offeredNanos);
-            long key = InstalledClient.key(vip, client);
+            InstalledClient.Key key = new InstalledClient.Key(vip, high, low);
             if (!seen.add(key) || serviceId >= s.services().length) {
                 return;
             }
@@ -67,9 +67,9 @@ final class MapWriter {
                 return;
             }
             String cmd = (had != null && !had.mac().equals(service.mac())
-                            ? ruleset.removeElement(vip, client, had.mac())
+                            ? ruleset.removeElement(vip, key.client(), had.mac())
                             : "")
-                    + ruleset.addElement(vip, client, service.mac());
+                    + ruleset.addElement(vip, key.client(), service.mac());
             writes.add(new Write(
                     cmd,
                     () -> mirror.put(key, new InstalledClient(serviceId, service.mac(), now)),
@@ -129,7 +129,7 @@ final class MapWriter {
     /** Takes out the clients of services that no longer keep them, or whose MAC changed. */
     void withdrawIneligible(ForwardingState s) {
         List<Write> writes = new ArrayList<>();
-        for (Map.Entry<Long, InstalledClient> e : table.mirror.entrySet()) {
+        for (Map.Entry<InstalledClient.Key, InstalledClient> e : table.mirror.entrySet()) {
             if (!e.getValue().stillHeld(s)) {
                 writes.add(remove(e.getKey(), e.getValue()));
             }
@@ -142,16 +142,15 @@ final class MapWriter {
 
     void withdrawAll() {
         List<Write> writes = new ArrayList<>();
-        for (Map.Entry<Long, InstalledClient> e : table.mirror.entrySet()) {
+        for (Map.Entry<InstalledClient.Key, InstalledClient> e : table.mirror.entrySet()) {
             writes.add(remove(e.getKey(), e.getValue()));
         }
         apply(writes, counters.removals);
     }
 
-    Write remove(long key, InstalledClient in) {
+    Write remove(InstalledClient.Key key, InstalledClient in) {
         return new Write(
-                table.ruleset().removeElement(InstalledClient.vipOf(key), InstalledClient.clientOf(key), in.mac()),
-                () -> table.mirror.remove(key));
+                table.ruleset().removeElement(key.vip(), key.client(), in.mac()), () -> table.mirror.remove(key));
     }
 
     /**

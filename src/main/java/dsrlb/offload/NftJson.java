@@ -3,7 +3,7 @@ package dsrlb.offload;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dsrlb.net.Ipv4;
+import dsrlb.net.IpAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashSet;
@@ -26,9 +26,15 @@ final class NftJson {
     /**
      * One client of a kernel map.
      *
+     * @param clientHigh the client's address ({@link IpAddress}: an IPv4 client in its mapped form)
      * @param expiresSeconds seconds left before the kernel forgets it, -1 when it never does
      */
-    record Element(int client, String mac, long expiresSeconds) {}
+    record Element(long clientHigh, long clientLow, String mac, long expiresSeconds) {
+        /** An IPv4 client's element. */
+        Element(int client, String mac, long expiresSeconds) {
+            this(0, IpAddress.mappedLow(client), mac, expiresSeconds);
+        }
+    }
 
     /** Takes the elements of a `list map` answer as they are read. */
     @FunctionalInterface
@@ -152,7 +158,9 @@ final class NftJson {
         if (size != 2 || ip == null || mac == null) {
             return null;
         }
-        return new Element(Ipv4.parse(ip), mac.toLowerCase(Locale.ROOT), expires);
+        // An ipv4_addr map's keys are dotted quads, an ipv6_addr map's RFC 5952 text.
+        IpAddress client = IpAddress.parse(ip);
+        return new Element(client.high(), client.low(), mac.toLowerCase(Locale.ROOT), expires);
     }
 
     /** Returns {packets, bytes}. */

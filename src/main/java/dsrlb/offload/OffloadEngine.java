@@ -104,15 +104,16 @@ public final class OffloadEngine implements AutoCloseable {
      * What one client in a kernel map costs, in bytes, counted generously: in the kernel, an nft
      * rhash element with its key, MAC, timeout and expiry (kmalloc-96) and its bucket pointer,
      * about 110 (not dsrlb's heap, but the box's memory); in dsrlb's heap, its entry in the
-     * writer's mirror (HashMap node, boxed key, InstalledClient: about 90) and, once per
-     * --offload-sync, its entry in the read-back's set of present clients (about 60); and
-     * libnftables' JSON text of it (about 100, native, while a map is read back).
+     * writer's mirror (HashMap node 32, its {@code InstalledClient.Key} of VIP and 128-bit client
+     * 32, InstalledClient 32: about 100) and, once per --offload-sync, its entry in the
+     * read-back's set of present clients (node and key: about 75); and libnftables' JSON text of
+     * it (about 100, native, while a map is read back).
      */
-    public static final long BYTES_PER_KERNEL_CLIENT = 110 + 90 + 60 + 100;
+    public static final long BYTES_PER_KERNEL_CLIENT = 110 + 100 + 75 + 100;
 
     /**
      * The default of --offload-max-clients: as many clients as an eighth of the JVM's maximum
-     * heap pays for at {@link #BYTES_PER_KERNEL_CLIENT} each (a 512 MiB heap: 186 413; the
+     * heap pays for at {@link #BYTES_PER_KERNEL_CLIENT} each (a 512 MiB heap: 174 308; the
      * persistence table, about 107 bytes a client, gets the rest), at least 1 024 and at most a
      * vserver's default -persistenceMaxEntries (1 000 000).
      */
@@ -278,7 +279,6 @@ public final class OffloadEngine implements AutoCloseable {
                     .toList();
             VserverConfig only = vs.size() == 1 ? vs.get(0) : null;
             boolean offloaded = only != null
-                    && vip.isIpv4()
                     && only.protocol() == Protocol.ANY
                     && only.port() < 0
                     && (only.persistence() == PersistenceType.SOURCEIP || only.method() == LbMethod.SOURCEIPHASH);
@@ -295,16 +295,19 @@ public final class OffloadEngine implements AutoCloseable {
                 nft,
                 ruleset,
                 current.get().state(),
-                (vip, client, serviceId, idleNanos) -> {
+                (vip, clientHigh, clientLow, serviceId, idleNanos) -> {
                     LoadBalancer balancer = current.get();
-                    transfers.get().packet(client, System.nanoTime() - idleNanos);
+                    if (IpAddress.isIpv4(clientHigh, clientLow)) {
+                        // The transfer table follows IPv4 clients only (ForwardedFrameListener.forwardedIpv6).
+                        transfers.get().packet((int) clientLow, System.nanoTime() - idleNanos);
+                    }
                     balancer.noteActivity(serviceId, System.nanoTime() - idleNanos);
                     ForwardingState s = balancer.state();
                     if (vip < s.routesByVip().length && s.routesByVip()[vip].length == 1) {
                         Persistence persistence =
                                 s.routesByVip()[vip][0].vserver().persistence();
                         if (persistence != null) {
-                            persistence.keepAlive(client, serviceId);
+                            persistence.keepAlive(clientHigh, clientLow, serviceId);
                         }
                     }
                 },

@@ -1,6 +1,7 @@
 package dsrlb.offload;
 
 import dsrlb.balance.ForwardingState;
+import dsrlb.net.IpAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -23,10 +24,10 @@ public final class OffloadProgrammer implements AutoCloseable {
     /** What dsrlb learns from reading the kernel's maps back. */
     public interface KernelActivity {
         /**
-         * A client the kernel still forwards to {@code serviceId} was last seen about
-         * {@code idleNanos} ago.
+         * A client ({@link dsrlb.net.IpAddress}'s two longs) the kernel still forwards to
+         * {@code serviceId} was last seen about {@code idleNanos} ago.
          */
-        void clientActive(int vipIndex, int client, int serviceId, long idleNanos);
+        void clientActive(int vipIndex, long clientHigh, long clientLow, int serviceId, long idleNanos);
     }
 
     /**
@@ -95,9 +96,14 @@ public final class OffloadProgrammer implements AutoCloseable {
         writer.start();
     }
 
-    /** Receive thread: a frame of {@code client} went to {@code serviceId}. */
+    /** Receive thread: a frame of the IPv4 {@code clientIp} went to {@code serviceId}. */
     public void forwarded(int vipIndex, int clientIp, int serviceId) {
-        if (table.offloaded(vipIndex) && ring.offer(vipIndex, clientIp, serviceId)) {
+        forwarded(vipIndex, 0, IpAddress.mappedLow(clientIp), serviceId);
+    }
+
+    /** Receive thread: a frame of the client {@code (high, low)} ({@link IpAddress}) went to {@code serviceId}. */
+    public void forwarded(int vipIndex, long clientHigh, long clientLow, int serviceId) {
+        if (table.offloaded(vipIndex) && ring.offer(vipIndex, clientHigh, clientLow, serviceId)) {
             LockSupport.unpark(writer);
         }
     }
@@ -168,7 +174,7 @@ public final class OffloadProgrammer implements AutoCloseable {
         }
         if (watchdog.missing()) {
             // Decisions made meanwhile are offered again by the clients' next packets.
-            ring.drain((vip, client, serviceId) -> {});
+            ring.drain((vip, high, low, serviceId) -> {});
             return;
         }
         if (resetRequested) {
@@ -193,7 +199,7 @@ public final class OffloadProgrammer implements AutoCloseable {
             if (active) {
                 mapWriter.installOffered(state, ring);
             } else {
-                ring.drain((vip, client, serviceId) -> {});
+                ring.drain((vip, high, low, serviceId) -> {});
             }
         }
     }

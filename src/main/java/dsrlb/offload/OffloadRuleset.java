@@ -1,15 +1,16 @@
 package dsrlb.offload;
 
 import dsrlb.net.IpAddress;
-import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The nftables netdev table the offload engine owns (ARCHITECTURE.md, "Engines and the kernel offload"). Frames to a
  * VIP whose client is in that VIP's map are rewritten and sent back out by the kernel; the
- * rest, and a copy of every ARP frame, go to the capture veth where dsrlb reads them. libpcap
+ * rest, a copy of every ARP frame and of every Neighbor Solicitation and Advertisement (with
+ * IPv6 VIPs; those to a VIP6 itself go there alone), go to the capture veth where dsrlb reads them. libpcap
  * taps see a frame before the ingress hook, so capturing on the LAN interface itself would copy
  * every kernel-forwarded ACK to user space; the capture veth sees only what dsrlb must decide.
  *
@@ -54,6 +55,8 @@ public record OffloadRuleset(
     static final int TFTP_PORT = 69;
     /** Prefix of the counter that marks a table as dsrlb's; the owner's pid follows. */
     public static final String OWNER_PREFIX = "dsrlb_pid_";
+    /** The ICMPv6 messages of Neighbor Discovery that dsrlb answers or learns backends from. */
+    static final String ND = "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert }";
 
     /**
      * What the kernel is told about one VIP.
@@ -64,11 +67,14 @@ public record OffloadRuleset(
      * @param maxEntries the map's size bound
      */
     public record VipRule(int index, IpAddress vip, boolean offloaded, long timeoutSeconds, long maxEntries) {
-        public VipRule {
-            if (offloaded && !vip.isIpv4()) {
-                // The maps are keyed by ipv4_addr; Engines keeps the offload engine from a config with IPv6 VIPs.
-                throw new IllegalArgumentException("IPv6 VIP " + vip + " cannot be offloaded");
-            }
+        /** The map's key type: a VIP's clients are of its family (one IP version a vserver). */
+        String keyType() {
+            return vip.isIpv4() ? "ipv4_addr" : "ipv6_addr";
+        }
+
+        /** The frame's source address in nft's words. */
+        String source() {
+            return vip.isIpv4() ? "ip saddr" : "ip6 saddr";
         }
     }
 
@@ -102,7 +108,9 @@ public record OffloadRuleset(
             }
             sb.append("  map ")
                     .append(mapName(v.index()))
-                    .append(" { type ipv4_addr : ether_addr; size ")
+                    .append(" { type ")
+                    .append(v.keyType())
+                    .append(" : ether_addr; size ")
                     .append(v.maxEntries())
                     .append("; flags dynamic");
             if (v.timeoutSeconds() > 0) {
@@ -114,6 +122,26 @@ public record OffloadRuleset(
         sb.append("  chain ingress {\n");
         sb.append("    type filter hook ingress device \"").append(device).append("\" priority 0; policy accept;\n");
         sb.append("    ether type arp dup to \"").append(missDevice).append("\"\n");
+        String vips6 = vips.stream()
+                .filter(v -> !v.vip().isIpv4())
+                .map(v -> v.vip().format())
+                .collect(Collectors.joining(", "));
+        if (!vips6.isEmpty()) {
+            // Neighbor Discovery dsrlb needs (ARCHITECTURE.md, "Engines and the kernel offload"):
+            // solicitations and advertisements to a VIP6 are dsrlb's alone (its kernel does not
+            // hold the VIP6), and before the VIP rules, so that one to an offloaded VIP6 is never
+            // forwarded to a backend by the map. The rest of ND, solicitations for a VIP6 sent to
+            // its solicited-node group and the backends' advertisements to the host's own
+            // address, dsrlb gets a copy of, as of every ARP frame: the host's kernel needs its own ND.
+            sb.append("    ip6 daddr { ")
+                    .append(vips6)
+                    .append(" } ")
+                    .append(ND)
+                    .append(" fwd to \"")
+                    .append(missDevice)
+                    .append("\"\n");
+            sb.append("    ").append(ND).append(" dup to \"").append(missDevice).append("\"\n");
+        }
         for (VipRule v : vips) {
             String match = "ether daddr " + ownMac + (v.vip().isIpv4() ? " ip daddr " : " ip6 daddr ") + v.vip();
             if (v.offloaded()) {
@@ -130,11 +158,15 @@ public record OffloadRuleset(
                 String map = "@" + mapName(v.index());
                 sb.append("    ")
                         .append(match)
-                        .append(" ether daddr set ip saddr map ")
+                        .append(" ether daddr set ")
+                        .append(v.source())
+                        .append(" map ")
                         .append(map)
                         .append(" update ")
                         .append(map)
-                        .append(" { ip saddr : ether daddr }")
+                        .append(" { ")
+                        .append(v.source())
+                        .append(" : ether daddr }")
                         .append(" ether saddr set ")
                         .append(ownMac)
                         .append(" counter name \"")
@@ -165,7 +197,12 @@ public record OffloadRuleset(
     }
 
     public String addElement(int vipIndex, int client, MacAddress backend) {
-        return "add element netdev " + table + " " + mapName(vipIndex) + " { " + Ipv4.format(client) + " : " + backend
+        return addElement(vipIndex, IpAddress.ofIpv4(client), backend);
+    }
+
+    /** An IPv4 client is written dotted ({@link IpAddress#format}), as the VIP's ipv4_addr map wants it. */
+    public String addElement(int vipIndex, IpAddress client, MacAddress backend) {
+        return "add element netdev " + table + " " + mapName(vipIndex) + " { " + client.format() + " : " + backend
                 + " }\n";
     }
 
@@ -174,8 +211,12 @@ public record OffloadRuleset(
      * it had (a no-op when present) makes the delete always find it.
      */
     public String removeElement(int vipIndex, int client, MacAddress had) {
+        return removeElement(vipIndex, IpAddress.ofIpv4(client), had);
+    }
+
+    public String removeElement(int vipIndex, IpAddress client, MacAddress had) {
         return addElement(vipIndex, client, had) + "delete element netdev " + table + " " + mapName(vipIndex) + " { "
-                + Ipv4.format(client) + " }\n";
+                + client.format() + " }\n";
     }
 
     public String listMap(int vipIndex) {

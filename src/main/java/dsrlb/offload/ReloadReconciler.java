@@ -35,7 +35,7 @@ final class ReloadReconciler {
      * @param old the state the mirror's service ids refer to
      */
     void regenerate(ForwardingState s, ForwardingState old, List<OffloadRuleset.VipRule> rules) {
-        Map<Long, InstalledClient> mirror = table.mirror;
+        Map<InstalledClient.Key, InstalledClient> mirror = table.mirror;
         if (!rules.equals(table.ruleset().vips())) {
             table.useRules(table.ruleset().withVips(rules), s.vipCount());
             counters.keepCounts();
@@ -59,13 +59,13 @@ final class ReloadReconciler {
         }
         List<MapWriter.Write> writes = new ArrayList<>();
         int kept = 0;
-        for (Map.Entry<Long, InstalledClient> e : mirror.entrySet()) {
+        for (Map.Entry<InstalledClient.Key, InstalledClient> e : mirror.entrySet()) {
             InstalledClient in = e.getValue();
-            long key = e.getKey();
+            InstalledClient.Key key = e.getKey();
             String name = in.serviceId() < old.services().length ? old.services()[in.serviceId()].name() : null;
             Integer id = name == null ? null : idByName.get(name);
             InstalledClient renamed = id == null ? null : new InstalledClient(id, in.mac(), in.writtenNanos());
-            if (renamed != null && renamed.stillHeld(s) && bound(s, InstalledClient.vipOf(key), id)) {
+            if (renamed != null && renamed.stillHeld(s) && bound(s, key.vip(), id)) {
                 e.setValue(renamed);
                 kept++;
             } else {

@@ -66,7 +66,7 @@ final class TableWatchdog {
                     ruleset.table());
             watcher.lost();
         }
-        Map<Long, InstalledClient> mirror = table.mirror;
+        Map<InstalledClient.Key, InstalledClient> mirror = table.mirror;
         if (resetPending) {
             // Written under the old ids they would go to the wrong services: the clients are
             // learnt again from their next packet instead.
@@ -74,13 +74,11 @@ final class TableWatchdog {
         }
         StringBuilder batch = new StringBuilder(ruleset.create());
         int clients = 0;
-        for (Map.Entry<Long, InstalledClient> e : mirror.entrySet()) {
+        for (Map.Entry<InstalledClient.Key, InstalledClient> e : mirror.entrySet()) {
             if (e.getValue().stillHeld(s)) {
-                long key = e.getKey();
-                batch.append(ruleset.addElement(
-                        InstalledClient.vipOf(key),
-                        InstalledClient.clientOf(key),
-                        e.getValue().mac()));
+                InstalledClient.Key key = e.getKey();
+                batch.append(
+                        ruleset.addElement(key.vip(), key.client(), e.getValue().mac()));
                 clients++;
             }
         }

@@ -44,6 +44,25 @@ class EnginesTest {
     }
 
     @Test
+    void anIpv6VipNoLongerKeepsTheKernelPathFromTheIpv4Vips() throws Exception {
+        DsrConfig dual = ConfigParser.parse("t.conf", """
+                add ns ip6 2001:db8:2::20/128 -type VIP
+                add server s1 198.51.100.30
+                add server s1-6 2001:db8:2::30
+                add service svc1 s1 ANY *
+                add service svc1-6 s1-6 ANY *
+                add lb vserver v ANY 198.51.100.20 * -persistenceType SOURCEIP
+                add lb vserver v6 ANY 2001:db8:2::20 * -persistenceType SOURCEIP
+                bind lb vserver v svc1
+                bind lb vserver v6 svc1-6
+                """);
+        Optional<String> why = Engines.whyNot(EngineKind.OFFLOAD, dual, new Capabilities(-1L));
+        // On a host without nftables the kernel path's own check may still answer; never about IPv6.
+        assertTrue(why.isEmpty() || !why.get().contains("IPv6"), why.toString());
+        assertTrue(why.isEmpty() || !why.get().startsWith("no VIP can be offloaded"), why.toString());
+    }
+
+    @Test
     void autoTriesTheKernelPathFirst() {
         assertEquals(EngineKind.OFFLOAD, EngineKind.AUTO_ORDER.get(0));
         assertEquals(EngineKind.PCAP, EngineKind.AUTO_ORDER.get(EngineKind.AUTO_ORDER.size() - 1));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,25 @@ class NftJsonTest {
                         new NftJson.Element(Ipv4.parse("192.0.2.32"), "02:00:00:00:00:3a", 5990),
                         new NftJson.Element(Ipv4.parse("192.0.2.33"), "02:00:00:00:00:31", -1),
                         new NftJson.Element(Ipv4.parse("192.0.2.34"), "02:00:00:00:00:30", -1)),
+                elements(json));
+    }
+
+    /** nft 1.0.6's own answer for an ipv6_addr map (`nft -j list map`, captured on this project's box). */
+    @Test
+    void ipv6MapElementsAreReadAsTwoLongs() throws Exception {
+        String json = """
+                {"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", \
+                "json_schema_version": 1}}, {"map": {"family": "netdev", "name": "client_1", "table": "t", \
+                "type": "ipv6_addr", "handle": 2, "map": "ether_addr", "size": 100, "flags": ["timeout"], \
+                "timeout": 120, "elem": [[{"elem": {"val": "2001:db8:1::5", "expires": 119}}, \
+                "02:00:00:00:00:30"], ["2001:db8:1::100", "02:00:00:00:00:31"]]}}]}
+                """;
+        IpAddress a = IpAddress.parse("2001:db8:1::5");
+        IpAddress b = IpAddress.parse("2001:db8:1::100");
+        assertEquals(
+                List.of(
+                        new NftJson.Element(a.high(), a.low(), "02:00:00:00:00:30", 119),
+                        new NftJson.Element(b.high(), b.low(), "02:00:00:00:00:31", -1)),
                 elements(json));
     }
 
@@ -84,7 +104,7 @@ class NftJsonTest {
         NftJson.mapElements(listing, e -> {
             if (seen[0] == 0) {
                 readAtFirst[0] = listing.produced;
-                assertEquals(Ipv4.parse("10.0.0.0"), e.client());
+                assertEquals(IpAddress.ofIpv4(Ipv4.parse("10.0.0.0")), new IpAddress(e.clientHigh(), e.clientLow()));
             }
             seen[0]++;
         });

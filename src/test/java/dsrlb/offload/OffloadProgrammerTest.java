@@ -9,6 +9,7 @@ import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
@@ -49,8 +50,8 @@ class OffloadProgrammerTest {
                 kernel,
                 rules,
                 lb.state(),
-                (vip, client, id, idle) -> activity.add(
-                        Ipv4.format(client) + " svc " + id + " idle " + TimeUnit.NANOSECONDS.toSeconds(idle)),
+                (vip, high, low, id, idle) -> activity.add(new IpAddress(high, low).format() + " svc " + id + " idle "
+                        + TimeUnit.NANOSECONDS.toSeconds(idle)),
                 TimeUnit.SECONDS.toNanos(1));
         lb.subscribe(programmer::publish);
     }

@@ -43,8 +43,8 @@ class OffloadRulesetTest {
 
     @Test
     void theDefaultBoundIsAnEighthOfTheHeapAtItsCostPerClient() {
-        assertEquals(360, OffloadEngine.BYTES_PER_KERNEL_CLIENT);
-        assertEquals(512L * 1024 * 1024 / 8 / 360, OffloadEngine.defaultMaxClients(512L * 1024 * 1024));
+        assertEquals(385, OffloadEngine.BYTES_PER_KERNEL_CLIENT);
+        assertEquals(512L * 1024 * 1024 / 8 / 385, OffloadEngine.defaultMaxClients(512L * 1024 * 1024));
         assertEquals(1_024, OffloadEngine.defaultMaxClients(1024 * 1024));
         assertEquals(1_000_000, OffloadEngine.defaultMaxClients(8L * 1024 * 1024 * 1024));
     }
@@ -95,6 +95,78 @@ class OffloadRulesetTest {
                 bind lb vserver v svc1
                 """);
         assertFalse(OffloadEngine.vipRules(cfg).get(0).offloaded());
+    }
+
+    static final String DUAL = """
+            add ns ip6 2001:db8:2::20/128 -type VIP
+            add server s1 198.51.100.30
+            add server s1-6 2001:db8:2::30
+            add service svc1 s1 ANY *
+            add service svc1-6 s1-6 ANY *
+            add lb vserver v ANY 198.51.100.20 * -persistenceType SOURCEIP -timeout 2
+            add lb vserver v6 ANY 2001:db8:2::20 * -persistenceType SOURCEIP -timeout 2
+            bind lb vserver v svc1
+            bind lb vserver v6 svc1-6
+            """;
+
+    @Test
+    void bothFamiliesAreOffloadedAndNeighborDiscoveryReachesDsrlbBeforeAnyVipRule() throws Exception {
+        DsrConfig cfg = ConfigParser.parse("t.conf", DUAL);
+        List<OffloadRuleset.VipRule> rules = OffloadEngine.vipRules(cfg);
+        assertEquals(2, rules.size());
+        // The ns ip6 line comes first: the VIP6 is #0, the vserver's IPv4 VIP #1.
+        assertEquals(
+                List.of(
+                        new OffloadRuleset.VipRule(0, IpAddress.parse("2001:db8:2::20"), true, 120, 1_000_000),
+                        new OffloadRuleset.VipRule(1, IpAddress.parse("198.51.100.20"), true, 120, 1_000_000)),
+                rules);
+        String text = new OffloadRuleset("dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB, rules, 1).create();
+        assertTrue(text.contains("map client_1 { type ipv4_addr : ether_addr; size 1000000;"), text);
+        assertTrue(text.contains("ip daddr 198.51.100.20 ether daddr set ip saddr map @client_1"), text);
+        // The VIP6's clients by their IPv6 source, in a map of their own.
+        assertTrue(
+                text.contains("map client_0 { type ipv6_addr : ether_addr; size 1000000; flags dynamic,timeout; "
+                        + "timeout 120s; }"),
+                text);
+        assertTrue(
+                text.contains(
+                        "    ether daddr 02:00:00:00:00:10 ip6 daddr 2001:db8:2::20 ether daddr set ip6 saddr map "
+                                + "@client_0 update @client_0 { ip6 saddr : ether daddr } ether saddr set 02:00:00:00:00:10 "
+                                + "counter name \"offloaded_0\" fwd to \"eth0\"\n"),
+                text);
+        assertTrue(
+                text.indexOf("ip6 daddr 2001:db8:2::20 udp dport 69 fwd to \"dsrlbm2\"")
+                        < text.indexOf("ip6 saddr map @client_0"),
+                "every IPv6 RRQ reaches dsrlb: " + text);
+        int ndToVip = text.indexOf("    ip6 daddr { 2001:db8:2::20 } icmpv6 type { nd-neighbor-solicit, "
+                + "nd-neighbor-advert } fwd to \"dsrlbm2\"\n");
+        int ndCopy = text.indexOf("    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } dup to \"dsrlbm2\"\n");
+        int firstVip = text.indexOf("ether daddr 02:00:00:00:00:10 ip");
+        assertTrue(ndToVip > 0, "ND to a VIP6 is dsrlb's alone: " + text);
+        assertTrue(ndCopy > ndToVip, "other ND (solicited-node group, advertisements to us) is copied: " + text);
+        assertTrue(firstVip > ndCopy, "ND is taken before any VIP rule could forward it: " + text);
+        assertTrue(
+                text.contains("    ether daddr 02:00:00:00:00:10 ip6 daddr 2001:db8:2::20 fwd to \"dsrlbm2\"\n"),
+                "the VIP6's frames reach dsrlb: " + text);
+    }
+
+    @Test
+    void anIpv4OnlyConfigLeavesNeighborDiscoveryToTheKernel() {
+        String text =
+                new OffloadRuleset("t", "eth0", "m", "c", LB, OffloadEngine.vipRules(TestConfigs.seed()), 1).create();
+        assertFalse(text.contains("icmpv6"), text);
+        assertFalse(text.contains("ip6"), text);
+    }
+
+    @Test
+    void ipv6ElementsAreWrittenInRfc5952Text() {
+        OffloadRuleset r = new OffloadRuleset("t", "eth0", "m", "c", LB, List.of(), 1);
+        assertEquals(
+                """
+                add element netdev t client_0 { 2001:db8:1::100 : 02:00:00:00:00:30 }
+                delete element netdev t client_0 { 2001:db8:1::100 }
+                """,
+                r.removeElement(0, IpAddress.parse("2001:db8:1:0:0:0:0:100"), MacAddress.parse("02:00:00:00:00:30")));
     }
 
     @Test
