@@ -297,10 +297,7 @@ public final class OffloadEngine implements AutoCloseable {
                 current.get().state(),
                 (vip, clientHigh, clientLow, serviceId, idleNanos) -> {
                     LoadBalancer balancer = current.get();
-                    if (IpAddress.isIpv4(clientHigh, clientLow)) {
-                        // The transfer table follows IPv4 clients only (ForwardedFrameListener.forwardedIpv6).
-                        transfers.get().packet((int) clientLow, System.nanoTime() - idleNanos);
-                    }
+                    transfers.get().packet(clientHigh, clientLow, System.nanoTime() - idleNanos);
                     balancer.noteActivity(serviceId, System.nanoTime() - idleNanos);
                     ForwardingState s = balancer.state();
                     if (vip < s.routesByVip().length && s.routesByVip()[vip].length == 1) {
