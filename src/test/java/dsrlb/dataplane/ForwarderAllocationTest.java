@@ -15,9 +15,9 @@ import dsrlb.frame.Ndp;
 import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.DiscardingPacketIo;
 import dsrlb.testing.FakeTicker;
 import dsrlb.transfer.TransferTracker;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
@@ -28,34 +28,9 @@ import org.junit.jupiter.api.Test;
 class ForwarderAllocationTest {
     static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
 
-    static final class DiscardingIo implements PacketIo {
-        long sent;
-
-        @Override
-        public int receive(byte[] buffer) {
-            return 0;
-        }
-
-        @Override
-        public void send(byte[] frame, int length) throws IOException {
-            sent++;
-        }
-
-        @Override
-        public void wakeup() {}
-
-        @Override
-        public MacAddress mac() {
-            return LB;
-        }
-
-        @Override
-        public void close() {}
-    }
-
     @Test
     void forwardingAPersistedClientsPacketsAllocatesNothing() {
-        DiscardingIo io = new DiscardingIo();
+        DiscardingPacketIo io = new DiscardingPacketIo(LB);
         LoadBalancer lb = new LoadBalancer(TestConfigs.seed(), new FakeTicker(), 251);
         // Transfer tracking on, as the daemon runs: every ACK updates its client's transfer.
         TransferTracker transfers = new TransferTracker(2, 3_000_000_000L);
@@ -99,7 +74,7 @@ class ForwarderAllocationTest {
         }
         long allocated = mx.getThreadAllocatedBytes(tid) - before;
 
-        assertEquals(1_200_064, io.sent);
+        assertEquals(1_200_064, io.sent());
         assertEquals(64, transfers.started());
         assertEquals(1_200_000, forwarder.counters().checksumsCompleted());
         // Below 1 byte per packet on average (issue 5); one object per packet would be ≥ 16 MB.
@@ -109,7 +84,7 @@ class ForwarderAllocationTest {
 
     @Test
     void taggedFramesArpAndWrongVlanDropsAllocateNothing() throws Exception {
-        DiscardingIo io = new DiscardingIo();
+        DiscardingPacketIo io = new DiscardingPacketIo(LB);
         LoadBalancer lb = new LoadBalancer(ConfigParser.parse("t.conf", TestConfigs.VLAN_TRUNK), new FakeTicker(), 251);
         TransferTracker transfers = new TransferTracker(2, 3_000_000_000L);
         Forwarder forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> {}, transfers);
@@ -182,7 +157,7 @@ class ForwarderAllocationTest {
 
     @Test
     void forwardingPersistedIpv6ClientsAndAnsweringSolicitationsAllocatesNothing() {
-        DiscardingIo io = new DiscardingIo();
+        DiscardingPacketIo io = new DiscardingPacketIo(LB);
         LoadBalancer lb = new LoadBalancer(
                 TestConfigs.anyStar6(2, LbMethod.SOURCEIPHASH, PersistenceType.SOURCEIP, 100, 1_000_000),
                 new FakeTicker(),

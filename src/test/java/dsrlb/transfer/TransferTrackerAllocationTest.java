@@ -10,10 +10,10 @@ import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.ConfigParser;
 import dsrlb.dataplane.Forwarder;
-import dsrlb.dataplane.PacketIo;
 import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
+import dsrlb.testing.DiscardingPacketIo;
 import dsrlb.testing.FakeTicker;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -31,34 +31,9 @@ class TransferTrackerAllocationTest {
     static final MacAddress ROUTER = MacAddress.parse("02:00:00:00:00:01");
 
     /** Counts what it sends and keeps nothing (ForwarderAllocationTest's, which is its package's own). */
-    static final class DiscardingIo implements PacketIo {
-        long sent;
-
-        @Override
-        public int receive(byte[] buffer) {
-            return 0;
-        }
-
-        @Override
-        public void send(byte[] frame, int length) {
-            sent++;
-        }
-
-        @Override
-        public void wakeup() {}
-
-        @Override
-        public MacAddress mac() {
-            return LB;
-        }
-
-        @Override
-        public void close() {}
-    }
-
     @Test
     void followingIpv4AndIpv6ClientsTransfersAllocatesNothing() throws Exception {
-        DiscardingIo io = new DiscardingIo();
+        DiscardingPacketIo io = new DiscardingPacketIo(LB);
         LoadBalancer lb = new LoadBalancer(
                 ConfigParser.parse("ipv6.conf", Files.readString(Path.of("examples/ipv6.conf"))),
                 new FakeTicker(),
@@ -127,7 +102,7 @@ class TransferTrackerAllocationTest {
         // Each ACK found its client's transfer: a sweep just after sees all 64 still running.
         transfers.sweep(System.nanoTime(), (svc, nanos) -> {});
 
-        assertEquals(1_200_064, io.sent);
+        assertEquals(1_200_064, io.sent());
         assertEquals(64, transfers.started(), "ACKs start nothing");
         assertEquals(64, transfers.inProgress(System.nanoTime(), 100).size());
         assertEquals(1_200_048, forwarder.counters().checksumsCompleted(), "every ACK, and the IPv6 RRQs");
