@@ -21,6 +21,21 @@ record InstalledClient(int serviceId, MacAddress mac, long writtenNanos) {
      * longs, an IPv4 client in its mapped form), so IPv4 and IPv6 clients share one mirror.
      */
     record Key(int vip, long high, long low) {
+        // Written out: a record's own equals and hashCode go through method handles
+        // (ObjectMethods), slow while the JIT has not compiled them yet, and right after a start
+        // the writer calls them several times for each decision it drains (the Long key this
+        // replaced had no such cost).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.vip == vip && k.high == high && k.low == low;
+        }
+
+        @Override
+        public int hashCode() {
+            long h = high * 31 + low;
+            return (int) (h ^ (h >>> 32)) * 31 + vip;
+        }
+
         /** The client's address, for nft's text (writer thread only). */
         IpAddress client() {
             return new IpAddress(high, low);

@@ -4,6 +4,7 @@ import dsrlb.balance.ForwardingState;
 import dsrlb.net.IpAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,27 @@ public final class OffloadProgrammer implements AutoCloseable {
 
         void restored();
     }
+
+    /**
+     * How long the receive thread holds back the same decision for the same client. Every
+     * forwarded frame is a decision, thousands a second in a storm, nearly all of them the same
+     * as the one before for that client (its element is in flight); offered each, they filled the
+     * ring and kept the writer busy deduplicating them with cold code for the first second after
+     * a start, long enough for a 256 KiB transfer to end in user space (Ipv6IT's storm).
+     */
+    static final long OFFER_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private static final int OFFERED_BITS = 12;
+
+    // The receive thread's memo of its last offer a slot (client hash): no allocation, no lock.
+    private final int[] offeredVip = new int[1 << OFFERED_BITS];
+    private final long[] offeredHigh = new long[1 << OFFERED_BITS];
+    private final long[] offeredLow = new long[1 << OFFERED_BITS];
+    private final int[] offeredService = new int[1 << OFFERED_BITS];
+    private final int[] offeredEpoch = new int[1 << OFFERED_BITS];
+    private final long[] offeredAt = new long[1 << OFFERED_BITS];
+    /** Bumped by the writer when held-back decisions must be offered again ({@link #offerAgain}). */
+    private final AtomicInteger offerEpoch = new AtomicInteger();
 
     private final long syncIntervalNanos;
     private final DecisionRing ring = new DecisionRing(8192);
@@ -103,9 +125,43 @@ public final class OffloadProgrammer implements AutoCloseable {
 
     /** Receive thread: a frame of the client {@code (high, low)} ({@link IpAddress}) went to {@code serviceId}. */
     public void forwarded(int vipIndex, long clientHigh, long clientLow, int serviceId) {
-        if (table.offloaded(vipIndex) && ring.offer(vipIndex, clientHigh, clientLow, serviceId)) {
+        if (!table.offloaded(vipIndex)) {
+            return;
+        }
+        int slot = offeredSlot(vipIndex, clientHigh, clientLow);
+        long now = System.nanoTime();
+        int epoch = offerEpoch.get();
+        if (offeredLow[slot] == clientLow
+                && offeredHigh[slot] == clientHigh
+                && offeredVip[slot] == vipIndex
+                && offeredService[slot] == serviceId
+                && offeredEpoch[slot] == epoch
+                && now - offeredAt[slot] < OFFER_AGAIN_NANOS) {
+            // Offered a moment ago and the writer has not said since that it needs it again.
+            return;
+        }
+        if (ring.offer(vipIndex, clientHigh, clientLow, serviceId)) {
+            offeredVip[slot] = vipIndex;
+            offeredHigh[slot] = clientHigh;
+            offeredLow[slot] = clientLow;
+            offeredService[slot] = serviceId;
+            offeredEpoch[slot] = epoch;
+            offeredAt[slot] = now;
             LockSupport.unpark(writer);
         }
+    }
+
+    private static int offeredSlot(int vip, long high, long low) {
+        long h = (high ^ low ^ (low >>> 29)) * 0x9E3779B97F4A7C15L + vip;
+        return (int) (h >>> (64 - OFFERED_BITS));
+    }
+
+    /**
+     * Writer thread: decisions held back by the receive thread's memo are offered again from
+     * the next packet on (a state change, a reset, a refusal, the table's check or read-back).
+     */
+    private void offerAgain() {
+        offerEpoch.incrementAndGet();
     }
 
     /**
@@ -171,10 +227,12 @@ public final class OffloadProgrammer implements AutoCloseable {
         if (now - nextTableCheck >= 0) {
             nextTableCheck = now + TableWatchdog.TABLE_CHECK_NANOS;
             checkTable();
+            offerAgain();
         }
         if (watchdog.missing()) {
             // Decisions made meanwhile are offered again by the clients' next packets.
             ring.drain((vip, high, low, serviceId) -> {});
+            offerAgain();
             return;
         }
         if (resetRequested) {
@@ -183,9 +241,11 @@ public final class OffloadProgrammer implements AutoCloseable {
             ForwardingState old = mirrorState;
             mirrorState = s;
             reloads.regenerate(s, old, resetRules);
+            offerAgain();
         }
         if (activeChanged) {
             activeChanged = false;
+            offerAgain();
             if (!active) {
                 log.info("offload: HA standby: taking {} clients out of the kernel", table.mirror.size());
                 mapWriter.withdrawAll();
@@ -194,12 +254,18 @@ public final class OffloadProgrammer implements AutoCloseable {
         if (stateChanged) {
             stateChanged = false;
             mapWriter.withdrawIneligible(state);
+            offerAgain();
         }
         if (!ring.isEmpty()) {
             if (active) {
+                long refused = counters.mapFull.get() + counters.failures.get();
                 mapWriter.installOffered(state, ring);
+                if (counters.mapFull.get() + counters.failures.get() != refused) {
+                    offerAgain();
+                }
             } else {
                 ring.drain((vip, high, low, serviceId) -> {});
+                offerAgain();
             }
         }
     }
@@ -212,6 +278,8 @@ public final class OffloadProgrammer implements AutoCloseable {
     /** Reads the kernel's maps and counters back. */
     void sync() {
         readback.sync(state);
+        // A client the kernel forgot left the mirror: its next packet must reach the writer.
+        offerAgain();
     }
 
     /** Clients in the kernel's maps at the last read. */

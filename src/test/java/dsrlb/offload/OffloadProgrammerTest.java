@@ -78,6 +78,26 @@ class OffloadProgrammerTest {
         assertEquals(1, kernel.batches.size(), kernel.batches.toString());
     }
 
+    /**
+     * A storm's every ACK is a decision: more frames of one client than the ring holds, before the
+     * writer's pass, are one offer, not a full ring the writer must wade through (Ipv6IT's storm).
+     */
+    @Test
+    void aClientsEveryPacketIsNotOfferedAgainWhileItsDecisionWaits() {
+        for (int i = 0; i < 20_000; i++) {
+            programmer.forwarded(0, A, 0);
+            programmer.forwarded(0, B, 1);
+        }
+        assertEquals(0, programmer.ringDrops());
+        programmer.runOnce();
+        assertEquals(Map.of("192.0.2.32", TFTP1.toString(), "192.0.2.33", TFTP2.toString()), clients());
+        assertEquals(1, kernel.batches.size(), kernel.batches.toString());
+        // Another service for the same client is a new decision: offered at once.
+        programmer.forwarded(0, A, 1);
+        programmer.runOnce();
+        assertEquals(TFTP2.toString(), clients().get("192.0.2.32"));
+    }
+
     @Test
     void aBurstOfNewClientsIsOneTransaction() {
         for (int i = 0; i < 100; i++) {
