@@ -53,6 +53,15 @@ public record ForwardingState(
         return vipIndex(0, IpAddress.mappedLow(ip));
     }
 
+    /**
+     * Index of the VIP named by an IPv6 header or an ND target, or -1. An IPv4 VIP's mapped form
+     * {@code ::ffff:a.b.c.d} written there is not an IPv6 address of ours (RFC 4291 2.5.5.2 keeps
+     * it off the wire), so it matches nothing.
+     */
+    public int ipv6VipIndex(long high, long low) {
+        return IpAddress.isIpv4(high, low) ? -1 : vipIndex(high, low);
+    }
+
     /** Index of the VIP {@code (high, low)} (an IPv6 address, or an IPv4 one mapped), or -1. */
     public int vipIndex(long high, long low) {
         long[] l = vipLow;

@@ -265,8 +265,7 @@ public final class Forwarder {
         ForwardingState s = state;
         long dstHigh = Ipv6Packet.destinationHigh(frame, ip);
         long dstLow = Ipv6Packet.destinationLow(frame, ip);
-        // An IPv4-mapped destination in an IPv6 header is no IPv4 VIP.
-        int vip = IpAddress.isIpv4(dstHigh, dstLow) ? -1 : s.vipIndex(dstHigh, dstLow);
+        int vip = s.ipv6VipIndex(dstHigh, dstLow);
         forward(
                 frame,
                 length,
@@ -367,8 +366,7 @@ public final class Forwarder {
             ForwardingState s = state;
             long targetHigh = Ndp.targetHigh(frame, icmp);
             long targetLow = Ndp.targetLow(frame, icmp);
-            // An IPv4 VIP's mapped form ::ffff:a.b.c.d is not an IPv6 address of ours.
-            int targetVip = IpAddress.isIpv4(targetHigh, targetLow) ? -1 : s.vipIndex(targetHigh, targetLow);
+            int targetVip = s.ipv6VipIndex(targetHigh, targetLow);
             if (targetVip < 0) {
                 counters.drop(DropReason.NDP_NOT_FOR_VIP);
                 return;
@@ -395,7 +393,7 @@ public final class Forwarder {
             ForwardingState s = state;
             long targetHigh = Ndp.targetHigh(frame, icmp);
             long targetLow = Ndp.targetLow(frame, icmp);
-            int targetVip = IpAddress.isIpv4(targetHigh, targetLow) ? -1 : s.vipIndex(targetHigh, targetLow);
+            int targetVip = s.ipv6VipIndex(targetHigh, targetLow);
             if (targetVip >= 0 && s.vipTag(targetVip) == vlan && active) {
                 int lla = Ndp.targetLinkAddress(frame, ip, icmp);
                 counters.vipArpConflict(targetHigh, targetLow, frame, lla >= 0 ? lla : Ethernet.SOURCE);
