@@ -42,6 +42,9 @@ public final class OffloadEngine implements AutoCloseable {
     private final SplitPacketIo io;
     private final long syncIntervalNanos;
     private final long maxClients;
+    /** The VIPs (by index) whose rules this interface's table holds; null: all. */
+    private final boolean[] servedVips;
+
     private volatile OffloadProgrammer programmer;
 
     private OffloadEngine(
@@ -50,8 +53,10 @@ public final class OffloadEngine implements AutoCloseable {
             VethPair veth,
             SplitPacketIo io,
             long syncIntervalNanos,
-            long maxClients) {
+            long maxClients,
+            boolean[] servedVips) {
         this.maxClients = maxClients;
+        this.servedVips = servedVips;
         this.nft = nft;
         this.ruleset = ruleset;
         this.veth = veth;
@@ -135,6 +140,22 @@ public final class OffloadEngine implements AutoCloseable {
     public static OffloadEngine open(
             DsrConfig cfg, NetworkInterfaceInfo nif, String captureFilter, long syncIntervalNanos, long maxClients)
             throws IOException {
+        return open(cfg, nif, null, captureFilter, syncIntervalNanos, maxClients);
+    }
+
+    /**
+     * As {@link #open(DsrConfig, NetworkInterfaceInfo, String, long, long)} for one of several
+     * interfaces: the table has rules and maps for the VIPs marked in {@code servedVips} (by
+     * index; null: all), the ones that live on {@code nif}.
+     */
+    public static OffloadEngine open(
+            DsrConfig cfg,
+            NetworkInterfaceInfo nif,
+            boolean[] servedVips,
+            String captureFilter,
+            long syncIntervalNanos,
+            long maxClients)
+            throws IOException {
         int ifindex = ifindex(nif.name());
         String miss = "dsrlbm" + ifindex;
         String capture = "dsrlbc" + ifindex;
@@ -146,7 +167,7 @@ public final class OffloadEngine implements AutoCloseable {
                     miss,
                     capture,
                     nif.mac(),
-                    vipRules(cfg, maxClients),
+                    vipRules(cfg, maxClients, servedVips),
                     ProcessHandle.current().pid());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
@@ -174,7 +195,13 @@ public final class OffloadEngine implements AutoCloseable {
                                 : "stays in user space: needs one ANY * vserver with SOURCEIP persistence or SOURCEIPHASH");
             }
             return new OffloadEngine(
-                    nft, ruleset, veth, new SplitPacketIo(in, lan, captureFilter), syncIntervalNanos, maxClients);
+                    nft,
+                    ruleset,
+                    veth,
+                    new SplitPacketIo(in, lan, captureFilter),
+                    syncIntervalNanos,
+                    maxClients,
+                    servedVips == null ? null : servedVips.clone());
         } catch (IOException | RuntimeException e) {
             if (in != null) {
                 in.close();
@@ -270,9 +297,19 @@ public final class OffloadEngine implements AutoCloseable {
      * or its vserver's -persistenceMaxEntries, the smaller. Clients past it stay in user space.
      */
     static List<OffloadRuleset.VipRule> vipRules(DsrConfig cfg, long maxClients) {
+        return vipRules(cfg, maxClients, null);
+    }
+
+    /** {@link #vipRules(DsrConfig, long)} for the VIPs marked in {@code servedVips} only (null: all). */
+    static List<OffloadRuleset.VipRule> vipRules(DsrConfig cfg, long maxClients, boolean[] servedVips) {
         List<OffloadRuleset.VipRule> rules = new ArrayList<>();
         List<VipConfig> vips = cfg.vips();
         for (int i = 0; i < vips.size(); i++) {
+            if (servedVips != null && (i >= servedVips.length || !servedVips[i])) {
+                // Another interface's VIP: its frames never come here, its rules live in that
+                // interface's table.
+                continue;
+            }
             IpAddress vip = vips.get(i).address();
             List<VserverConfig> vs = cfg.vservers().values().stream()
                     .filter(v -> v.vip().equals(vip))
@@ -329,7 +366,7 @@ public final class OffloadEngine implements AutoCloseable {
     public void newGeneration(DsrConfig cfg, ForwardingState state) {
         OffloadProgrammer p = programmer;
         if (p != null) {
-            p.reset(state, vipRules(cfg, maxClients));
+            p.reset(state, vipRules(cfg, maxClients, servedVips));
         }
     }
 

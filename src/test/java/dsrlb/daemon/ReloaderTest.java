@@ -68,7 +68,7 @@ class ReloaderTest {
         return new Generation(
                 cfg,
                 lb,
-                resolver,
+                List.of(resolver),
                 health,
                 new TransferTracker(2, 3_000_000_000L),
                 new LiveStatus(lb, new Counters(), health, Clock.systemUTC()),
