@@ -106,6 +106,23 @@ class ReloaderTest {
     }
 
     @Test
+    void aConfigThatDoesNotFitTheInterfacesServedIsRefused() throws Exception {
+        Generation before = live.get();
+        Reloader checked = new Reloader(
+                file,
+                live,
+                this::build,
+                swapped::add,
+                c -> c.services().containsKey("tftp3") ? "service 'tftp3' lives on interface eth1" : null);
+        Files.writeString(file, SEED + "add service tftp3 198.51.100.32 ANY *\n");
+        Reloader.Outcome o = checked.reload();
+        assertFalse(o.ok());
+        assertEquals(file + ": service 'tftp3' lives on interface eth1", o.message());
+        assertSame(before, live.get());
+        assertTrue(swapped.isEmpty());
+    }
+
+    @Test
     void anUnsafeConfigIsRefusedAsAtStartAndTheOldOneKept() throws Exception {
         Generation before = live.get();
         Files.writeString(file, "# moved\n" + SEED);

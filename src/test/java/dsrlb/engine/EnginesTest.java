@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
+import dsrlb.config.InterfacePlan;
 import dsrlb.dataplane.NetworkInterfaceInfo;
 import dsrlb.net.MacAddress;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -74,5 +76,20 @@ class EnginesTest {
         assertEquals(
                 "not ether src 02:00:00:00:00:10 and (arp or (ip and (dst host 198.51.100.20)))",
                 Engines.captureFilter(TestConfigs.seed(), nif));
+    }
+
+    @Test
+    void onOneOfSeveralInterfacesTheCaptureFilterTakesThatInterfacesVipsOnly() throws Exception {
+        DsrConfig cfg = ConfigParser.parse("t.conf", TestConfigs.TWO_LANS);
+        InterfacePlan plan = new InterfacePlan(List.of("eth0", "eth1"));
+        NetworkInterfaceInfo eth1 = new NetworkInterfaceInfo("eth1", MacAddress.parse("02:00:00:00:00:12"), 0, 25);
+        assertEquals(
+                "not ether src 02:00:00:00:00:12 and (arp or (ip and (dst host 198.51.100.140)))",
+                Engines.captureFilter(cfg, eth1, plan.vipsOn(cfg, 1)));
+        NetworkInterfaceInfo eth0 = new NetworkInterfaceInfo("eth0", MacAddress.parse("02:00:00:00:00:10"), 0, 25);
+        assertEquals(
+                "not ether src 02:00:00:00:00:10 and (arp or (ip and (dst host 198.51.100.20))"
+                        + " or icmp6 or (ip6 and (dst host 2001:db8::20)))",
+                Engines.captureFilter(cfg, eth0, plan.vipsOn(cfg, 0)));
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
+import dsrlb.config.InterfacePlan;
 import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
 import dsrlb.net.IpAddress;
@@ -188,5 +189,28 @@ class OffloadRulesetTest {
             assertTrue(e.getMessage().contains("not an interface name"), e.getMessage());
         }
         new OffloadRuleset("t", "eth0.20", "dsrlbm2", "dsrlbc2", LB, List.of(), 1);
+    }
+
+    @Test
+    void anInterfacesTableHoldsRulesForItsOwnVipsOnlyUnderTheirConfigIndex() throws Exception {
+        DsrConfig cfg = ConfigParser.parse("t.conf", TestConfigs.TWO_LANS);
+        InterfacePlan plan = new InterfacePlan(List.of("eth0", "eth1"));
+        List<OffloadRuleset.VipRule> onEth1 = OffloadEngine.vipRules(cfg, 32_768, plan.vipsOn(cfg, 1));
+        assertEquals(1, onEth1.size());
+        assertEquals(IpAddress.parse("198.51.100.140"), onEth1.get(0).vip());
+        // Its index in the forwarding state, not in this table: the forwarder's decisions name it so.
+        assertEquals(
+                cfg.vips().stream()
+                        .map(v -> v.address())
+                        .toList()
+                        .indexOf(onEth1.get(0).vip()),
+                onEth1.get(0).index());
+        String text = new OffloadRuleset("dsrlb_3", "eth1", "m", "c", LB, onEth1, 1).create();
+        assertTrue(text.contains("ip daddr 198.51.100.140"), text);
+        assertFalse(text.contains("198.51.100.20"), text);
+        assertFalse(text.contains("2001:db8::20"), text);
+        assertEquals(
+                cfg.vips().size() - 1,
+                OffloadEngine.vipRules(cfg, 32_768, plan.vipsOn(cfg, 0)).size());
     }
 }
