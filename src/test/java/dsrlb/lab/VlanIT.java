@@ -202,14 +202,60 @@ class VlanIT extends DsrlbLabTest {
         assertTrue(after - before >= 2, "counted as wrong_vlan: " + before + " -> " + after);
     }
 
+    /**
+     * Frames a switch port could hand the trunk, sent from the switch's side of dsrlb's port: a
+     * client of VIP A that the kernel already forwards (192.0.2.101, in VIP A's map since the
+     * downloads), once tagged 100, once tagged 200, once untagged.
+     */
+    private static final String INJECT = """
+            import socket, struct, sys
+            def frame(vid):
+                ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 12, 0, 0, 64, 17, 0,
+                                 socket.inet_aton("192.0.2.101"), socket.inet_aton(sys.argv[2]))
+                words = struct.unpack("!10H", ip)
+                total = sum(words)
+                total = (total & 0xFFFF) + (total >> 16)
+                ip = ip[:10] + struct.pack("!H", 0xFFFF - ((total & 0xFFFF) + (total >> 16))) + ip[12:]
+                udp = struct.pack("!HHHH", 40000, 9, 12, 0) + b"vlan"
+                tag = struct.pack("!HH", 0x8100, vid) if vid else b""
+                return bytes.fromhex(sys.argv[1].replace(":", "")) + bytes.fromhex("02d51b640001") + tag + b"\\x08\\x00" + ip + udp
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+            s.bind(("p-lb", 0))
+            for _ in range(5):
+                s.send(frame(int(sys.argv[3])))
+            """;
+
     @Test
     @Order(5)
+    void aKnownClientsFrameOnAnotherVlanOrUntaggedIsNeverForwardedByTheKernel() throws Exception {
+        assertTrue(kernelMap(0).containsKey("192.0.2.101"), "the client is in VIP A's map: " + kernelMap(0));
+        for (int vid : new int[] {200, 0, 100}) {
+            long wrongBefore = stat().drops().getOrDefault("wrong_vlan", 0L);
+            long kernelBefore = kernelPackets(0);
+            Lab.check(
+                    Lab.inNamespace("dsrlb-sw", 10, "python3", "-c", INJECT, Lab.lbMac(), VIP_A, Integer.toString(vid)),
+                    "inject");
+            Thread.sleep(300);
+            long wrong = stat().drops().getOrDefault("wrong_vlan", 0L) - wrongBefore;
+            long kernel = kernelPackets(0) - kernelBefore;
+            if (vid == 100) {
+                assertEquals(5, kernel, "on its own VLAN the kernel forwards the known client");
+                assertEquals(0, wrong);
+            } else {
+                assertEquals(0, kernel, "tag " + vid + ": the kernel's rule for VLAN 100 does not take it");
+                assertEquals(5, wrong, "tag " + vid + ": dsrlb gets it and drops it as wrong_vlan");
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     void aStormThroughEachVipUnderTheDefaultEngine() throws Exception {
         stormBothVlans("default (offload)", true);
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aStormThroughEachVipUnderEngineOffload() throws Exception {
         restart("--engine", "offload");
         assertTrue(dsrlb.log().contains("engine offload"), dsrlb.log());
@@ -218,7 +264,7 @@ class VlanIT extends DsrlbLabTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aStormThroughEachVipUnderEngineNativeIsTheUserSpaceBaseline() throws Exception {
         restart("--engine", "native");
         stormBothVlans("--engine native", false);
@@ -230,7 +276,7 @@ class VlanIT extends DsrlbLabTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void thePcapEngineServesBothVlansToo() throws Exception {
         restart("--engine", "pcap");
         for (String[] c : new String[][] {{VIP_A, "192.0.2.107"}, {VIP_B, "192.0.2.108"}}) {

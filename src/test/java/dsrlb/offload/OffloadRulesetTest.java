@@ -223,6 +223,26 @@ class OffloadRulesetTest {
     }
 
     @Test
+    void aVip6OnAVlanIsMatchedByItsTagAsAnIpv4One() {
+        // The config puts IPv6 addresses on the untagged LAN today; the rules do not assume it.
+        List<OffloadRuleset.VipRule> rules =
+                List.of(new OffloadRuleset.VipRule(0, IpAddress.parse("2001:db8:2::20"), true, 60, 100, 100));
+        String text = new OffloadRuleset("t", "eth0", "m", "c", LB, rules, 1).create();
+        assertEquals(
+                List.of(
+                        "    ether daddr 02:00:00:00:00:10 vlan id 100 ip6 daddr 2001:db8:2::20 ether daddr set ip6 saddr"
+                                + " map @client_0 update @client_0 { ip6 saddr : ether daddr } ether saddr set"
+                                + " 02:00:00:00:00:10 counter name \"offloaded_0\" fwd to \"eth0\""),
+                kernelForwards(text));
+        assertTrue(
+                text.contains(
+                        "    ether daddr 02:00:00:00:00:10 meta protocol ip6 ip6 daddr 2001:db8:2::20 fwd to \"m\"\n"),
+                text);
+        // Neighbor Discovery rules match by "meta protocol ip6" already: tagged or not.
+        assertTrue(text.indexOf("icmpv6 type") < text.indexOf("vlan id 100"), text);
+    }
+
+    @Test
     void aVlanChangeIsAChangeOfTheKernelRules() {
         IpAddress vip = IpAddress.parse("198.51.100.20");
         // ReloadReconciler rebuilds the table when the rules differ.
