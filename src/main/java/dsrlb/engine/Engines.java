@@ -135,15 +135,6 @@ public final class Engines {
                 if (!caps.has(Capabilities.CAP_NET_ADMIN)) {
                     yield Optional.of("no CAP_NET_ADMIN (it writes nftables maps: run as root or grant it)");
                 }
-                String tagged = cfg.vips().stream()
-                        .filter(v -> cfg.tagOf(v.address()) != 0)
-                        .map(v -> v.address() + " (vlan " + cfg.tagOf(v.address()) + ")")
-                        .collect(Collectors.joining(", "));
-                if (!tagged.isEmpty()) {
-                    // Its netdev rules match untagged frames only: a tagged frame would pass them by
-                    // and never reach dsrlb. native and pcap serve VLAN VIPs.
-                    yield Optional.of("VIPs on a tagged VLAN are not served by the kernel path yet: " + tagged);
-                }
                 if (OffloadEngine.offloadableVips(cfg) == 0) {
                     yield Optional.of("no VIP can be offloaded (needs one ANY * vserver with SOURCEIP persistence or "
                             + "SOURCEIPHASH): VIPs "

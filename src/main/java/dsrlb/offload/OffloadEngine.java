@@ -186,8 +186,9 @@ public final class OffloadEngine implements AutoCloseable {
             lan = PcapPacketIo.open(nif.name(), nif.mac(), SplitPacketIo.MATCH_NOTHING, SEND_BUFFER_BYTES);
             for (OffloadRuleset.VipRule v : ruleset.vips()) {
                 log.info(
-                        "offload: VIP #{} {}",
+                        "offload: VIP #{}{} {}",
                         v.index(),
+                        v.vlan() == 0 ? "" : " (vlan " + v.vlan() + ")",
                         v.offloaded()
                                 ? "forwarded by the kernel once dsrlb picked a backend (idle timeout "
                                         + (v.timeoutSeconds() == 0 ? "none" : v.timeoutSeconds() + " s") + ", at most "
@@ -321,7 +322,7 @@ public final class OffloadEngine implements AutoCloseable {
                     && (only.persistence() == PersistenceType.SOURCEIP || only.method() == LbMethod.SOURCEIPHASH);
             long timeout = offloaded ? TimeUnit.MINUTES.toSeconds(only.timeoutMinutes()) : 0;
             long max = offloaded ? Math.min(only.persistenceMaxEntries(), maxClients) : 0;
-            rules.add(new OffloadRuleset.VipRule(i, vip, offloaded, timeout, max));
+            rules.add(new OffloadRuleset.VipRule(i, vip, offloaded, timeout, max, cfg.tagOf(vip)));
         }
         return rules;
     }

@@ -65,6 +65,15 @@ class EnginesTest {
     }
 
     @Test
+    void vipsOnATaggedVlanNoLongerKeepAutoFromTheKernelPath() throws Exception {
+        DsrConfig trunk = ConfigParser.parse("t.conf", TestConfigs.VLAN_TRUNK);
+        Optional<String> why = Engines.whyNot(EngineKind.OFFLOAD, trunk, new Capabilities(-1L));
+        // On a host without nftables the kernel path's own check may still answer; never about VLANs.
+        assertTrue(
+                why.isEmpty() || !why.get().toLowerCase(java.util.Locale.ROOT).contains("vlan"), why.toString());
+    }
+
+    @Test
     void autoTriesTheKernelPathFirst() {
         assertEquals(EngineKind.OFFLOAD, EngineKind.AUTO_ORDER.get(0));
         assertEquals(EngineKind.PCAP, EngineKind.AUTO_ORDER.get(EngineKind.AUTO_ORDER.size() - 1));
