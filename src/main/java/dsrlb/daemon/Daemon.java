@@ -44,8 +44,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -386,15 +388,21 @@ public final class Daemon {
         lans.forEach(lan -> lan.engine().close());
     }
 
-    /** The engine's name, or, when the interfaces' engines differ, each with its interface. */
+    /**
+     * The engine's name; on several interfaces each engine with the interfaces it runs on
+     * ("offload on eth0, eth1"; "offload on eth0, native on eth1"), as status and metrics show it.
+     */
     private String engineName() {
-        List<String> kinds =
-                lans.stream().map(l -> l.engine().kind().cliName()).distinct().toList();
-        if (kinds.size() == 1) {
-            return kinds.get(0);
+        if (lans.size() == 1) {
+            return lans.get(0).engine().kind().cliName();
         }
-        return lans.stream()
-                .map(l -> l.engine().kind().cliName() + " on " + l.nif().name())
+        Map<String, List<String>> byKind = new LinkedHashMap<>();
+        for (Lan lan : lans) {
+            byKind.computeIfAbsent(lan.engine().kind().cliName(), k -> new ArrayList<>())
+                    .add(lan.nif().name());
+        }
+        return byKind.entrySet().stream()
+                .map(e -> e.getKey() + " on " + String.join(", ", e.getValue()))
                 .collect(Collectors.joining(", "));
     }
 
