@@ -144,15 +144,17 @@ public final class Daemon {
                 .filter(IpAddress::isIpv4)
                 .mapToInt(IpAddress::ipv4)
                 .toArray();
+        IpAddress[] vip6Addresses = cfg.vips().stream()
+                .map(VipConfig::address)
+                .filter(IpAddress::isIpv6)
+                .toArray(IpAddress[]::new);
         VipOwnership ownership = new VipOwnership(
                 forwarder,
                 io,
                 vipAddresses,
                 Arrays.stream(vipAddresses).map(cfg::tagOf).toArray(),
-                cfg.vips().stream()
-                        .map(VipConfig::address)
-                        .filter(IpAddress::isIpv6)
-                        .toArray(IpAddress[]::new));
+                vip6Addresses,
+                Arrays.stream(vip6Addresses).mapToInt(cfg::tagOf).toArray());
         TunInterface tun = null;
         Announcer announcer = null;
         if (options.announceInterface() != null) {
