@@ -41,11 +41,10 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     private final LoadBalancer balancer;
     /** Per backend: its IPv6 address, or null for an IPv4 backend (asked by ARP). */
     private final IpAddress[] backends6;
-    /** Where untagged IPv6 backends are asked from and answer to; null when the interface has no IPv6 address. */
-    private final IpAddress ownIp6;
     /**
      * Per IPv6 backend: the address it is asked from and answers to (its VLAN's IPv6
-     * {@code -IPAddress}, else {@link #ownIp6}; null when there is none); null for an IPv4 backend.
+     * {@code -IPAddress}, else the interface's own IPv6 address; null when there is none); null
+     * for an IPv4 backend.
      */
     private final IpAddress[] askFrom6;
     /** Per backend, for logs. */
@@ -94,7 +93,6 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
             LongSupplier clock) {
         this.io = io;
         this.balancer = balancer;
-        this.ownIp6 = ownIp6;
         List<ServiceConfig> services = balancer.services();
         // An IPv6 backend's IPv4 slot stays 0 and is never asked by ARP; onArp skips it, so a
         // reply naming 0.0.0.0 as its sender is not taken (ArpResolverTest).
