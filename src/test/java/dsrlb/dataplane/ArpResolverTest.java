@@ -251,7 +251,7 @@ class ArpResolverTest {
                 .ipv6(TFTP1_IP6, LB_IP6)
                 .neighborAdvertisement(TFTP1_IP6, Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
                 .build());
-        // Tagged: IPv6 backends live on the untagged LAN.
+        // Tagged: no VLAN subnet holds these backends, they live on the untagged LAN.
         handle6(frame().eth(TFTP1, LB)
                 .vlan(100)
                 .ipv6(TFTP1_IP6, LB_IP6)
