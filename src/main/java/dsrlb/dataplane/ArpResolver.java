@@ -68,6 +68,12 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     private final long staleAfterNanos;
     private final LongSupplier clock;
     private final int[] vips;
+    /** The VIP6s on this interface, asked for by Neighbor Solicitation as the IPv4 VIPs are by ARP. */
+    private final IpAddress[] vips6;
+    /** Per VIP6: its VLAN's tag and the address it is asked from (null: none, not asked). */
+    private final int[] vip6Tags;
+
+    private final IpAddress[] vip6AskFrom;
     private final byte[] out = new byte[Arp.TAGGED_FRAME_LENGTH];
     /** Receive thread only: when each backend's last conflict was logged (one line per 10 s each). */
     private final long[] lastConflictLog;
@@ -142,6 +148,14 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
                 .map(ip -> askingAddress(config, ip, ownIp))
                 .toArray();
         this.vipTags = Arrays.stream(vips).map(config::tagOf).toArray();
+        this.vips6 = config.vips().stream()
+                .map(VipConfig::address)
+                .filter(IpAddress::isIpv6)
+                .filter(onThisInterface)
+                .toArray(IpAddress[]::new);
+        this.vip6Tags = Arrays.stream(vips6).mapToInt(config::tagOf).toArray();
+        this.vip6AskFrom =
+                Arrays.stream(vips6).map(v -> askingAddress6(config, v, ownIp6)).toArray(IpAddress[]::new);
         this.vipAskFrom =
                 Arrays.stream(vips).map(ip -> askingAddress(config, ip, ownIp)).toArray();
         this.known = new MacAddress[backendIps.length];
@@ -229,7 +243,7 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     }
 
     /**
-     * Asks who has each VIP. Only dsrlb may answer; the forwarder counts and reports any other
+     * Asks who has each VIP (IPv6 VIPs by Neighbor Solicitation). Only dsrlb may answer; the forwarder counts and reports any other
      * MAC that does. This finds a backend with arp_ignore=0 even though its answers to the
      * router are unicast and never reach us.
      */
@@ -240,6 +254,20 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
                 io.send(out, n);
             } catch (IOException e) {
                 log.warn("cannot send ARP request: {}", e.getMessage());
+            }
+        }
+        // A host that holds a VIP6 on its LAN interface answers this (a Linux backend with the
+        // VIP6 on lo does not: docs/configuration.md); the forwarder counts its advertisement as
+        // a conflict, as an ARP reply for an IPv4 VIP.
+        for (int v = 0; v < vips6.length; v++) {
+            if (vip6AskFrom[v] == null) {
+                continue;
+            }
+            int n = Ndp.writeSolicitation(out6, vip6Tags[v], io.mac(), vip6AskFrom[v], vips6[v]);
+            try {
+                io.send(out6, n);
+            } catch (IOException e) {
+                log.warn("cannot send Neighbor Solicitation: {}", e.getMessage());
             }
         }
     }

@@ -216,7 +216,26 @@ class VlanIpv6ForwarderTest {
                 () -> 1_000_000_000L);
         resolver.tick();
         List<byte[]> sent = ndpIo.sent();
-        assertEquals(2, sent.size(), "one solicitation a backend; no IPv4 VIP to probe");
+        assertEquals(4, sent.size(), "who has each VIP6, then one solicitation a backend; no IPv4 VIP to probe");
+        IpAddress vip100 = IpAddress.parse("2001:db8:2::20");
+        IpAddress vip200 = IpAddress.parse("2001:db8:3::20");
+        assertArrayEquals(
+                frame().eth(LB, MacAddress.parse("33:33:ff:00:00:20"))
+                        .vlan(100)
+                        .ipv6(OWN100, Ndp.solicitedNode(vip100))
+                        .neighborSolicitation(vip100)
+                        .build(),
+                sent.get(0),
+                "VLAN 100's VIP6 probed on VLAN 100 from its address");
+        assertArrayEquals(
+                frame().eth(LB, MacAddress.parse("33:33:ff:00:00:20"))
+                        .vlan(200)
+                        .ipv6(OWN200, Ndp.solicitedNode(vip200))
+                        .neighborSolicitation(vip200)
+                        .build(),
+                sent.get(1),
+                "VLAN 200's VIP6 probed on VLAN 200");
+        sent = sent.subList(2, 4);
         assertArrayEquals(
                 frame().eth(LB, MacAddress.parse("33:33:ff:00:00:30"))
                         .vlan(100)
