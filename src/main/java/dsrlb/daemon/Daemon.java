@@ -135,16 +135,22 @@ public final class Daemon {
     /** Starts everything and blocks until a signal has stopped it again. */
     public void run() throws StartFailure, InterruptedException {
         List<PacketEngine> engines = openEngines();
-        List<Forwarder> forwarders = new ArrayList<>();
+        List<Lan> opened = new ArrayList<>();
         for (int i = 0; i < engines.size(); i++) {
-            forwarders.add(new Forwarder(engines.get(i).packetIo(), counters, plan.vipsOn(cfg, i)));
+            PacketEngine engine = engines.get(i);
+            Forwarder forwarder = new Forwarder(engine.packetIo(), counters, plan.vipsOn(cfg, i));
+            ReceiveLoop loop = new ReceiveLoop(
+                    engine.packetIo(), forwarder, options.realtimePriority(), Daemon::exitOnDeadForwarder);
+            opened.add(new Lan(
+                    i,
+                    nifs.get(i),
+                    engine,
+                    forwarder,
+                    ownership(i, forwarder, engine.packetIo()),
+                    loop,
+                    new Thread(loop, "dsrlb-rx-" + nifs.get(i).name())));
         }
-        // Lans without their ownership and threads yet: the first generation needs their I/O.
-        List<Lan> opening = new ArrayList<>();
-        for (int i = 0; i < engines.size(); i++) {
-            opening.add(new Lan(i, nifs.get(i), engines.get(i), forwarders.get(i), null, null, null));
-        }
-        lans = opening;
+        lans = List.copyOf(opened);
         Generation first = buildGeneration(cfg);
         live.install(first);
         bind(first);
@@ -162,25 +168,12 @@ public final class Daemon {
                     }
                 },
                 plan::mismatch);
-        List<Lan> built = new ArrayList<>();
-        for (int i = 0; i < engines.size(); i++) {
-            PacketEngine engine = engines.get(i);
-            Forwarder forwarder = forwarders.get(i);
-            forwarder.setActive(!options.standby());
-            engine.setActive(!options.standby());
-            ReceiveLoop loop = new ReceiveLoop(
-                    engine.packetIo(), forwarder, options.realtimePriority(), Daemon::exitOnDeadForwarder);
-            built.add(new Lan(
-                    i,
-                    nifs.get(i),
-                    engine,
-                    forwarder,
-                    ownership(i, forwarder, engine.packetIo()),
-                    loop,
-                    new Thread(loop, "dsrlb-rx-" + nifs.get(i).name())));
+        for (Lan lan : lans) {
+            lan.forwarder().setActive(!options.standby());
+            lan.engine().setActive(!options.standby());
         }
-        lans = List.copyOf(built);
-        VipOwnership first0 = lans.get(0).ownership();
+        // All interfaces switch HA role together; the first speaks for them.
+        VipOwnership primary = lans.get(0).ownership();
         TunInterface tun = null;
         Announcer announcer = null;
         if (options.announceInterface() != null) {
@@ -193,7 +186,7 @@ public final class Daemon {
                         "--announce-interface " + options.announceInterface() + ": " + e.getMessage(), e);
             }
             announcer = new Announcer(
-                    tun, first0::isActive, () -> live.get().balancer().state().anyServiceUp());
+                    tun, primary::isActive, () -> live.get().balancer().state().anyServiceUp());
         }
         TunInterface announceLink = tun;
         Announcer announce = announcer;
@@ -209,7 +202,7 @@ public final class Daemon {
                 () -> new NodeReport(
                         version,
                         engineName,
-                        first0.isActive() ? NodeReport.ACTIVE : NodeReport.STANDBY,
+                        primary.isActive() ? NodeReport.ACTIVE : NodeReport.STANDBY,
                         reloader.generation(),
                         reloader.lastLoad(),
                         announce == null ? null : new NodeReport.Announce(announce.interfaceName(), announce.isUp())));
