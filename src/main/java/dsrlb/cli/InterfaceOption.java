@@ -1,9 +1,14 @@
 package dsrlb.cli;
 
 import dsrlb.config.DsrConfig;
+import dsrlb.config.InterfacePlan;
 import dsrlb.config.VlanConfig;
 import dsrlb.dataplane.NetworkInterfaceInfo;
+import dsrlb.net.IpAddress;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import picocli.CommandLine.Option;
 
 /** {@code --interface IF}, shared by the commands that work on the server LAN. */
@@ -11,39 +16,53 @@ final class InterfaceOption {
     @Option(
             names = {"-i", "--interface"},
             paramLabel = "IF",
-            description = "Interface on the server LAN (default: the config's 'bind vlan -ifnum', else the one whose"
-                    + " subnet holds the first VIP).")
-    String name;
+            description = "Interface on a server LAN; repeat it to serve several (the first is the LAN of addresses"
+                    + " on no VLAN). Default: every interface the config's 'bind vlan -ifnum' names, and the one"
+                    + " whose subnet holds the first VIP on no VLAN.")
+    List<String> names = new ArrayList<>();
 
     /**
-     * The named interface, else the one the config's VLANs are bound to (a VLAN subinterface
-     * holds the VIP's subnet, but dsrlb serves the trunk under it), else the one whose subnet
-     * holds the config's first VIP.
+     * The interfaces to serve, the default LAN's first: those named, else the ones the config
+     * names ({@link InterfacePlan#fromConfig}), the default LAN found as the interface whose
+     * subnet holds the first address on no VLAN.
      */
-    NetworkInterfaceInfo resolve(DsrConfig cfg) throws IOException {
-        if (name != null) {
-            return NetworkInterfaceInfo.byName(name);
-        }
-        for (VlanConfig vlan : cfg.vlans()) {
-            if (vlan.ifnum() != null) {
-                return NetworkInterfaceInfo.byName(vlan.ifnum());
+    InterfacePlan plan(DsrConfig cfg) throws IOException {
+        if (!names.isEmpty()) {
+            try {
+                return new InterfacePlan(names);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("--interface: " + e.getMessage(), e);
             }
         }
-        return NetworkInterfaceInfo.forAddress(cfg.vips().get(0).address());
+        List<String> ifnums = cfg.vlans().stream()
+                .map(VlanConfig::ifnum)
+                .filter(Objects::nonNull)
+                .distinct()
+                .toList();
+        IpAddress onDefault = InterfacePlan.firstOnDefaultLan(cfg);
+        String defaultLan;
+        if (onDefault == null) {
+            defaultLan = null;
+        } else if (ifnums.size() == 1) {
+            // One trunk: its untagged LAN is the default one (a VLAN's subnet need not be the kernel's).
+            defaultLan = ifnums.get(0);
+        } else {
+            defaultLan = NetworkInterfaceInfo.forAddress(onDefault).name();
+        }
+        return InterfacePlan.fromConfig(cfg, defaultLan);
     }
 
-    /**
-     * Why the config cannot run on {@code interfaceName}, or null: dsrlb serves one interface per
-     * process, so every {@code bind vlan -ifnum} must name it.
-     */
-    static String vlanMismatch(DsrConfig cfg, String interfaceName) {
-        for (VlanConfig vlan : cfg.vlans()) {
-            if (vlan.ifnum() != null && !vlan.ifnum().equals(interfaceName)) {
-                return vlan.location() + ": vlan " + vlan.id() + " is bound to -ifnum " + vlan.ifnum()
-                        + ", but dsrlb serves " + interfaceName
-                        + " (one interface per process: bind every VLAN to it, or run one dsrlb per interface)";
-            }
+    /** The interfaces of {@link #plan}, looked up in the kernel, in its order. */
+    static List<NetworkInterfaceInfo> lookUp(InterfacePlan plan) throws IOException {
+        List<NetworkInterfaceInfo> found = new ArrayList<>();
+        for (String name : plan.names()) {
+            found.add(NetworkInterfaceInfo.byName(name));
         }
-        return null;
+        return found;
+    }
+
+    /** The first interface of {@link #plan}, for the commands that look at one LAN. */
+    NetworkInterfaceInfo resolve(DsrConfig cfg) throws IOException {
+        return NetworkInterfaceInfo.byName(plan(cfg).name(0));
     }
 }

@@ -2,6 +2,7 @@ package dsrlb.cli;
 
 import dsrlb.announce.TunInterface;
 import dsrlb.config.DsrConfig;
+import dsrlb.config.InterfacePlan;
 import dsrlb.control.AccessPolicy;
 import dsrlb.control.ControlServer;
 import dsrlb.daemon.Daemon;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Owns the VIPs on one interface and forwards until SIGINT/SIGTERM. */
+/** Owns the VIPs on its interfaces and forwards until SIGINT/SIGTERM. */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
@@ -236,14 +238,16 @@ final class RunCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         cfg.notices().forEach(n -> log.info("{}", n));
-        NetworkInterfaceInfo nif;
+        InterfacePlan plan;
+        List<NetworkInterfaceInfo> nifs;
         try {
-            nif = lanInterface.resolve(cfg);
+            plan = lanInterface.plan(cfg);
+            nifs = InterfaceOption.lookUp(plan);
         } catch (IOException e) {
             err.println("dsrlb run: " + e.getMessage());
             return Main.EXIT_CANNOT_RUN_HERE;
         }
-        String mismatch = InterfaceOption.vlanMismatch(cfg, nif.name());
+        String mismatch = plan.mismatch(cfg);
         if (mismatch != null) {
             err.println("dsrlb run: " + mismatch);
             return Main.EXIT_USAGE;
@@ -266,7 +270,7 @@ final class RunCommand implements Callable<Integer> {
                 haRoleFile,
                 announceInterface);
         try {
-            new Daemon(options, cfg, nif).run();
+            new Daemon(options, cfg, plan, nifs).run();
         } catch (Daemon.StartFailure e) {
             err.println("dsrlb run: " + e.getMessage());
             return e.hostCannotRun() ? Main.EXIT_CANNOT_RUN_HERE : Main.EXIT_RUNTIME;

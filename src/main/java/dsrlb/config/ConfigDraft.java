@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the commands read so far have defined, in file order; {@link #build} checks what only
@@ -114,6 +115,17 @@ final class ConfigDraft {
                 ServiceConfig service = services.get(binding.service());
                 // 'bind lb vserver' has checked that the service exists.
                 int serviceTag = lookup.tagOf(service.address());
+                VlanConfig vipVlan = lookup.vlanOf(vserver.vip());
+                VlanConfig serviceVlan = lookup.vlanOf(service.address());
+                if (vipVlan != null && serviceVlan != null && !Objects.equals(vipVlan.ifnum(), serviceVlan.ifnum())) {
+                    throw new ConfigException(
+                            binding.location(),
+                            "service '" + service.name() + "' (" + service.address() + ") is on vlan "
+                                    + serviceVlan.id() + " (-ifnum " + serviceVlan.ifnum() + ") but vserver '"
+                                    + vserver.name() + "' (" + vserver.vip() + ") is on vlan " + vipVlan.id()
+                                    + " (-ifnum " + vipVlan.ifnum() + "): a frame leaves on the interface it came"
+                                    + " in on, so a vserver's services share its VIP's interface");
+                }
                 if (serviceTag != vipTag) {
                     throw new ConfigException(
                             binding.location(),

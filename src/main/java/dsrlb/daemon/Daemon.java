@@ -9,12 +9,14 @@ import dsrlb.balance.RebuildPacer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.ServiceView;
 import dsrlb.config.DsrConfig;
+import dsrlb.config.InterfacePlan;
 import dsrlb.config.VipConfig;
 import dsrlb.control.AccessPolicy;
 import dsrlb.control.ControlResponder;
 import dsrlb.control.ControlServer;
 import dsrlb.control.StatusResponder;
 import dsrlb.dataplane.ArpResolver;
+import dsrlb.dataplane.Counters;
 import dsrlb.dataplane.ForwardedFrameListener;
 import dsrlb.dataplane.Forwarder;
 import dsrlb.dataplane.NetworkInterfaceInfo;
@@ -32,6 +34,7 @@ import dsrlb.health.TftpServiceProbe;
 import dsrlb.metrics.MetricsExporter;
 import dsrlb.net.IpAddress;
 import dsrlb.status.EngineStatus;
+import dsrlb.status.GlobalReport;
 import dsrlb.status.LiveStatus;
 import dsrlb.status.NodeReport;
 import dsrlb.status.StatusSource;
@@ -39,8 +42,12 @@ import dsrlb.systemd.SystemdNotifier;
 import dsrlb.transfer.TransferTracker;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -53,7 +60,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running dsrlb: the packet engine, the forwarder and its receive thread, the config's
+ * The running dsrlb: per interface a packet engine, a forwarder and its receive thread; the config's
  * generation (balancer, ARP resolver, monitors), the control socket and the metrics endpoint,
  * wired once and taken down in reverse on SIGINT/SIGTERM. {@code dsrlb run} parses its
  * arguments and hands them here.
@@ -87,7 +94,8 @@ public final class Daemon {
 
     private final DaemonOptions options;
     private final DsrConfig cfg;
-    private final NetworkInterfaceInfo nif;
+    private final InterfacePlan plan;
+    private final List<NetworkInterfaceInfo> nifs;
     private final CurrentGeneration live = new CurrentGeneration();
     /** Set once the metrics endpoint exists; every generation's monitors report through it. */
     private volatile MetricsExporter probeMetrics;
@@ -102,57 +110,77 @@ public final class Daemon {
         return t;
     });
 
-    private PacketEngine engine;
-    /** Outlives generations, as do its counters; made as soon as the engine is open. */
-    private Forwarder forwarder;
+    /** All interfaces' forwarders count here; outlives generations. */
+    private final Counters counters = new Counters();
+    /** One per interface, in the plan's order; set once the engines are open. */
+    private List<Lan> lans = List.of();
 
+    /** dsrlb on one interface. */
     public Daemon(DaemonOptions options, DsrConfig cfg, NetworkInterfaceInfo nif) {
+        this(options, cfg, InterfacePlan.single(nif.name()), List.of(nif));
+    }
+
+    /**
+     * @param plan the interfaces to serve and which addresses live on each (checked against
+     *     {@code cfg} already: {@link InterfacePlan#mismatch})
+     * @param nifs the plan's interfaces as the kernel has them, same order
+     */
+    public Daemon(DaemonOptions options, DsrConfig cfg, InterfacePlan plan, List<NetworkInterfaceInfo> nifs) {
         this.options = options;
         this.cfg = cfg;
-        this.nif = nif;
+        this.plan = plan;
+        this.nifs = List.copyOf(nifs);
     }
 
     /** Starts everything and blocks until a signal has stopped it again. */
     public void run() throws StartFailure, InterruptedException {
-        Engines.Choice choice;
-        try {
-            choice = Engines.open(options.engine(), cfg, nif, options.engineOptions());
-        } catch (EngineUnavailableException e) {
-            throw new StartFailure("--engine " + e.kind().cliName() + ": " + e.getMessage(), e, true);
+        List<PacketEngine> engines = openEngines();
+        List<Forwarder> forwarders = new ArrayList<>();
+        for (int i = 0; i < engines.size(); i++) {
+            forwarders.add(new Forwarder(engines.get(i).packetIo(), counters, plan.vipsOn(cfg, i)));
         }
-        engine = choice.engine();
-        choice.skipped().forEach(s -> log.info("engine auto: {}", s));
-        log.info(
-                "engine {}{}",
-                engine.kind().cliName(),
-                options.engine() == EngineKind.AUTO ? " (chosen by --engine auto)" : "");
-        PacketIo io = engine.packetIo();
-
-        forwarder = new Forwarder(io);
+        // Lans without their ownership and threads yet: the first generation needs their I/O.
+        List<Lan> opening = new ArrayList<>();
+        for (int i = 0; i < engines.size(); i++) {
+            opening.add(new Lan(i, nifs.get(i), engines.get(i), forwarders.get(i), null, null, null));
+        }
+        lans = opening;
         Generation first = buildGeneration(cfg);
         live.install(first);
         bind(first);
-        engine.start(() -> live.get().balancer(), () -> live.get().transfers());
-        Reloader reloader = new Reloader(options.configFile(), live, this::buildGeneration, g -> {
-            bind(g);
-            engine.newGeneration(g.config(), g.balancer().state());
-        });
-        forwarder.setActive(!options.standby());
-        engine.setActive(!options.standby());
-        int[] vipAddresses = cfg.vips().stream()
-                .map(VipConfig::address)
-                .filter(IpAddress::isIpv4)
-                .mapToInt(IpAddress::ipv4)
-                .toArray();
-        VipOwnership ownership = new VipOwnership(
-                forwarder,
-                io,
-                vipAddresses,
-                Arrays.stream(vipAddresses).map(cfg::tagOf).toArray(),
-                cfg.vips().stream()
-                        .map(VipConfig::address)
-                        .filter(IpAddress::isIpv6)
-                        .toArray(IpAddress[]::new));
+        for (PacketEngine engine : engines) {
+            engine.start(() -> live.get().balancer(), () -> live.get().transfers());
+        }
+        Reloader reloader = new Reloader(
+                options.configFile(),
+                live,
+                this::buildGeneration,
+                g -> {
+                    bind(g);
+                    for (Lan lan : lans) {
+                        lan.engine().newGeneration(g.config(), g.balancer().state());
+                    }
+                },
+                plan::mismatch);
+        List<Lan> built = new ArrayList<>();
+        for (int i = 0; i < engines.size(); i++) {
+            PacketEngine engine = engines.get(i);
+            Forwarder forwarder = forwarders.get(i);
+            forwarder.setActive(!options.standby());
+            engine.setActive(!options.standby());
+            ReceiveLoop loop = new ReceiveLoop(
+                    engine.packetIo(), forwarder, options.realtimePriority(), Daemon::exitOnDeadForwarder);
+            built.add(new Lan(
+                    i,
+                    nifs.get(i),
+                    engine,
+                    forwarder,
+                    ownership(i, forwarder, engine.packetIo()),
+                    loop,
+                    new Thread(loop, "dsrlb-rx-" + nifs.get(i).name())));
+        }
+        lans = List.copyOf(built);
+        VipOwnership first0 = lans.get(0).ownership();
         TunInterface tun = null;
         Announcer announcer = null;
         if (options.announceInterface() != null) {
@@ -160,28 +188,28 @@ public final class Daemon {
                 tun = TunInterface.open(options.announceInterface());
             } catch (IOException e) {
                 live.get().close();
-                engine.close();
+                closeEngines();
                 throw new StartFailure(
                         "--announce-interface " + options.announceInterface() + ": " + e.getMessage(), e);
             }
             announcer = new Announcer(
-                    tun,
-                    ownership::isActive,
-                    () -> live.get().balancer().state().anyServiceUp());
+                    tun, first0::isActive, () -> live.get().balancer().state().anyServiceUp());
         }
         TunInterface announceLink = tun;
         Announcer announce = announcer;
-        VipOwnershipControl ha = new VipOwnershipControl(ownership, engine, announcer);
+        VipOwnershipControl ha =
+                new VipOwnershipControl(lans.stream().map(Lan::ownership).toList(), engines, announcer);
         String version =
                 Objects.requireNonNullElse(Daemon.class.getPackage().getImplementationVersion(), "development");
+        String engineName = engineName();
         StatusSource status = new EngineStatus(
                 live,
-                engine.kind().cliName(),
-                engine::kernelPath,
+                engineName,
+                this::kernelPath,
                 () -> new NodeReport(
                         version,
-                        engine.kind().cliName(),
-                        ownership.isActive() ? NodeReport.ACTIVE : NodeReport.STANDBY,
+                        engineName,
+                        first0.isActive() ? NodeReport.ACTIVE : NodeReport.STANDBY,
                         reloader.generation(),
                         reloader.lastLoad(),
                         announce == null ? null : new NodeReport.Announce(announce.interfaceName(), announce.isUp())));
@@ -196,7 +224,7 @@ public final class Daemon {
         } catch (IOException e) {
             closeQuietly(announceLink);
             live.get().close();
-            engine.close();
+            closeEngines();
             throw new StartFailure(e.getMessage(), e);
         }
         MetricsExporter metrics = null;
@@ -212,7 +240,7 @@ public final class Daemon {
                 admin.close();
                 closeQuietly(announceLink);
                 live.get().close();
-                engine.close();
+                closeEngines();
                 throw new StartFailure(
                         "--metrics-address " + options.metricsAt().getHostString() + ":"
                                 + options.metricsAt().getPort() + ": " + e.getMessage(),
@@ -225,11 +253,10 @@ public final class Daemon {
             t.setDaemon(true);
             return t;
         });
-        ReceiveLoop loop = new ReceiveLoop(io, forwarder, options.realtimePriority(), Daemon::exitOnDeadForwarder);
-        SystemdSupervision systemd = new SystemdSupervision(SystemdNotifier.fromEnvironment(), loop);
-        Thread rx = new Thread(loop, "dsrlb-rx-" + nif.name());
+        SystemdSupervision systemd = new SystemdSupervision(
+                SystemdNotifier.fromEnvironment(), lans.stream().map(Lan::loop).toList());
 
-        StartStopLog.started(nif, engine.kind().cliName(), cfg);
+        StartStopLog.started(nifs, engines.stream().map(e -> e.kind().cliName()).toList(), cfg);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(
@@ -249,36 +276,46 @@ public final class Daemon {
                     drains.shutdownNow();
                     rebuilder.shutdownNow();
                     live.get().close();
-                    loop.stop();
-                    io.wakeup();
-                    try {
-                        rx.join(2_000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                    for (Lan lan : lans) {
+                        lan.loop().stop();
+                        lan.io().wakeup();
                     }
-                    long kernelDrops = io.droppedByKernel();
-                    StartStopLog.counters(forwarder.counters(), live.get().balancer(), kernelDrops);
-                    if (rx.isAlive()) {
-                        // Closing under a blocked reader would hang the JVM's exit; the OS closes it.
-                        log.warn("receive thread did not stop; leaving the capture handle to the OS");
-                    } else {
-                        engine.close();
+                    long kernelDrops = 0;
+                    for (Lan lan : lans) {
+                        try {
+                            lan.rx().join(2_000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        long lost = lan.io().droppedByKernel();
+                        kernelDrops = lost < 0 || kernelDrops < 0 ? -1 : kernelDrops + lost;
                     }
-                    // After close: the kernel side's counters are read a last time as it closes.
-                    String summary = engine.stopSummary();
-                    if (summary != null) {
-                        log.info("{}", summary);
+                    StartStopLog.counters(counters, live.get().balancer(), kernelDrops);
+                    for (Lan lan : lans) {
+                        if (lan.rx().isAlive()) {
+                            // Closing under a blocked reader would hang the JVM's exit; the OS closes it.
+                            log.warn(
+                                    "receive thread of {} did not stop; leaving the capture handle to the OS",
+                                    lan.nif().name());
+                        } else {
+                            lan.engine().close();
+                        }
+                        // After close: the kernel side's counters are read a last time as it closes.
+                        String summary = lan.engine().stopSummary();
+                        if (summary != null) {
+                            log.info("{}", summary);
+                        }
                     }
                     stopped.countDown();
                 },
                 "dsrlb-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        rx.start();
+        lans.forEach(lan -> lan.rx().start());
         if (options.standby()) {
             log.info("HA standby: silent for {} until `dsrlb ha active`", vipList());
         } else {
-            ownership.announce();
+            lans.forEach(lan -> lan.ownership().announce());
         }
         first.start();
         // Both run until the executor is shut down at stop; nobody waits on them.
@@ -308,11 +345,106 @@ public final class Daemon {
                 cfg.services().size(),
                 options.standby() ? "HA standby" : "forwarding",
                 vipList(),
-                engine.kind().cliName());
+                engineName);
         log.info("ready: {}", ready);
         systemd.ready(ready);
         systemd.startWatchdog(drains);
         stopped.await();
+    }
+
+    /**
+     * One engine per interface, each asked for by --engine (auto picks per interface: a VLAN
+     * trunk may not take the kernel path where an untagged LAN does). One that cannot open
+     * closes those opened before it.
+     */
+    private List<PacketEngine> openEngines() throws StartFailure {
+        List<PacketEngine> engines = new ArrayList<>();
+        for (int i = 0; i < nifs.size(); i++) {
+            NetworkInterfaceInfo nif = nifs.get(i);
+            Engines.Choice choice;
+            try {
+                choice = Engines.open(options.engine(), cfg, nif, plan.vipsOn(cfg, i), options.engineOptions());
+            } catch (EngineUnavailableException e) {
+                engines.forEach(PacketEngine::close);
+                throw new StartFailure(
+                        "--engine " + e.kind().cliName() + (nifs.size() > 1 ? " on " + nif.name() : "") + ": "
+                                + e.getMessage(),
+                        e,
+                        true);
+            }
+            String on = nifs.size() > 1 ? " on " + nif.name() : "";
+            choice.skipped().forEach(s -> log.info("engine auto{}: {}", on, s));
+            log.info(
+                    "engine {}{}{}",
+                    choice.engine().kind().cliName(),
+                    on,
+                    options.engine() == EngineKind.AUTO ? " (chosen by --engine auto)" : "");
+            engines.add(choice.engine());
+        }
+        return engines;
+    }
+
+    private void closeEngines() {
+        lans.forEach(lan -> lan.engine().close());
+    }
+
+    /**
+     * The engine's name; on several interfaces each engine with the interfaces it runs on
+     * ("offload on eth0, eth1"; "offload on eth0, native on eth1"), as status and metrics show it.
+     */
+    private String engineName() {
+        if (lans.size() == 1) {
+            return lans.get(0).engine().kind().cliName();
+        }
+        Map<String, List<String>> byKind = new LinkedHashMap<>();
+        for (Lan lan : lans) {
+            byKind.computeIfAbsent(lan.engine().kind().cliName(), k -> new ArrayList<>())
+                    .add(lan.nif().name());
+        }
+        return byKind.entrySet().stream()
+                .map(e -> e.getKey() + " on " + String.join(", ", e.getValue()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The kernel side's counters, summed over the interfaces whose engine has one; null when none has. */
+    private GlobalReport.KernelPath kernelPath() {
+        GlobalReport.KernelPath sum = null;
+        for (Lan lan : lans) {
+            GlobalReport.KernelPath k = lan.engine().kernelPath();
+            if (k == null) {
+                continue;
+            }
+            sum = sum == null
+                    ? k
+                    : new GlobalReport.KernelPath(
+                            sum.packets() + k.packets(),
+                            sum.bytes() + k.bytes(),
+                            sum.clients() + k.clients(),
+                            sum.installs() + k.installs(),
+                            sum.removals() + k.removals(),
+                            sum.failures() + k.failures(),
+                            sum.tableRestores() + k.tableRestores(),
+                            sum.mapFull() + k.mapFull());
+        }
+        return sum;
+    }
+
+    /** Gratuitous ARP and unsolicited NAs for the VIPs that live on interface {@code index}. */
+    private VipOwnership ownership(int index, Forwarder forwarder, PacketIo io) {
+        List<IpAddress> here = cfg.vips().stream()
+                .map(VipConfig::address)
+                .filter(a -> plan.indexOf(cfg, a) == index)
+                .toList();
+        int[] vipAddresses = here.stream()
+                .filter(IpAddress::isIpv4)
+                .mapToInt(IpAddress::ipv4)
+                .toArray();
+        return new VipOwnership(
+                forwarder,
+                io,
+                vipAddresses,
+                Arrays.stream(vipAddresses).map(cfg::tagOf).toArray(),
+                here.stream().filter(IpAddress::isIpv6).toArray(IpAddress[]::new));
     }
 
     /**
@@ -337,13 +469,20 @@ public final class Daemon {
     }
 
     /**
-     * Points the forwarder at a current generation: its resolver hears ARP; its balancer's
-     * counters, the engine's kernel path and its transfer table hear of each forwarded frame.
+     * Points the forwarders at a current generation: each interface's resolver hears its ARP;
+     * the balancer's counters, the interface's kernel path and the transfer table hear of each
+     * forwarded frame.
      */
     private void bind(Generation g) {
-        forwarder.rebind(
-                g.resolver(), ForwardedFrameListener.countingFor(g.balancer()), engine.decisions(), g.transfers());
-        forwarder.publish(g.balancer().state());
+        for (Lan lan : lans) {
+            lan.forwarder()
+                    .rebind(
+                            g.resolvers().get(lan.index()),
+                            ForwardedFrameListener.countingFor(g.balancer()),
+                            lan.engine().decisions(),
+                            g.transfers().feed());
+            lan.forwarder().publish(g.balancer().state());
+        }
     }
 
     /** Runs a balancer's coalesced rebuild on the rebuild thread; nobody waits on it. */
@@ -367,29 +506,37 @@ public final class Daemon {
 
     /** One config's balancer, resolver and monitors; its snapshots reach the packet path only while it is current. */
     private Generation buildGeneration(DsrConfig c) {
-        PacketIo io = engine.packetIo();
         RebuildPacer pacer =
                 new RebuildPacer(Ticker.systemTicker(), RebuildPacer.DEFAULT_INTERVAL_NANOS, this::scheduleRebuild);
         LoadBalancer balancer = new LoadBalancer(c, Ticker.systemTicker(), Maglev.DEFAULT_TABLE_SIZE, pacer);
         balancer.subscribe(state -> {
             if (live.isCurrent(balancer)) {
-                forwarder.publish(state);
-                engine.publish(state);
+                for (Lan lan : lans) {
+                    lan.forwarder().publish(state);
+                    lan.engine().publish(state);
+                }
             }
         });
-        ArpResolver resolver = new ArpResolver(
-                io,
-                balancer,
-                nif.address(),
-                nif.ipv6Address(),
-                options.arpRefreshNanos(),
-                options.arpStaleNanos(),
-                System::nanoTime);
+        List<ArpResolver> resolvers = new ArrayList<>();
+        for (Lan lan : lans) {
+            resolvers.add(new ArpResolver(
+                    lan.io(),
+                    balancer,
+                    lan.nif().address(),
+                    lan.nif().ipv6Address(),
+                    a -> plan.indexOf(c, a) == lan.index(),
+                    options.arpRefreshNanos(),
+                    options.arpStaleNanos(),
+                    System::nanoTime));
+        }
+        NetworkInterfaceInfo defaultLan = nifs.get(0);
+        List<PacketIo> ios = lans.stream().map(Lan::io).toList();
         HealthMonitor health = new HealthMonitor(
                 balancer,
                 c.monitorBindings(),
                 c.monitors(),
-                m -> new TftpServiceProbe(m, c, io, nif.address(), nif.ipv6Address()));
+                m -> new TftpServiceProbe(
+                        m, c, a -> ios.get(plan.indexOf(c, a)), defaultLan.address(), defaultLan.ipv6Address()));
         health.onProbe((service, monitor, result) -> {
             MetricsExporter m = probeMetrics;
             if (m != null && result.responseTime() != null) {
@@ -399,9 +546,8 @@ public final class Daemon {
         });
         TransferTracker transfers = new TransferTracker(c.services().size(), IdleSweep.DRAIN_IDLE_NANOS);
         balancer.vservers().forEach(v -> v.useTransferCounts(transfers.activeCounts()));
-        // The forwarder's counters outlive generations: every generation reports the same ones.
-        LiveStatus status =
-                new LiveStatus(balancer, forwarder.counters(), health, Clock.systemUTC()).withTransfers(transfers);
-        return new Generation(c, balancer, resolver, health, transfers, status, new LoadBalancerControl(balancer));
+        // The forwarders' counters outlive generations: every generation reports the same ones.
+        LiveStatus status = new LiveStatus(balancer, counters, health, Clock.systemUTC()).withTransfers(transfers);
+        return new Generation(c, balancer, resolvers, health, transfers, status, new LoadBalancerControl(balancer));
     }
 }

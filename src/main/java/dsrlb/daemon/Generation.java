@@ -7,9 +7,10 @@ import dsrlb.dataplane.ArpResolver;
 import dsrlb.health.HealthMonitor;
 import dsrlb.status.LiveStatus;
 import dsrlb.transfer.TransferTracker;
+import java.util.List;
 
 /**
- * What one loaded config runs on: its balancer, the ARP resolver and health monitor of its
+ * What one loaded config runs on: its balancer, the ARP resolvers (one per interface) and health monitor of its
  * services, and the status and steering views the control socket serves. A reload builds a
  * new generation beside the running one, carries state over, and swaps; the packet engine, the
  * forwarder and its counters outlive generations.
@@ -17,21 +18,31 @@ import dsrlb.transfer.TransferTracker;
 public record Generation(
         DsrConfig config,
         LoadBalancer balancer,
-        ArpResolver resolver,
+        List<ArpResolver> resolvers,
         HealthMonitor health,
         TransferTracker transfers,
         LiveStatus status,
         ServiceControl control)
         implements AutoCloseable {
 
+    /** @param resolvers one per interface dsrlb serves, in its order (config.InterfacePlan) */
+    public Generation {
+        resolvers = List.copyOf(resolvers);
+    }
+
     public void start() {
-        resolver.start();
+        resolvers.forEach(ArpResolver::start);
         health.start();
+    }
+
+    /** Stops asking ARP/ND for this generation's backends (the next generation's resolvers ask). */
+    public void closeResolvers() {
+        resolvers.forEach(ArpResolver::close);
     }
 
     @Override
     public void close() {
         health.close();
-        resolver.close();
+        closeResolvers();
     }
 }

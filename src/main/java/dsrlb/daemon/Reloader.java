@@ -39,6 +39,7 @@ public final class Reloader {
     private final CurrentGeneration current;
     private final Function<DsrConfig, Generation> build;
     private final Consumer<Generation> swapIn;
+    private final Function<DsrConfig, String> fitsInterfaces;
     private long generation = 1;
     private NodeReport.ConfigLoad lastLoad;
 
@@ -48,6 +49,20 @@ public final class Reloader {
      */
     public Reloader(
             Path file, CurrentGeneration current, Function<DsrConfig, Generation> build, Consumer<Generation> swapIn) {
+        this(file, current, build, swapIn, c -> null);
+    }
+
+    /**
+     * @param fitsInterfaces why a config cannot run on the interfaces dsrlb serves, or null
+     *     (config.InterfacePlan#mismatch: a service on another interface than its VIP)
+     */
+    public Reloader(
+            Path file,
+            CurrentGeneration current,
+            Function<DsrConfig, Generation> build,
+            Consumer<Generation> swapIn,
+            Function<DsrConfig, String> fitsInterfaces) {
+        this.fitsInterfaces = fitsInterfaces;
         this.file = file;
         this.current = current;
         this.build = build;
@@ -99,6 +114,10 @@ public final class Reloader {
             // The interface dsrlb serves is chosen (and checked against -ifnum) at start.
             return refuse(file + ": a VLAN's -ifnum or -tagged changed; restart dsrlb to apply it");
         }
+        String misfit = fitsInterfaces.apply(next);
+        if (misfit != null) {
+            return refuse(file + ": " + misfit);
+        }
         next.notices().forEach(n -> log.info("{}", n));
         Generation fresh = build.apply(next);
         StateTransfer.Summary summary = StateTransfer.carry(old.balancer(), fresh.balancer());
@@ -107,7 +126,7 @@ public final class Reloader {
         current.set(fresh);
         swapIn.accept(fresh);
         fresh.start();
-        old.resolver().close();
+        old.closeResolvers();
         String message = "reloaded " + file + ": " + summary + ", " + adopted + " monitors kept their state";
         log.info("{}", message);
         generation++;

@@ -11,6 +11,7 @@ import dsrlb.dataplane.Counters;
 import dsrlb.dataplane.DropReason;
 import dsrlb.dataplane.NetworkInterfaceInfo;
 import dsrlb.net.Ipv4;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,19 @@ final class StartStopLog {
 
     /** The start-up lines: the interface and engine, then each vserver, service and monitor of the config. */
     static void started(NetworkInterfaceInfo nif, String engineName, DsrConfig cfg) {
+        interfaceLine(nif, engineName);
+        config(cfg);
+    }
+
+    /** One line per interface dsrlb serves, with its engine, then the config's lines. */
+    static void started(List<NetworkInterfaceInfo> nifs, List<String> engineNames, DsrConfig cfg) {
+        for (int i = 0; i < nifs.size(); i++) {
+            interfaceLine(nifs.get(i), engineNames.get(i));
+        }
+        config(cfg);
+    }
+
+    private static void interfaceLine(NetworkInterfaceInfo nif, String engineName) {
         log.info(
                 "dsrlb on {} (MAC {}, {}/{}{}), MAC-based forwarding, engine {}",
                 nif.name(),
@@ -35,7 +49,6 @@ final class StartStopLog {
                 nif.prefixLength(),
                 nif.ipv6Address() == null ? "" : ", " + nif.ipv6Address(),
                 engineName);
-        config(cfg);
     }
 
     private static void config(DsrConfig cfg) {

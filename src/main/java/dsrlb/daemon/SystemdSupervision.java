@@ -2,6 +2,8 @@ package dsrlb.daemon;
 
 import dsrlb.dataplane.ReceiveLoop;
 import dsrlb.systemd.SystemdNotifier;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,16 +20,24 @@ final class SystemdSupervision {
     private static final Logger log = LoggerFactory.getLogger(SystemdSupervision.class);
 
     private final SystemdNotifier notifier;
-    private final ReceiveLoop loop;
-    private long lastMark = -1;
+    /** One receive loop per interface dsrlb serves: all must go round. */
+    private final List<ReceiveLoop> loops;
+
+    private final long[] lastMarks;
     private boolean stalled;
 
     SystemdSupervision(SystemdNotifier notifier, ReceiveLoop loop) {
-        this.notifier = notifier;
-        this.loop = loop;
+        this(notifier, List.of(loop));
     }
 
-    /** Checks the loop three times per watchdog interval (sd_watchdog_enabled(3) asks for at least two). */
+    SystemdSupervision(SystemdNotifier notifier, List<ReceiveLoop> loops) {
+        this.notifier = notifier;
+        this.loops = List.copyOf(loops);
+        this.lastMarks = new long[loops.size()];
+        Arrays.fill(lastMarks, -1);
+    }
+
+    /** Checks the loops three times per watchdog interval (sd_watchdog_enabled(3) asks for at least two). */
     void startWatchdog(ScheduledExecutorService scheduler) {
         notifier.watchdog().ifPresent(interval -> {
             long every = Math.max(1, interval.toMillis() / 3);
@@ -40,10 +50,14 @@ final class SystemdSupervision {
         });
     }
 
-    /** One watchdog period: WATCHDOG=1 if the receive loop moved or waits for frames, alive. */
+    /** One watchdog period: WATCHDOG=1 if every receive loop moved or waits for frames, alive. */
     void check() {
-        boolean healthy = loop.healthy(lastMark);
-        lastMark = loop.progress();
+        boolean healthy = true;
+        for (int i = 0; i < lastMarks.length; i++) {
+            ReceiveLoop loop = loops.get(i);
+            healthy &= loop.healthy(lastMarks[i]);
+            lastMarks[i] = loop.progress();
+        }
         if (healthy) {
             if (stalled) {
                 log.warn("receive loop runs again; feeding systemd's watchdog");

@@ -4,34 +4,37 @@ import dsrlb.announce.Announcer;
 import dsrlb.dataplane.VipOwnership;
 import dsrlb.engine.PacketEngine;
 import dsrlb.ha.HaControl;
+import java.util.List;
 
 /**
  * The control socket's and the role file's {@code ha} requests, applied to the running
  * forwarder and to the engine (a standby keeps no clients in the kernel either).
  */
 final class VipOwnershipControl implements HaControl {
-    private final VipOwnership ownership;
-    private final PacketEngine engine;
+    /** One per interface: each announces its own VIPs. */
+    private final List<VipOwnership> ownerships;
+
+    private final List<PacketEngine> engines;
     /** Null without --announce-interface. */
     private final Announcer announcer;
 
-    VipOwnershipControl(VipOwnership ownership, PacketEngine engine, Announcer announcer) {
-        this.ownership = ownership;
-        this.engine = engine;
+    VipOwnershipControl(List<VipOwnership> ownerships, List<PacketEngine> engines, Announcer announcer) {
+        this.ownerships = List.copyOf(ownerships);
+        this.engines = List.copyOf(engines);
         this.announcer = announcer;
     }
 
     @Override
     public void activate() {
-        engine.setActive(true);
-        ownership.activate();
+        engines.forEach(e -> e.setActive(true));
+        ownerships.forEach(VipOwnership::activate);
         reannounce();
     }
 
     @Override
     public void standby() {
-        ownership.standby();
-        engine.setActive(false);
+        ownerships.forEach(VipOwnership::standby);
+        engines.forEach(e -> e.setActive(false));
         reannounce();
     }
 
@@ -49,6 +52,7 @@ final class VipOwnershipControl implements HaControl {
 
     @Override
     public boolean isActive() {
-        return ownership.isActive();
+        // All interfaces switch together; the first speaks for them.
+        return ownerships.get(0).isActive();
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     private final IpAddress[] backends6;
     /** Where IPv6 backends are asked from and answer to; null when the interface has no IPv6 address. */
     private final IpAddress ownIp6;
+    /** Per backend: whether it lives on this resolver's interface (only those are asked and learned). */
+    private final boolean[] here;
     /** Per backend, for logs. */
     private final String[] names;
 
@@ -87,6 +90,22 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
             long refreshNanos,
             long staleAfterNanos,
             LongSupplier clock) {
+        this(io, balancer, ownIp, ownIp6, a -> true, refreshNanos, staleAfterNanos, clock);
+    }
+
+    /**
+     * The resolver of one of several interfaces: it asks for, learns and probes only the backends
+     * and VIPs that live on it ({@code onThisInterface}); the others' resolvers do the rest.
+     */
+    public ArpResolver(
+            PacketIo io,
+            LoadBalancer balancer,
+            int ownIp,
+            IpAddress ownIp6,
+            Predicate<IpAddress> onThisInterface,
+            long refreshNanos,
+            long staleAfterNanos,
+            LongSupplier clock) {
         this.io = io;
         this.balancer = balancer;
         this.ownIp6 = ownIp6;
@@ -100,9 +119,14 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
                 .map(s -> s.address().isIpv6() ? s.address() : null)
                 .toArray(IpAddress[]::new);
         this.names = services.stream().map(s -> s.address().format()).toArray(String[]::new);
+        this.here = new boolean[services.size()];
+        for (int i = 0; i < here.length; i++) {
+            here[i] = onThisInterface.test(services.get(i).address());
+        }
         this.vips = balancer.config().vips().stream()
                 .map(VipConfig::address)
                 .filter(IpAddress::isIpv4)
+                .filter(onThisInterface)
                 .mapToInt(IpAddress::ipv4)
                 .toArray();
         DsrConfig config = balancer.config();
@@ -146,6 +170,9 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
             probeVips();
         }
         for (int i = 0; i < backendIps.length; i++) {
+            if (!here[i]) {
+                continue;
+            }
             MacAddress mac = known[i];
             long age = now - lastSeen.get(i);
             if (mac != null && age > staleAfterNanos) {
@@ -242,7 +269,11 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         for (int i = 0; i < backendIps.length; i++) {
             // A reply counts only on the backend's VLAN and to the address we asked from there;
             // never for an IPv6 backend, whose IPv4 slot 0 a reply from 0.0.0.0 would match.
-            if (backends6[i] == null && backendIps[i] == sender && backendTags[i] == vlan && askFrom[i] == target) {
+            if (here[i]
+                    && backends6[i] == null
+                    && backendIps[i] == sender
+                    && backendTags[i] == vlan
+                    && askFrom[i] == target) {
                 heard(i, frame, senderMac);
             }
         }
@@ -279,7 +310,7 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         long low = Ndp.targetLow(frame, icmp);
         for (int i = 0; i < backends6.length; i++) {
             IpAddress b = backends6[i];
-            if (b != null && b.high() == high && b.low() == low) {
+            if (here[i] && b != null && b.high() == high && b.low() == low) {
                 heard(i, frame, lla);
             }
         }
@@ -333,8 +364,8 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
 
     /** True once every backend has answered. */
     public synchronized boolean allResolved() {
-        for (MacAddress m : known) {
-            if (m == null) {
+        for (int i = 0; i < known.length; i++) {
+            if (here[i] && known[i] == null) {
                 return false;
             }
         }

@@ -10,6 +10,7 @@ public enum DropReason {
     GROUP_DESTINATION("IPv4 or IPv6 to a VIP with a broadcast/multicast destination MAC"),
     VLAN_TAGGED("802.1ad (QinQ) or double-tagged frame"),
     WRONG_VLAN("ARP/NDP request or a packet for a VIP on another VLAN than the VIP's (or untagged)"),
+    OTHER_INTERFACE("ARP/NDP request or a packet for a VIP that dsrlb serves on another of its interfaces"),
     OTHER_ETHERTYPE("neither IPv4, IPv6 nor ARP"),
     MALFORMED_ARP("ARP that is not Ethernet/IPv4"),
     ARP_NOT_FOR_VIP("ARP not about a VIP (seen, not answered)"),

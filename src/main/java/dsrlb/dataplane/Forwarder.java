@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * two MAC addresses (and completing a partial L4 checksum). One instance per interface, driven
  * by one receive thread; it allocates nothing per packet.
  *
+ * <p>dsrlb may serve several interfaces, a forwarder each: each VIP lives on one of them
+ * ({@code config.InterfacePlan}), and a forwarder answers for, and forwards to, its own VIPs only.
+ *
  * <p>A frame may carry one 802.1Q tag: a VIP lives on one VLAN (its tag in the forwarding
  * state, 0 for untagged), and only frames with that tag reach it; the reply to an ARP request
  * carries the request's tag, and a forwarded frame keeps its tag (the backend is on the VIP's
@@ -64,7 +67,14 @@ public final class Forwarder {
     // list: the loop over it must not allocate an iterator per packet.
     private volatile ArpObserver arpObserver;
     private volatile ForwardedFrameListener[] listeners;
-    private final Counters counters = new Counters();
+    private final Counters counters;
+    /**
+     * Per VIP index: whether it lives on this forwarder's interface; null: all do (one interface).
+     * Indexed like the states' VIPs, which keep their order for the process's life (a reload
+     * that changes the VIPs is refused: daemon/Reloader).
+     */
+    private final boolean[] servedVips;
+
     private final byte[] arpOut = new byte[Arp.TAGGED_FRAME_LENGTH];
     private final byte[] ndpOut = new byte[Ndp.TAGGED_FRAME_LENGTH];
     /** What {@link Ipv6Packet#upperLayer} found for the frame in hand (receive thread only). */
@@ -84,9 +94,29 @@ public final class Forwarder {
         this(io, IGNORE_ARP, NO_LISTENERS);
     }
 
+    /** As {@link #Forwarder(PacketIo)}, for one of several interfaces (see the five-argument constructor). */
+    public Forwarder(PacketIo io, Counters counters, boolean[] servedVips) {
+        this(io, counters, servedVips, IGNORE_ARP, NO_LISTENERS);
+    }
+
     /** Tells {@code arpObserver} of ARP and {@code listeners}, in order, of each forwarded frame. */
     public Forwarder(PacketIo io, ArpObserver arpObserver, ForwardedFrameListener... listeners) {
+        this(io, new Counters(), null, arpObserver, listeners);
+    }
+
+    /**
+     * One of several interfaces' forwarders: counts into {@code counters} (shared by all of them)
+     * and serves only the VIPs marked in {@code servedVips} (by index; null: all).
+     */
+    public Forwarder(
+            PacketIo io,
+            Counters counters,
+            boolean[] servedVips,
+            ArpObserver arpObserver,
+            ForwardedFrameListener... listeners) {
         this.io = io;
+        this.counters = counters;
+        this.servedVips = servedVips == null ? null : servedVips.clone();
         this.ownMac = io.mac();
         this.arpObserver = arpObserver;
         this.listeners = listeners.clone();
@@ -184,7 +214,7 @@ public final class Forwarder {
         ForwardingState s = state;
         int senderIp = Arp.senderIp(frame, arp);
         int senderVip = s.vipIndex(senderIp);
-        if (senderVip >= 0 && s.vipTag(senderVip) == vlan && active) {
+        if (senderVip >= 0 && serves(senderVip) && s.vipTag(senderVip) == vlan && active) {
             // Someone else claims a VIP: a backend whose arp_ignore/arp_announce is wrong. On a
             // standby the active HA peer's announcements are expected, not a conflict.
             counters.vipArpConflict(senderIp, frame, Arp.field(arp, Arp.SENDER_MAC));
@@ -199,6 +229,10 @@ public final class Forwarder {
         }
         int targetVip = s.vipIndex(Arp.targetIp(frame, arp));
         if (Arp.operation(frame, arp) == Arp.OP_REQUEST && targetVip >= 0) {
+            if (!serves(targetVip)) {
+                counters.drop(DropReason.OTHER_INTERFACE);
+                return;
+            }
             if (s.vipTag(targetVip) != vlan) {
                 counters.drop(DropReason.WRONG_VLAN);
                 return;
@@ -301,6 +335,10 @@ public final class Forwarder {
             counters.drop(DropReason.NOT_VIP);
             return;
         }
+        if (!serves(vip)) {
+            counters.drop(DropReason.OTHER_INTERFACE);
+            return;
+        }
         if (s.vipTag(vip) != vlan) {
             counters.drop(DropReason.WRONG_VLAN);
             return;
@@ -371,6 +409,10 @@ public final class Forwarder {
                 counters.drop(DropReason.NDP_NOT_FOR_VIP);
                 return;
             }
+            if (!serves(targetVip)) {
+                counters.drop(DropReason.OTHER_INTERFACE);
+                return;
+            }
             if (s.vipTag(targetVip) != vlan) {
                 counters.drop(DropReason.WRONG_VLAN);
                 return;
@@ -394,7 +436,7 @@ public final class Forwarder {
             long targetHigh = Ndp.targetHigh(frame, icmp);
             long targetLow = Ndp.targetLow(frame, icmp);
             int targetVip = s.ipv6VipIndex(targetHigh, targetLow);
-            if (targetVip >= 0 && s.vipTag(targetVip) == vlan && active) {
+            if (targetVip >= 0 && serves(targetVip) && s.vipTag(targetVip) == vlan && active) {
                 int lla = Ndp.targetLinkAddress(frame, ip, icmp);
                 counters.vipArpConflict(targetHigh, targetLow, frame, lla >= 0 ? lla : Ethernet.SOURCE);
                 long now = System.nanoTime();
@@ -410,6 +452,12 @@ public final class Forwarder {
             arpObserver.onNeighborAdvertisement(frame, ip, icmp, vlan);
         }
         counters.drop(DropReason.NDP_NOT_FOR_VIP);
+    }
+
+    /** Whether VIP {@code vip} lives on this forwarder's interface. */
+    private boolean serves(int vip) {
+        boolean[] served = servedVips;
+        return served == null || (vip < served.length && served[vip]);
     }
 
     /** The TCP/UDP destination port, or -1 for other protocols, non-first fragments and short packets. */

@@ -1,6 +1,7 @@
 package dsrlb.engine;
 
 import dsrlb.config.DsrConfig;
+import dsrlb.config.VipConfig;
 import dsrlb.dataplane.Libpcap;
 import dsrlb.dataplane.NativePacketIo;
 import dsrlb.dataplane.NetworkInterfaceInfo;
@@ -50,13 +51,24 @@ public final class Engines {
 
     public static Choice open(EngineKind kind, DsrConfig cfg, NetworkInterfaceInfo nif, Options options)
             throws EngineUnavailableException {
+        return open(kind, cfg, nif, null, options);
+    }
+
+    /**
+     * As {@link #open(EngineKind, DsrConfig, NetworkInterfaceInfo, Options)} for one of several
+     * interfaces: the engine captures, and keeps kernel rules for, the VIPs marked in {@code
+     * servedVips} only (by index; null: all).
+     */
+    public static Choice open(
+            EngineKind kind, DsrConfig cfg, NetworkInterfaceInfo nif, boolean[] servedVips, Options options)
+            throws EngineUnavailableException {
         if (kind != EngineKind.AUTO) {
-            return new Choice(openOne(kind, cfg, nif, options), List.of());
+            return new Choice(openOne(kind, cfg, nif, servedVips, options), List.of());
         }
         List<String> skipped = new ArrayList<>();
         for (EngineKind k : EngineKind.AUTO_ORDER) {
             try {
-                return new Choice(openOne(k, cfg, nif, options), skipped);
+                return new Choice(openOne(k, cfg, nif, servedVips, options), skipped);
             } catch (EngineUnavailableException e) {
                 if (e.conflict()) {
                     throw e;
@@ -123,15 +135,6 @@ public final class Engines {
                 if (!caps.has(Capabilities.CAP_NET_ADMIN)) {
                     yield Optional.of("no CAP_NET_ADMIN (it writes nftables maps: run as root or grant it)");
                 }
-                String tagged = cfg.vips().stream()
-                        .filter(v -> cfg.tagOf(v.address()) != 0)
-                        .map(v -> v.address() + " (vlan " + cfg.tagOf(v.address()) + ")")
-                        .collect(Collectors.joining(", "));
-                if (!tagged.isEmpty()) {
-                    // Its netdev rules match untagged frames only: a tagged frame would pass them by
-                    // and never reach dsrlb. native and pcap serve VLAN VIPs.
-                    yield Optional.of("VIPs on a tagged VLAN are not served by the kernel path yet: " + tagged);
-                }
                 if (OffloadEngine.offloadableVips(cfg) == 0) {
                     yield Optional.of("no VIP can be offloaded (needs one ANY * vserver with SOURCEIP persistence or "
                             + "SOURCEIPHASH): VIPs "
@@ -142,13 +145,14 @@ public final class Engines {
         };
     }
 
-    private static PacketEngine openOne(EngineKind kind, DsrConfig cfg, NetworkInterfaceInfo nif, Options options)
+    private static PacketEngine openOne(
+            EngineKind kind, DsrConfig cfg, NetworkInterfaceInfo nif, boolean[] servedVips, Options options)
             throws EngineUnavailableException {
         Optional<String> why = whyNot(kind, cfg);
         if (why.isPresent()) {
             throw new EngineUnavailableException(kind, why.get(), null);
         }
-        String filter = captureFilter(cfg, nif);
+        String filter = captureFilter(cfg, nif, servedVips);
         try {
             return switch (kind) {
                 case PCAP -> {
@@ -160,7 +164,7 @@ public final class Engines {
                     new UserSpaceEngine(kind, NativePacketIo.open(nif.name(), nif.mac(), filter, options.nativeRing()));
                 case OFFLOAD ->
                     new OffloadPacketEngine(OffloadEngine.open(
-                            cfg, nif, filter, options.offloadSyncNanos(), options.offloadMaxClients()));
+                            cfg, nif, servedVips, filter, options.offloadSyncNanos(), options.offloadMaxClients()));
                 case AUTO -> throw new IllegalArgumentException("auto is not one engine");
             };
         } catch (OffloadEngine.TableClaimedException e) {
@@ -191,11 +195,22 @@ public final class Engines {
      * already, this is belt and braces for engines without direction support).
      */
     public static String captureFilter(DsrConfig cfg, NetworkInterfaceInfo nif) {
-        String vips = cfg.vips().stream()
+        return captureFilter(cfg, nif, null);
+    }
+
+    /** {@link #captureFilter(DsrConfig, NetworkInterfaceInfo)} for the VIPs marked in {@code servedVips} (null: all). */
+    public static String captureFilter(DsrConfig cfg, NetworkInterfaceInfo nif, boolean[] servedVips) {
+        List<VipConfig> served = new ArrayList<>();
+        for (int i = 0; i < cfg.vips().size(); i++) {
+            if (servedVips == null || (i < servedVips.length && servedVips[i])) {
+                served.add(cfg.vips().get(i));
+            }
+        }
+        String vips = served.stream()
                 .filter(v -> v.address().isIpv4())
                 .map(v -> "dst host " + v.address())
                 .collect(Collectors.joining(" or "));
-        String vips6 = cfg.vips().stream()
+        String vips6 = served.stream()
                 .filter(v -> v.address().isIpv6())
                 .map(v -> "dst host " + v.address())
                 .collect(Collectors.joining(" or "));

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * The TFTP monitor: downloads the monitor's file twice per probe, first from the backend's own
@@ -39,7 +40,9 @@ import java.util.OptionalLong;
  */
 public final class TftpServiceProbe implements ServiceProbe {
     private final MonitorConfig monitor;
-    private final PacketIo io;
+    /** The interface a service lives on, by its address: the DSR path's frames leave there. */
+    private final Function<IpAddress, PacketIo> ioFor;
+
     private final InetAddress lbAddress;
     private final InetAddress lbAddress6;
     private final Map<String, List<InetAddress>> vipsByService;
@@ -57,8 +60,23 @@ public final class TftpServiceProbe implements ServiceProbe {
 
     /** @param lbAddress6 the LB's own IPv6 address, the source of IPv6 services' probes; null: none */
     public TftpServiceProbe(MonitorConfig monitor, DsrConfig config, PacketIo io, int lbAddress, IpAddress lbAddress6) {
+        this(monitor, config, a -> io, lbAddress, lbAddress6);
+    }
+
+    /**
+     * For a dsrlb on several interfaces.
+     *
+     * @param ioFor the interface of a service's address (config.InterfacePlan): where its DSR-path
+     *     frames are sent
+     */
+    public TftpServiceProbe(
+            MonitorConfig monitor,
+            DsrConfig config,
+            Function<IpAddress, PacketIo> ioFor,
+            int lbAddress,
+            IpAddress lbAddress6) {
         this.monitor = monitor;
-        this.io = io;
+        this.ioFor = ioFor;
         this.dsrConfig = config;
         this.lbAddress = lbAddress == 0 ? null : inet(lbAddress);
         this.lbAddress6 = lbAddress6 == null ? null : lbAddress6.toInetAddress();
@@ -136,7 +154,7 @@ public final class TftpServiceProbe implements ServiceProbe {
     }
 
     private TftpResult viaDsrPath(TftpRequest request, ServiceView service, int tag) throws IOException {
-        DsrPathSender raw = new DsrPathSender(io, service.mac(), tag);
+        DsrPathSender raw = new DsrPathSender(ioFor.apply(service.address()), service.mac(), tag);
         try (TftpTransfer transfer = TftpClient.open(request)) {
             InetSocketAddress from = transfer.localAddress();
             return transfer.run((data, length, to) -> raw.send(data, length, from, to));

@@ -42,6 +42,9 @@ public final class OffloadEngine implements AutoCloseable {
     private final SplitPacketIo io;
     private final long syncIntervalNanos;
     private final long maxClients;
+    /** The VIPs (by index) whose rules this interface's table holds; null: all. */
+    private final boolean[] servedVips;
+
     private volatile OffloadProgrammer programmer;
 
     private OffloadEngine(
@@ -50,8 +53,10 @@ public final class OffloadEngine implements AutoCloseable {
             VethPair veth,
             SplitPacketIo io,
             long syncIntervalNanos,
-            long maxClients) {
+            long maxClients,
+            boolean[] servedVips) {
         this.maxClients = maxClients;
+        this.servedVips = servedVips;
         this.nft = nft;
         this.ruleset = ruleset;
         this.veth = veth;
@@ -135,6 +140,22 @@ public final class OffloadEngine implements AutoCloseable {
     public static OffloadEngine open(
             DsrConfig cfg, NetworkInterfaceInfo nif, String captureFilter, long syncIntervalNanos, long maxClients)
             throws IOException {
+        return open(cfg, nif, null, captureFilter, syncIntervalNanos, maxClients);
+    }
+
+    /**
+     * As {@link #open(DsrConfig, NetworkInterfaceInfo, String, long, long)} for one of several
+     * interfaces: the table has rules and maps for the VIPs marked in {@code servedVips} (by
+     * index; null: all), the ones that live on {@code nif}.
+     */
+    public static OffloadEngine open(
+            DsrConfig cfg,
+            NetworkInterfaceInfo nif,
+            boolean[] servedVips,
+            String captureFilter,
+            long syncIntervalNanos,
+            long maxClients)
+            throws IOException {
         int ifindex = ifindex(nif.name());
         String miss = "dsrlbm" + ifindex;
         String capture = "dsrlbc" + ifindex;
@@ -146,7 +167,7 @@ public final class OffloadEngine implements AutoCloseable {
                     miss,
                     capture,
                     nif.mac(),
-                    vipRules(cfg, maxClients),
+                    vipRules(cfg, maxClients, servedVips),
                     ProcessHandle.current().pid());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
@@ -165,8 +186,9 @@ public final class OffloadEngine implements AutoCloseable {
             lan = PcapPacketIo.open(nif.name(), nif.mac(), SplitPacketIo.MATCH_NOTHING, SEND_BUFFER_BYTES);
             for (OffloadRuleset.VipRule v : ruleset.vips()) {
                 log.info(
-                        "offload: VIP #{} {}",
+                        "offload: VIP #{}{} {}",
                         v.index(),
+                        v.vlan() == 0 ? "" : " (vlan " + v.vlan() + ")",
                         v.offloaded()
                                 ? "forwarded by the kernel once dsrlb picked a backend (idle timeout "
                                         + (v.timeoutSeconds() == 0 ? "none" : v.timeoutSeconds() + " s") + ", at most "
@@ -174,7 +196,13 @@ public final class OffloadEngine implements AutoCloseable {
                                 : "stays in user space: needs one ANY * vserver with SOURCEIP persistence or SOURCEIPHASH");
             }
             return new OffloadEngine(
-                    nft, ruleset, veth, new SplitPacketIo(in, lan, captureFilter), syncIntervalNanos, maxClients);
+                    nft,
+                    ruleset,
+                    veth,
+                    new SplitPacketIo(in, lan, captureFilter),
+                    syncIntervalNanos,
+                    maxClients,
+                    servedVips == null ? null : servedVips.clone());
         } catch (IOException | RuntimeException e) {
             if (in != null) {
                 in.close();
@@ -270,9 +298,19 @@ public final class OffloadEngine implements AutoCloseable {
      * or its vserver's -persistenceMaxEntries, the smaller. Clients past it stay in user space.
      */
     static List<OffloadRuleset.VipRule> vipRules(DsrConfig cfg, long maxClients) {
+        return vipRules(cfg, maxClients, null);
+    }
+
+    /** {@link #vipRules(DsrConfig, long)} for the VIPs marked in {@code servedVips} only (null: all). */
+    static List<OffloadRuleset.VipRule> vipRules(DsrConfig cfg, long maxClients, boolean[] servedVips) {
         List<OffloadRuleset.VipRule> rules = new ArrayList<>();
         List<VipConfig> vips = cfg.vips();
         for (int i = 0; i < vips.size(); i++) {
+            if (servedVips != null && (i >= servedVips.length || !servedVips[i])) {
+                // Another interface's VIP: its frames never come here, its rules live in that
+                // interface's table.
+                continue;
+            }
             IpAddress vip = vips.get(i).address();
             List<VserverConfig> vs = cfg.vservers().values().stream()
                     .filter(v -> v.vip().equals(vip))
@@ -284,7 +322,7 @@ public final class OffloadEngine implements AutoCloseable {
                     && (only.persistence() == PersistenceType.SOURCEIP || only.method() == LbMethod.SOURCEIPHASH);
             long timeout = offloaded ? TimeUnit.MINUTES.toSeconds(only.timeoutMinutes()) : 0;
             long max = offloaded ? Math.min(only.persistenceMaxEntries(), maxClients) : 0;
-            rules.add(new OffloadRuleset.VipRule(i, vip, offloaded, timeout, max));
+            rules.add(new OffloadRuleset.VipRule(i, vip, offloaded, timeout, max, cfg.tagOf(vip)));
         }
         return rules;
     }
@@ -329,7 +367,7 @@ public final class OffloadEngine implements AutoCloseable {
     public void newGeneration(DsrConfig cfg, ForwardingState state) {
         OffloadProgrammer p = programmer;
         if (p != null) {
-            p.reset(state, vipRules(cfg, maxClients));
+            p.reset(state, vipRules(cfg, maxClients, servedVips));
         }
     }
 

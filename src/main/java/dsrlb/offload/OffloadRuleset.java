@@ -65,8 +65,20 @@ public record OffloadRuleset(
      *     vserver with SOURCEIP persistence or SOURCEIPHASH); otherwise every frame goes to dsrlb
      * @param timeoutSeconds idle time after which the kernel forgets a client; 0 = never
      * @param maxEntries the map's size bound
+     * @param vlan the 802.1Q VLAN the VIP lives on ({@code DsrConfig.tagOf}), 0 for the untagged LAN
      */
-    public record VipRule(int index, IpAddress vip, boolean offloaded, long timeoutSeconds, long maxEntries) {
+    public record VipRule(int index, IpAddress vip, boolean offloaded, long timeoutSeconds, long maxEntries, int vlan) {
+        public VipRule {
+            if (vlan < 0 || vlan > 4094) {
+                throw new IllegalArgumentException("not an 802.1Q VLAN id: " + vlan);
+            }
+        }
+
+        /** A VIP on the untagged LAN. */
+        public VipRule(int index, IpAddress vip, boolean offloaded, long timeoutSeconds, long maxEntries) {
+            this(index, vip, offloaded, timeoutSeconds, maxEntries, 0);
+        }
+
         /** The map's key type: a VIP's clients are of its family (one IP version a vserver). */
         String keyType() {
             return vip.isIpv4() ? "ipv4_addr" : "ipv6_addr";
@@ -122,6 +134,15 @@ public record OffloadRuleset(
         sb.append("  chain ingress {\n");
         sb.append("    type filter hook ingress device \"").append(device).append("\" priority 0; policy accept;\n");
         sb.append("    ether type arp dup to \"").append(missDevice).append("\"\n");
+        boolean trunk = vips.stream().anyMatch(v -> v.vlan() != 0);
+        if (trunk) {
+            // On the netdev ingress hook the kernel has already taken a received frame's 802.1Q
+            // tag off into the packet's metadata; nft's link-layer payload puts it back where it
+            // was, so a tagged ARP frame reads "ether type 8021q, vlan type arp" and the rule above
+            // misses it (docs/operations.md, "VLANs and the kernel offload"). dup and fwd keep
+            // the tag in the metadata, so dsrlb reads the copy tagged as it came.
+            sb.append("    vlan type arp dup to \"").append(missDevice).append("\"\n");
+        }
         String vips6 = vips.stream()
                 .filter(v -> !v.vip().isIpv4())
                 .map(v -> v.vip().format())
@@ -143,7 +164,12 @@ public record OffloadRuleset(
             sb.append("    ").append(ND).append(" dup to \"").append(missDevice).append("\"\n");
         }
         for (VipRule v : vips) {
-            String match = "ether daddr " + ownMac + (v.vip().isIpv4() ? " ip daddr " : " ip6 daddr ") + v.vip();
+            // A VIP on a VLAN: only frames with its tag, which the kernel keeps on the way out
+            // (fwd), so they reach the backend the map names on that same VLAN (the config puts
+            // a vserver's services on its VIP's VLAN). Without "vlan id", "ether daddr … ip
+            // daddr" implies "ether type ip": untagged frames only.
+            String family = v.vip().isIpv4() ? " ip daddr " : " ip6 daddr ";
+            String match = "ether daddr " + ownMac + (v.vlan() != 0 ? " vlan id " + v.vlan() : "") + family + v.vip();
             if (v.offloaded()) {
                 // Every TFTP read request reaches dsrlb, also from a client the kernel knows: it
                 // is one packet a transfer, and it is how dsrlb sees the transfer start (file
@@ -176,8 +202,15 @@ public record OffloadRuleset(
                         .append(device)
                         .append("\"\n");
             }
+            // The rest reach dsrlb. On a trunk, whatever their tag or none ("meta protocol" is
+            // the frame's type under its tag): dsrlb drops a frame for a VIP that came on another
+            // VLAN and counts it (wrong_vlan), as the user-space engines do.
+            String rest = trunk
+                    ? "ether daddr " + ownMac + (v.vip().isIpv4() ? " meta protocol ip" : " meta protocol ip6") + family
+                            + v.vip()
+                    : match;
             sb.append("    ")
-                    .append(match)
+                    .append(rest)
                     .append(" fwd to \"")
                     .append(missDevice)
                     .append("\"\n");

@@ -85,10 +85,13 @@ public final class TransferTracker implements ForwardedFrameListener {
     private final Map<IpAddress, Long> requestsByClient = new HashMap<>();
     /** The file each client asked for last: names the transfer when it is listed. */
     private final Map<IpAddress, String> fileByClient = new HashMap<>();
-    /** {@link Ipv6Packet#upperLayer}'s answer for {@link #forwardedIpv6}: the receive thread's own. */
+    /** {@link Ipv6Packet#upperLayer}'s answer for {@link #forwardedIpv6}: the first receive thread's own ({@link #feed}). */
     private final int[] upperLayer = new int[Ipv6Packet.UPPER_LAYER_SLOTS];
 
     private final ArrayDeque<Transfer> recent = new ArrayDeque<>();
+    /** Serialises {@link #request} between receive threads; never held by the sweep. */
+    private final Object requestLock = new Object();
+
     private final long idleNanos;
 
     /** @param idleNanos silence after which a transfer is over (its client ACKs every block) */
@@ -134,6 +137,32 @@ public final class TransferTracker implements ForwardedFrameListener {
     /** Receive thread: as {@link #forwarded}, for a client that is the IPv6 packet's source. */
     @Override
     public void forwardedIpv6(byte[] frame, int length, int ip, int vipIndex, int serviceId, int protocol, int port) {
+        forwardedIpv6(frame, ip, serviceId, protocol, port, upperLayer);
+    }
+
+    /**
+     * A listener for one more receive thread (dsrlb on several interfaces, one forwarder each):
+     * the same table, with a walk buffer of its own. Read requests from several threads take
+     * turns ({@link #request}); the rest of the receive side is safe to share.
+     */
+    public ForwardedFrameListener feed() {
+        int[] own = new int[Ipv6Packet.UPPER_LAYER_SLOTS];
+        return new ForwardedFrameListener() {
+            @Override
+            public void forwarded(
+                    byte[] frame, int length, int vipIndex, int clientIp, int serviceId, int protocol, int port) {
+                TransferTracker.this.forwarded(frame, length, vipIndex, clientIp, serviceId, protocol, port);
+            }
+
+            @Override
+            public void forwardedIpv6(
+                    byte[] frame, int length, int ip, int vipIndex, int serviceId, int protocol, int port) {
+                TransferTracker.this.forwardedIpv6(frame, ip, serviceId, protocol, port, own);
+            }
+        };
+    }
+
+    private void forwardedIpv6(byte[] frame, int ip, int serviceId, int protocol, int port, int[] upperLayer) {
         // The forwarder validated the packet and walked it to a UDP header (port >= 0); the walk
         // is repeated here rather than its result passed to every listener.
         if (protocol != Ipv6Packet.PROTO_UDP
@@ -176,6 +205,14 @@ public final class TransferTracker implements ForwardedFrameListener {
      * @param frame the frame; the file name starts at {@code nameOffset} (NUL-terminated)
      */
     public void request(long high, long low, int serviceId, long now, byte[] frame, int nameOffset, int end) {
+        // One RRQ per transfer: the lock is uncontended but for a second interface's thread, and
+        // keeps slot claims and the name ring single-writer.
+        synchronized (requestLock) {
+            claim(high, low, serviceId, now, frame, nameOffset, end);
+        }
+    }
+
+    private void claim(long high, long low, int serviceId, long now, byte[] frame, int nameOffset, int end) {
         int base = set(high, low);
         int free = -1;
         for (int i = base; i < base + WAYS; i++) {

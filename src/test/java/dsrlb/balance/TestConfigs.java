@@ -47,6 +47,30 @@ public final class TestConfigs {
             """;
 
     /**
+     * The dialect text of one dsrlb on two interfaces (lab/up --lans): eth0's untagged VLAN 100
+     * (198.51.100.0/25, VIP .20, tftp1 .30) and eth1's untagged VLAN 200 (198.51.100.128/25, VIP
+     * .140, tftp2 .150); an IPv6 VIP and service, on no VLAN, live on the first interface.
+     */
+    public static final String TWO_LANS = """
+            add vlan 100
+            add vlan 200
+            bind vlan 100 -ifnum eth0
+            bind vlan 200 -ifnum eth1
+            bind vlan 100 -IPAddress 198.51.100.10 255.255.255.128
+            bind vlan 200 -IPAddress 198.51.100.138 255.255.255.128
+            add ns ip6 2001:db8::20/128 -type VIP
+            add service tftp1 198.51.100.30 ANY *
+            add service tftp2 198.51.100.150 ANY *
+            add service tftp6 2001:db8::30 ANY *
+            add lb vserver a ANY 198.51.100.20 * -persistenceType SOURCEIP -timeout 100 -m MAC
+            add lb vserver b ANY 198.51.100.140 * -persistenceType SOURCEIP -timeout 100 -m MAC
+            add lb vserver v6 ANY 2001:db8::20 * -persistenceType SOURCEIP -timeout 100 -m MAC
+            bind lb vserver a tftp1
+            bind lb vserver b tftp2
+            bind lb vserver v6 tftp6
+            """;
+
+    /**
      * The dialect text of one LAN with an IPv4 VIP and an IPv6 one: {@code tftp4} (ANY .20 *,
      * SOURCEIP) over v4 at .30; on 2001:db8::20 a port vserver {@code tftp6} (UDP 69, no
      * persistence) over a6 at 2001:db8::30 and a wildcard one {@code any6} (ANY *) over b6 at

@@ -68,7 +68,7 @@ class ReloaderTest {
         return new Generation(
                 cfg,
                 lb,
-                resolver,
+                List.of(resolver),
                 health,
                 new TransferTracker(2, 3_000_000_000L),
                 new LiveStatus(lb, new Counters(), health, Clock.systemUTC()),
@@ -101,6 +101,23 @@ class ReloaderTest {
         Reloader.Outcome o = reloader.reload();
         assertFalse(o.ok());
         assertTrue(o.message().startsWith(file + ":9: "), o.message());
+        assertSame(before, live.get());
+        assertTrue(swapped.isEmpty());
+    }
+
+    @Test
+    void aConfigThatDoesNotFitTheInterfacesServedIsRefused() throws Exception {
+        Generation before = live.get();
+        Reloader checked = new Reloader(
+                file,
+                live,
+                this::build,
+                swapped::add,
+                c -> c.services().containsKey("tftp3") ? "service 'tftp3' lives on interface eth1" : null);
+        Files.writeString(file, SEED + "add service tftp3 198.51.100.32 ANY *\n");
+        Reloader.Outcome o = checked.reload();
+        assertFalse(o.ok());
+        assertEquals(file + ": service 'tftp3' lives on interface eth1", o.message());
         assertSame(before, live.get());
         assertTrue(swapped.isEmpty());
     }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
+import dsrlb.config.InterfacePlan;
 import dsrlb.dataplane.NetworkInterfaceInfo;
 import dsrlb.net.MacAddress;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +65,15 @@ class EnginesTest {
     }
 
     @Test
+    void vipsOnATaggedVlanNoLongerKeepAutoFromTheKernelPath() throws Exception {
+        DsrConfig trunk = ConfigParser.parse("t.conf", TestConfigs.VLAN_TRUNK);
+        Optional<String> why = Engines.whyNot(EngineKind.OFFLOAD, trunk, new Capabilities(-1L));
+        // On a host without nftables the kernel path's own check may still answer; never about VLANs.
+        assertTrue(
+                why.isEmpty() || !why.get().toLowerCase(java.util.Locale.ROOT).contains("vlan"), why.toString());
+    }
+
+    @Test
     void autoTriesTheKernelPathFirst() {
         assertEquals(EngineKind.OFFLOAD, EngineKind.AUTO_ORDER.get(0));
         assertEquals(EngineKind.PCAP, EngineKind.AUTO_ORDER.get(EngineKind.AUTO_ORDER.size() - 1));
@@ -74,5 +85,20 @@ class EnginesTest {
         assertEquals(
                 "not ether src 02:00:00:00:00:10 and (arp or (ip and (dst host 198.51.100.20)))",
                 Engines.captureFilter(TestConfigs.seed(), nif));
+    }
+
+    @Test
+    void onOneOfSeveralInterfacesTheCaptureFilterTakesThatInterfacesVipsOnly() throws Exception {
+        DsrConfig cfg = ConfigParser.parse("t.conf", TestConfigs.TWO_LANS);
+        InterfacePlan plan = new InterfacePlan(List.of("eth0", "eth1"));
+        NetworkInterfaceInfo eth1 = new NetworkInterfaceInfo("eth1", MacAddress.parse("02:00:00:00:00:12"), 0, 25);
+        assertEquals(
+                "not ether src 02:00:00:00:00:12 and (arp or (ip and (dst host 198.51.100.140)))",
+                Engines.captureFilter(cfg, eth1, plan.vipsOn(cfg, 1)));
+        NetworkInterfaceInfo eth0 = new NetworkInterfaceInfo("eth0", MacAddress.parse("02:00:00:00:00:10"), 0, 25);
+        assertEquals(
+                "not ether src 02:00:00:00:00:10 and (arp or (ip and (dst host 198.51.100.20))"
+                        + " or icmp6 or (ip6 and (dst host 2001:db8::20)))",
+                Engines.captureFilter(cfg, eth0, plan.vipsOn(cfg, 0)));
     }
 }

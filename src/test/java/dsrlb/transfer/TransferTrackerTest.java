@@ -12,7 +12,9 @@ import dsrlb.balance.TestConfigs;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
+import dsrlb.dataplane.ForwardedFrameListener;
 import dsrlb.dataplane.Forwarder;
+import dsrlb.frame.Ethernet;
 import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -366,5 +369,52 @@ class TransferTrackerTest {
         assertTrue(running.stream().anyMatch(t -> t.client().equals(v6[0])));
         assertEquals(7, tracker.topClients(10).size());
         assertEquals(List.of(Map.entry("bootx64.efi", 4L), Map.entry("pxelinux.0", 3L)), tracker.topFiles(5));
+    }
+
+    /**
+     * dsrlb on two interfaces: two receive threads report read requests at once, each through its
+     * own feed. Every request must claim its own slot: the counts add up, no transfer is lost or
+     * counted twice (without the request lock, two threads claiming slots of one set at once
+     * overwrite each other's clients).
+     */
+    @Test
+    void twoReceiveThreadsFeedingOneTableLoseNoRequest() throws Exception {
+        int perThread = 20_000;
+        ForwardedFrameListener[] feeds = {tracker.feed(), tracker.feed()};
+        byte[][][] frames = new byte[2][perThread][];
+        for (int t = 0; t < 2; t++) {
+            for (int i = 0; i < perThread; i++) {
+                // IPv6 clients of one /64, the two threads' in turn.
+                frames[t][i] = rrq6(IpAddress.parse("2001:db8:1::" + Integer.toHexString(2 * i + t + 1)), "f" + t);
+            }
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < 2; t++) {
+            int thread = t;
+            threads[t] = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (byte[] f : frames[thread]) {
+                    feeds[thread].forwardedIpv6(f, f.length, Ethernet.HEADER_LENGTH, 0, 2 + thread, 17, 69);
+                }
+            });
+        }
+        for (Thread t : threads) {
+            t.start();
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        long tracked = tracker.started() + tracker.untracked();
+        assertEquals(2L * perThread, tracked);
+        assertEquals(tracker.started(), tracker.active(2) + tracker.active(3));
+        sweep(System.nanoTime());
+        assertEquals(
+                2L * perThread, tracker.inProgress(System.nanoTime(), 100_000).size() + tracker.untracked());
     }
 }
