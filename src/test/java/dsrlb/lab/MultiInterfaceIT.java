@@ -93,7 +93,13 @@ class MultiInterfaceIT extends DsrlbLabTest {
     void oneDsrlbServesBothInterfacesAndMonitorsEachLansServerFromItsOwnAddress() throws Exception {
         String log = dsrlb.log();
         System.out.println("dsrlb (default engine, interfaces from the config):\n" + log);
-        // stat/show have no per-interface view (yet); the start log names each interface it serves.
+        // stat names each engine with its interfaces ("offload on eth0, eth1"; auto picks per
+        // interface, so "offload on eth0, native on eth1" would do as well).
+        String engine = stat().engine();
+        assertTrue(
+                engine != null && engine.contains(" on ") && engine.contains("eth0") && engine.contains("eth1"),
+                "stat names both interfaces: " + engine + "\n" + log);
+        // The start log names each interface it serves, with its MAC and address.
         for (Lan lan : List.of(A, B)) {
             String mac = Lab.lbMac(lan.lbIf());
             assertTrue(
@@ -189,7 +195,7 @@ class MultiInterfaceIT extends DsrlbLabTest {
         // Captured from the start on: its gratuitous ARPs and first probes stay on their LANs too.
         assertNoFrameCrossesLans(engine, engine.equals("native") ? 141 : 151, () -> restart("--engine", engine));
         System.out.println("dsrlb --engine " + engine + ":\n" + dsrlb.log());
-        assertEquals(engine, stat().engine(), "engine " + engine + " runs");
+        assertEquals(engine + " on eth0, eth1", stat().engine(), "engine " + engine + " runs on both");
         awaitMonitorsUp();
         assertVipsResolvedPerLan(engine);
         assertDownloadsPerLan(engine, engine.equals("native") ? 121 : 131);
@@ -203,6 +209,9 @@ class MultiInterfaceIT extends DsrlbLabTest {
     void twoInterfaceOptionsServeTheSameAsTheConfig() throws Exception {
         assertNoFrameCrossesLans(
                 "--interface eth0 --interface eth1", 171, () -> restart("--interface", "eth0", "--interface", "eth1"));
+        String engine = stat().engine();
+        assertTrue(
+                engine != null && engine.endsWith(" on eth0, eth1"), "both interfaces, in the order given: " + engine);
         awaitMonitorsUp();
         assertVipsResolvedPerLan("--interface eth0 --interface eth1");
         assertDownloadsPerLan("--interface eth0 --interface eth1", 161);
