@@ -267,11 +267,20 @@ class MultiInterfaceIT extends DsrlbLabTest {
 
     // ------------------------------------------------------------------ the checks, per engine
 
+    /** dsrlb's count of frames seen on an interface that is not their VIP's ({@code stat}). */
+    private long otherInterfaceDrops() {
+        try {
+            return stat().drops().getOrDefault("other_interface", -1L);
+        } catch (Json.JsonException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /**
      * arping from the router's interface on each LAN: the VIP there answers from the LB
      * interface on that LAN (never a backend, whose VIP sits on lo), the other LAN's VIP does not
-     * answer; and after a download the router's neighbour entry for each VIP is that MAC on that
-     * interface.
+     * answer (dsrlb counts the requests as other_interface); and after a download the router's
+     * neighbour entry for each VIP is that MAC on that interface.
      */
     private void assertVipsResolvedPerLan(String label) {
         for (Lan lan : List.of(A, B)) {
@@ -285,10 +294,16 @@ class MultiInterfaceIT extends DsrlbLabTest {
             for (String backendMac : BACKEND_MACS) {
                 assertFalse(right.out().toLowerCase(Locale.ROOT).contains(backendMac), right.out());
             }
+            long before = otherInterfaceDrops();
             Lab.Result wrong = arping(other.routerIf(), lan.vip());
             assertFalse(
                     wrong.ok(), label + ": " + lan.vip() + " asked on " + other.name() + " answers nothing: " + wrong);
             assertTrue(wrong.out().contains("Received 0 response"), wrong.out());
+            long after = otherInterfaceDrops();
+            assertTrue(
+                    after - before >= 2,
+                    label + ": both requests seen on " + other.lbIf() + " and dropped as other_interface: " + before
+                            + " -> " + after);
 
             Lab.check(Lab.inNamespace(Lab.ROUTER_NS, 10, "ip", "neigh", "flush", "to", lan.vip()), "ip neigh flush");
             Lab.Result r = TftpClient.CURL.download(
