@@ -33,9 +33,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * eth3, dsrlb-lb's eth1, VIP 198.51.100.140 and tftp2; no tags. dsrlb takes both interfaces from
  * the config's untagged {@code bind vlan -ifnum} lines (or from two {@code --interface}): the
  * router learns each VIP at the MAC of the LB interface on its LAN, real clients download through
- * both VIPs, each from the server on that LAN, and no frame of one LAN's VIP or server shows up
- * on the other LAN's port. The same on the engines native and pcap as on the default; and a
- * vserver whose service lives on the other LAN is refused at start.
+ * both VIPs (and 20 storm clients per VIP at once), each from the server on that LAN, each LAN's
+ * monitor probes from the LB's address on that LAN, and no frame of one LAN's VIP or server shows
+ * up on the other LAN's port. The same on the engines native and pcap as on the default (auto);
+ * and a vserver whose service lives on the other LAN, or an {@code --interface} that leaves out a
+ * LAN the config binds, is refused at start.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiInterfaceIT extends DsrlbLabTest {
