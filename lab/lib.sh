@@ -93,6 +93,14 @@ readonly LAB_LB2_6_IP=2001:db8:2::11
 readonly LAB_VIP6=2001:db8:2::20
 readonly LAB_TFTP1_6_IP=2001:db8:2::30
 readonly LAB_TFTP2_6_IP=2001:db8:2::31
+# lab/up --vlan --ipv6: VLAN 100 carries the server LAN above (router ::1 on eth1,
+# dsrlb's -IPAddress ::10, VIP6 ::20, tftp1 ::30); VLAN 200 2001:db8:4::/64
+# (router ::1 on eth3, -IPAddress ::10, VIP6 ::20, tftp2 ::31). 2001:db8:3::/64
+# is the PXE LAN's (lab/pxe).
+readonly LAB_VLAN_B6_NET=2001:db8:4::/64
+readonly LAB_VLAN_B_ROUTER6_IP=2001:db8:4::1
+readonly LAB_VLAN_B_VIP6=2001:db8:4::20
+readonly LAB_VLAN_B_TFTP2_6_IP=2001:db8:4::31
 # Extra IPv6 client addresses 2001:db8:1::100 .. 2001:db8:1::1c7 (hex), as many as the IPv4 ones.
 readonly LAB_CLIENT6_EXTRA_FIRST=256
 
@@ -218,7 +226,13 @@ lab_client6_extra_ip() {
 lab_backend6_ip() {
     case "$1" in
         tftp1) printf '%s\n' "$LAB_TFTP1_6_IP" ;;
-        tftp2) printf '%s\n' "$LAB_TFTP2_6_IP" ;;
+        tftp2)
+            if [[ -f "$LAB_STATE" ]] && grep -qx 'variant=vlan' "$LAB_STATE"; then
+                printf '%s\n' "$LAB_VLAN_B_TFTP2_6_IP"
+            else
+                printf '%s\n' "$LAB_TFTP2_6_IP"
+            fi
+            ;;
         *) lab_die "unknown backend: $1 (tftp1|tftp2)" ;;
     esac
 }

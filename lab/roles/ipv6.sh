@@ -5,7 +5,9 @@
 #   ipv6.sh client  IFACE                 2001:db8:1::10/64 + extras, default via ::1
 #   ipv6.sh router  CLIENT_IFACE SERVER_IFACE   ::1 on both LANs, forwarding=1
 #   ipv6.sh lb      IFACE ADDRESS         the LB host's own address (not the VIP6)
-#   ipv6.sh backend IFACE ADDRESS         real address on IFACE, VIP6/128 on lo
+#   ipv6.sh backend IFACE ADDRESS [VIP6 GATEWAY6]   real address on IFACE, VIP6/128 on lo
+#                                         (default VIP6 2001:db8:2::20 via ::1; lab/up
+#                                         --vlan --ipv6 puts tftp2 on VLAN 200's own)
 #
 # Every address is added with nodad: nothing else here picks them, and DAD's
 # Neighbor Solicitations would only be noise in the captures of the tests.
@@ -45,8 +47,8 @@ table ip6 dsrlblab {
     counter from_real { }
     chain input {
         type filter hook input priority filter; policy accept;
-        ip6 saddr $LAB_VIP6 meta l4proto udp counter name "from_vip"
-        ip6 saddr { $LAB_TFTP1_6_IP, $LAB_TFTP2_6_IP } meta l4proto udp counter name "from_real"
+        ip6 saddr { $LAB_VIP6, $LAB_VLAN_B_VIP6 } meta l4proto udp counter name "from_vip"
+        ip6 saddr { $LAB_TFTP1_6_IP, $LAB_TFTP2_6_IP, $LAB_VLAN_B_TFTP2_6_IP } meta l4proto udp counter name "from_real"
     }
 }
 NFT
@@ -77,15 +79,17 @@ NFT
     backend)
         ifname="${1:?usage: ipv6.sh backend IFACE ADDRESS}"
         address="${2:?usage: ipv6.sh backend IFACE ADDRESS}"
+        vip6="${3:-$LAB_VIP6}"
+        gateway6="${4:-$LAB_ROUTER6_SERVER_IP}"
         quiet_iface "$ifname"
         # The IPv6 DSR backend setup: VIP6/128 on lo. Linux answers a Neighbor
         # Solicitation only for an address of the interface it arrived on
         # (ndisc_recv_ns looks the target up strictly on that device), so unlike
         # ARP no arp_ignore-like sysctl is needed: eth0 never answers for the VIP6
         # (Ipv6IT checks it on the wire). IPv6 has no rp_filter.
-        ip addr add "$LAB_VIP6/128" dev lo nodad
+        ip addr add "$vip6/128" dev lo nodad
         ip addr add "$address/64" dev "$ifname" nodad
-        ip -6 route replace default via "$LAB_ROUTER6_SERVER_IP" dev "$ifname"
+        ip -6 route replace default via "$gateway6" dev "$ifname"
         # Ground truth as for IPv4 (backend.sh): every source that sent to the VIP6,
         # and client UDP sent to the real IPv6 address.
         nft -f - <<NFT
@@ -98,7 +102,7 @@ table ip6 dsrlblab {
     counter direct { }
     chain input {
         type filter hook input priority filter; policy accept;
-        ip6 daddr $LAB_VIP6 add @clients { ip6 saddr }
+        ip6 daddr $vip6 add @clients { ip6 saddr }
         ip6 saddr $LAB_CLIENT6_NET ip6 daddr $address meta l4proto udp counter name "direct"
     }
 }

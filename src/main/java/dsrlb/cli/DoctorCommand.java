@@ -96,7 +96,9 @@ final class DoctorCommand implements Callable<Integer> {
             findings.add(host.ipv6Address(
                     nif.name(),
                     nif.ipv6Address(),
-                    cfg.services().values().stream().anyMatch(s -> s.address().isIpv6())));
+                    // A VLAN's IPv6 backends are asked from the VLAN's own -IPAddress instead.
+                    cfg.services().values().stream()
+                            .anyMatch(s -> s.address().isIpv6() && cfg.vlanOf(s.address()) == null)));
         }
         if (nif != null) {
             findings.addAll(arp(cfg, nif, vips));

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param unsupported NetScaler options whose effect dsrlb would not reproduce: an error,
  *     because ignoring them would silently change what the operator asked for
  * @param arity how many values a meaningful option takes, by canonical spelling, when not one:
- *     0 for a flag ({@code -tagged}), 2 for {@code -IPAddress <ip> <netmask>}
+ *     0 for a flag ({@code -tagged}), up to 2 for {@code -IPAddress <ip> <netmask>} (values after
+ *     the first may be left out: {@code -IPAddress <ip6>/<prefix>}; the command checks them)
  */
 record CommandSpec(
         List<String> words,

@@ -23,6 +23,8 @@ final class ConfigDraft {
     final Map<String, MonitorConfig> monitors = new LinkedHashMap<>();
     final List<MonitorBinding> monitorBindings = new ArrayList<>();
     final Map<Integer, VlanCommands.VlanDraft> vlans = new LinkedHashMap<>();
+    /** {@code add ns ip6 ... -vlan <id>}: the VLAN the line names for its VIP6. */
+    final Map<IpAddress, Integer> vip6Vlans = new LinkedHashMap<>();
 
     /** The service a command names, which an earlier line must have added. */
     ServiceConfig service(Statement s, String name) throws ConfigException {
@@ -91,16 +93,28 @@ final class ConfigDraft {
      */
     private void checkVlans(List<VlanConfig> vlanConfigs, Iterable<VipConfig> vips, Iterable<VserverConfig> vservers)
             throws ConfigException {
+        DsrConfig lookup = new DsrConfig(
+                List.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), List.of(), vlanConfigs);
+        for (Map.Entry<IpAddress, Integer> named : vip6Vlans.entrySet()) {
+            VipConfig vip = this.vips.get(named.getKey());
+            int id = named.getValue();
+            VlanConfig on = lookup.vlanOf(vip.address());
+            if (on == null || on.id() != id) {
+                throw new ConfigException(
+                        vip.location(),
+                        "-vlan " + id + ": VIP " + vip.address() + " lies in "
+                                + (on == null ? "no VLAN's subnet" : "vlan " + on.id() + "'s subnet")
+                                + "; a VIP6 is on the VLAN whose IPv6 subnet holds it (bind vlan " + id
+                                + " -IPAddress <ip6>/<prefix>)");
+            }
+        }
         if (vlanConfigs.isEmpty()) {
             return;
         }
-        DsrConfig lookup = new DsrConfig(
-                List.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), List.of(), vlanConfigs);
         for (VipConfig vip : vips) {
             for (VlanConfig vlan : vlanConfigs) {
                 for (VlanConfig.Subnet subnet : vlan.subnets()) {
-                    if (vip.address().isIpv4()
-                            && subnet.address() == vip.address().ipv4()) {
+                    if (subnet.address().equals(vip.address())) {
                         throw new ConfigException(
                                 vip.location(),
                                 "VIP " + vip.address() + " is vlan " + vlan.id() + "'s own -IPAddress ("

@@ -20,7 +20,8 @@ public final class ConfigManual {
                     "add ns ip6",
                     "An IPv6 VIP (2001:db8::20 or 2001:db8::20/64, only -type VIP) that dsrlb owns by answering"
                             + " Neighbor Solicitations for it; its vservers' servers must be IPv6 hosts holding it on"
-                            + " their loopback. IPv6 VIPs live on the untagged LAN."),
+                            + " their loopback. It lives on the VLAN whose IPv6 subnet holds it (bind vlan"
+                            + " -IPAddress <ip6>/<prefix>), else on the untagged LAN."),
             Map.entry("add route", "Checked and reported, not applied: the LB host's kernel routes."),
             Map.entry(
                     "add vlan",
@@ -30,8 +31,8 @@ public final class ConfigManual {
                     "bind vlan",
                     "Either puts the VLAN on an interface (-ifnum, with -tagged for a trunk) or gives it a"
                             + " subnet (-IPAddress): a VIP or server whose address lies in the subnet lives on that"
-                            + " VLAN. dsrlb answers ARP for the VIP, asks ARP of the servers and forwards on that"
-                            + " VLAN only, with the tag kept. The address itself is the LB host's: give it to a"
+                            + " VLAN. dsrlb answers ARP (NDP for IPv6) for the VIP, asks ARP (NDP) of the servers"
+                            + " and forwards on that VLAN only, with the tag kept. The address itself is the LB host's: give it to a"
                             + " VLAN subinterface (ip link add link eth0 name eth0.100 type vlan id 100), which the"
                             + " health monitors probe through."),
             Map.entry("add server", "A backend host by name."),
@@ -91,8 +92,12 @@ public final class ConfigManual {
                             + " interface's untagged one."),
             Map.entry(
                     "IPAddress",
-                    "<ip> <netmask>: the LB host's own address on the VLAN and the subnet the VLAN owns;"
-                            + " subnets of different VLANs must not overlap."));
+                    "<ip> <netmask>, or <ip6>/<prefix> for IPv6 (no netmask): the LB host's own address on the"
+                            + " VLAN and the subnet the VLAN owns; subnets of different VLANs must not overlap."),
+            Map.entry(
+                    "vlan",
+                    "The VLAN (1..4094) the VIP6 is on: checked against the subnets, the one whose IPv6 subnet"
+                            + " holds the address must be this one."));
 
     private ConfigManual() {}
 

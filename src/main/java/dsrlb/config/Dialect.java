@@ -57,11 +57,12 @@ final class Dialect {
 
     /**
      * {@code add ns ip6 <address>[/<prefix>]}: NetScaler writes the prefix into the address.
-     * {@code -vlan} is not in the table: dsrlb keeps IPv6 VIPs on the untagged LAN, and a line
-     * asking for a VLAN must not load as if it had.
+     * {@code -vlan <id>} names the VLAN the VIP6 is on; the VLAN's IPv6 subnet ({@code bind vlan
+     * -IPAddress <ip6>/<prefix>}) must hold it, so the subnets stay the one place that decides.
      */
     static final CommandSpec ADD_NS_IP6 = command("add ns ip6", "<ip6>")
             .option("type")
+            .option("vlan")
             .ignore("scope", oneOf("global", "link-local"))
             .ignore("nd", ENABLED_DISABLED)
             .ignore("icmp", ENABLED_DISABLED)

@@ -61,21 +61,21 @@ public record DsrConfig(
     }
 
     /**
-     * The VLAN whose {@code -IPAddress} subnet holds {@code address}, or null (untagged, no VLAN).
-     * VLAN subnets are IPv4: an IPv6 address lives on the untagged LAN.
+     * The VLAN whose {@code -IPAddress} subnet holds {@code address}, or null (untagged, no VLAN):
+     * an IPv4 address by the VLANs' IPv4 subnets, an IPv6 one by their IPv6 subnets.
      */
     public VlanConfig vlanOf(IpAddress address) {
-        return address.isIpv4() ? vlanOf(address.ipv4()) : null;
-    }
-
-    /** The VLAN whose {@code -IPAddress} subnet holds the IPv4 {@code address}, or null. */
-    public VlanConfig vlanOf(int address) {
         for (VlanConfig v : vlans) {
             if (v.subnetOf(address) != null) {
                 return v;
             }
         }
         return null;
+    }
+
+    /** The VLAN whose {@code -IPAddress} subnet holds the IPv4 {@code address}, or null. */
+    public VlanConfig vlanOf(int address) {
+        return vlanOf(IpAddress.ofIpv4(address));
     }
 
     /** The 802.1Q tag frames to and from {@code address} carry on the wire; 0 for untagged. */

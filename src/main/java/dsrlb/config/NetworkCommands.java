@@ -17,7 +17,10 @@ final class NetworkCommands {
         addVip(s, new VipConfig(address, Ipv4.prefixLength(mask), s.at()));
     }
 
-    /** {@code add ns ip6 2001:db8::20/64 -type VIP}: the prefix is optional here (default /128). */
+    /**
+     * {@code add ns ip6 2001:db8::20/64 -type VIP [-vlan <id>]}: the prefix is optional here
+     * (default /128); {@code -vlan} is checked against the VLANs' subnets once the file is read.
+     */
     void addNsIp6(Statement s) throws ConfigException {
         String text = s.arg(0);
         int slash = text.indexOf('/');
@@ -44,6 +47,10 @@ final class NetworkCommands {
             throw s.error("'" + text + "' is a multicast, link-local, unspecified or loopback address, not a VIP");
         }
         addVip(s, new VipConfig(address, prefix, s.at()));
+        if (s.has("vlan")) {
+            draft.vip6Vlans.put(
+                    address, (int) s.number("vlan id", s.option("vlan"), VlanConfig.MIN_ID, VlanConfig.MAX_ID));
+        }
     }
 
     private void addVip(Statement s, VipConfig vip) throws ConfigException {

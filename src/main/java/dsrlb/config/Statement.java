@@ -30,7 +30,8 @@ final class Statement {
 
     /**
      * Each option takes one value, as nearly every NetScaler option does; the spec names the
-     * few that take none ({@code -tagged}) or two ({@code -IPAddress <ip> <netmask>}).
+     * few that take none ({@code -tagged}) or up to two ({@code -IPAddress <ip> <netmask>}, and
+     * {@code -IPAddress <ip6>/<prefix>} with one).
      *
      * @param tokens the whole line, command keywords included
      */
@@ -70,8 +71,12 @@ final class Statement {
             List<Token> values = new ArrayList<>();
             for (int v = 0; v < arity; v++) {
                 if (i >= tokens.size() || tokens.get(i).isOptionName()) {
-                    throw new ConfigException(
-                            at, "option " + name + (arity == 1 ? " needs a value" : " needs " + arity + " values"));
+                    // Values after the first may be left out (-IPAddress <ip6>/<prefix> has no
+                    // netmask); the command checks what it got.
+                    if (v > 0) {
+                        break;
+                    }
+                    throw new ConfigException(at, "option " + name + " needs a value");
                 }
                 values.add(tokens.get(i++));
             }
@@ -117,7 +122,9 @@ final class Statement {
     /** Value {@code index} of a meaningful option that takes several, or null when the line does not give it. */
     String option(String option, int index) {
         List<Token> values = options.get(option);
-        return values == null ? null : values.get(index).text();
+        return values == null || index >= values.size()
+                ? null
+                : values.get(index).text();
     }
 
     /** An IPv4 or IPv6 address; IpAddress's message already names the bad text. */

@@ -439,12 +439,14 @@ public final class Daemon {
                 .filter(IpAddress::isIpv4)
                 .mapToInt(IpAddress::ipv4)
                 .toArray();
+        IpAddress[] vip6Addresses = here.stream().filter(IpAddress::isIpv6).toArray(IpAddress[]::new);
         return new VipOwnership(
                 forwarder,
                 io,
                 vipAddresses,
                 Arrays.stream(vipAddresses).map(cfg::tagOf).toArray(),
-                here.stream().filter(IpAddress::isIpv6).toArray(IpAddress[]::new));
+                vip6Addresses,
+                Arrays.stream(vip6Addresses).mapToInt(cfg::tagOf).toArray());
     }
 
     /**

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Learns each backend's MAC by asking ARP from the LB's own address, as a NetScaler does for
  * its services; an IPv6 backend by a Neighbor Solicitation from the LB's own IPv6 address, learned
  * from the solicited advertisement that answers it (RFC 4861), under the same rules. A backend on a VLAN ({@code bind vlan -IPAddress}) is asked on that VLAN, tagged,
- * from the VLAN's own address, and learned only from a reply on that VLAN. Unresolved backends are asked every second, resolved ones refreshed; a backend
+ * from the VLAN's own address of its family, and learned only from a reply on that VLAN. Unresolved backends are asked every second, resolved ones refreshed; a backend
  * that stops answering for {@link #staleAfterNanos} loses its MAC, and with it its clients.
  *
  * <p>The kernel's neighbour table is not used on purpose: dsrlb must work where the kernel
@@ -42,10 +42,14 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     private final LoadBalancer balancer;
     /** Per backend: its IPv6 address, or null for an IPv4 backend (asked by ARP). */
     private final IpAddress[] backends6;
-    /** Where IPv6 backends are asked from and answer to; null when the interface has no IPv6 address. */
-    private final IpAddress ownIp6;
     /** Per backend: whether it lives on this resolver's interface (only those are asked and learned). */
     private final boolean[] here;
+    /**
+     * Per IPv6 backend: the address it is asked from and answers to (its VLAN's IPv6
+     * {@code -IPAddress}, else the interface's own IPv6 address; null when there is none); null
+     * for an IPv4 backend.
+     */
+    private final IpAddress[] askFrom6;
     /** Per backend, for logs. */
     private final String[] names;
 
@@ -64,6 +68,12 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     private final long staleAfterNanos;
     private final LongSupplier clock;
     private final int[] vips;
+    /** The VIP6s on this interface, asked for by Neighbor Solicitation as the IPv4 VIPs are by ARP. */
+    private final IpAddress[] vips6;
+    /** Per VIP6: its VLAN's tag and the address it is asked from (null: none, not asked). */
+    private final int[] vip6Tags;
+
+    private final IpAddress[] vip6AskFrom;
     private final byte[] out = new byte[Arp.TAGGED_FRAME_LENGTH];
     /** Receive thread only: when each backend's last conflict was logged (one line per 10 s each). */
     private final long[] lastConflictLog;
@@ -108,7 +118,6 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
             LongSupplier clock) {
         this.io = io;
         this.balancer = balancer;
-        this.ownIp6 = ownIp6;
         List<ServiceConfig> services = balancer.services();
         // An IPv6 backend's IPv4 slot stays 0 and is never asked by ARP; onArp skips it, so a
         // reply naming 0.0.0.0 as its sender is not taken (ArpResolverTest).
@@ -130,11 +139,23 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
                 .mapToInt(IpAddress::ipv4)
                 .toArray();
         DsrConfig config = balancer.config();
-        this.backendTags = Arrays.stream(backendIps).map(config::tagOf).toArray();
+        this.backendTags =
+                services.stream().mapToInt(s -> config.tagOf(s.address())).toArray();
+        this.askFrom6 = Arrays.stream(backends6)
+                .map(b -> b == null ? null : askingAddress6(config, b, ownIp6))
+                .toArray(IpAddress[]::new);
         this.askFrom = Arrays.stream(backendIps)
                 .map(ip -> askingAddress(config, ip, ownIp))
                 .toArray();
         this.vipTags = Arrays.stream(vips).map(config::tagOf).toArray();
+        this.vips6 = config.vips().stream()
+                .map(VipConfig::address)
+                .filter(IpAddress::isIpv6)
+                .filter(onThisInterface)
+                .toArray(IpAddress[]::new);
+        this.vip6Tags = Arrays.stream(vips6).mapToInt(config::tagOf).toArray();
+        this.vip6AskFrom =
+                Arrays.stream(vips6).map(v -> askingAddress6(config, v, ownIp6)).toArray(IpAddress[]::new);
         this.vipAskFrom =
                 Arrays.stream(vips).map(ip -> askingAddress(config, ip, ownIp)).toArray();
         this.known = new MacAddress[backendIps.length];
@@ -148,7 +169,13 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     /** The VLAN's own address for an address on a VLAN, else {@code ownIp}. */
     private static int askingAddress(DsrConfig config, int ip, int ownIp) {
         VlanConfig vlan = config.vlanOf(ip);
-        return vlan == null ? ownIp : vlan.subnetOf(ip).address();
+        return vlan == null ? ownIp : vlan.subnetOf(ip).address().ipv4();
+    }
+
+    /** The VLAN's own IPv6 address for an IPv6 address on a VLAN, else {@code ownIp6}. */
+    private static IpAddress askingAddress6(DsrConfig config, IpAddress ip, IpAddress ownIp6) {
+        VlanConfig vlan = config.vlanOf(ip);
+        return vlan == null ? ownIp6 : vlan.subnetOf(ip).address();
     }
 
     /** Starts asking: at once, then every second. */
@@ -192,9 +219,9 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         if (backends6[i] == null) {
             frame = out;
             n = Arp.writeRequest(out, backendTags[i], io.mac(), askFrom[i], backendIps[i]);
-        } else if (ownIp6 != null) {
+        } else if (askFrom6[i] != null) {
             frame = out6;
-            n = Ndp.writeSolicitation(out6, 0, io.mac(), ownIp6, backends6[i]);
+            n = Ndp.writeSolicitation(out6, backendTags[i], io.mac(), askFrom6[i], backends6[i]);
         } else {
             if (!warnedNoIpv6) {
                 warnedNoIpv6 = true;
@@ -216,7 +243,7 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
     }
 
     /**
-     * Asks who has each VIP. Only dsrlb may answer; the forwarder counts and reports any other
+     * Asks who has each VIP (IPv6 VIPs by Neighbor Solicitation). Only dsrlb may answer; the forwarder counts and reports any other
      * MAC that does. This finds a backend with arp_ignore=0 even though its answers to the
      * router are unicast and never reach us.
      */
@@ -227,6 +254,20 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
                 io.send(out, n);
             } catch (IOException e) {
                 log.warn("cannot send ARP request: {}", e.getMessage());
+            }
+        }
+        // A host that holds a VIP6 on its LAN interface answers this (a Linux backend with the
+        // VIP6 on lo does not: docs/configuration.md); the forwarder counts its advertisement as
+        // a conflict, as an ARP reply for an IPv4 VIP.
+        for (int v = 0; v < vips6.length; v++) {
+            if (vip6AskFrom[v] == null) {
+                continue;
+            }
+            int n = Ndp.writeSolicitation(out6, vip6Tags[v], io.mac(), vip6AskFrom[v], vips6[v]);
+            try {
+                io.send(out6, n);
+            } catch (IOException e) {
+                log.warn("cannot send Neighbor Solicitation: {}", e.getMessage());
             }
         }
     }
@@ -286,12 +327,7 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
      */
     @Override
     public void onNeighborAdvertisement(byte[] frame, int ip, int icmp, int vlan) {
-        if (ownIp6 == null
-                || vlan != 0
-                || !Ndp.isSolicited(frame, icmp)
-                || !io.mac().matches(frame, Ethernet.DESTINATION)
-                || Ipv6Packet.destinationHigh(frame, ip) != ownIp6.high()
-                || Ipv6Packet.destinationLow(frame, ip) != ownIp6.low()) {
+        if (!Ndp.isSolicited(frame, icmp) || !io.mac().matches(frame, Ethernet.DESTINATION)) {
             return;
         }
         int lla = Ndp.targetLinkAddress(frame, ip, icmp);
@@ -308,9 +344,20 @@ public final class ArpResolver implements Forwarder.ArpObserver, AutoCloseable {
         }
         long high = Ndp.targetHigh(frame, icmp);
         long low = Ndp.targetLow(frame, icmp);
+        long toHigh = Ipv6Packet.destinationHigh(frame, ip);
+        long toLow = Ipv6Packet.destinationLow(frame, ip);
         for (int i = 0; i < backends6.length; i++) {
             IpAddress b = backends6[i];
-            if (here[i] && b != null && b.high() == high && b.low() == low) {
+            IpAddress from = askFrom6[i];
+            // As for ARP: only on the backend's VLAN, and to the address we asked from there.
+            if (here[i]
+                    && b != null
+                    && b.high() == high
+                    && b.low() == low
+                    && backendTags[i] == vlan
+                    && from != null
+                    && from.high() == toHigh
+                    && from.low() == toLow) {
                 heard(i, frame, lla);
             }
         }

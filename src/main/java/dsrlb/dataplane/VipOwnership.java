@@ -26,6 +26,7 @@ public final class VipOwnership {
     private final int[] vips;
     private final int[] tags;
     private final IpAddress[] vips6;
+    private final int[] tags6;
 
     /** Untagged VIPs. */
     public VipOwnership(Forwarder forwarder, PacketIo io, int[] vips) {
@@ -39,12 +40,18 @@ public final class VipOwnership {
 
     /** And IPv6 VIPs, on the untagged LAN. */
     public VipOwnership(Forwarder forwarder, PacketIo io, int[] vips, int[] tags, IpAddress[] vips6) {
+        this(forwarder, io, vips, tags, vips6, new int[vips6.length]);
+    }
+
+    /** And IPv6 VIPs, {@code tags6[i]} the VLAN {@code vips6[i]} lives on (0: untagged). */
+    public VipOwnership(Forwarder forwarder, PacketIo io, int[] vips, int[] tags, IpAddress[] vips6, int[] tags6) {
         this.forwarder = forwarder;
         this.io = io;
         this.mac = io.mac();
         this.vips = vips.clone();
         this.tags = tags.clone();
         this.vips6 = vips6.clone();
+        this.tags6 = tags6.clone();
     }
 
     /** Becomes active; always announces, also when already active (a notify script repeated is harmless). */
@@ -89,12 +96,17 @@ public final class VipOwnership {
                     log.warn("gratuitous ARP for {} failed: {}", Ipv4.format(vip), e.getMessage());
                 }
             }
-            for (IpAddress vip : vips6) {
-                int n = Ndp.writeUnsolicitedAdvertisement(frame6, 0, mac, vip);
+            for (int i = 0; i < vips6.length; i++) {
+                IpAddress vip = vips6[i];
+                int n = Ndp.writeUnsolicitedAdvertisement(frame6, tags6[i], mac, vip);
                 try {
                     io.send(frame6, n);
                     if (round == 0) {
-                        log.info("unsolicited Neighbor Advertisement: {} is at {}", vip, mac);
+                        log.info(
+                                "unsolicited Neighbor Advertisement: {} is at {}{}",
+                                vip,
+                                mac,
+                                tags6[i] == 0 ? "" : " (vlan " + tags6[i] + ")");
                     }
                 } catch (IOException e) {
                     log.warn("Neighbor Advertisement for {} failed: {}", vip, e.getMessage());

@@ -36,10 +36,12 @@ public final class DsrPathSender {
     }
 
     public void send(byte[] data, int length, InetSocketAddress from, InetSocketAddress to) throws IOException {
+        byte[] frame;
+        int n;
+        int etherType;
         if (to.getAddress() instanceof Inet6Address) {
-            // IPv6 VIPs live on the untagged LAN (DsrConfig.vlanOf).
-            byte[] frame = new byte[UdpFrameWriter.HEADERS_IPV6 + length];
-            int n = UdpFrameWriter.writeIpv6(
+            frame = new byte[UdpFrameWriter.HEADERS_IPV6 + length];
+            n = UdpFrameWriter.writeIpv6(
                     frame,
                     backendMac,
                     io.mac(),
@@ -49,25 +51,26 @@ public final class DsrPathSender {
                     to.getPort(),
                     data,
                     length);
-            io.send(frame, n);
-            return;
+            etherType = Ethernet.TYPE_IPV6;
+        } else {
+            frame = new byte[UdpFrameWriter.HEADERS + length];
+            n = UdpFrameWriter.write(
+                    frame,
+                    backendMac,
+                    io.mac(),
+                    toInt(from),
+                    toInt(to),
+                    from.getPort(),
+                    to.getPort(),
+                    IP_ID.incrementAndGet() & 0xffff,
+                    data,
+                    length);
+            etherType = Ethernet.TYPE_IPV4;
         }
-        byte[] frame = new byte[UdpFrameWriter.HEADERS + length];
-        int n = UdpFrameWriter.write(
-                frame,
-                backendMac,
-                io.mac(),
-                toInt(from),
-                toInt(to),
-                from.getPort(),
-                to.getPort(),
-                IP_ID.incrementAndGet() & 0xffff,
-                data,
-                length);
         if (vlan != 0) {
             byte[] tagged = new byte[n + Ethernet.TAG_LENGTH];
             System.arraycopy(frame, 0, tagged, 0, Ethernet.ETHER_TYPE);
-            int at = Ethernet.writeType(tagged, vlan, Ethernet.TYPE_IPV4);
+            int at = Ethernet.writeType(tagged, vlan, etherType);
             System.arraycopy(frame, Ethernet.HEADER_LENGTH, tagged, at, n - Ethernet.HEADER_LENGTH);
             frame = tagged;
             n = tagged.length;

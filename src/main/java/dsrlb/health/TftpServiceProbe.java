@@ -103,7 +103,7 @@ public final class TftpServiceProbe implements ServiceProbe {
         VlanConfig vlan = dsrConfig.vlanOf(service.address());
         InetAddress from = vlan == null
                 ? (service.address().isIpv4() ? lbAddress : lbAddress6)
-                : inet(vlan.subnetOf(service.address().ipv4()).address());
+                : vlan.subnetOf(service.address()).address().toInetAddress();
         int tag = vlan == null ? 0 : vlan.tag();
         TftpRequest real = request(service.address().toInetAddress(), port, from);
         TftpResult direct = TftpClient.download(real);

@@ -71,6 +71,29 @@ public final class TestConfigs {
             """;
 
     /**
+     * The trunk of {@link #VLAN_TRUNK} with IPv6 on both VLANs: VLAN 100 2001:db8:2::/64 (the LB
+     * host's -IPAddress ::1, VIP6 ::20 by {@code add ns ip6 -vlan 100}, {@code tftp1-6} ::30),
+     * VLAN 200 2001:db8:3::/64 (-IPAddress ::1, VIP6 ::20 of a vserver, {@code tftp2-6} ::31).
+     */
+    public static final String VLAN_TRUNK6 = """
+            add vlan 100
+            add vlan 200
+            bind vlan 100 -ifnum eth0 -tagged
+            bind vlan 200 -ifnum eth0 -tagged
+            bind vlan 100 -IPAddress 198.51.100.1 255.255.255.128
+            bind vlan 200 -IPAddress 198.51.100.129 255.255.255.128
+            bind vlan 100 -IPAddress 2001:db8:2::1/64
+            bind vlan 200 -IPAddress 2001:db8:3::1/64
+            add ns ip6 2001:db8:2::20 -type VIP -vlan 100
+            add service tftp1-6 2001:db8:2::30 ANY *
+            add service tftp2-6 2001:db8:3::31 ANY *
+            add lb vserver v100-6 ANY 2001:db8:2::20 * -persistenceType SOURCEIP -timeout 100 -m MAC
+            add lb vserver v200-6 ANY 2001:db8:3::20 * -persistenceType SOURCEIP -timeout 100 -m MAC
+            bind lb vserver v100-6 tftp1-6
+            bind lb vserver v200-6 tftp2-6
+            """;
+
+    /**
      * The dialect text of one LAN with an IPv4 VIP and an IPv6 one: {@code tftp4} (ANY .20 *,
      * SOURCEIP) over v4 at .30; on 2001:db8::20 a port vserver {@code tftp6} (UDP 69, no
      * persistence) over a6 at 2001:db8::30 and a wildcard one {@code any6} (ANY *) over b6 at

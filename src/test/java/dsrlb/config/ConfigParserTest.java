@@ -360,7 +360,10 @@ class ConfigParserTest {
                 error("add ns ip6 ff02::1 -type VIP", 5, "multicast, link-local"),
                 error("add ns ip6 fe80::1/64 -type VIP", 5, "multicast, link-local"),
                 error("add ns ip6 2001:db8::20/129 -type VIP", 5, "prefix length"),
-                error("add ns ip6 2001:db8::20 -type VIP -vlan 100", 5, "vlan"),
+                error(
+                        "add ns ip6 2001:db8::20 -type VIP -vlan 100",
+                        5,
+                        "-vlan 100: VIP 2001:db8::20 lies in no VLAN's subnet"),
                 error("add ns ip6 2001:db8::20", 5, "missing -type VIP"),
                 error(
                         "add server s6 2001:db8::30\nadd service q6 s6 ANY *\nbind lb vserver vs q6",

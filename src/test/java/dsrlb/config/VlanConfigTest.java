@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dsrlb.balance.TestConfigs;
+import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import java.util.List;
 import java.util.stream.Stream;
@@ -36,7 +37,7 @@ class VlanConfigTest {
         assertEquals("eth0", v100.ifnum());
         assertTrue(v100.tagged());
         assertEquals(new SourceLocation("t.conf", 1), v100.location());
-        assertEquals(ip("198.51.100.1"), v100.subnets().get(0).address());
+        assertEquals(ip("198.51.100.1"), v100.subnets().get(0).address().ipv4());
         assertEquals(100, c.tagOf(ip("198.51.100.20")));
         assertEquals(100, c.tagOf(ip("198.51.100.30")));
         assertEquals(200, c.tagOf(ip("198.51.100.140")));
@@ -46,6 +47,27 @@ class VlanConfigTest {
         assertTrue(
                 c.notices().stream().anyMatch(n -> n.startsWith("t.conf:2: -aliasName servers-b accepted")),
                 () -> c.notices().toString());
+    }
+
+    /** {@code bind vlan <id> -IPAddress <ip6>/<prefix>}: IPv6 subnets next to the IPv4 ones. */
+    @Test
+    void ipv6SubnetsPutVip6sAndServersOnTheirVlan() throws Exception {
+        DsrConfig c = parse(TestConfigs.VLAN_TRUNK6);
+        VlanConfig v100 = c.vlans().get(0);
+        assertEquals(2, v100.subnets().size());
+        VlanConfig.Subnet six = v100.subnets().get(1);
+        assertEquals(IpAddress.parse("2001:db8:2::1"), six.address());
+        assertEquals(64, six.prefixLength());
+        assertEquals("2001:db8:2::/64", six.network());
+        assertEquals(new SourceLocation("t.conf", 7), six.location());
+        assertEquals("198.51.100.0/25", v100.subnets().get(0).network());
+        assertEquals(100, c.tagOf(IpAddress.parse("2001:db8:2::20")), "add ns ip6 -vlan 100, in its subnet");
+        assertEquals(100, c.tagOf(IpAddress.parse("2001:db8:2::30")));
+        assertEquals(200, c.tagOf(IpAddress.parse("2001:db8:3::20")), "a vserver's VIP6");
+        assertEquals(200, c.tagOf(IpAddress.parse("2001:db8:3::31")));
+        assertEquals(0, c.tagOf(IpAddress.parse("2001:db8:4::1")), "outside every subnet: untagged");
+        assertEquals(100, c.tagOf(ip("198.51.100.20")), "the IPv4 subnets still decide for IPv4");
+        assertEquals(200, c.tagOf(ip("198.51.100.140")));
     }
 
     @Test
@@ -91,7 +113,49 @@ class VlanConfigTest {
                         "bind vlan 100 -ifnum eth1 -tagged",
                         13,
                         "vlan 100 is already bound to -ifnum eth0 at t.conf:3"),
-                Arguments.of("bind vlan 100 -IPAddress 198.51.100.1", 13, "option -IPAddress needs 2 values"),
+                Arguments.of("bind vlan 100 -IPAddress 198.51.100.1", 13, "-IPAddress 198.51.100.1 needs its netmask"),
+                Arguments.of("bind vlan 100 -IPAddress", 13, "option -IPAddress needs a value"),
+                Arguments.of(
+                        "bind vlan 100 -IPAddress 2001:db8:2::1",
+                        13,
+                        "an IPv6 address on a VLAN takes its prefix and no netmask"),
+                Arguments.of(
+                        "bind vlan 100 -IPAddress 2001:db8:2::1/64 ffff:ffff:ffff:ffff::",
+                        13,
+                        "an IPv6 address on a VLAN takes its prefix and no netmask"),
+                Arguments.of(
+                        "bind vlan 100 -IPAddress 2001:db8:2::/64",
+                        13,
+                        "-IPAddress 2001:db8:2::/64 is the subnet's own address (2001:db8:2::/64)"),
+                Arguments.of("bind vlan 100 -IPAddress 2001:db8:2::1/128", 13, "must be 1..127"),
+                Arguments.of("bind vlan 100 -IPAddress 2001:db8:2::1/x", 13, "must be 1..127"),
+                Arguments.of("bind vlan 100 -IPAddress fe80::1/64", 13, "is a multicast or link-local address"),
+                Arguments.of("bind vlan 100 -IPAddress ::ffff:192.0.2.1/120", 13, "IPv4-mapped"),
+                Arguments.of(
+                        "bind vlan 100 -IPAddress 2001:db8:2::1/64\nadd vlan 300\nbind vlan 300 -IPAddress"
+                                + " 2001:db8:2:0:1::1/80",
+                        15,
+                        "subnet 2001:db8:2:0:1::/80 overlaps 2001:db8:2::/64 of vlan 100 (t.conf:13)"),
+                Arguments.of(
+                        "add ns ip6 2001:db8:9::20 -type VIP -vlan 100",
+                        13,
+                        "-vlan 100: VIP 2001:db8:9::20 lies in no VLAN's subnet"),
+                Arguments.of(
+                        "bind vlan 100 -IPAddress 2001:db8:2::1/64\nbind vlan 200 -IPAddress 2001:db8:3::1/64\n"
+                                + "add ns ip6 2001:db8:3::20 -type VIP -vlan 100",
+                        15,
+                        "-vlan 100: VIP 2001:db8:3::20 lies in vlan 200's subnet"),
+                Arguments.of("add ns ip6 2001:db8:9::20 -type VIP -vlan 5000", 13, "vlan id 5000 is out of range"),
+                Arguments.of(
+                        "bind vlan 100 -IPAddress 2001:db8:2::1/64\nadd lb vserver v6 ANY 2001:db8:2::1 *",
+                        14,
+                        "VIP 2001:db8:2::1 is vlan 100's own -IPAddress (t.conf:13)"),
+                Arguments.of(
+                        "bind vlan 100 -IPAddress 2001:db8:2::1/64\nadd service s6 2001:db8:2::30 ANY *\n"
+                                + "add lb vserver v6 ANY 2001:db8:9::20 *\nbind lb vserver v6 s6",
+                        16,
+                        "service 's6' (2001:db8:2::30) is on vlan 100 but vserver 'v6' (2001:db8:9::20) is on the"
+                                + " untagged LAN"),
                 Arguments.of(
                         "add vlan 300\nbind vlan 300 -IPAddress 198.51.100.200 255.255.255.192",
                         14,

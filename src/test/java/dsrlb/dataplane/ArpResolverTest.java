@@ -198,7 +198,15 @@ class ArpResolverTest {
     void asksIpv6BackendsBySolicitationFromOurOwnIpv6Address() {
         resolver6.tick();
         List<byte[]> sent = io.sent();
-        assertEquals(2, sent.size(), "one solicitation a backend; no IPv4 VIP to probe");
+        assertEquals(3, sent.size(), "who has the VIP6, then one solicitation a backend; no IPv4 VIP to probe");
+        assertArrayEquals(
+                frame().eth(LB, MacAddress.parse("33:33:ff:00:00:20"))
+                        .ipv6(LB_IP6, IpAddress.parse("ff02::1:ff00:20"))
+                        .neighborSolicitation(TestConfigs.VIP6)
+                        .build(),
+                sent.get(0),
+                "who has the VIP6? only we may answer");
+        sent = sent.subList(1, 3);
         assertArrayEquals(
                 frame().eth(LB, MacAddress.parse("33:33:ff:00:00:30"))
                         .ipv6(LB_IP6, IpAddress.parse("ff02::1:ff00:30"))
@@ -212,6 +220,19 @@ class ArpResolverTest {
                         .neighborSolicitation(TFTP2_IP6)
                         .build(),
                 sent.get(1));
+    }
+
+    @Test
+    void aHostAnsweringTheVip6ProbeIsCountedAsAConflict() {
+        resolver6.tick();
+        // A backend with the VIP6 on its LAN interface instead of lo answers our probe.
+        handle6(frame().eth(TFTP1, LB)
+                .ipv6(TestConfigs.VIP6, LB_IP6)
+                .neighborAdvertisement(TestConfigs.VIP6, Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
+                .build());
+        assertEquals(1, forwarder6.counters().vipArpConflicts());
+        assertEquals(TFTP1, forwarder6.counters().lastVipArpConflict().mac());
+        assertEquals(null, mac6(0), "and it teaches no backend's MAC");
     }
 
     @Test
@@ -251,7 +272,7 @@ class ArpResolverTest {
                 .ipv6(TFTP1_IP6, LB_IP6)
                 .neighborAdvertisement(TFTP1_IP6, Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
                 .build());
-        // Tagged: IPv6 backends live on the untagged LAN.
+        // Tagged: no VLAN subnet holds these backends, they live on the untagged LAN.
         handle6(frame().eth(TFTP1, LB)
                 .vlan(100)
                 .ipv6(TFTP1_IP6, LB_IP6)

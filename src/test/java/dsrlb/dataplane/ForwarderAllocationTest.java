@@ -230,4 +230,83 @@ class ForwarderAllocationTest {
         assertTrue(allocated < packets, allocated + " bytes allocated for " + packets + " packets");
         assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for " + packets + " packets");
     }
+
+    @Test
+    void taggedIpv6SolicitationsAdvertisementsAndWrongVlanDropsAllocateNothing() throws Exception {
+        DiscardingPacketIo io = new DiscardingPacketIo(LB);
+        LoadBalancer lb =
+                new LoadBalancer(ConfigParser.parse("t.conf", TestConfigs.VLAN_TRUNK6), new FakeTicker(), 251);
+        ArpResolver resolver = new ArpResolver(io, lb, 0, null, 10_000_000_000L, 35_000_000_000L, () -> 0L);
+        Forwarder forwarder = Forwarder.following(lb, io, resolver);
+        MacAddress tftp1 = MacAddress.parse("02:00:00:00:00:30");
+        lb.setMac(0, tftp1);
+        lb.setMac(1, MacAddress.parse("02:00:00:00:00:31"));
+        MacAddress router = MacAddress.parse("02:00:00:00:00:01");
+        IpAddress[] vips = {IpAddress.parse("2001:db8:2::20"), IpAddress.parse("2001:db8:3::20")};
+        int[] tags = {100, 200};
+
+        int clients = 64;
+        byte[][] frames = new byte[clients + 3][];
+        for (int c = 0; c < clients; c++) {
+            IpAddress client = new IpAddress(0x2001_0db8_0001_0000L, 0x100 + c);
+            byte[] rrq = frame().eth(router, LB)
+                    .vlan(tags[c % 2])
+                    .ipv6(client, vips[c % 2])
+                    .udp(40000, 69)
+                    .payload(tftpRrq("bootx64.efi"))
+                    .build();
+            forwarder.handle(rrq, rrq.length);
+            frames[c] = frame().eth(router, LB)
+                    .vlan(tags[c % 2])
+                    .ipv6(client, vips[c % 2])
+                    .udp(40000, 50000)
+                    .payload(new byte[] {0, 4, 0, 1})
+                    .partialChecksum()
+                    .build();
+        }
+        // A solicitation answered on its VLAN, one asked on the wrong VLAN, a backend's tagged answer.
+        frames[clients] = frame().eth(router, MacAddress.parse("33:33:ff:00:00:20"))
+                .vlan(100)
+                .ipv6(IpAddress.parse("2001:db8:2::fe"), Ndp.solicitedNode(vips[0]))
+                .neighborSolicitation(vips[0])
+                .build();
+        frames[clients + 1] = frame().eth(router, MacAddress.parse("33:33:ff:00:00:20"))
+                .vlan(200)
+                .ipv6(IpAddress.parse("2001:db8:3::fe"), Ndp.solicitedNode(vips[0]))
+                .neighborSolicitation(vips[0])
+                .build();
+        frames[clients + 2] = frame().eth(tftp1, LB)
+                .vlan(100)
+                .ipv6(IpAddress.parse("2001:db8:2::30"), IpAddress.parse("2001:db8:2::1"))
+                .neighborAdvertisement(IpAddress.parse("2001:db8:2::30"), Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
+                .build();
+        byte[] buffer = new byte[2048];
+        for (int i = 0; i < 200_000; i++) {
+            byte[] f = frames[i % frames.length];
+            System.arraycopy(f, 0, buffer, 0, f.length);
+            forwarder.handle(buffer, f.length);
+        }
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        int packets = 1_000_000;
+        long forwardedBefore = forwarder.counters().forwarded();
+        long answeredBefore = forwarder.counters().arpRepliesSent();
+        long wrongBefore = forwarder.counters().drops(DropReason.WRONG_VLAN);
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < packets; i++) {
+            byte[] f = frames[i % frames.length];
+            System.arraycopy(f, 0, buffer, 0, f.length);
+            forwarder.handle(buffer, f.length);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+
+        long rounds = packets / frames.length;
+        assertTrue(forwarder.counters().forwarded() - forwardedBefore >= rounds * clients);
+        assertTrue(forwarder.counters().arpRepliesSent() - answeredBefore >= rounds);
+        assertTrue(forwarder.counters().drops(DropReason.WRONG_VLAN) - wrongBefore >= rounds);
+        assertTrue(forwarder.counters().checksumsCompleted() >= rounds * clients);
+        assertEquals(tftp1, lb.state().services()[0].mac(), "the tagged answer reached the resolver");
+        assertTrue(allocated < packets, allocated + " bytes allocated for " + packets + " packets");
+        assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for " + packets + " packets");
+    }
 }

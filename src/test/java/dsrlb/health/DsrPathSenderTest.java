@@ -45,4 +45,26 @@ class DsrPathSenderTest {
         }
         assertArrayEquals(a, b);
     }
+
+    @Test
+    void anIpv6VlanServicesProbeFramesCarryTheTagAndTheSameDatagram() throws Exception {
+        MemoryPacketIo io = new MemoryPacketIo(LB);
+        InetSocketAddress from = new InetSocketAddress(InetAddress.getByName("2001:db8:3::1"), 40000);
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("2001:db8:3::20"), 69);
+        byte[] rrq = {0, 1, 'a', 0, 'o', 'c', 't', 'e', 't', 0};
+        new DsrPathSender(io, BACKEND).send(rrq, rrq.length, from, to);
+        new DsrPathSender(io, BACKEND, 200).send(rrq, rrq.length, from, to);
+        byte[] plain = io.sent().get(0);
+        byte[] tagged = io.sent().get(1);
+
+        assertEquals(plain.length + Ethernet.TAG_LENGTH, tagged.length);
+        assertArrayEquals(Arrays.copyOf(plain, Ethernet.ETHER_TYPE), Arrays.copyOf(tagged, Ethernet.ETHER_TYPE));
+        assertEquals(Ethernet.TYPE_VLAN, Ethernet.etherType(tagged));
+        assertEquals(200, Ethernet.vlanId(tagged));
+        assertEquals(Ethernet.TYPE_IPV6, Bytes.u16(tagged, Ethernet.INNER_ETHER_TYPE));
+        // IPv6 has no identification to vary: the datagram behind the tag is the untagged one, byte for byte.
+        assertArrayEquals(
+                Arrays.copyOfRange(plain, Ethernet.HEADER_LENGTH, plain.length),
+                Arrays.copyOfRange(tagged, Ethernet.TAGGED_HEADER_LENGTH, tagged.length));
+    }
 }
