@@ -60,9 +60,12 @@ readonly LAB_TFTP2_IP=198.51.100.31
 # /25s (the PXE LAN keeps 203.0.113.0/24): VLAN 100 the lower half (router .1 on
 # eth1, dsrlb's -IPAddress .10, VIP .20, tftp1 .30), VLAN 200 the upper half
 # (router .129 on eth3, -IPAddress .138, VIP .140, tftp2 .150).
+# lab/up --lans: the same two /25s as two plain LANs (no tags), and dsrlb-lb on both:
+# eth0 198.51.100.10/25 on LAN A, eth1 198.51.100.138/25 (LAB_MAC_LB_B) on LAN B.
 readonly LAB_VLAN_A=100
 readonly LAB_VLAN_B=200
 readonly LAB_VLAN_B_ROUTER_IP=198.51.100.129
+readonly LAB_VLAN_B_LB_IP=198.51.100.138
 readonly LAB_VLAN_B_VIP=198.51.100.140
 readonly LAB_VLAN_B_TFTP2_IP=198.51.100.150
 readonly LAB_MAC_ROUTER_VLAN_B=02:d5:1b:64:00:02
@@ -110,6 +113,8 @@ readonly LAB_MAC_ROUTER_SERVER=02:d5:1b:64:00:01
 readonly LAB_MAC_ROUTER_PXE=02:d5:1b:71:00:01
 readonly LAB_MAC_LB=02:d5:1b:64:00:10
 readonly LAB_MAC_LB2=02:d5:1b:64:00:11
+# dsrlb-lb's eth1 on LAN B (lab/up --lans).
+readonly LAB_MAC_LB_B=02:d5:1b:64:00:12
 readonly LAB_MAC_TFTP1=02:d5:1b:64:00:30
 readonly LAB_MAC_TFTP2=02:d5:1b:64:00:31
 
@@ -171,12 +176,23 @@ lab_ns_exists() {
     [[ -e "/run/netns/$1" ]]
 }
 
+# lab_split_lan: whether the running lab splits the server LAN in two /25s
+# (lab/up --vlan or --lans), where tftp2 is 198.51.100.150 on the upper half.
+lab_split_lan() {
+    [[ -f "$LAB_STATE" ]] && grep -qxE 'variant=(vlan|lans)' "$LAB_STATE"
+}
+
+# lab_link_exists <namespace> <ifname>
+lab_link_exists() {
+    lab_ns_exists "$1" && ip -n "$1" link show dev "$2" >/dev/null 2>&1
+}
+
 # lab_backend_ip <tftp1|tftp2>
 lab_backend_ip() {
     case "$1" in
         tftp1) printf '%s\n' "$LAB_TFTP1_IP" ;;
         tftp2)
-            if [[ -f "$LAB_STATE" ]] && grep -qx 'variant=vlan' "$LAB_STATE"; then
+            if lab_split_lan; then
                 printf '%s\n' "$LAB_VLAN_B_TFTP2_IP"
             else
                 printf '%s\n' "$LAB_TFTP2_IP"
@@ -274,6 +290,14 @@ lab_all_veths() {
     printf '%s %s\n' "$LAB_NS_SW" p-router "$LAB_NS_SW" p-lb "$LAB_NS_SW" p-tftp1 "$LAB_NS_SW" p-tftp2
     if lab_ns_exists "$LAB_NS_LB2"; then
         printf '%s %s\n' "$LAB_NS_LB2" eth0 "$LAB_NS_SW" p-lb2
+    fi
+    # The second server LAN of --vlan and --lans: the router's eth3, and with --lans
+    # dsrlb-lb's eth1.
+    if lab_link_exists "$LAB_NS_ROUTER" eth3; then
+        printf '%s %s\n' "$LAB_NS_ROUTER" eth3 "$LAB_NS_SW" p-router-b
+    fi
+    if lab_link_exists "$LAB_NS_LB" eth1; then
+        printf '%s %s\n' "$LAB_NS_LB" eth1 "$LAB_NS_SW" p-lb-b
     fi
 }
 

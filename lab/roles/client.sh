@@ -21,7 +21,8 @@ ifname="${1:?usage: client.sh IFACE}"
 ip route replace default via "$LAB_ROUTER_CLIENT_IP" dev "$ifname" src "$LAB_CLIENT_IP"
 
 # Client-side ground truth: whose source address the replies carry. PXE
-# firmware drops DATA that does not come from the address it asked.
+# firmware drops DATA that does not come from the address it asked. tftp2 is
+# .150 in lab/up --vlan and --lans.
 nft -f - <<NFT
 table ip dsrlblab {
     counter from_vip { }
@@ -29,7 +30,7 @@ table ip dsrlblab {
     chain input {
         type filter hook input priority filter; policy accept;
         ip saddr $LAB_VIP meta l4proto udp counter name "from_vip"
-        ip saddr { $LAB_TFTP1_IP, $LAB_TFTP2_IP } meta l4proto udp counter name "from_real"
+        ip saddr { $LAB_TFTP1_IP, $LAB_TFTP2_IP, $LAB_VLAN_B_TFTP2_IP } meta l4proto udp counter name "from_real"
     }
 }
 NFT

@@ -97,6 +97,13 @@ public final class Lab {
                 .trim();
     }
 
+    /** The MAC of dsrlb-lb's interface {@code ifname} (lab/up --lans: eth0 on LAN A, eth1 on LAN B). */
+    public static String lbMac(String ifname) {
+        return check(runQuietly(10, BASEDIR.resolve("lab/lb-mac").toString(), ifname), "lab/lb-mac " + ifname)
+                .out()
+                .trim();
+    }
+
     /** client address → backends (tftp1/tftp2) that saw packets from it to the VIP. */
     public static Map<String, List<String>> servedBy() {
         Result r = check(runQuietly(20, BASEDIR.resolve("lab/served-by").toString()), "lab/served-by");
