@@ -19,7 +19,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
 
 /**
@@ -28,6 +32,13 @@ import java.util.function.ToLongFunction;
  * as {@code dsrlb show/stat}): nothing is added to the packet path.
  */
 public final class MetricsExporter implements AutoCloseable {
+    /**
+     * The name (and prefix, "dsrlb-http-N") of the threads that answer HTTP requests: within the
+     * 15 characters Linux keeps of a thread's name, so that lab/bench can sum their CPU time from
+     * /proc/PID/task/TID/stat (the library's own "prometheus-http-1-1" is cut to "prometheus-http").
+     */
+    public static final String HTTP_THREAD_PREFIX = "dsrlb-http-";
+
     /** Scrapes within this long of each other share one snapshot (each callback reads the same one). */
     private static final long SNAPSHOT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -96,10 +107,40 @@ public final class MetricsExporter implements AutoCloseable {
                 .inetAddress(address)
                 .port(port)
                 .registry(registry)
+                .executorService(httpExecutor())
                 // The library's "/" context gets every path but its own: the page answers them (404 if unknown).
                 .defaultHandler(new StatusPage(status))
                 .buildAndStart();
         return this;
+    }
+
+    /**
+     * The pool the library would make (1 to 10 daemon threads, idle ones end after 120 s, a request
+     * with none free waits for one), with threads named {@link #HTTP_THREAD_PREFIX}N. The server's
+     * close() shuts it down.
+     */
+    private static ExecutorService httpExecutor() {
+        AtomicInteger n = new AtomicInteger(1);
+        return new ThreadPoolExecutor(
+                1,
+                10,
+                120,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(true),
+                r -> {
+                    Thread t = new Thread(r, HTTP_THREAD_PREFIX + n.getAndIncrement());
+                    t.setDaemon(true);
+                    return t;
+                },
+                (r, pool) -> {
+                    if (!pool.isShutdown()) {
+                        try {
+                            pool.getQueue().put(r);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
     }
 
     public int port() {

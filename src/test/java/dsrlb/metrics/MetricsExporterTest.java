@@ -2,6 +2,7 @@ package dsrlb.metrics;
 
 import static dsrlb.testing.FrameBuilder.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import dsrlb.status.NodeReport;
 import dsrlb.status.StatusSource;
 import dsrlb.testing.FakeTicker;
 import dsrlb.testing.MemoryPacketIo;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,27 @@ class MetricsExporterTest {
 
     private static void assertLine(String text, String line) {
         assertTrue(text.lines().anyMatch(l -> l.equals(line)), "no line `" + line + "` in:\n" + text);
+    }
+
+    @Test
+    void requestsAreAnsweredByNamedThreadsThatEndWithTheExporter() throws Exception {
+        // lab/bench sums these threads' CPU time by name from /proc (which keeps 15 characters).
+        AtomicReference<Thread> server = new AtomicReference<>();
+        GaugeWithCallback.builder()
+                .name("test_serving_thread")
+                .help("records the thread that renders the scrape")
+                .callback(cb -> {
+                    server.set(Thread.currentThread());
+                    cb.call(1);
+                })
+                .register(exporter.registry());
+        scrape();
+        Thread t = server.get();
+        assertTrue(t.getName().startsWith(MetricsExporter.HTTP_THREAD_PREFIX), t.getName());
+        assertTrue(t.getName().length() <= 15, t.getName());
+        exporter.close();
+        t.join(5000);
+        assertFalse(t.isAlive(), "the HTTP pool outlived close()");
     }
 
     @Test
