@@ -20,6 +20,17 @@ public final class LibNftables implements Nftables {
 
     private static volatile boolean loaded;
 
+    /**
+     * Every call into libnftables, of every context, takes this: the library is not thread-safe
+     * across contexts (its JSON printer of a set's or map's type splits the type name with
+     * strtok(3), whose state is process-wide), and two contexts used at once from two threads
+     * (dsrlb on two interfaces: a writer and a read-back each) aborted the JVM with "json.c:71:
+     * set_dtype_json: Assertion `__out' failed" (MultiInterfaceIT, once in four starts). One
+     * call at a time costs a second interface's writer a wait while the first reads back a map.
+     */
+    private static final Object LIBRARY = new Object();
+
+    /** Guarded by {@link #LIBRARY}. */
     private Pointer ctx;
 
     private LibNftables(Pointer ctx) {
@@ -33,14 +44,16 @@ public final class LibNftables implements Nftables {
      */
     public static LibNftables open() throws IOException {
         load();
-        Pointer ctx = nft_ctx_new(0);
-        if (ctx == null) {
-            throw new IOException("libnftables: nft_ctx_new failed");
+        synchronized (LIBRARY) {
+            Pointer ctx = nft_ctx_new(0);
+            if (ctx == null) {
+                throw new IOException("libnftables: nft_ctx_new failed");
+            }
+            nft_ctx_buffer_output(ctx);
+            nft_ctx_buffer_error(ctx);
+            nft_ctx_output_set_flags(ctx, OUTPUT_JSON);
+            return new LibNftables(ctx);
         }
-        nft_ctx_buffer_output(ctx);
-        nft_ctx_buffer_error(ctx);
-        nft_ctx_output_set_flags(ctx, OUTPUT_JSON);
-        return new LibNftables(ctx);
     }
 
     private static synchronized void load() throws IOException {
@@ -68,9 +81,11 @@ public final class LibNftables implements Nftables {
     }
 
     @Override
-    public synchronized String run(String commands) throws NftablesException {
-        Pointer out = runForOutput(commands);
-        return out == null ? "" : out.getString(0, StandardCharsets.UTF_8.name());
+    public String run(String commands) throws NftablesException {
+        synchronized (LIBRARY) {
+            Pointer out = runForOutput(commands);
+            return out == null ? "" : out.getString(0, StandardCharsets.UTF_8.name());
+        }
     }
 
     /**
@@ -78,10 +93,12 @@ public final class LibNftables implements Nftables {
      * lock: the heap holds one chunk of it (and Jackson's buffer), never the whole text.
      */
     @Override
-    public synchronized void run(String commands, OutputReader reader) throws IOException {
-        Pointer out = runForOutput(commands);
-        try (InputStream in = out == null ? InputStream.nullInputStream() : new NativeText(out)) {
-            reader.read(in);
+    public void run(String commands, OutputReader reader) throws IOException {
+        synchronized (LIBRARY) {
+            Pointer out = runForOutput(commands);
+            try (InputStream in = out == null ? InputStream.nullInputStream() : new NativeText(out)) {
+                reader.read(in);
+            }
         }
     }
 
@@ -132,10 +149,12 @@ public final class LibNftables implements Nftables {
     }
 
     @Override
-    public synchronized void close() {
-        if (ctx != null) {
-            nft_ctx_free(ctx);
-            ctx = null;
+    public void close() {
+        synchronized (LIBRARY) {
+            if (ctx != null) {
+                nft_ctx_free(ctx);
+                ctx = null;
+            }
         }
     }
 
