@@ -1,6 +1,7 @@
 package dsrlb.cli;
 
 import dsrlb.config.DsrConfig;
+import dsrlb.config.InterfacePlan;
 import dsrlb.config.ServiceConfig;
 import dsrlb.config.VipConfig;
 import dsrlb.dataplane.Libpcap;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,17 +76,26 @@ final class DoctorCommand implements Callable<Integer> {
                 .filter(IpAddress::isIpv4)
                 .map(IpAddress::ipv4)
                 .toList();
-        NetworkInterfaceInfo nif = null;
+        InterfacePlan plan = null;
+        List<NetworkInterfaceInfo> nifs = List.of();
         try {
-            nif = lanInterface.resolve(cfg);
-            findings.add(Finding.ok(
-                    "interface",
-                    nif.name() + " up, MAC " + nif.mac() + ", " + Ipv4.format(nif.address()) + "/"
-                            + nif.prefixLength()));
+            plan = lanInterface.plan(cfg);
+            nifs = InterfaceOption.lookUp(plan);
+            for (NetworkInterfaceInfo nif : nifs) {
+                findings.add(Finding.ok(
+                        "interface",
+                        nif.name() + " up, MAC " + nif.mac() + ", " + Ipv4.format(nif.address()) + "/"
+                                + nif.prefixLength()));
+            }
         } catch (IOException | RuntimeException e) {
             findings.add(Finding.fail("interface", e.getMessage(), "name the server-LAN interface with --interface"));
+            nifs = List.of();
         }
-        if (nif != null) {
+        String mismatch = plan == null || nifs.isEmpty() ? null : plan.mismatch(cfg);
+        if (mismatch != null) {
+            findings.add(Finding.fail("interfaces", mismatch, "bind each VLAN to an interface dsrlb serves"));
+        }
+        for (NetworkInterfaceInfo nif : nifs) {
             findings.add(host.ipForward(nif.name()));
             findings.add(host.txChecksumOffload(nif.name(), ethtoolFeatures(nif.name())));
         }
@@ -92,16 +103,23 @@ final class DoctorCommand implements Callable<Integer> {
         findings.add(engineFinding(cfg));
         findings.add(
                 host.vipNotInKernel(cfg.vips().stream().map(VipConfig::address).toList(), kernelAddresses()));
-        if (nif != null) {
+        if (!nifs.isEmpty()) {
+            // IPv6 services on no VLAN live on the first interface, the default LAN.
+            NetworkInterfaceInfo defaultLan = nifs.get(0);
             findings.add(host.ipv6Address(
-                    nif.name(),
-                    nif.ipv6Address(),
+                    defaultLan.name(),
+                    defaultLan.ipv6Address(),
                     // A VLAN's IPv6 backends are asked from the VLAN's own -IPAddress instead.
                     cfg.services().values().stream()
                             .anyMatch(s -> s.address().isIpv6() && cfg.vlanOf(s.address()) == null)));
         }
-        if (nif != null) {
-            findings.addAll(arp(cfg, nif, vips));
+        for (int i = 0; i < nifs.size(); i++) {
+            InterfacePlan served = plan;
+            int index = i;
+            List<Integer> here = vips.stream()
+                    .filter(v -> served.indexOf(cfg, IpAddress.ofIpv4(v)) == index)
+                    .toList();
+            findings.addAll(arp(cfg, nifs.get(i), here, a -> served.indexOf(cfg, a) == index));
         }
         return print(findings);
     }
@@ -124,14 +142,38 @@ final class DoctorCommand implements Callable<Integer> {
                         + "libnftables1; without it every frame to a VIP crosses user space");
     }
 
-    private List<Finding> arp(DsrConfig cfg, NetworkInterfaceInfo nif, List<Integer> vips) {
+    /**
+     * Asks ARP on {@code nif} for the IPv4 backends and VIPs that live on it ({@code here}).
+     * The survey asks untagged from the interface's own address: what lives on a tagged VLAN is
+     * reported as not surveyed rather than as silent.
+     */
+    private List<Finding> arp(
+            DsrConfig cfg, NetworkInterfaceInfo nif, List<Integer> vipsHere, Predicate<IpAddress> here) {
         List<Finding> out = new ArrayList<>();
-        List<Integer> backends = cfg.services().values().stream()
+        List<Integer> backends = new ArrayList<>();
+        for (IpAddress a : cfg.services().values().stream()
                 .map(ServiceConfig::address)
                 .filter(IpAddress::isIpv4)
-                .map(IpAddress::ipv4)
+                .filter(here)
                 .distinct()
-                .toList();
+                .toList()) {
+            if (cfg.tagOf(a) == 0) {
+                backends.add(a.ipv4());
+            } else {
+                out.add(notSurveyed("backend " + a, cfg.tagOf(a)));
+            }
+        }
+        List<Integer> vips = new ArrayList<>();
+        for (int v : vipsHere) {
+            if (cfg.tagOf(v) == 0) {
+                vips.add(v);
+            } else {
+                out.add(notSurveyed("VIP " + Ipv4.format(v), cfg.tagOf(v)));
+            }
+        }
+        if (backends.isEmpty() && vips.isEmpty()) {
+            return out;
+        }
         List<Integer> asked = new ArrayList<>(backends);
         asked.addAll(vips);
         ArpSurvey.Answers answers;
@@ -168,6 +210,13 @@ final class DoctorCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    private static Finding notSurveyed(String check, int vlan) {
+        return Finding.warn(
+                check,
+                "on tagged vlan " + vlan + ": not surveyed (doctor asks ARP untagged)",
+                "check it from the VLAN's own -IPAddress (arping -I <subinterface>)");
     }
 
     private int print(List<Finding> findings) {

@@ -60,9 +60,4 @@ final class InterfaceOption {
         }
         return found;
     }
-
-    /** The first interface of {@link #plan}, for the commands that look at one LAN. */
-    NetworkInterfaceInfo resolve(DsrConfig cfg) throws IOException {
-        return NetworkInterfaceInfo.byName(plan(cfg).name(0));
-    }
 }

@@ -90,6 +90,29 @@ class MultiInterfaceIT extends DsrlbLabTest {
 
     // ------------------------------------------------------------------ the default engine, interfaces from the config
 
+    /**
+     * `dsrlb doctor` with the same config looks at both interfaces: each one's host checks, and
+     * an ARP survey of each LAN's backend and VIP from that LAN's own address.
+     */
+    @Test
+    @Order(0)
+    void doctorChecksBothInterfacesAndSurveysEachLanOnItsOwn() {
+        Lab.Result r = Lab.inNamespace(
+                Lab.LB_NS, 30, "java", "-jar", Lab.JAR.toString(), "doctor", "--config", config().toString());
+        assertEquals(0, r.exit(), r.toString());
+        for (String line : new String[] {
+            "OK +interface +eth0 up, MAC 02:d5:1b:64:00:10, 198\\.51\\.100\\.10/25",
+            "OK +interface +eth1 up, MAC 02:d5:1b:64:00:12, 198\\.51\\.100\\.138/25",
+            "OK +tx checksum offload +eth1 .*",
+            "OK +backend 198\\.51\\.100\\.30 +answers ARP: 02:d5:1b:64:00:30",
+            "OK +backend 198\\.51\\.100\\.150 +answers ARP: 02:d5:1b:64:00:31",
+            "OK +VIP 198\\.51\\.100\\.140 +nobody else answers ARP for it",
+            "nothing to fix"
+        }) {
+            assertTrue(r.out().matches("(?s).*\\n?" + line + "\\n.*"), line + "\n" + r.out());
+        }
+    }
+
     @Test
     @Order(1)
     void oneDsrlbServesBothInterfacesAndMonitorsEachLansServerFromItsOwnAddress() throws Exception {
