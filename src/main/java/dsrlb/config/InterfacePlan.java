@@ -50,14 +50,6 @@ public record InterfacePlan(List<String> names) {
         return new InterfacePlan(names);
     }
 
-    /**
-     * Whether some VIP or service of {@code cfg} lies on no VLAN bound to an interface, so that
-     * it lives on the default LAN, which the config does not name.
-     */
-    public static boolean needsDefaultLan(DsrConfig cfg) {
-        return addresses(cfg).stream().anyMatch(a -> ifnumOf(cfg, a) == null);
-    }
-
     /** The first address (VIPs first) that lives on the default LAN, or null. */
     public static IpAddress firstOnDefaultLan(DsrConfig cfg) {
         return addresses(cfg).stream()
@@ -66,20 +58,20 @@ public record InterfacePlan(List<String> names) {
                 .orElse(null);
     }
 
-    public int size() {
-        return names.size();
-    }
-
-    public String name(int index) {
-        return names.get(index);
-    }
-
     /** Index in {@link #names} of the interface {@code address} lives on. */
     public int indexOf(DsrConfig cfg, IpAddress address) {
         String ifnum = ifnumOf(cfg, address);
         int i = ifnum == null ? 0 : names.indexOf(ifnum);
         // mismatch() refuses a config whose -ifnum is not served; nothing runs with one.
         return Math.max(i, 0);
+    }
+
+    /**
+     * Whether VIP {@code vip} (by index) is marked in {@code servedVips}, a {@link #vipsOn}
+     * answer; null marks every VIP (dsrlb on one interface).
+     */
+    public static boolean serves(boolean[] servedVips, int vip) {
+        return servedVips == null || (vip < servedVips.length && servedVips[vip]);
     }
 
     /** For each VIP of {@code cfg} (config order), whether it lives on interface {@code index}. */

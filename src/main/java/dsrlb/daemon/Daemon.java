@@ -10,7 +10,6 @@ import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.ServiceView;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.InterfacePlan;
-import dsrlb.config.VipConfig;
 import dsrlb.control.AccessPolicy;
 import dsrlb.control.ControlResponder;
 import dsrlb.control.ControlServer;
@@ -115,11 +114,6 @@ public final class Daemon {
     /** One per interface, in the plan's order; set once the engines are open. */
     private List<Lan> lans = List.of();
 
-    /** dsrlb on one interface. */
-    public Daemon(DaemonOptions options, DsrConfig cfg, NetworkInterfaceInfo nif) {
-        this(options, cfg, InterfacePlan.single(nif.name()), List.of(nif));
-    }
-
     /**
      * @param plan the interfaces to serve and which addresses live on each (checked against
      *     {@code cfg} already: {@link InterfacePlan#mismatch})
@@ -138,7 +132,8 @@ public final class Daemon {
         List<Lan> opened = new ArrayList<>();
         for (int i = 0; i < engines.size(); i++) {
             PacketEngine engine = engines.get(i);
-            Forwarder forwarder = new Forwarder(engine.packetIo(), counters, plan.vipsOn(cfg, i));
+            boolean[] served = plan.vipsOn(cfg, i);
+            Forwarder forwarder = new Forwarder(engine.packetIo(), counters, served);
             ReceiveLoop loop = new ReceiveLoop(
                     engine.packetIo(), forwarder, options.realtimePriority(), Daemon::exitOnDeadForwarder);
             opened.add(new Lan(
@@ -146,7 +141,7 @@ public final class Daemon {
                     nifs.get(i),
                     engine,
                     forwarder,
-                    ownership(i, forwarder, engine.packetIo()),
+                    ownership(served, forwarder, engine.packetIo()),
                     loop,
                     new Thread(loop, "dsrlb-rx-" + nifs.get(i).name())));
         }
@@ -354,18 +349,14 @@ public final class Daemon {
         List<PacketEngine> engines = new ArrayList<>();
         for (int i = 0; i < nifs.size(); i++) {
             NetworkInterfaceInfo nif = nifs.get(i);
+            String on = nifs.size() > 1 ? " on " + nif.name() : "";
             Engines.Choice choice;
             try {
                 choice = Engines.open(options.engine(), cfg, nif, plan.vipsOn(cfg, i), options.engineOptions());
             } catch (EngineUnavailableException e) {
                 engines.forEach(PacketEngine::close);
-                throw new StartFailure(
-                        "--engine " + e.kind().cliName() + (nifs.size() > 1 ? " on " + nif.name() : "") + ": "
-                                + e.getMessage(),
-                        e,
-                        true);
+                throw new StartFailure("--engine " + e.kind().cliName() + on + ": " + e.getMessage(), e, true);
             }
-            String on = nifs.size() > 1 ? " on " + nif.name() : "";
             choice.skipped().forEach(s -> log.info("engine auto{}: {}", on, s));
             log.info(
                     "engine {}{}{}",
@@ -407,27 +398,19 @@ public final class Daemon {
             if (k == null) {
                 continue;
             }
-            sum = sum == null
-                    ? k
-                    : new GlobalReport.KernelPath(
-                            sum.packets() + k.packets(),
-                            sum.bytes() + k.bytes(),
-                            sum.clients() + k.clients(),
-                            sum.installs() + k.installs(),
-                            sum.removals() + k.removals(),
-                            sum.failures() + k.failures(),
-                            sum.tableRestores() + k.tableRestores(),
-                            sum.mapFull() + k.mapFull());
+            sum = sum == null ? k : sum.plus(k);
         }
         return sum;
     }
 
-    /** Gratuitous ARP and unsolicited NAs for the VIPs that live on interface {@code index}. */
-    private VipOwnership ownership(int index, Forwarder forwarder, PacketIo io) {
-        List<IpAddress> here = cfg.vips().stream()
-                .map(VipConfig::address)
-                .filter(a -> plan.indexOf(cfg, a) == index)
-                .toList();
+    /** Gratuitous ARP and unsolicited NAs for the VIPs marked in {@code served} ({@link InterfacePlan#vipsOn}). */
+    private VipOwnership ownership(boolean[] served, Forwarder forwarder, PacketIo io) {
+        List<IpAddress> here = new ArrayList<>();
+        for (int v = 0; v < cfg.vips().size(); v++) {
+            if (served[v]) {
+                here.add(cfg.vips().get(v).address());
+            }
+        }
         int[] vipAddresses = here.stream()
                 .filter(IpAddress::isIpv4)
                 .mapToInt(IpAddress::ipv4)

@@ -3,6 +3,7 @@ package dsrlb.dataplane;
 import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceView;
+import dsrlb.config.InterfacePlan;
 import dsrlb.frame.Arp;
 import dsrlb.frame.Bytes;
 import dsrlb.frame.Ethernet;
@@ -456,8 +457,7 @@ public final class Forwarder {
 
     /** Whether VIP {@code vip} lives on this forwarder's interface. */
     private boolean serves(int vip) {
-        boolean[] served = servedVips;
-        return served == null || (vip < served.length && served[vip]);
+        return InterfacePlan.serves(servedVips, vip);
     }
 
     /** The TCP/UDP destination port, or -1 for other protocols, non-first fragments and short packets. */

@@ -1,6 +1,7 @@
 package dsrlb.engine;
 
 import dsrlb.config.DsrConfig;
+import dsrlb.config.InterfacePlan;
 import dsrlb.config.VipConfig;
 import dsrlb.dataplane.Libpcap;
 import dsrlb.dataplane.NativePacketIo;
@@ -202,7 +203,7 @@ public final class Engines {
     public static String captureFilter(DsrConfig cfg, NetworkInterfaceInfo nif, boolean[] servedVips) {
         List<VipConfig> served = new ArrayList<>();
         for (int i = 0; i < cfg.vips().size(); i++) {
-            if (servedVips == null || (i < servedVips.length && servedVips[i])) {
+            if (InterfacePlan.serves(servedVips, i)) {
                 served.add(cfg.vips().get(i));
             }
         }

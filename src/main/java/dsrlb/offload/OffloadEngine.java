@@ -4,6 +4,7 @@ import dsrlb.balance.ForwardingState;
 import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.Persistence;
 import dsrlb.config.DsrConfig;
+import dsrlb.config.InterfacePlan;
 import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
 import dsrlb.config.Protocol;
@@ -306,7 +307,7 @@ public final class OffloadEngine implements AutoCloseable {
         List<OffloadRuleset.VipRule> rules = new ArrayList<>();
         List<VipConfig> vips = cfg.vips();
         for (int i = 0; i < vips.size(); i++) {
-            if (servedVips != null && (i >= servedVips.length || !servedVips[i])) {
+            if (!InterfacePlan.serves(servedVips, i)) {
                 // Another interface's VIP: its frames never come here, its rules live in that
                 // interface's table.
                 continue;

@@ -167,7 +167,20 @@ public record GlobalReport(
             long removals,
             long failures,
             long tableRestores,
-            long mapFull) {}
+            long mapFull) {
+        /** Both kernel sides together (dsrlb on several interfaces, a kernel table each). */
+        public KernelPath plus(KernelPath other) {
+            return new KernelPath(
+                    packets + other.packets,
+                    bytes + other.bytes,
+                    clients + other.clients,
+                    installs + other.installs,
+                    removals + other.removals,
+                    failures + other.failures,
+                    tableRestores + other.tableRestores,
+                    mapFull + other.mapFull);
+        }
+    }
 
     /** A MAC other than dsrlb's claiming a VIP: a backend with arp_ignore/arp_announce wrong. */
     public record VipArpConflict(String vip, String mac, Instant lastSeen) {}

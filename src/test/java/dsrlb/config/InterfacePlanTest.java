@@ -42,7 +42,6 @@ class InterfacePlanTest {
     void theConfigNamesItsInterfacesTheDefaultLanFirst() throws Exception {
         DsrConfig cfg = parse(TestConfigs.TWO_LANS);
         // The VIP6 and its service are on no VLAN: they need the default LAN.
-        assertTrue(InterfacePlan.needsDefaultLan(cfg));
         assertEquals(IpAddress.parse("2001:db8::20"), InterfacePlan.firstOnDefaultLan(cfg));
         assertEquals(
                 List.of("eth0", "eth1"), InterfacePlan.fromConfig(cfg, "eth0").names());
