@@ -163,8 +163,9 @@ final class RunCommand implements Callable<Integer> {
             names = "--realtime-priority",
             defaultValue = "10",
             paramLabel = "1..99",
-            description = "SCHED_FIFO priority of the receive thread where permitted (CAP_SYS_NICE); 0 keeps "
-                    + "normal scheduling (default: ${DEFAULT-VALUE}).")
+            description = "SCHED_FIFO priority of the receive thread, and of the offload engine's writer while it "
+                    + "installs new clients, where permitted (CAP_SYS_NICE or RLIMIT_RTPRIO); 0 keeps normal "
+                    + "scheduling (default: ${DEFAULT-VALUE}).")
     int realtimePriority;
 
     @Option(
@@ -258,7 +259,8 @@ final class RunCommand implements Callable<Integer> {
                 new Engines.Options(
                         nativeRing,
                         TimeUnit.SECONDS.toNanos(offloadSyncSeconds),
-                        offloadMaxClients != null ? offloadMaxClients : Engines.defaultOffloadMaxClients()),
+                        offloadMaxClients != null ? offloadMaxClients : Engines.defaultOffloadMaxClients(),
+                        realtimePriority),
                 TimeUnit.SECONDS.toNanos(arpRefreshSeconds),
                 TimeUnit.SECONDS.toNanos(arpStaleSeconds),
                 TimeUnit.SECONDS.toNanos(readyTimeoutSeconds),

@@ -29,7 +29,8 @@ public final class Engines {
      *
      * @param offloadMaxClients the most clients one kernel map holds (--offload-max-clients)
      */
-    public record Options(NativePacketIo.Ring nativeRing, long offloadSyncNanos, long offloadMaxClients) {}
+    public record Options(
+            NativePacketIo.Ring nativeRing, long offloadSyncNanos, long offloadMaxClients, int realtimePriority) {}
 
     /** --offload-max-clients when not given: sized to this JVM's maximum heap ({@link OffloadEngine#defaultMaxClients}). */
     public static long defaultOffloadMaxClients() {
@@ -165,7 +166,13 @@ public final class Engines {
                     new UserSpaceEngine(kind, NativePacketIo.open(nif.name(), nif.mac(), filter, options.nativeRing()));
                 case OFFLOAD ->
                     new OffloadPacketEngine(OffloadEngine.open(
-                            cfg, nif, servedVips, filter, options.offloadSyncNanos(), options.offloadMaxClients()));
+                            cfg,
+                            nif,
+                            servedVips,
+                            filter,
+                            options.offloadSyncNanos(),
+                            options.offloadMaxClients(),
+                            options.realtimePriority()));
                 case AUTO -> throw new IllegalArgumentException("auto is not one engine");
             };
         } catch (OffloadEngine.TableClaimedException e) {

@@ -80,6 +80,11 @@ final class DecisionRing {
         return head.get() == tail.get();
     }
 
+    /** Decisions offered and not drained yet (the consumer's view). */
+    int size() {
+        return (int) (head.get() - tail.get());
+    }
+
     long dropped() {
         return dropped.get();
     }

@@ -43,6 +43,7 @@ public final class OffloadEngine implements AutoCloseable {
     private final SplitPacketIo io;
     private final long syncIntervalNanos;
     private final long maxClients;
+    private final int realtimePriority;
     /** The VIPs (by index) whose rules this interface's table holds; null: all. */
     private final boolean[] servedVips;
 
@@ -55,8 +56,10 @@ public final class OffloadEngine implements AutoCloseable {
             SplitPacketIo io,
             long syncIntervalNanos,
             long maxClients,
-            boolean[] servedVips) {
+            boolean[] servedVips,
+            int realtimePriority) {
         this.maxClients = maxClients;
+        this.realtimePriority = realtimePriority;
         this.servedVips = servedVips;
         this.nft = nft;
         this.ruleset = ruleset;
@@ -133,21 +136,13 @@ public final class OffloadEngine implements AutoCloseable {
     }
 
     /**
-     * Claims the interface's table, creates it and the veth the kernel sends misses to.
+     * Claims the interface's table, creates it and the veth the kernel sends misses to. The
+     * table has rules and maps for the VIPs marked in {@code servedVips} (by index; null: all),
+     * the ones that live on {@code nif}; its writer thread runs at SCHED_FIFO {@code
+     * realtimePriority} (0: normal scheduling) while it installs new clients.
      *
      * @param captureFilter the BPF expression a user-space engine would use on the LAN interface
      * @throws IOException when the table's name is taken by someone else, or setting up fails
-     */
-    public static OffloadEngine open(
-            DsrConfig cfg, NetworkInterfaceInfo nif, String captureFilter, long syncIntervalNanos, long maxClients)
-            throws IOException {
-        return open(cfg, nif, null, captureFilter, syncIntervalNanos, maxClients);
-    }
-
-    /**
-     * As {@link #open(DsrConfig, NetworkInterfaceInfo, String, long, long)} for one of several
-     * interfaces: the table has rules and maps for the VIPs marked in {@code servedVips} (by
-     * index; null: all), the ones that live on {@code nif}.
      */
     public static OffloadEngine open(
             DsrConfig cfg,
@@ -155,7 +150,8 @@ public final class OffloadEngine implements AutoCloseable {
             boolean[] servedVips,
             String captureFilter,
             long syncIntervalNanos,
-            long maxClients)
+            long maxClients,
+            int realtimePriority)
             throws IOException {
         int ifindex = ifindex(nif.name());
         String miss = "dsrlbm" + ifindex;
@@ -203,7 +199,8 @@ public final class OffloadEngine implements AutoCloseable {
                     new SplitPacketIo(in, lan, captureFilter),
                     syncIntervalNanos,
                     maxClients,
-                    servedVips == null ? null : servedVips.clone());
+                    servedVips == null ? null : servedVips.clone(),
+                    realtimePriority);
         } catch (IOException | RuntimeException e) {
             if (in != null) {
                 in.close();
@@ -347,7 +344,8 @@ public final class OffloadEngine implements AutoCloseable {
                         }
                     }
                 },
-                syncIntervalNanos);
+                syncIntervalNanos,
+                realtimePriority);
         p.watchKernelPath(new OffloadProgrammer.KernelPathWatcher() {
             @Override
             public void lost() {
