@@ -68,6 +68,12 @@ public final class OffloadProgrammer implements AutoCloseable {
      */
     static final int REALTIME_BATCH = 256;
 
+    /**
+     * The most clients whose read-back the writer does at real-time priority: listing and parsing
+     * a map of this many takes a few milliseconds; a larger one is read at normal priority.
+     */
+    static final int REALTIME_READBACK = 1024;
+
     // The receive thread's memo of its last offer a slot (client hash): no allocation, no lock.
     private final int[] offeredVip = new int[1 << OFFERED_BITS];
     private final long[] offeredHigh = new long[1 << OFFERED_BITS];
@@ -228,21 +234,25 @@ public final class OffloadProgrammer implements AutoCloseable {
         // box busy with a boot storm (hundreds of runnable tftpd and client tasks), the woken
         // writer waited in the run queue: elements landed 40-100 ms after the decision (up to
         // 1.7 s), and a tenth of the storm's packets went through the receive thread meanwhile.
-        // At the receive thread's priority it runs the moment it is woken; what takes long (the
-        // read-back, a reload, a restored table, a flood's backlog) runs at normal priority.
+        // At the receive thread's priority it runs the moment it is woken. Dropping to normal
+        // priority for each pass was tried: a pass that began with the table check (every 250 ms)
+        // or the read-back was then preempted in the middle and the next storm's first decisions
+        // waited behind it (landing max 1.9 s). So only what takes long runs at normal priority:
+        // a reload, a role or service change, a restored table, a flood's backlog, a large
+        // read-back.
         realtime = RealtimePriority.applyToCurrentThread(realtimePriority);
         long nextSync = System.nanoTime() + syncIntervalNanos;
         while (running) {
             try {
-                if (realtime && heavyPassDue()) {
-                    realtime = RealtimePriority.runNormally(realtimePriority, this::runOnce);
+                if (longPassDue()) {
+                    atNormalPriority(this::runOnce);
                 } else {
                     runOnce();
                 }
                 long now = System.nanoTime();
                 if (now - nextSync >= 0 && !watchdog.missing()) {
-                    if (realtime) {
-                        realtime = RealtimePriority.runNormally(realtimePriority, this::sync);
+                    if (table.mirror.size() > REALTIME_READBACK) {
+                        atNormalPriority(this::sync);
                     } else {
                         sync();
                     }
@@ -265,12 +275,17 @@ public final class OffloadProgrammer implements AutoCloseable {
     }
 
     /** Whether the next {@link #runOnce} has more to do than install a storm's few new clients. */
-    private boolean heavyPassDue() {
-        return System.nanoTime() - nextTableCheck >= 0
-                || resetRequested
-                || activeChanged
-                || stateChanged
-                || ring.size() > REALTIME_BATCH;
+    private boolean longPassDue() {
+        return resetRequested || activeChanged || stateChanged || ring.size() > REALTIME_BATCH;
+    }
+
+    /** Runs long work of the writer thread without its real-time priority. */
+    private void atNormalPriority(Runnable work) {
+        if (realtime) {
+            realtime = RealtimePriority.runNormally(realtimePriority, work);
+        } else {
+            work.run();
+        }
     }
 
     /** One pass of the writer: a reset, then withdrawals, then new decisions (tests call it directly). */
@@ -324,7 +339,7 @@ public final class OffloadProgrammer implements AutoCloseable {
 
     /** Whether our table is still in the kernel, putting it back if not. */
     void checkTable() {
-        watchdog.check(state, resetRequested);
+        watchdog.check(state, resetRequested, this::atNormalPriority);
     }
 
     /** Reads the kernel's maps and counters back. */

@@ -4,6 +4,7 @@ import dsrlb.balance.ForwardingState;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,15 @@ final class TableWatchdog {
      * @param resetPending a reload waits: the mirror's service ids belong to the old config
      */
     void check(ForwardingState s, boolean resetPending) {
+        check(s, resetPending, Runnable::run);
+    }
+
+    /**
+     * As {@link #check(ForwardingState, boolean)}, the writing again (every client in the
+     * mirror, possibly a million) handed to {@code longWork}: the writer runs it at normal
+     * priority.
+     */
+    void check(ForwardingState s, boolean resetPending, Consumer<Runnable> longWork) {
         OffloadRuleset ruleset = table.ruleset();
         boolean present;
         try {
@@ -66,6 +76,11 @@ final class TableWatchdog {
                     ruleset.table());
             watcher.lost();
         }
+        longWork.accept(() -> restore(s, resetPending));
+    }
+
+    private void restore(ForwardingState s, boolean resetPending) {
+        OffloadRuleset ruleset = table.ruleset();
         Map<InstalledClient.Key, InstalledClient> mirror = table.mirror;
         if (resetPending) {
             // Written under the old ids they would go to the wrong services: the clients are
