@@ -51,6 +51,38 @@ class RealtimePriorityTest {
     }
 
     @Test
+    void longWorkRunsAtNormalPriorityAndTheThreadTakesItsPriorityBack() throws Exception {
+        AtomicReference<Integer> during = new AtomicReference<>();
+        AtomicReference<Integer> after = new AtomicReference<>();
+        AtomicBoolean back = new AtomicBoolean();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                RealtimePriority.applyToCurrentThread(5);
+                back.set(RealtimePriority.runNormally(5, () -> {
+                    try {
+                        during.set(schedPolicyOfCurrentThread());
+                    } catch (Exception e) {
+                        failure.set(e);
+                    }
+                }));
+                after.set(schedPolicyOfCurrentThread());
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        assertEquals(0, during.get(), "SCHED_OTHER while the long work runs");
+        boolean permitted = mayUseRealtime();
+        assertEquals(permitted, back.get());
+        assertEquals(permitted ? 1 : 0, after.get(), "SCHED_FIFO again afterwards where permitted");
+    }
+
+    @Test
     void zeroMeansNormalScheduling() {
         assertFalse(RealtimePriority.applyToCurrentThread(0));
     }
