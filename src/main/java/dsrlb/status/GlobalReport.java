@@ -105,6 +105,31 @@ public record GlobalReport(
     }
 
     /**
+     * The same numbers with at most {@code listed} transfers in progress and {@code listed} finished
+     * ones: what a reader that shows that many needs (the status page), a smaller document to
+     * write and to parse every second.
+     */
+    public GlobalReport listing(int listed) {
+        if (transfers == null
+                || transfers.inProgress().size() <= listed && transfers.recent().size() <= listed) {
+            return this;
+        }
+        return new GlobalReport(
+                time,
+                received,
+                forwarded,
+                checksumsCompleted,
+                arpRepliesSent,
+                vipArpConflicts,
+                lastVipArpConflict,
+                drops,
+                kernelPath,
+                transfers.listing(listed),
+                engine,
+                stateRebuilds);
+    }
+
+    /**
      * TFTP transfers seen (an RRQ starts one, 3 s without a client packet ends it).
      *
      * @param untracked RRQs the transfer table had no room for
@@ -125,6 +150,18 @@ public record GlobalReport(
             topClients = List.copyOf(topClients);
             inProgress = inProgress == null ? List.of() : List.copyOf(inProgress);
             recent = recent == null ? List.of() : List.copyOf(recent);
+        }
+
+        /** The same counts, the first {@code listed} of each list. */
+        public Transfers listing(int listed) {
+            return new Transfers(
+                    started,
+                    finished,
+                    untracked,
+                    topFiles,
+                    topClients,
+                    inProgress.subList(0, Math.min(listed, inProgress.size())),
+                    recent.subList(0, Math.min(listed, recent.size())));
         }
 
         /** Counts only, no list of transfers. */

@@ -86,6 +86,18 @@ public final class Json {
         }
     }
 
+    /**
+     * {@link #write(Object)}'s JSON as bytes (ASCII, so also UTF-8), written straight into them:
+     * what an HTTP answer sends, without the String and its copy in between.
+     */
+    public static byte[] writeBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** JSON of {@code value} laid out by {@code printer} (still ASCII only). */
     public static String write(Object value, PrettyPrinter printer) {
         try {

@@ -9,6 +9,7 @@ import dsrlb.tftp.TftpPackets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -335,12 +336,35 @@ public final class TransferTracker implements ForwardedFrameListener {
      * @param now the caller's {@link System#nanoTime()}, to say how long each has run
      */
     public synchronized List<Transfer> inProgress(long now, int limit) {
-        List<Transfer> out = new ArrayList<>();
+        // The status page asks every second, in a storm of thousands of transfers: the newest are
+        // found among primitives (their start times, sorted) and only they become objects.
+        int[] active = new int[64];
+        long[] starts = new long[64];
+        int n = 0;
         for (int i = 0; i < SLOTS; i++) {
             // The state's volatile read orders the receive thread's plain writes before it.
             if (state.get(i) == ACTIVE) {
+                if (n == active.length) {
+                    active = Arrays.copyOf(active, 2 * n);
+                    starts = Arrays.copyOf(starts, 2 * n);
+                }
+                active[n] = i;
+                starts[n++] = started[i];
+            }
+        }
+        long oldest = Long.MIN_VALUE;
+        if (n > limit) {
+            long[] sorted = Arrays.copyOf(starts, n);
+            Arrays.sort(sorted);
+            oldest = limit == 0 ? Long.MAX_VALUE : sorted[n - limit];
+        }
+        List<Transfer> out = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            // Ties at the oldest listed start may add a few: trimmed after the sort.
+            if (starts[k] >= oldest) {
+                int i = active[k];
                 IpAddress who = clientOf(i);
-                out.add(new Transfer(who, service[i], fileByClient.get(who), started[i], now - started[i]));
+                out.add(new Transfer(who, service[i], fileByClient.get(who), starts[k], now - starts[k]));
             }
         }
         out.sort(Comparator.comparingLong(Transfer::startedNanos).reversed());
@@ -389,10 +413,29 @@ public final class TransferTracker implements ForwardedFrameListener {
         return top(requestsByClient, n);
     }
 
+    /**
+     * The {@code n} largest counts, most first, ties in the map's order: what a stable sort of the
+     * whole map would give, in one pass that keeps {@code n} entries (the map holds up to
+     * {@link #MAX_KEYS} clients, and the status page asks every second).
+     */
     private static <K> List<Map.Entry<K, Long>> top(Map<K, Long> m, int n) {
-        List<Map.Entry<K, Long>> all = new ArrayList<>();
-        m.forEach((k, v) -> all.add(Map.entry(k, v)));
-        all.sort(Map.Entry.<K, Long>comparingByValue(Comparator.reverseOrder()));
-        return List.copyOf(all.subList(0, Math.min(n, all.size())));
+        if (n <= 0) {
+            return List.of();
+        }
+        List<Map.Entry<K, Long>> best = new ArrayList<>();
+        m.forEach((k, v) -> {
+            if (best.size() == n && v <= best.get(n - 1).getValue()) {
+                return;
+            }
+            int at = best.size();
+            while (at > 0 && best.get(at - 1).getValue() < v) {
+                at--;
+            }
+            best.add(at, Map.entry(k, v));
+            if (best.size() > n) {
+                best.remove(n);
+            }
+        });
+        return List.copyOf(best);
     }
 }

@@ -25,6 +25,12 @@ public record StatusDocument(
         services = List.copyOf(services);
     }
 
+    /** The same document with at most {@code listed} transfers in each list ({@link GlobalReport#listing}). */
+    public StatusDocument listing(int listed) {
+        GlobalReport fewer = global.listing(listed);
+        return fewer == global ? this : new StatusDocument(node, fewer, vservers, services);
+    }
+
     public static StatusDocument of(StatusSource status) {
         return new StatusDocument(status.node(), status.global(), status.vservers(), status.services());
     }

@@ -11,6 +11,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The live status page on the metrics listener: {@code /} (HTML), {@code /app.js},
@@ -72,9 +74,20 @@ public final class StatusPage implements HttpHandler {
             }
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/status.json")) {
+                String query = exchange.getRequestURI().getRawQuery();
+                int listed = listed(query);
+                if (listed < 0) {
+                    send(
+                            exchange,
+                            400,
+                            "text/plain; charset=utf-8",
+                            bytes("status.json takes no query but transfers=N (0 to " + MAX_LISTED
+                                    + "): the transfers listed in each list\n"));
+                    return;
+                }
                 byte[] body;
                 try {
-                    body = Json.write(StatusDocument.of(status)).getBytes(StandardCharsets.UTF_8);
+                    body = Json.writeBytes(StatusDocument.of(status).listing(listed));
                 } catch (RuntimeException e) {
                     // A status read that failed (a generation being swapped) is the page's "stale", not a dead
                     // listener.
@@ -91,6 +104,28 @@ public final class StatusPage implements HttpHandler {
             }
             send(exchange, 200, asset.contentType, asset.body);
         }
+    }
+
+    /** More than any list holds (LiveStatus lists 100 in progress, TransferTracker keeps 50 finished). */
+    static final int MAX_LISTED = 1000;
+
+    private static final Pattern LISTED = Pattern.compile("transfers=([0-9]{1,4})");
+
+    /**
+     * {@code ?transfers=N}: at most N transfers in progress and N finished ones (the page asks for
+     * the 15 it shows of each, not the 100 and 50 a script may want); none: all. -1: a query that
+     * is not one.
+     */
+    static int listed(String query) {
+        if (query == null) {
+            return MAX_LISTED;
+        }
+        Matcher m = LISTED.matcher(query);
+        if (!m.matches()) {
+            return -1;
+        }
+        int n = Integer.parseInt(m.group(1));
+        return n <= MAX_LISTED ? n : -1;
     }
 
     private static byte[] bytes(String text) {

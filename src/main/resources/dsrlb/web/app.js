@@ -1,6 +1,11 @@
-// dsrlb status page. Polls status.json and rebuilds the tables with text nodes only: names
-// come from the config, so nothing from the JSON is ever parsed as HTML (the CSP also forbids
-// inline script). Rates are computed here from two successive counter snapshots.
+// dsrlb status page. Polls status.json and updates the tables in place, with text nodes only:
+// names come from the config, so nothing from the JSON is ever parsed as HTML (the CSP also
+// forbids inline script). Rates are computed here from two successive counter snapshots.
+//
+// What the browser pays per poll is what changed: rows are keyed by name (or client), a cell's
+// text or class is written only when it differs, rows are added or removed only when the set
+// changes, a sparkline is redrawn only when its monitor reported a new probe and the chart only
+// when a point was added. A page in a background tab does not poll at all (document.hidden).
 'use strict';
 
 const POLL_MS = 1000;
@@ -10,13 +15,14 @@ const LISTED = 15;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 let previous = null;
+let updates = 0;
 const chart = []; // {t (ms), started/s, finished/s}
-const probes = new Map(); // "service\u0000monitor" -> [{ok, seconds}]
+const probes = new Map(); // "service\u0000monitor" -> [{ok, result, seconds}], .version counts pushes
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
   if (text !== undefined && text !== null) {
-    e.textContent = String(text);
+    setText(e, text);
   }
   if (cls) {
     e.className = cls;
@@ -24,21 +30,80 @@ function el(tag, text, cls) {
   return e;
 }
 
-function row(cells) {
-  const tr = document.createElement('tr');
-  for (const c of cells) {
-    tr.appendChild(c instanceof Node ? c : el('td', c));
+/** Writes the text only when it differs from what this script last wrote there. */
+function setText(e, value) {
+  const text = value === undefined || value === null ? '' : String(value);
+  if (e.dsrlbText !== text) {
+    e.textContent = text;
+    e.dsrlbText = text;
   }
-  return tr;
 }
 
-function num(value, digits) {
-  return el('td', value === null || value === undefined ? '–' : Number(value).toFixed(digits || 0), 'num');
+function setClass(e, cls) {
+  if (e.className !== cls) {
+    e.className = cls;
+  }
 }
 
-function fill(tableId, rows) {
+function numText(value, digits) {
+  return value === null || value === undefined ? '–' : Number(value).toFixed(digits || 0);
+}
+
+/** Cell i of a row: its text and class, each written only when it changed. */
+function cell(tr, i, text, cls) {
+  const td = tr.cells[i];
+  setText(td, text);
+  setClass(td, cls || '');
+  return td;
+}
+
+function numCell(tr, i, value, digits) {
+  return cell(tr, i, numText(value, digits), 'num');
+}
+
+/**
+ * Makes the table's body hold one row per item, in the items' order. A row is found again by
+ * its key (names are unique in the config; a key seen twice gets a suffix), so a poll that
+ * changes some numbers touches those cells only; rows are created (with `cells` empty cells,
+ * then `created`) or removed only when the set of keys changes.
+ */
+function syncRows(tableId, items, keyOf, cells, update, created) {
   const body = document.querySelector('#' + tableId + ' tbody');
-  body.replaceChildren(...rows);
+  if (!body.dsrlbRows) {
+    body.dsrlbRows = new Map();
+  }
+  const rows = body.dsrlbRows;
+  const seen = new Set();
+  items.forEach((item, i) => {
+    let key = keyOf(item);
+    while (seen.has(key)) {
+      key += '\u0001';
+    }
+    seen.add(key);
+    let tr = rows.get(key);
+    if (!tr) {
+      tr = document.createElement('tr');
+      for (let c = 0; c < cells; c++) {
+        tr.appendChild(document.createElement('td'));
+      }
+      if (created) {
+        created(tr, item);
+      }
+      rows.set(key, tr);
+    }
+    update(tr, item);
+    const at = body.children[i];
+    if (at !== tr) {
+      body.insertBefore(tr, at || null);
+    }
+  });
+  for (const [key, tr] of rows) {
+    if (!seen.has(key)) {
+      tr.remove();
+      rows.delete(key);
+    }
+  }
+  return body;
 }
 
 function stateClass(state) {
@@ -48,10 +113,6 @@ function stateClass(state) {
     case 'GOING OUT OF SERVICE': return 'st-going';
     default: return 'st-oos';
   }
-}
-
-function stateCell(state) {
-  return el('td', state, 'state ' + stateClass(state));
 }
 
 function port(p) {
@@ -74,60 +135,76 @@ function byName(list) {
   return m;
 }
 
+const nodeItems = new Map(); // label -> <div><dt/><dd/></div>
+
 function renderNode(doc) {
   const node = doc.node;
-  const dl = document.getElementById('node');
   const items = [];
-  const add = (k, v) => {
-    const d = document.createElement('div');
-    d.append(el('dt', k), el('dd', v));
-    items.push(d);
-  };
   if (node) {
-    add('version', node.version);
-    add('HA role', node.haRole);
+    items.push(['version', node.version]);
+    items.push(['HA role', node.haRole]);
     if (node.announce) {
       // --announce-interface: BIRD announces the VIPs while it is up.
-      add('announce', node.announce.interfaceName + (node.announce.up ? ' up (VIPs announced)' : ' down (VIPs withdrawn)'));
+      items.push(['announce', node.announce.interfaceName + (node.announce.up ? ' up (VIPs announced)' : ' down (VIPs withdrawn)')]);
     }
-    add('config generation', node.configGeneration);
+    items.push(['config generation', node.configGeneration]);
     const load = node.lastLoad;
     if (load) {
-      add('last load', (load.ok ? 'ok' : 'refused') + ' at ' + load.time + (load.message ? ': ' + load.message : ''));
+      items.push(['last load', (load.ok ? 'ok' : 'refused') + ' at ' + load.time + (load.message ? ': ' + load.message : '')]);
     }
   }
-  add('engine', doc.global.engine || (node && node.engine) || '?');
-  dl.replaceChildren(...items);
+  items.push(['engine', doc.global.engine || (node && node.engine) || '?']);
+  const dl = document.getElementById('node');
+  const seen = new Set();
+  items.forEach(([label, value], i) => {
+    seen.add(label);
+    let d = nodeItems.get(label);
+    if (!d) {
+      d = document.createElement('div');
+      d.append(el('dt', label), el('dd'));
+      nodeItems.set(label, d);
+    }
+    setText(d.lastChild, value);
+    const at = dl.children[i];
+    if (at !== d) {
+      dl.insertBefore(d, at || null);
+    }
+  });
+  for (const [label, d] of nodeItems) {
+    if (!seen.has(label)) {
+      d.remove();
+      nodeItems.delete(label);
+    }
+  }
   const conflict = document.getElementById('conflict');
   const c = doc.global.lastVipArpConflict;
-  if (doc.global.vipArpConflicts > 0 && c) {
-    conflict.textContent = 'VIP ARP conflict: ' + c.mac + ' claims ' + c.vip + ' (last seen ' + c.lastSeen + ', '
-      + doc.global.vipArpConflicts + ' in all): a backend answers ARP for the VIP';
-    conflict.hidden = false;
-  } else {
-    conflict.hidden = true;
+  const show = doc.global.vipArpConflicts > 0 && c;
+  if (show) {
+    setText(conflict, 'VIP ARP conflict: ' + c.mac + ' claims ' + c.vip + ' (last seen ' + c.lastSeen + ', '
+      + doc.global.vipArpConflicts + ' in all): a backend answers ARP for the VIP');
+  }
+  if (conflict.hidden !== !show) {
+    conflict.hidden = !show;
   }
 }
 
 function renderVservers(doc, before, dt) {
   const old = before ? byName(before.vservers) : new Map();
-  fill('vservers', doc.vservers.map(v => {
-    const r = row([
-      el('td', v.name),
-      el('td', v.protocol + ' ' + v.vip + ':' + port(v.port)),
-      stateCell(v.state),
-      el('td', v.lbMethod),
-      el('td', v.persistenceType + (v.persistenceType === 'NONE' ? '' : ' ' + v.persistenceTimeoutMinutes + ' min')),
-      el('td', doc.global.engine || ''),
-      num(rate(v, old.get(v.name), dt, x => x.newClients), 1),
-      num(v.persistenceTableSize),
-      num(v.repicks),
-      num(v.persistenceEvictions),
-      el('td', v.services.map(s => s.name + ' ' + s.state).join(', '))
-    ]);
+  syncRows('vservers', doc.vservers, v => v.name, 11, (r, v) => {
+    cell(r, 0, v.name);
+    cell(r, 1, v.protocol + ' ' + v.vip + ':' + port(v.port));
+    cell(r, 2, v.state, 'state ' + stateClass(v.state));
+    cell(r, 3, v.lbMethod);
+    cell(r, 4, v.persistenceType + (v.persistenceType === 'NONE' ? '' : ' ' + v.persistenceTimeoutMinutes + ' min'));
+    cell(r, 5, doc.global.engine || '');
+    numCell(r, 6, rate(v, old.get(v.name), dt, x => x.newClients), 1);
+    numCell(r, 7, v.persistenceTableSize);
+    numCell(r, 8, v.repicks);
+    numCell(r, 9, v.persistenceEvictions);
+    cell(r, 10, v.services.map(s => s.name + ' ' + s.state).join(', '));
+  }, (r, v) => {
     r.dataset.name = v.name;
-    return r;
-  }));
+  });
 }
 
 function sparkline(history) {
@@ -167,6 +244,7 @@ function rememberProbe(service, monitor) {
   let h = probes.get(key);
   if (!h) {
     h = [];
+    h.version = 0;
     probes.set(key, h);
   }
   if (last) {
@@ -177,58 +255,82 @@ function rememberProbe(service, monitor) {
       if (h.length > PROBE_HISTORY) {
         h.shift();
       }
+      h.version++;
     }
   }
   return h;
 }
 
+/** The history cell: one sparkline per monitor, redrawn only when one of them saw a new probe. */
+function renderHistory(td, service) {
+  const histories = service.monitors.map(m => [m.name, rememberProbe(service.name, m)]);
+  const signature = histories.map(([name, h]) => name + '\u0000' + h.version).join('\u0001');
+  if (td.dsrlbSignature !== signature) {
+    td.replaceChildren(...histories.map(([, h]) => sparkline(h)));
+    td.dsrlbSignature = signature;
+  }
+}
+
 function renderServices(doc, before, dt) {
   const old = before ? byName(before.services) : new Map();
-  fill('services', doc.services.map(s => {
+  syncRows('services', doc.services, s => s.name, 12, (r, s) => {
     const was = old.get(s.name);
     const monitor = s.monitors.length > 0 ? s.monitors[0] : null;
     const probe = monitor ? monitor.lastProbe : null;
-    const history = document.createElement('td');
-    for (const m of s.monitors) {
-      history.appendChild(sparkline(rememberProbe(s.name, m)));
+    cell(r, 0, s.name);
+    cell(r, 1, s.address + ':' + port(s.port) + ' ' + s.protocol);
+    cell(r, 2, s.state, 'state ' + stateClass(s.state));
+    cell(r, 3, s.reason, 'reason');
+    cell(r, 4, s.mac || '–');
+    numCell(r, 5, s.activeTransfers);
+    numCell(r, 6, s.persistedClients);
+    numCell(r, 7, rate(s, was, dt, x => x.packetsForwarded), 1);
+    numCell(r, 8, rate(s, was, dt, x => x.bytesForwarded), 0);
+    if (probe) {
+      cell(r, 9, (probe.ok ? 'ok: ' : 'failed: ') + probe.result + (s.monitors.length > 1 ? ' (' + monitor.name + ')' : ''),
+        probe.ok ? 'ok' : 'fail');
+    } else {
+      cell(r, 9, monitor ? 'not probed yet' : 'no monitor');
     }
-    const result = probe
-      ? el('td', (probe.ok ? 'ok: ' : 'failed: ') + probe.result + (s.monitors.length > 1 ? ' (' + monitor.name + ')' : ''),
-        probe.ok ? 'ok' : 'fail')
-      : el('td', monitor ? 'not probed yet' : 'no monitor');
-    const r = row([
-      el('td', s.name),
-      el('td', s.address + ':' + port(s.port) + ' ' + s.protocol),
-      stateCell(s.state),
-      el('td', s.reason, 'reason'),
-      el('td', s.mac || '–'),
-      num(s.activeTransfers),
-      num(s.persistedClients),
-      num(rate(s, was, dt, x => x.packetsForwarded), 1),
-      num(rate(s, was, dt, x => x.bytesForwarded), 0),
-      result,
-      el('td', probe && probe.responseTimeSeconds !== null && probe.responseTimeSeconds !== undefined
-        ? (probe.responseTimeSeconds * 1000).toFixed(1) + ' ms' : '–', 'num'),
-      history
-    ]);
+    cell(r, 10, probe && probe.responseTimeSeconds !== null && probe.responseTimeSeconds !== undefined
+      ? (probe.responseTimeSeconds * 1000).toFixed(1) + ' ms' : '–', 'num');
+    renderHistory(r.cells[11], s);
+  }, (r, s) => {
     r.dataset.name = s.name;
-    return r;
-  }));
+  });
 }
+
+let countSpans = null; // started, finished, in progress, untracked
+
+function renderCounts(t) {
+  const counts = document.getElementById('transfer-counts');
+  if (!t) {
+    countSpans = null;
+    setText(counts, 'transfer tracking is off');
+    return;
+  }
+  if (!countSpans) {
+    countSpans = [el('span', null, 'count'), el('span', null, 'count'), el('span', null, 'count'), el('span', null, 'count')];
+    countSpans[0].id = 'transfers-started';
+    countSpans[1].id = 'transfers-finished';
+    counts.replaceChildren('started ', countSpans[0], ' · finished ', countSpans[1], ' · in progress ', countSpans[2],
+      ' · untracked ', countSpans[3]);
+    counts.dsrlbText = undefined;
+  }
+  setText(countSpans[0], t.started);
+  setText(countSpans[1], t.finished);
+  setText(countSpans[2], t.started - t.finished);
+  setText(countSpans[3], t.untracked);
+}
+
+let moreRow = null;
 
 function renderTransfers(doc, before, dt) {
   const t = doc.global.transfers;
-  const counts = document.getElementById('transfer-counts');
+  renderCounts(t);
   if (!t) {
-    counts.textContent = 'transfer tracking is off';
     return;
   }
-  counts.replaceChildren(
-    'started ', el('span', t.started, 'count'), ' · finished ', el('span', t.finished, 'count'),
-    ' · in progress ', el('span', t.started - t.finished, 'count'),
-    ' · untracked ', el('span', t.untracked, 'count'));
-  counts.children[0].id = 'transfers-started';
-  counts.children[1].id = 'transfers-finished';
   const bt = before && before.global.transfers;
   if (bt && dt > 0) {
     chart.push({
@@ -240,20 +342,42 @@ function renderTransfers(doc, before, dt) {
     while (chart.length > 0 && chart[0].t < oldest) {
       chart.shift();
     }
+    drawChart();
   }
-  drawChart();
-  const running = (t.inProgress || []).slice(0, LISTED).map(x => row([
-    el('td', x.client), el('td', x.file || '?'), el('td', x.service), num(x.seconds, 1)]));
+  // A client has one transfer in progress at a time (TransferTracker); a finished one is its
+  // client and start.
+  const running = (t.inProgress || []).slice(0, LISTED);
+  const body = syncRows('in-progress', running, x => x.client + '\u0000' + x.service, 4, (r, x) => {
+    cell(r, 0, x.client);
+    cell(r, 1, x.file || '?');
+    cell(r, 2, x.service);
+    numCell(r, 3, x.seconds, 1);
+  });
   const more = t.started - t.finished - running.length;
   if (more > 0) {
-    const td = el('td', 'and ' + more + ' more', 'more');
-    td.colSpan = 4;
-    running.push(row([td]));
+    if (!moreRow) {
+      moreRow = document.createElement('tr');
+      const td = el('td', null, 'more');
+      td.colSpan = 4;
+      moreRow.appendChild(td);
+    }
+    setText(moreRow.cells[0], 'and ' + more + ' more');
+    if (body.lastChild !== moreRow) {
+      body.appendChild(moreRow);
+    }
+  } else if (moreRow && moreRow.parentNode) {
+    moreRow.remove();
   }
-  fill('in-progress', running);
-  fill('recent', (t.recent || []).slice(0, LISTED).map(x => row([
-    el('td', x.client), el('td', x.file || '?'), el('td', x.service),
-    el('td', new Date(x.started).toLocaleTimeString()), num(x.seconds, 2)])));
+  syncRows('recent', (t.recent || []).slice(0, LISTED), x => x.client + '\u0000' + x.started, 5, (r, x) => {
+    cell(r, 0, x.client);
+    cell(r, 1, x.file || '?');
+    cell(r, 2, x.service);
+    if (r.dsrlbStarted !== x.started) {
+      cell(r, 3, new Date(x.started).toLocaleTimeString());
+      r.dsrlbStarted = x.started;
+    }
+    numCell(r, 4, x.seconds, 2);
+  });
 }
 
 function drawChart() {
@@ -319,7 +443,11 @@ function renderPackets(doc, before, dt) {
   for (const reason of Object.keys(g.drops)) {
     rows.push(['dropped: ' + reason, x => x.drops[reason] || 0]);
   }
-  fill('drops', rows.map(([name, pick]) => row([el('td', name), num(pick(g)), num(rate(g, bg, dt, pick), 1)])));
+  syncRows('drops', rows, ([name]) => name, 3, (r, [name, pick]) => {
+    cell(r, 0, name);
+    numCell(r, 1, pick(g));
+    numCell(r, 2, rate(g, bg, dt, pick), 1);
+  });
 }
 
 function render(doc) {
@@ -330,21 +458,63 @@ function render(doc) {
   renderTransfers(doc, previous, dt);
   renderPackets(doc, previous, dt);
   const updated = document.getElementById('updated');
-  updated.textContent = 'updated ' + new Date(doc.global.time).toLocaleTimeString();
-  updated.className = 'fresh';
+  setText(updated, 'updated ' + new Date(doc.global.time).toLocaleTimeString());
+  setClass(updated, 'fresh');
   previous = doc;
+  // How many polls this page rendered: for scripts and tests that wait for the next one.
+  document.body.dataset.updates = String(++updates);
 }
+
+let timer = null;
+let polling = false;
 
 function poll() {
-  fetch('status.json', {cache: 'no-store'})
+  timer = null;
+  if (document.hidden) {
+    return;
+  }
+  polling = true;
+  // Only the transfers this page lists: the document to write and parse every second is smaller.
+  fetch('status.json?transfers=' + LISTED, {cache: 'no-store'})
     .then(r => (r.ok ? r.json() : Promise.reject(new Error('HTTP ' + r.status))))
-    .then(render)
+    .then(doc => {
+      render(doc);
+      if (document.hidden) {
+        // Hidden while this poll was under way: the next rate starts afresh (visibilitychange).
+        previous = null;
+      }
+    })
     .catch(e => {
       const updated = document.getElementById('updated');
-      updated.textContent = 'stale: ' + e.message;
-      updated.className = 'stale';
+      setText(updated, 'stale: ' + e.message);
+      setClass(updated, 'stale');
     })
-    .finally(() => setTimeout(poll, POLL_MS));
+    .finally(() => {
+      polling = false;
+      schedule(POLL_MS);
+    });
 }
 
+function schedule(ms) {
+  if (!document.hidden && timer === null && !polling) {
+    timer = setTimeout(poll, ms);
+  }
+}
+
+// A hidden page (a background tab, a minimised window) stops polling; shown again, it polls at
+// once. Rates and the chart restart from that poll: a rate over the time it was hidden would be
+// an average drawn as if it were one second's.
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) {
+    if (timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    previous = null;
+  } else {
+    schedule(0);
+  }
+});
+
+drawChart();
 poll();

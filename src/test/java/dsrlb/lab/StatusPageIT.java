@@ -247,4 +247,48 @@ class StatusPageIT extends DsrlbLabTest {
                 ((JavascriptExecutor) browser).executeScript("return window.pwned === undefined"),
                 "no script from the name ran");
     }
+
+    private long updates() {
+        Object n = script("return document.body.dataset.updates || '0'");
+        return Long.parseLong(String.valueOf(n));
+    }
+
+    private Object script(String js) {
+        return ((JavascriptExecutor) browser).executeScript(js);
+    }
+
+    @Test
+    @Order(3)
+    void aPollUpdatesTheRowsInPlaceAndAHiddenPageStopsPolling() throws Exception {
+        // A property set on the elements from here survives only if the page changes them in place.
+        script("const r = document.querySelector(\"#services tr[data-name='tftp1']\");"
+                + " r.dsrlbMarker = 'kept'; r.cells[2].dsrlbMarker = 'kept';"
+                + " document.querySelector('#drops tbody tr').dsrlbMarker = 'kept';");
+        Lab.check(cli("disable", "service", "tftp1"), "disable service tftp1");
+        assertTrue(
+                within(Duration.ofSeconds(3), () -> serviceState("tftp1").equals("OUT OF SERVICE")),
+                "tftp1 OUT OF SERVICE: "
+                        + browser.findElement(By.id("services")).getText());
+        assertEquals(
+                "kept kept kept",
+                script("const r = document.querySelector(\"#services tr[data-name='tftp1']\");"
+                        + " return r.dsrlbMarker + ' ' + r.cells[2].dsrlbMarker + ' '"
+                        + " + document.querySelector('#drops tbody tr').dsrlbMarker"),
+                "the row and its state cell updated in place, not replaced");
+        Lab.check(cli("enable", "service", "tftp1"), "enable service tftp1");
+
+        // Hidden (a background tab): the page stops polling; shown again, it polls at once.
+        script("Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});"
+                + " document.dispatchEvent(new Event('visibilitychange'));");
+        // A poll under way when it was hidden still lands.
+        Thread.sleep(1_500);
+        long hidden = updates();
+        Thread.sleep(3_000);
+        assertEquals(hidden, updates(), "no poll rendered while hidden");
+        script("Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});"
+                + " document.dispatchEvent(new Event('visibilitychange'));");
+        assertTrue(within(Duration.ofMillis(900), () -> updates() > hidden), "polled at once when shown again");
+        assertTrue(within(Duration.ofSeconds(3), () -> updates() > hidden + 1), "and every second again");
+        assertTrue(within(Duration.ofSeconds(3), () -> serviceState("tftp1").equals("UP")));
+    }
 }

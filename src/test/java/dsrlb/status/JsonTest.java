@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dsrlb.status.Json.JsonException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +37,19 @@ class JsonTest {
         assertEquals("\"q\\\"b\\\\s/n\\nr\\rt\\tb\\bf\\fnul\\u0000\\u00e9\\u20ac\\ud83d\\ude00\\u007f\"", quoted);
         assertTrue(quoted.chars().allMatch(c -> c >= 0x20 && c < 0x7f), quoted);
         assertEquals(nasty, Json.parse(quoted).textValue());
+    }
+
+    @Test
+    void theBytesAreTheStringsJsonInAscii() {
+        // writeBytes takes Jackson's UTF-8 generator, write its character one: the same escapes.
+        Object doc = Map.of(
+                "k",
+                List.of("q\"b\\s/n\nr\rt\tb\bf\fnul\0é€😀\u007f", 1, true),
+                "e",
+                Json.seconds(Duration.ofMillis(2), 6));
+        String json = Json.write(doc);
+        assertEquals(json, new String(Json.writeBytes(doc), StandardCharsets.US_ASCII));
+        assertTrue(json.contains("\\ud83d\\ude00"), json);
     }
 
     @Test

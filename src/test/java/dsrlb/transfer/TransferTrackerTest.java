@@ -189,6 +189,60 @@ class TransferTrackerTest {
     }
 
     @Test
+    void theTopCountsKeepTheMostRequestedFirstAndTiesInTheOrderOfAWholeSort() {
+        // Client i asks i % 7 + 1 times: more clients than listed, many ties.
+        for (int i = 0; i < 40; i++) {
+            for (int k = 0; k <= i % 7; k++) {
+                rrq(A + i, 0, i * S + k, "f" + (i % 7));
+            }
+        }
+        sweep(S);
+        Map<IpAddress, Long> counts = new java.util.LinkedHashMap<>();
+        for (Map.Entry<IpAddress, Long> e : tracker.topClients(100)) {
+            counts.put(e.getKey(), e.getValue());
+        }
+        assertEquals(40, counts.size());
+        for (int i = 0; i < 40; i++) {
+            assertEquals(i % 7 + 1L, counts.get(v4(A + i)), "client " + i);
+        }
+        List<Map.Entry<IpAddress, Long>> sorted = new java.util.ArrayList<>(counts.entrySet());
+        sorted.sort(Map.Entry.<IpAddress, Long>comparingByValue().reversed());
+        for (int n : new int[] {0, 1, 5, 10, 39, 40}) {
+            assertEquals(
+                    sorted.subList(0, n).stream()
+                            .map(e -> Map.entry(e.getKey(), e.getValue()))
+                            .toList(),
+                    tracker.topClients(n),
+                    "top " + n);
+        }
+        assertEquals(7L, tracker.topClients(1).get(0).getValue());
+        // f6: 5 clients asking 7 times; f4 (6 x 5) and f5 (5 x 6) tie.
+        assertEquals(List.of(Map.entry("f6", 35L)), tracker.topFiles(1));
+        assertEquals(
+                List.of(35L, 30L, 30L, 24L),
+                tracker.topFiles(4).stream().map(Map.Entry::getValue).toList());
+    }
+
+    @Test
+    void theTransfersInProgressListedAreTheNewestOfMany() {
+        // Client A + i starts i µs before 1000 s: none idle long enough for the sweep to end it.
+        for (int i = 299; i >= 0; i--) {
+            rrq(A + i, 0, 1000 * S - i * 1000L, "f" + i);
+        }
+        sweep(1000 * S);
+        assertEquals(300, tracker.active(0));
+        List<TransferTracker.Transfer> running = tracker.inProgress(1001 * S, 10);
+        assertEquals(10, running.size());
+        for (int k = 0; k < 10; k++) {
+            assertEquals(v4(A + k), running.get(k).client());
+            assertEquals(1000 * S - k * 1000L, running.get(k).startedNanos());
+            assertEquals("f" + k, running.get(k).file());
+        }
+        assertEquals(300, tracker.inProgress(1001 * S, 1000).size());
+        assertEquals(List.of(), tracker.inProgress(1001 * S, 0));
+    }
+
+    @Test
     void theForwarderReportsRequestsAndAcksAndLeastTransfersPicksTheQuietService() {
         MacAddress lb = MacAddress.parse("02:00:00:00:00:10");
         MacAddress router = MacAddress.parse("02:00:00:00:00:01");

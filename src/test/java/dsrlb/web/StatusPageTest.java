@@ -217,4 +217,33 @@ class StatusPageTest {
         assertEquals(1, doc.get("vservers").size());
         assertEquals("*", doc.get("vservers").get(0).get("port").asText());
     }
+
+    @Test
+    void transfersNListsAtMostNTransfersAndKeepsTheCounts() throws Exception {
+        JsonNode all = Json.parseObject(get("/status.json?transfers=1").body())
+                .get("global")
+                .get("transfers");
+        assertEquals(1, all.get("inProgress").size());
+        assertEquals(1, all.get("recent").size());
+        HttpResponse<String> r = get("/status.json?transfers=0");
+        assertEquals(200, r.statusCode());
+        assertHardened(r);
+        assertEquals(Json.write(StatusDocument.of(FIXED).listing(0)), r.body());
+        JsonNode none = Json.parseObject(r.body()).get("global").get("transfers");
+        assertEquals(0, none.get("inProgress").size());
+        assertEquals(0, none.get("recent").size());
+        assertEquals(5, none.get("started").asLong(), "the counts stay");
+        assertEquals(3, none.get("finished").asLong());
+        assertEquals(
+                Json.parseObject(get("/status.json").body()).get("services"),
+                Json.parseObject(r.body()).get("services"),
+                "the rest as without the query");
+        for (String bad :
+                List.of("transfers=", "transfers=-1", "transfers=1001", "transfers=1&x=2", "x=1", "transfers=%31")) {
+            HttpResponse<String> refused = get("/status.json?" + bad);
+            assertEquals(400, refused.statusCode(), bad);
+            assertTrue(refused.body().contains("transfers=N"), refused.body());
+            assertHardened(refused);
+        }
+    }
 }
