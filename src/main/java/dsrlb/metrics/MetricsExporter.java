@@ -45,6 +45,7 @@ public final class MetricsExporter implements AutoCloseable {
     private final StatusSource status;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private HTTPServer server;
+    private volatile StatusPage page;
     private Snapshot snapshot;
 
     private record Snapshot(
@@ -103,27 +104,30 @@ public final class MetricsExporter implements AutoCloseable {
         // (4 requests) took 170 ms from loopback (dsrlb bench status). Read once, when the first
         // server starts: this is the daemon's only one.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        page = new StatusPage(status);
         server = HTTPServer.builder()
                 .inetAddress(address)
                 .port(port)
                 .registry(registry)
                 .executorService(httpExecutor())
                 // The library's "/" context gets every path but its own: the page answers them (404 if unknown).
-                .defaultHandler(new StatusPage(status))
+                .defaultHandler(page)
                 .buildAndStart();
         return this;
     }
 
     /**
      * The pool the library would make (1 to 10 daemon threads, idle ones end after 120 s, a request
-     * with none free waits for one), with threads named {@link #HTTP_THREAD_PREFIX}N. The server's
-     * close() shuts it down.
+     * with none free waits for one), with threads named {@link #HTTP_THREAD_PREFIX}N, and one more
+     * per status stream: a stream holds a thread only while an event is written to it, for good
+     * while its client stops reading (StatusEvents), and the requests keep their 10 even then. The
+     * server's close() shuts it down.
      */
     private static ExecutorService httpExecutor() {
         AtomicInteger n = new AtomicInteger(1);
         return new ThreadPoolExecutor(
                 1,
-                10,
+                10 + StatusPage.MAX_STREAMS,
                 120,
                 TimeUnit.SECONDS,
                 new SynchronousQueue<>(true),
@@ -149,6 +153,11 @@ public final class MetricsExporter implements AutoCloseable {
 
     @Override
     public void close() {
+        if (page != null) {
+            // The page's event streams end with their last chunk first: the server's stop closes
+            // the connections it still has.
+            page.close();
+        }
         if (server != null) {
             server.close();
         }
@@ -370,6 +379,23 @@ public final class MetricsExporter implements AutoCloseable {
                 "Decisions not written to the kernel because the vserver's map was full (served in user space)",
                 KernelPath::mapFull);
         NodeMetrics.register(registry, status, () -> snapshot().node());
+        // The status page's own traffic: a page open pushed to makes no /status.json request.
+        CounterWithCallback.builder()
+                .name("dsrlb_status_json_requests")
+                .help("Requests of /status.json answered (scripts, and pages that cannot take the pushed stream)")
+                .callback(cb -> cb.call((double) (page == null ? 0 : page.jsonRequests())))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("dsrlb_status_streams")
+                .help("Status pages open on /status.events, the document pushed every second")
+                .callback(cb -> cb.call(page == null ? 0 : page.openStreams()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("dsrlb_status_streams_refused")
+                .help("Requests of /status.events refused (503) because " + StatusPage.MAX_STREAMS
+                        + " streams were open; those pages poll /status.json")
+                .callback(cb -> cb.call((double) (page == null ? 0 : page.refusedStreams())))
+                .register(registry);
     }
 
     /** A state as a label value: snake case, as Prometheus label values are (no spaces). */

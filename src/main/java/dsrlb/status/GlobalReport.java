@@ -111,7 +111,8 @@ public record GlobalReport(
      */
     public GlobalReport listing(int listed) {
         if (transfers == null
-                || transfers.inProgress().size() <= listed && transfers.recent().size() <= listed) {
+                || (transfers.inProgress().size() <= listed
+                        && transfers.recent().size() <= listed)) {
             return this;
         }
         return new GlobalReport(

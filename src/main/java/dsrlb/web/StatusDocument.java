@@ -26,6 +26,9 @@ public record StatusDocument(
     }
 
     /** The same document with at most {@code listed} transfers in each list ({@link GlobalReport#listing}). */
+    // GlobalReport.listing returns itself when it cut nothing: identity says so without comparing
+    // every transfer.
+    @SuppressWarnings("ReferenceEquality")
     public StatusDocument listing(int listed) {
         GlobalReport fewer = global.listing(listed);
         return fewer == global ? this : new StatusDocument(node, fewer, vservers, services);

@@ -11,16 +11,18 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The live status page on the metrics listener: {@code /} (HTML), {@code /app.js},
- * {@code /app.css} and {@code /status.json}, read-only. The page is static; its script polls
- * the JSON and builds the DOM with text nodes only, so the CSP below can forbid inline code
- * and every name from the config stays text.
+ * {@code /app.css}, {@code /status.json} and {@code /status.events} (the same document pushed
+ * every second, {@link StatusEvents}), read-only. The page is static; its script takes the
+ * pushed JSON (or polls {@code /status.json} where it cannot) and builds the DOM with text nodes
+ * only, so the CSP below can forbid inline code and every name from the config stays text.
  */
-public final class StatusPage implements HttpHandler {
+public final class StatusPage implements HttpHandler, AutoCloseable {
     /** Nothing but this listener's own script, style and JSON; no frames, no forms, no plugins. */
     public static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
             + " img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -36,11 +38,22 @@ public final class StatusPage implements HttpHandler {
         }
     }
 
+    /** {@code /status.events} streams open at once at most (a 503 beyond). */
+    public static final int MAX_STREAMS = StatusEvents.MAX_STREAMS;
+
     private final StatusSource status;
     private final Map<String, Asset> assets;
+    private final StatusEvents events;
+    private final AtomicLong jsonRequests = new AtomicLong();
 
     public StatusPage(StatusSource status) {
+        this(status, 1000);
+    }
+
+    /** @param pushMillis between two events of a stream (tests: less than the page's second) */
+    StatusPage(StatusSource status, long pushMillis) {
         this.status = status;
+        this.events = new StatusEvents(this::document, pushMillis);
         this.assets = Map.of(
                 "/", new Asset("text/html; charset=utf-8", resource("index.html")),
                 "/app.js", new Asset("text/javascript; charset=utf-8", resource("app.js")),
@@ -60,50 +73,105 @@ public final class StatusPage implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            Headers headers = exchange.getResponseHeaders();
-            headers.set("Content-Security-Policy", CSP);
-            headers.set("X-Content-Type-Options", "nosniff");
-            headers.set("Referrer-Policy", "no-referrer");
-            headers.set("Cache-Control", "no-store");
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                headers.set("Allow", "GET, HEAD");
-                send(exchange, 405, "text/plain; charset=utf-8", bytes("GET or HEAD only\n"));
-                return;
+        boolean streaming = false;
+        try {
+            streaming = respond(exchange);
+        } finally {
+            // A stream's exchange is StatusEvents' to close (its last chunk, when it ends).
+            if (!streaming) {
+                exchange.close();
             }
-            String path = exchange.getRequestURI().getPath();
-            if (path.equals("/status.json")) {
-                String query = exchange.getRequestURI().getRawQuery();
-                int listed = listed(query);
-                if (listed < 0) {
-                    send(
-                            exchange,
-                            400,
-                            "text/plain; charset=utf-8",
-                            bytes("status.json takes no query but transfers=N (0 to " + MAX_LISTED
-                                    + "): the transfers listed in each list\n"));
-                    return;
-                }
+        }
+    }
+
+    /** @return true when the exchange became an event stream, left open */
+    private boolean respond(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Security-Policy", CSP);
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("Cache-Control", "no-store");
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            headers.set("Allow", "GET, HEAD");
+            send(exchange, 405, "text/plain; charset=utf-8", bytes("GET or HEAD only\n"));
+            return false;
+        }
+        String path = exchange.getRequestURI().getPath();
+        boolean json = path.equals("/status.json");
+        if (json || path.equals("/status.events")) {
+            int listed = listed(exchange.getRequestURI().getRawQuery());
+            if (listed < 0) {
+                send(
+                        exchange,
+                        400,
+                        "text/plain; charset=utf-8",
+                        bytes(path.substring(1) + " takes no query but transfers=N (0 to " + MAX_LISTED
+                                + "): the transfers listed in each list\n"));
+                return false;
+            }
+            if (json) {
+                jsonRequests.incrementAndGet();
                 byte[] body;
                 try {
-                    body = Json.writeBytes(StatusDocument.of(status).listing(listed));
+                    body = document(listed);
                 } catch (RuntimeException e) {
                     // A status read that failed (a generation being swapped) is the page's "stale", not a dead
                     // listener.
                     send(exchange, 503, "text/plain; charset=utf-8", bytes("status unavailable: " + e + "\n"));
-                    return;
+                    return false;
                 }
                 send(exchange, 200, "application/json", body);
-                return;
+                return false;
             }
-            Asset asset = assets.get(path);
-            if (asset == null) {
-                send(exchange, 404, "text/plain; charset=utf-8", bytes("not found\n"));
-                return;
+            if (method.equals("HEAD")) {
+                send(exchange, 200, "text/event-stream; charset=utf-8", new byte[0]);
+                return false;
             }
-            send(exchange, 200, asset.contentType, asset.body);
+            if (events.open(exchange, listed)) {
+                return true;
+            }
+            // EventSource does not retry a 503: the page polls /status.json instead.
+            send(
+                    exchange,
+                    503,
+                    "text/plain; charset=utf-8",
+                    bytes(StatusEvents.MAX_STREAMS + " status streams are open already (or dsrlb is stopping):"
+                            + " poll /status.json\n"));
+            return false;
         }
+        Asset asset = assets.get(path);
+        if (asset == null) {
+            send(exchange, 404, "text/plain; charset=utf-8", bytes("not found\n"));
+            return false;
+        }
+        send(exchange, 200, asset.contentType, asset.body);
+        return false;
+    }
+
+    private byte[] document(int listed) {
+        return Json.writeBytes(StatusDocument.of(status).listing(listed));
+    }
+
+    /** {@code /status.json} requests answered since start (the page pushed to does not make any). */
+    public long jsonRequests() {
+        return jsonRequests.get();
+    }
+
+    /** {@code /status.events} streams open now. */
+    public int openStreams() {
+        return events.open();
+    }
+
+    /** {@code /status.events} streams refused since start: {@value StatusEvents#MAX_STREAMS} were open. */
+    public long refusedStreams() {
+        return events.refused();
+    }
+
+    /** Ends the open event streams (cleanly, before the listener closes their connections). */
+    @Override
+    public void close() {
+        events.close();
     }
 
     /** More than any list holds (LiveStatus lists 100 in progress, TransferTracker keeps 50 finished). */

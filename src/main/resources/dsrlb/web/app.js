@@ -1,11 +1,12 @@
-// dsrlb status page. Polls status.json and updates the tables in place, with text nodes only:
-// names come from the config, so nothing from the JSON is ever parsed as HTML (the CSP also
-// forbids inline script). Rates are computed here from two successive counter snapshots.
+// dsrlb status page. Takes the status document dsrlb pushes every second (status.events; it
+// polls status.json where it cannot) and updates the tables in place, with text nodes only: names
+// come from the config, so nothing from the JSON is ever parsed as HTML (the CSP also forbids
+// inline script). Rates are computed here from two successive counter snapshots.
 //
-// What the browser pays per poll is what changed: rows are keyed by name (or client), a cell's
-// text or class is written only when it differs, rows are added or removed only when the set
-// changes, a sparkline is redrawn only when its monitor reported a new probe and the chart only
-// when a point was added. A page in a background tab does not poll at all (document.hidden).
+// What the browser pays per document is what changed (nothing when it is the last one again):
+// rows are keyed by name (or client), a cell's text or class is written only when it differs,
+// rows are added or removed only when the set changes, a sparkline is redrawn only when its monitor reported a new probe and the chart only
+// when a point was added. A page in a background tab takes no document at all (document.hidden).
 'use strict';
 
 const POLL_MS = 1000;
@@ -63,7 +64,7 @@ function numCell(tr, i, value, digits) {
 
 /**
  * Makes the table's body hold one row per item, in the items' order. A row is found again by
- * its key (names are unique in the config; a key seen twice gets a suffix), so a poll that
+ * its key (names are unique in the config; a key seen twice gets a suffix), so a document that
  * changes some numbers touches those cells only; rows are created (with `cells` empty cells,
  * then `created`) or removed only when the set of keys changes.
  */
@@ -461,8 +462,83 @@ function render(doc) {
   setText(updated, 'updated ' + new Date(doc.global.time).toLocaleTimeString());
   setClass(updated, 'fresh');
   previous = doc;
-  // How many polls this page rendered: for scripts and tests that wait for the next one.
+  // How many documents this page rendered: for scripts and tests that wait for the next one.
   document.body.dataset.updates = String(++updates);
+}
+
+let lastText = null;
+
+/** A document as text, pushed or polled: rendered only when it differs from the last one. */
+function received(text) {
+  if (text === lastText) {
+    return;
+  }
+  lastText = text;
+  render(JSON.parse(text));
+}
+
+function stale(message) {
+  const updated = document.getElementById('updated');
+  setText(updated, 'stale: ' + message);
+  setClass(updated, 'stale');
+}
+
+function setTransport(name) {
+  if (document.body.dataset.transport !== name) {
+    document.body.dataset.transport = name;
+  }
+}
+
+// Push: dsrlb writes the document to one long-lived response every second (status.events,
+// Server-Sent Events), so the browser makes no request per update. Where that is not to be had
+// (no EventSource, dsrlb's 503 when 8 pages stream already, a proxy that breaks the stream), the
+// page polls status.json instead, until it is hidden and shown again.
+const PUSH_FAILURES = 3;
+let source = null;
+let failures = 0;
+let pushing = typeof EventSource === 'function';
+
+function listen() {
+  if (document.hidden || source !== null) {
+    return;
+  }
+  if (!pushing) {
+    setTransport('poll');
+    schedule(0);
+    return;
+  }
+  setTransport('push');
+  // Only the transfers this page lists: the document to write and parse every second is smaller.
+  const s = new EventSource('status.events?transfers=' + LISTED);
+  source = s;
+  s.onmessage = e => {
+    failures = 0;
+    received(e.data);
+  };
+  // dsrlb could not read its status this second (as status.json's 503).
+  s.addEventListener('stale', e => stale(e.data));
+  s.onerror = () => {
+    if (source !== s) {
+      return;
+    }
+    // A stream that dropped is reopened by EventSource itself (CONNECTING); one refused (a 503,
+    // not an event stream) is CLOSED for good.
+    failures++;
+    stale(s.readyState === EventSource.CLOSED ? 'status stream refused' : 'status stream interrupted');
+    if (s.readyState === EventSource.CLOSED || failures >= PUSH_FAILURES) {
+      s.close();
+      source = null;
+      pushing = false;
+      listen();
+    }
+  };
+}
+
+function unlisten() {
+  if (source !== null) {
+    source.close();
+    source = null;
+  }
 }
 
 let timer = null;
@@ -474,21 +550,17 @@ function poll() {
     return;
   }
   polling = true;
-  // Only the transfers this page lists: the document to write and parse every second is smaller.
   fetch('status.json?transfers=' + LISTED, {cache: 'no-store'})
-    .then(r => (r.ok ? r.json() : Promise.reject(new Error('HTTP ' + r.status))))
-    .then(doc => {
-      render(doc);
+    .then(r => (r.ok ? r.text() : Promise.reject(new Error('HTTP ' + r.status))))
+    .then(text => {
+      received(text);
       if (document.hidden) {
         // Hidden while this poll was under way: the next rate starts afresh (visibilitychange).
         previous = null;
+        lastText = null;
       }
     })
-    .catch(e => {
-      const updated = document.getElementById('updated');
-      setText(updated, 'stale: ' + e.message);
-      setClass(updated, 'stale');
-    })
+    .catch(e => stale(e.message))
     .finally(() => {
       polling = false;
       schedule(POLL_MS);
@@ -496,25 +568,30 @@ function poll() {
 }
 
 function schedule(ms) {
-  if (!document.hidden && timer === null && !polling) {
+  if (!document.hidden && !pushing && timer === null && !polling) {
     timer = setTimeout(poll, ms);
   }
 }
 
-// A hidden page (a background tab, a minimised window) stops polling; shown again, it polls at
-// once. Rates and the chart restart from that poll: a rate over the time it was hidden would be
-// an average drawn as if it were one second's.
+// A hidden page (a background tab, a minimised window) closes its stream or stops polling; shown
+// again, it opens the stream again (push gets another chance after a fallback) and has a document
+// at once. Rates and the chart restart from there: a rate over the time it was hidden would be an
+// average drawn as if it were one second's.
 document.addEventListener('visibilitychange', () => {
   if (document.hidden) {
+    unlisten();
     if (timer !== null) {
       clearTimeout(timer);
       timer = null;
     }
     previous = null;
+    lastText = null;
   } else {
-    schedule(0);
+    failures = 0;
+    pushing = typeof EventSource === 'function';
+    listen();
   }
 });
 
 drawChart();
-poll();
+listen();

@@ -4,9 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dsrlb.web.StatusPage;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -97,6 +104,45 @@ class StatusPageIT extends DsrlbLabTest {
         browser = new ChromeDriver(driverService, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
         browser.get(url());
+        jsonRequestsAtStart = metric("dsrlb_status_json_requests_total");
+    }
+
+    /** /status.json requests dsrlb had answered when the page was opened. */
+    double jsonRequestsAtStart;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    /** A sample of dsrlb's own /metrics (through the tunnel), as a scrape reads it. */
+    private double metric(String sample) throws IOException {
+        String body;
+        try {
+            body = http.send(
+                            HttpRequest.newBuilder(URI.create(url() + "metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        for (String line : body.lines().toList()) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + sample + " in dsrlb's /metrics");
+    }
+
+    private String transport() {
+        return String.valueOf(script("return document.body.dataset.transport || ''"));
+    }
+
+    private boolean metricIs(String sample, double value) {
+        try {
+            return metric(sample) == value;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @AfterAll
@@ -176,6 +222,9 @@ class StatusPageIT extends DsrlbLabTest {
                 "both services UP on the page: "
                         + browser.findElement(By.id("services")).getText());
         assertEquals("dsrlb status", browser.getTitle());
+        // The page takes the document dsrlb pushes (one stream), it does not poll.
+        assertEquals("push", transport());
+        assertEquals(1.0, metric("dsrlb_status_streams"), "the page's one stream");
         long startedBefore = count("transfers-started");
         long finishedBefore = count("transfers-finished");
 
@@ -224,6 +273,10 @@ class StatusPageIT extends DsrlbLabTest {
         assertEquals("UP", serviceState("tftp2"));
         screenshot("status-page-disabled.png");
         Lab.check(cli("enable", "service", "tftp1"), "enable service tftp1");
+        assertEquals(
+                jsonRequestsAtStart,
+                metric("dsrlb_status_json_requests_total"),
+                "the page fetched no /status.json through the storm: every update was pushed");
     }
 
     @Test
@@ -243,8 +296,8 @@ class StatusPageIT extends DsrlbLabTest {
         assertEquals(1, browser.findElements(By.tagName("script")).size(), "only app.js");
         assertEquals(0, browser.findElements(By.tagName("img")).size(), "no element made from the name");
         assertEquals(
-                Boolean.TRUE,
-                ((JavascriptExecutor) browser).executeScript("return window.pwned === undefined"),
+                "true",
+                String.valueOf(((JavascriptExecutor) browser).executeScript("return window.pwned === undefined")),
                 "no script from the name ran");
     }
 
@@ -257,9 +310,14 @@ class StatusPageIT extends DsrlbLabTest {
         return ((JavascriptExecutor) browser).executeScript(js);
     }
 
+    private void hide(boolean hidden) {
+        script("Object.defineProperty(document, 'hidden', {configurable: true, get: () => " + hidden + "});"
+                + " document.dispatchEvent(new Event('visibilitychange'));");
+    }
+
     @Test
     @Order(3)
-    void aPollUpdatesTheRowsInPlaceAndAHiddenPageStopsPolling() throws Exception {
+    void anUpdateChangesTheRowsInPlaceAndAHiddenPageClosesItsStream() throws Exception {
         // A property set on the elements from here survives only if the page changes them in place.
         script("const r = document.querySelector(\"#services tr[data-name='tftp1']\");"
                 + " r.dsrlbMarker = 'kept'; r.cells[2].dsrlbMarker = 'kept';"
@@ -277,18 +335,76 @@ class StatusPageIT extends DsrlbLabTest {
                 "the row and its state cell updated in place, not replaced");
         Lab.check(cli("enable", "service", "tftp1"), "enable service tftp1");
 
-        // Hidden (a background tab): the page stops polling; shown again, it polls at once.
-        script("Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});"
-                + " document.dispatchEvent(new Event('visibilitychange'));");
-        // A poll under way when it was hidden still lands.
-        Thread.sleep(1_500);
+        // Hidden (a background tab): the page closes its stream; shown again, it opens one and has a
+        // document at once.
+        hide(true);
+        // dsrlb finds the stream gone at its next writes.
+        assertTrue(
+                within(Duration.ofSeconds(5), () -> metricIs("dsrlb_status_streams", 0)),
+                "the hidden page's stream closed");
         long hidden = updates();
         Thread.sleep(3_000);
-        assertEquals(hidden, updates(), "no poll rendered while hidden");
-        script("Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});"
-                + " document.dispatchEvent(new Event('visibilitychange'));");
-        assertTrue(within(Duration.ofMillis(900), () -> updates() > hidden), "polled at once when shown again");
+        assertEquals(hidden, updates(), "nothing rendered while hidden");
+        hide(false);
+        assertTrue(within(Duration.ofMillis(900), () -> updates() > hidden), "updated at once when shown again");
         assertTrue(within(Duration.ofSeconds(3), () -> updates() > hidden + 1), "and every second again");
+        assertEquals("push", transport());
+        assertEquals(1.0, metric("dsrlb_status_streams"));
+        assertTrue(within(Duration.ofSeconds(3), () -> serviceState("tftp1").equals("UP")));
+        assertEquals(
+                jsonRequestsAtStart,
+                metric("dsrlb_status_json_requests_total"),
+                "still no /status.json request from the page");
+    }
+
+    @Test
+    @Order(4)
+    void refusedAStreamThePagePollsTheJsonAndPushesAgainOnceShownAgain() throws Exception {
+        hide(true);
+        assertTrue(within(Duration.ofSeconds(5), () -> metricIs("dsrlb_status_streams", 0)), "page's stream closed");
+        // Every stream dsrlb allows taken by other readers: the page's is refused (503).
+        List<InputStream> others = new ArrayList<>();
+        try {
+            for (int i = 0; i < StatusPage.MAX_STREAMS; i++) {
+                HttpResponse<InputStream> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url() + "status.events"))
+                                .version(HttpClient.Version.HTTP_1_1)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                assertEquals(200, r.statusCode(), "stream " + (i + 1));
+                others.add(r.body());
+            }
+            double jsonBefore = metric("dsrlb_status_json_requests_total");
+            double refusedBefore = metric("dsrlb_status_streams_refused_total");
+            long before = updates();
+            hide(false);
+            assertTrue(
+                    within(Duration.ofSeconds(3), () -> transport().equals("poll") && updates() > before + 1),
+                    "the page polls instead: transport " + transport() + ", updates " + updates());
+            assertEquals(refusedBefore + 1, metric("dsrlb_status_streams_refused_total"), "its stream was refused");
+            assertTrue(metric("dsrlb_status_json_requests_total") >= jsonBefore + 2, "by polling /status.json");
+            Lab.check(cli("disable", "service", "tftp1"), "disable service tftp1");
+            assertTrue(
+                    within(Duration.ofSeconds(2), () -> serviceState("tftp1").equals("OUT OF SERVICE")),
+                    "polled, the row still turns within 2 s: "
+                            + browser.findElement(By.id("services")).getText());
+            Lab.check(cli("enable", "service", "tftp1"), "enable service tftp1");
+        } finally {
+            for (InputStream in : others) {
+                in.close();
+            }
+        }
+        assertTrue(within(Duration.ofSeconds(5), () -> metricIs("dsrlb_status_streams", 0)), "the others' went");
+        // Hidden and shown again, the page tries the stream again.
+        hide(true);
+        hide(false);
+        assertTrue(
+                within(Duration.ofSeconds(3), () -> transport().equals("push") && metricIs("dsrlb_status_streams", 1)),
+                "pushed to again: " + transport());
+        double jsonPushed = metric("dsrlb_status_json_requests_total");
+        long pushed = updates();
+        assertTrue(within(Duration.ofSeconds(3), () -> updates() > pushed + 1), "updates every second");
+        assertEquals(jsonPushed, metric("dsrlb_status_json_requests_total"), "and no longer polls");
         assertTrue(within(Duration.ofSeconds(3), () -> serviceState("tftp1").equals("UP")));
     }
 }

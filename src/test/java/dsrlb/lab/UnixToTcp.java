@@ -1,6 +1,7 @@
 package dsrlb.lab;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -46,7 +47,8 @@ public final class UnixToTcp {
             System.out.flush();
             while (true) {
                 SocketChannel client = server.accept();
-                SocketChannel tcp = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+                SocketChannel tcp = SocketChannel.open(
+                        new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port));
                 pump(client, tcp, client, tcp);
                 pump(tcp, client, client, tcp);
             }

@@ -95,7 +95,7 @@ public final class Svg {
     /** The value of a style property as it applies to {@code e}: its own, else its nearest ancestor's. */
     private static String style(Element e, String property) {
         for (Node at = e; at instanceof Element el; at = at.getParentNode()) {
-            for (String declaration : el.getAttribute("style").split(";")) {
+            for (String declaration : el.getAttribute("style").split(";", -1)) {
                 int colon = declaration.indexOf(':');
                 if (colon > 0 && declaration.substring(0, colon).trim().equals(property)) {
                     return declaration.substring(colon + 1).trim();

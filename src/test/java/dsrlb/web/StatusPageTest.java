@@ -2,6 +2,7 @@ package dsrlb.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,13 +14,19 @@ import dsrlb.status.PersistenceReport;
 import dsrlb.status.ServiceReport;
 import dsrlb.status.StatusSource;
 import dsrlb.status.VserverReport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -244,6 +251,132 @@ class StatusPageTest {
             assertEquals(400, refused.statusCode(), bad);
             assertTrue(refused.body().contains("transfers=N"), refused.body());
             assertHardened(refused);
+        }
+    }
+
+    private HttpResponse<InputStream> stream(String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + path))
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** The next event's lines (up to its blank line); null at the end of the stream. */
+    private static List<String> event(BufferedReader in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.isEmpty()) {
+                return lines;
+            }
+            lines.add(line);
+        }
+        return lines.isEmpty() ? null : lines;
+    }
+
+    private static BufferedReader reader(HttpResponse<InputStream> r) {
+        return new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+    }
+
+    private double metric(String sample) throws Exception {
+        for (String line : get("/metrics").body().lines().toList()) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + sample + " in /metrics");
+    }
+
+    @Test
+    void theEventStreamPushesTheJsonDocumentAtOnceAndThenEverySecond() throws Exception {
+        double jsonBefore = metric("dsrlb_status_json_requests_total");
+        HttpResponse<InputStream> r = stream("/status.events?transfers=0");
+        assertEquals(200, r.statusCode());
+        assertEquals("text/event-stream; charset=utf-8", header(r, "Content-Type"));
+        assertEquals("no-store", header(r, "Cache-Control"));
+        assertHardened(r);
+        try (BufferedReader in = reader(r)) {
+            long opened = System.nanoTime();
+            List<String> first = event(in);
+            double firstTook = (System.nanoTime() - opened) / 1e9;
+            assertTrue(firstTook < 0.5, "the first event comes at once, not after a period: " + firstTook + " s");
+            // One data line: the same bytes as /status.json?transfers=0 (the mapper writes no newline).
+            assertEquals(List.of("data: " + Json.write(StatusDocument.of(FIXED).listing(0))), first);
+            assertEquals(1.0, metric("dsrlb_status_streams"));
+            List<String> second = event(in);
+            double secondAt = (System.nanoTime() - opened) / 1e9;
+            assertEquals(first, second, "fixed data: the same document again");
+            assertTrue(secondAt > 0.5 && secondAt < 2.5, "the next one a period later: " + secondAt + " s");
+        }
+        assertEquals(jsonBefore, metric("dsrlb_status_json_requests_total"), "a stream makes no /status.json request");
+        get("/status.json");
+        assertEquals(jsonBefore + 1, metric("dsrlb_status_json_requests_total"), "which are counted");
+    }
+
+    @Test
+    void theEventStreamTakesTheSameQueryAndHeadSendsNoBody() throws Exception {
+        HttpResponse<String> bad = get("/status.events?transfers=x");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().startsWith("status.events takes no query but transfers=N"), bad.body());
+        HttpResponse<String> head = request("/status.events", "HEAD");
+        assertEquals(200, head.statusCode());
+        assertEquals("text/event-stream; charset=utf-8", header(head, "Content-Type"));
+        assertEquals("", head.body());
+        assertEquals(405, request("/status.events", "POST").statusCode());
+        try (BufferedReader in = reader(stream("/status.events"))) {
+            String data = event(in).get(0);
+            assertEquals("data: " + Json.write(StatusDocument.of(FIXED)), data, "no query: every transfer listed");
+        }
+    }
+
+    @Test
+    void aNinthStreamIs503AndASlotFreesWhenItsClientGoes() throws Exception {
+        List<HttpResponse<InputStream>> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < StatusPage.MAX_STREAMS; i++) {
+                HttpResponse<InputStream> r = stream("/status.events");
+                assertEquals(200, r.statusCode(), "stream " + (i + 1));
+                open.add(r);
+            }
+            HttpResponse<String> refused = get("/status.events");
+            assertEquals(503, refused.statusCode());
+            assertTrue(refused.body().contains("poll /status.json"), refused.body());
+            assertHardened(refused);
+            assertEquals(StatusPage.MAX_STREAMS, metric("dsrlb_status_streams"));
+            assertEquals(1.0, metric("dsrlb_status_streams_refused_total"));
+            assertEquals(200, get("/status.json").statusCode(), "the JSON is still served");
+            assertEquals(200, get("/metrics").statusCode(), "and the metrics");
+
+            // A client that goes: dsrlb finds it at its next writes and frees its slot.
+            open.remove(0).body().close();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (metric("dsrlb_status_streams") >= StatusPage.MAX_STREAMS && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(StatusPage.MAX_STREAMS - 1, metric("dsrlb_status_streams"), "the slot freed");
+            HttpResponse<InputStream> again = stream("/status.events");
+            assertEquals(200, again.statusCode());
+            open.add(again);
+        } finally {
+            for (HttpResponse<InputStream> r : open) {
+                r.body().close();
+            }
+        }
+    }
+
+    @Test
+    void theStreamEndsCleanlyWhenTheServerStops() throws Exception {
+        HttpResponse<InputStream> r = stream("/status.events");
+        try (BufferedReader in = reader(r)) {
+            assertTrue(event(in).get(0).startsWith("data: {"));
+            exporter.close();
+            // The chunked response's last chunk: an end of stream, not a reset or a hang.
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+                List<String> rest;
+                while ((rest = event(in)) != null) {
+                    assertTrue(rest.get(0).startsWith("data: {"), rest.toString());
+                }
+            });
         }
     }
 }
