@@ -89,6 +89,8 @@ public final class OffloadProgrammer implements AutoCloseable {
     private final int realtimePriority;
     /** Whether the writer thread holds {@link #realtimePriority} (writer thread only). */
     private boolean realtime;
+    /** While long work runs at normal priority: long work within it stays there (writer thread only). */
+    private boolean demoted;
 
     private final DecisionRing ring = new DecisionRing(8192);
     private final KernelTable table;
@@ -109,15 +111,6 @@ public final class OffloadProgrammer implements AutoCloseable {
     private ForwardingState mirrorState;
 
     private long nextTableCheck;
-
-    public OffloadProgrammer(
-            Nftables nft,
-            OffloadRuleset ruleset,
-            ForwardingState initial,
-            KernelActivity activity,
-            long syncIntervalNanos) {
-        this(nft, ruleset, initial, activity, syncIntervalNanos, 0);
-    }
 
     /**
      * @param realtimePriority SCHED_FIFO priority for the writer (as the receive thread's
@@ -240,7 +233,7 @@ public final class OffloadProgrammer implements AutoCloseable {
         // waited behind it (landing max 1.9 s). So only what takes long runs at normal priority:
         // a reload, a role or service change, a restored table, a flood's backlog, a large
         // read-back.
-        realtime = RealtimePriority.applyToCurrentThread(realtimePriority);
+        takeRealtimePriority();
         long nextSync = System.nanoTime() + syncIntervalNanos;
         while (running) {
             try {
@@ -279,12 +272,26 @@ public final class OffloadProgrammer implements AutoCloseable {
         return resetRequested || activeChanged || stateChanged || ring.size() > REALTIME_BATCH;
     }
 
-    /** Runs long work of the writer thread without its real-time priority. */
-    private void atNormalPriority(Runnable work) {
-        if (realtime) {
-            realtime = RealtimePriority.runNormally(realtimePriority, work);
-        } else {
+    /** The writer thread takes {@link #realtimePriority} where permitted (tests call it on a thread of theirs). */
+    void takeRealtimePriority() {
+        realtime = RealtimePriority.applyToCurrentThread(realtimePriority);
+    }
+
+    /**
+     * Runs long work of the writer thread without its real-time priority. Long work inside long
+     * work (a table put back during a reload's pass) runs as it is: taking the priority back
+     * there would leave the rest of the outer work at real-time priority.
+     */
+    void atNormalPriority(Runnable work) {
+        if (!realtime || demoted) {
             work.run();
+            return;
+        }
+        demoted = true;
+        try {
+            realtime = RealtimePriority.runNormally(realtimePriority, work);
+        } finally {
+            demoted = false;
         }
     }
 

@@ -43,15 +43,8 @@ final class TableWatchdog {
      * Whether our table is still in the kernel; if not, tells the watcher and writes it again.
      *
      * @param resetPending a reload waits: the mirror's service ids belong to the old config
-     */
-    void check(ForwardingState s, boolean resetPending) {
-        check(s, resetPending, Runnable::run);
-    }
-
-    /**
-     * As {@link #check(ForwardingState, boolean)}, the writing again (every client in the
-     * mirror, possibly a million) handed to {@code longWork}: the writer runs it at normal
-     * priority.
+     * @param longWork runs the writing again (every client in the mirror, possibly a million):
+     *     the writer runs it at normal priority
      */
     void check(ForwardingState s, boolean resetPending, Consumer<Runnable> longWork) {
         OffloadRuleset ruleset = table.ruleset();

@@ -63,7 +63,8 @@ class OffloadProgrammerIpv6Test {
                 lb.state(),
                 (vip, high, low, id, idle) -> activity.add("#" + vip + " " + new IpAddress(high, low).format() + " svc "
                         + id + " idle " + TimeUnit.NANOSECONDS.toSeconds(idle)),
-                TimeUnit.SECONDS.toNanos(1));
+                TimeUnit.SECONDS.toNanos(1),
+                0);
         lb.subscribe(programmer::publish);
     }
 

@@ -13,6 +13,7 @@ import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
+import dsrlb.testing.Scheduling;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +53,8 @@ class OffloadProgrammerTest {
                 lb.state(),
                 (vip, high, low, id, idle) -> activity.add(new IpAddress(high, low).format() + " svc " + id + " idle "
                         + TimeUnit.NANOSECONDS.toSeconds(idle)),
-                TimeUnit.SECONDS.toNanos(1));
+                TimeUnit.SECONDS.toNanos(1),
+                0);
         lb.subscribe(programmer::publish);
     }
 
@@ -383,5 +385,38 @@ class OffloadProgrammerTest {
         assertTrue(clients().isEmpty(), "service id 0 now means tftp2: " + clients());
         programmer.runOnce();
         assertEquals(0, programmer.failures());
+    }
+
+    @Test
+    void longWorkInsideLongWorkStaysAtNormalPriorityAndTheWriterTakesItsPriorityBackAfter() throws Exception {
+        OffloadProgrammer writer = new OffloadProgrammer(
+                kernel,
+                new OffloadRuleset(
+                        "dsrlb_2", "eth0", "dsrlbm2", "dsrlbc2", LB, OffloadEngine.vipRules(TestConfigs.seed()), 4242),
+                lb.state(),
+                (vip, high, low, id, idle) -> {},
+                TimeUnit.SECONDS.toNanos(1),
+                5);
+        List<Integer> policies = new ArrayList<>();
+        Scheduling.onOwnThread(() -> {
+            writer.takeRealtimePriority();
+            policies.add(Scheduling.policyOfCurrentThread());
+            writer.atNormalPriority(() -> {
+                // A reload's pass that finds the table gone puts it back: long work inside long work.
+                writer.atNormalPriority(() -> {});
+                try {
+                    policies.add(Scheduling.policyOfCurrentThread());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            policies.add(Scheduling.policyOfCurrentThread());
+            return null;
+        });
+        int fifo = Scheduling.mayUseRealtime() ? Scheduling.SCHED_FIFO : Scheduling.SCHED_OTHER;
+        assertEquals(
+                List.of(fifo, Scheduling.SCHED_OTHER, fifo),
+                policies,
+                "before, the rest of the outer long work after the inner one, after");
     }
 }
