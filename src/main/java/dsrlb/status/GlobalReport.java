@@ -89,19 +89,7 @@ public record GlobalReport(
 
     /** The same numbers with the engine's name and its kernel side (null without one). */
     public GlobalReport withEngine(String engineName, KernelPath kernel) {
-        return new GlobalReport(
-                time,
-                received,
-                forwarded,
-                checksumsCompleted,
-                arpRepliesSent,
-                vipArpConflicts,
-                lastVipArpConflict,
-                drops,
-                kernel,
-                transfers,
-                engineName,
-                stateRebuilds);
+        return with(kernel, transfers, engineName);
     }
 
     /**
@@ -115,6 +103,11 @@ public record GlobalReport(
                         && transfers.recent().size() <= listed)) {
             return this;
         }
+        return with(kernelPath, transfers.listing(listed), engine);
+    }
+
+    /** The same counters with these parts of what an engine and the transfer table add. */
+    private GlobalReport with(KernelPath kernel, Transfers transferTable, String engineName) {
         return new GlobalReport(
                 time,
                 received,
@@ -124,9 +117,9 @@ public record GlobalReport(
                 vipArpConflicts,
                 lastVipArpConflict,
                 drops,
-                kernelPath,
-                transfers.listing(listed),
-                engine,
+                kernel,
+                transferTable,
+                engineName,
                 stateRebuilds);
     }
 

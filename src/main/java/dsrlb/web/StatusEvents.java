@@ -51,7 +51,6 @@ final class StatusEvents implements AutoCloseable {
     private final IntFunction<byte[]> document;
     private final long periodNanos;
     private final List<Stream> streams = new ArrayList<>(); // guarded by this
-    private final AtomicLong opened = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private ScheduledThreadPoolExecutor ticker; // guarded by this; made for the first stream
     private ScheduledFuture<?> ticking; // guarded by this; while a stream is open
@@ -135,7 +134,6 @@ final class StatusEvents implements AutoCloseable {
             }
             s = new Stream(exchange, listed);
             streams.add(s);
-            opened.incrementAndGet();
             if (ticker == null) {
                 ticker = new ScheduledThreadPoolExecutor(1, r -> {
                     Thread t = new Thread(r, TICKER_NAME);
@@ -164,11 +162,6 @@ final class StatusEvents implements AutoCloseable {
     /** Open streams now. */
     synchronized int open() {
         return streams.size();
-    }
-
-    /** Streams opened since start. */
-    long opened() {
-        return opened.get();
     }
 
     /** Streams refused: {@value #MAX_STREAMS} were open, or dsrlb was stopping. */

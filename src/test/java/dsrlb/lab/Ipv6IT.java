@@ -205,7 +205,7 @@ class Ipv6IT extends DsrlbLabTest {
     }
 
     /** The client's IPv6 counter (lab/roles/ipv6.sh client): UDP packets by reply source. */
-    private static long clientCounter(String name) {
+    static long clientCounter(String name) {
         Lab.Result r = Lab.check(
                 Lab.inNamespace(Lab.CLIENT_NS, 10, "nft", "list", "counter", "ip6", "dsrlblab", name), "nft counter");
         Matcher m = Pattern.compile("packets (\\d+)").matcher(r.out());

@@ -10,8 +10,6 @@ import dsrlb.status.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -142,8 +140,8 @@ class VlanIpv6IT extends DsrlbLabTest {
         }
         assertEquals(0, Lab.directCount("tftp1"), "nothing to tftp1's real addresses");
         assertEquals(0, Lab.directCount("tftp2"), "nothing to tftp2's real addresses");
-        assertEquals(0, clientCounter("from_real"), "every IPv6 reply came from a VIP6");
-        assertTrue(clientCounter("from_vip") > 0, "replies from the VIP6s were counted");
+        assertEquals(0, Ipv6IT.clientCounter("from_real"), "every IPv6 reply came from a VIP6");
+        assertTrue(Ipv6IT.clientCounter("from_vip") > 0, "replies from the VIP6s were counted");
         GlobalReport g = stat();
         assertTrue(g.forwarded() > before.forwarded(), g.toString());
         // The default engine: the kernel path carried the IPv6 transfers on both VLANs (its rules
@@ -162,15 +160,6 @@ class VlanIpv6IT extends DsrlbLabTest {
         }
         long kernel = g.kernelPath().packets() - kernelBefore;
         assertTrue(kernel > 10 * user, "kernel " + kernel + " packets, dsrlb " + user + " frames: " + g);
-    }
-
-    /** The client's IPv6 counter (lab/roles/ipv6.sh client): UDP packets by reply source. */
-    private static long clientCounter(String name) {
-        Lab.Result r = Lab.check(
-                Lab.inNamespace(Lab.CLIENT_NS, 10, "nft", "list", "counter", "ip6", "dsrlblab", name), "nft counter");
-        Matcher m = Pattern.compile("packets (\\d+)").matcher(r.out());
-        assertTrue(m.find(), r.out());
-        return Long.parseLong(m.group(1));
     }
 
     @Test
