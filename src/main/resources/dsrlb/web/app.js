@@ -63,17 +63,16 @@ function numCell(tr, i, value, digits) {
 }
 
 /**
- * Makes the table's body hold one row per item, in the items' order. A row is found again by
- * its key (names are unique in the config; a key seen twice gets a suffix), so a document that
- * changes some numbers touches those cells only; rows are created (with `cells` empty cells,
- * then `created`) or removed only when the set of keys changes.
+ * Makes `container` hold one child per item, in the items' order. A child is found again by its
+ * key (names are unique in the config; a key seen twice gets a suffix), so a document that
+ * changes some numbers touches those children only; children are made (`make`) or removed only
+ * when the set of keys changes.
  */
-function syncRows(tableId, items, keyOf, cells, update, created) {
-  const body = document.querySelector('#' + tableId + ' tbody');
-  if (!body.dsrlbRows) {
-    body.dsrlbRows = new Map();
+function syncChildren(container, items, keyOf, make, update) {
+  if (!container.dsrlbChildren) {
+    container.dsrlbChildren = new Map();
   }
-  const rows = body.dsrlbRows;
+  const children = container.dsrlbChildren;
   const seen = new Set();
   items.forEach((item, i) => {
     let key = keyOf(item);
@@ -81,29 +80,41 @@ function syncRows(tableId, items, keyOf, cells, update, created) {
       key += '\u0001';
     }
     seen.add(key);
-    let tr = rows.get(key);
-    if (!tr) {
-      tr = document.createElement('tr');
-      for (let c = 0; c < cells; c++) {
-        tr.appendChild(document.createElement('td'));
-      }
-      if (created) {
-        created(tr, item);
-      }
-      rows.set(key, tr);
+    let child = children.get(key);
+    if (!child) {
+      child = make(item);
+      children.set(key, child);
     }
-    update(tr, item);
-    const at = body.children[i];
-    if (at !== tr) {
-      body.insertBefore(tr, at || null);
+    update(child, item);
+    const at = container.children[i];
+    if (at !== child) {
+      container.insertBefore(child, at || null);
     }
   });
-  for (const [key, tr] of rows) {
+  for (const [key, child] of children) {
     if (!seen.has(key)) {
-      tr.remove();
-      rows.delete(key);
+      child.remove();
+      children.delete(key);
     }
   }
+}
+
+/**
+ * The table's body as syncChildren keeps it: one row per item, a new one made with
+ * `cells` empty cells (then `created`).
+ */
+function syncRows(tableId, items, keyOf, cells, update, created) {
+  const body = document.querySelector('#' + tableId + ' tbody');
+  syncChildren(body, items, keyOf, item => {
+    const tr = document.createElement('tr');
+    for (let c = 0; c < cells; c++) {
+      tr.appendChild(document.createElement('td'));
+    }
+    if (created) {
+      created(tr, item);
+    }
+    return tr;
+  }, update);
   return body;
 }
 
@@ -136,8 +147,6 @@ function byName(list) {
   return m;
 }
 
-const nodeItems = new Map(); // label -> <div><dt/><dd/></div>
-
 function renderNode(doc) {
   const node = doc.node;
   const items = [];
@@ -155,28 +164,11 @@ function renderNode(doc) {
     }
   }
   items.push(['engine', doc.global.engine || (node && node.engine) || '?']);
-  const dl = document.getElementById('node');
-  const seen = new Set();
-  items.forEach(([label, value], i) => {
-    seen.add(label);
-    let d = nodeItems.get(label);
-    if (!d) {
-      d = document.createElement('div');
-      d.append(el('dt', label), el('dd'));
-      nodeItems.set(label, d);
-    }
-    setText(d.lastChild, value);
-    const at = dl.children[i];
-    if (at !== d) {
-      dl.insertBefore(d, at || null);
-    }
-  });
-  for (const [label, d] of nodeItems) {
-    if (!seen.has(label)) {
-      d.remove();
-      nodeItems.delete(label);
-    }
-  }
+  syncChildren(document.getElementById('node'), items, ([label]) => label, ([label]) => {
+    const d = document.createElement('div');
+    d.append(el('dt', label), el('dd'));
+    return d;
+  }, (d, [, value]) => setText(d.lastChild, value));
   const conflict = document.getElementById('conflict');
   const c = doc.global.lastVipArpConflict;
   const show = doc.global.vipArpConflicts > 0 && c;
