@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,10 @@ import picocli.CommandLine.Spec;
         description = {
             "A boot storm: one TFTP client per source address, all let go at the same instant (after every"
                     + " client has bound its address), each fetching --file from --target; then a report.",
+            "--target again names more servers: the clients are split over them in order, in contiguous"
+                    + " blocks (client i of n to target i*k/n of k; two targets get the first and the second"
+                    + " half of --sources), e.g. to storm backends directly, without a load balancer, from one"
+                    + " process. Every target needs at least one client.",
             "Each client binds its own source address, which must be configured on this host (loopback has all"
                     + " of 127/8). Like PXE firmware, clients ask blksize and tsize, wait --timeout for each answer"
                     + " and send again up to --retries times (no ICMP check as in dsrlb probe: a closed port"
@@ -50,7 +55,9 @@ import picocli.CommandLine.Spec;
                     + " 'client: reason'.",
             "--json prints one JSON document instead: the summary and 'results', one object per client (client,"
                     + " ok, seconds, transferSeconds, bytes, retransmissions, duplicates, sha256, kind, reason);"
-                    + " 'seconds' is the completion time, 'transferSeconds' RRQ to last ACK as dsrlb probe counts.",
+                    + " 'seconds' is the completion time, 'transferSeconds' RRQ to last ACK as dsrlb probe counts."
+                    + " The summary's 'target' is the first --target; with several, the summary also has"
+                    + " 'targets' (all of them, in order) and each client its 'target' after 'client'.",
             "--plot FILE.svg also draws the completion times as a CDF (x: seconds per client, y: the fraction"
                     + " of clients done by then; failed clients count as never done, so the line then ends below"
                     + " 1), one line per target. The file is checked before the storm starts.",
@@ -75,8 +82,9 @@ final class StormCommand implements Callable<Integer> {
             names = "--target",
             required = true,
             paramLabel = "HOST",
-            description = "TFTP server or VIP: a name or an IPv4 or IPv6 address, of the sources' IP version.")
-    String target;
+            description = "TFTP server or VIP: a name or an IPv4 or IPv6 address, of the sources' IP version."
+                    + " Repeatable: the clients are split over the targets in order.")
+    List<String> targets;
 
     @Option(names = "--port", defaultValue = "69", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}.")
     int port;
@@ -183,24 +191,35 @@ final class StormCommand implements Callable<Integer> {
             return usageError("--sources has " + addresses.size() + " addresses, more than " + Storm.MAX_CLIENTS
                     + " clients: use --clients");
         }
-        boolean sourcesV6 = addresses.get(0) instanceof Inet6Address;
-        InetAddress[] resolved;
-        try {
-            resolved = InetAddress.getAllByName(target);
-        } catch (UnknownHostException e) {
-            return usageError("cannot resolve " + target);
+        if (targets.size() > n) {
+            return usageError("--target given " + targets.size() + " times for " + n
+                    + " clients: every target needs at least one client");
         }
-        // A name may have addresses of both versions: the one of the sources' version is the target.
-        InetAddress server = Arrays.stream(resolved)
-                .filter(a -> a instanceof Inet6Address == sourcesV6)
-                .findFirst()
-                .orElse(null);
-        if (server == null) {
-            return usageError("--target " + resolved[0].getHostAddress() + " is " + (sourcesV6 ? "IPv4" : "IPv6")
-                    + ", the --sources " + (sourcesV6 ? "IPv6" : "IPv4") + ": one IP version a storm");
+        boolean sourcesV6 = addresses.get(0) instanceof Inet6Address;
+        List<InetAddress> servers = new ArrayList<>(targets.size());
+        for (String target : targets) {
+            InetAddress[] resolved;
+            try {
+                resolved = InetAddress.getAllByName(target);
+            } catch (UnknownHostException e) {
+                return usageError("cannot resolve " + target);
+            }
+            // A name may have addresses of both versions: the one of the sources' version is the target.
+            InetAddress server = Arrays.stream(resolved)
+                    .filter(a -> a instanceof Inet6Address == sourcesV6)
+                    .findFirst()
+                    .orElse(null);
+            if (server == null) {
+                return usageError("--target " + resolved[0].getHostAddress() + " is " + (sourcesV6 ? "IPv4" : "IPv6")
+                        + ", the --sources " + (sourcesV6 ? "IPv6" : "IPv4") + ": one IP version a storm");
+            }
+            if (servers.contains(server)) {
+                return usageError("--target " + server.getHostAddress() + " is given twice");
+            }
+            servers.add(server);
         }
         TftpRequest request = new TftpRequest(
-                server,
+                servers.get(0),
                 port,
                 file,
                 blksize,
@@ -210,7 +229,7 @@ final class StormCommand implements Callable<Integer> {
                 expectSize == null ? OptionalLong.empty() : OptionalLong.of(expectSize),
                 expectSha256,
                 null);
-        Storm storm = new Storm(request, addresses.subList(0, n), maxTime);
+        Storm storm = new Storm(request, servers, addresses.subList(0, n), maxTime);
 
         StormResult result;
         ProgressBar bar = !noProgress && ProgressBar.stderrIsTerminal()
@@ -239,7 +258,7 @@ final class StormCommand implements Callable<Integer> {
     /** The --plot chart; false (and a line on stderr) when it could not be written after all. */
     private boolean writePlot(StormResult r) {
         try {
-            SvgCharts.write(plot, SvgCharts.cdf(plotTitle(r), PLOT_X, PLOT_Y, List.of(cdf(r))));
+            SvgCharts.write(plot, SvgCharts.cdf(plotTitle(r), PLOT_X, PLOT_Y, cdfs(r)));
             return true;
         } catch (IOException | IllegalStateException e) {
             spec.commandLine().getErr().println("dsrlb storm: --plot " + plot + ": " + e.getMessage());
@@ -250,15 +269,23 @@ final class StormCommand implements Callable<Integer> {
     static final String PLOT_X = "seconds per client (common start to its last ACK)";
     static final String PLOT_Y = "fraction of clients done";
 
-    /** The storm's clients as one CDF line, named after the target; failed clients never finish. */
-    static CdfSeries cdf(StormResult r) {
-        TftpRequest q = r.request();
-        List<Double> done = r.clients().stream()
-                .filter(ClientResult::ok)
-                .map(c -> c.completion().toNanos() / 1e9)
-                .toList();
-        String name = q.port() == 69 ? q.server().getHostAddress() : hostPort(q.server(), q.port());
-        return new CdfSeries(name, done, r.clients().size());
+    /**
+     * A CDF line per target of the clients that fetched from it, named after the target, in the
+     * targets' order; failed clients never finish.
+     */
+    static List<CdfSeries> cdfs(StormResult r) {
+        int port = r.request().port();
+        List<CdfSeries> lines = new ArrayList<>(r.targets().size());
+        for (InetAddress target : r.targets()) {
+            List<ClientResult> clients = r.clientsOf(target);
+            List<Double> done = clients.stream()
+                    .filter(ClientResult::ok)
+                    .map(c -> c.completion().toNanos() / 1e9)
+                    .toList();
+            String name = port == 69 ? target.getHostAddress() : hostPort(target, port);
+            lines.add(new CdfSeries(name, done, clients.size()));
+        }
+        return lines;
     }
 
     static String plotTitle(StormResult r) {
@@ -287,7 +314,7 @@ final class StormCommand implements Callable<Integer> {
                 .append(" clients, ")
                 .append(q.file())
                 .append(" from ")
-                .append(hostPort(q.server(), q.port()))
+                .append(targetsLine(r))
                 .append(q.asksOptions() ? ", blksize " + q.blksize() : ", no options")
                 .append(", timeout ")
                 .append(ProbeCommand.seconds(q.timeout()))
@@ -330,6 +357,17 @@ final class StormCommand implements Callable<Integer> {
             }
         }
         return sb.toString();
+    }
+
+    /** The target as address:port; several, each with its number of clients. */
+    private static String targetsLine(StormResult r) {
+        int port = r.request().port();
+        if (r.targets().size() == 1) {
+            return hostPort(r.targets().get(0), port);
+        }
+        return r.targets().stream()
+                .map(t -> hostPort(t, port) + " (" + r.clientsOf(t).size() + " clients)")
+                .collect(Collectors.joining(", "));
     }
 
     private static String sha256Line(StormResult r) {

@@ -1,6 +1,8 @@
 package dsrlb.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dsrlb.status.Json;
 import dsrlb.storm.ClientResult;
@@ -9,6 +11,7 @@ import dsrlb.storm.StormResult;
 import dsrlb.tftp.TftpRequest;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,10 +29,13 @@ final class StormJson {
         Percentiles p = r.completionTimes();
         Map<String, Integer> byKind = new LinkedHashMap<>();
         r.failuresByKind().forEach((kind, n) -> byKind.put(kind.name(), n));
+        // One target: the document as before there could be several (scripts read it).
+        boolean several = r.targets().size() > 1;
         List<ClientLine> results = new ArrayList<>(r.clients().size());
         for (ClientResult c : r.clients()) {
             results.add(new ClientLine(
                     c.client(),
+                    several ? c.target().getHostAddress() : null,
                     c.ok(),
                     seconds(c.completion()),
                     seconds(c.transfer()),
@@ -42,6 +48,7 @@ final class StormJson {
         }
         Document d = new Document(
                 q.server().getHostAddress(),
+                several ? r.targets().stream().map(InetAddress::getHostAddress).toList() : null,
                 q.port(),
                 q.file(),
                 q.blksize(),
@@ -77,6 +84,7 @@ final class StormJson {
     /** The summary, then every client's result, in the order scripts read them. */
     private record Document(
             String target,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> targets,
             int port,
             String file,
             int blksize,
@@ -102,6 +110,7 @@ final class StormJson {
 
     private record ClientLine(
             String client,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String target,
             boolean ok,
             BigDecimal seconds,
             BigDecimal transferSeconds,
@@ -112,23 +121,30 @@ final class StormJson {
             String kind,
             String reason) {}
 
-    /** Compact, but the results array (the only one) has one client a line, for grep and diff. */
+    /** Compact, but the results array has one client a line, for grep and diff. */
     private static final class ClientPerLine extends MinimalPrettyPrinter {
         private static final long serialVersionUID = 1L;
 
         @Override
         public void writeStartArray(JsonGenerator g) throws IOException {
-            g.writeRaw("[\n");
+            g.writeRaw(isResults(g) ? "[\n" : "[");
         }
 
         @Override
         public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
-            g.writeRaw(",\n");
+            g.writeRaw(isResults(g) ? ",\n" : ",");
         }
 
         @Override
         public void writeEndArray(JsonGenerator g, int values) throws IOException {
-            g.writeRaw("\n]");
+            g.writeRaw(isResults(g) ? "\n]" : "]");
+        }
+
+        /** Whether the array being written is "results" (the generator is in its context then). */
+        private static boolean isResults(JsonGenerator g) {
+            JsonStreamContext array = g.getOutputContext();
+            return array.getParent() != null
+                    && "results".equals(array.getParent().getCurrentName());
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Reads the result files lab/bench keeps into series, pooling several files into one series
- * (a mode's rounds, the two halves of a direct storm). Formats:
+ * (a mode's rounds). Formats:
  *
  * <ul>
  *   <li>for a CDF: a {@code dsrlb storm --json} document (each of its "results" has "ok" and

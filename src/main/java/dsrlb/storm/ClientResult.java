@@ -9,6 +9,7 @@ import java.util.Objects;
  * What one client of a storm got.
  *
  * @param source the address the client was bound to
+ * @param target the server it fetched from (one of the storm's targets)
  * @param completion from the storm's common start to the client's last ACK (to its failure
  *        when it failed): what a booting machine waits for its file
  * @param transfer from the client's RRQ to its last ACK, as {@code dsrlb probe} measures
@@ -22,6 +23,7 @@ import java.util.Objects;
  */
 public record ClientResult(
         InetAddress source,
+        InetAddress target,
         Duration completion,
         Duration transfer,
         long bytes,
@@ -32,6 +34,7 @@ public record ClientResult(
         String reason) {
     public ClientResult {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
         Objects.requireNonNull(completion, "completion");
         Objects.requireNonNull(transfer, "transfer");
         if ((kind == null) != (reason == null)) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +31,10 @@ import java.util.concurrent.atomic.LongAdder;
  * the same file. Bounded in count ({@link #MAX_CLIENTS}) and in time: each client gives up
  * after {@code maxTime} by itself, and whatever still runs shortly after is stopped.
  *
+ * <p>With several targets the clients are split over them in contiguous blocks, in order
+ * ({@link #targetOf}): one process can then storm both backends directly, as lab/bench's direct
+ * arm does, instead of one storm process per backend.
+ *
  * <p>Runs once. {@link #progress()} may be called from any thread while it runs.
  */
 public final class Storm {
@@ -42,6 +47,7 @@ public final class Storm {
     private static final long THREAD_STACK = 256 * 1024;
 
     private final TftpRequest request;
+    private final List<InetAddress> targets;
     private final List<InetAddress> sources;
     private final Duration maxTime;
 
@@ -52,22 +58,57 @@ public final class Storm {
     private volatile long startNanos;
     private volatile boolean ran;
 
+    /** Every client fetches from {@code request.server()}. */
+    public Storm(TftpRequest request, List<? extends InetAddress> sources, Duration maxTime) {
+        this(request, List.of(request.server()), sources, maxTime);
+    }
+
     /**
-     * @param request what each client asks; its local address and total timeout are replaced
-     *        per client (the source, and {@code maxTime})
+     * @param request what each client asks; its server, local address and total timeout are
+     *        replaced per client (its target, its source, and {@code maxTime})
+     * @param targets the servers, distinct, at most one per client: client i of n fetches from
+     *        {@code targets.get(targetOf(i, n, targets.size()))}
      * @param sources one client per address, 1..{@link #MAX_CLIENTS}
      * @param maxTime the bound of the whole storm
      */
-    public Storm(TftpRequest request, List<? extends InetAddress> sources, Duration maxTime) {
-        this.request = Objects.requireNonNull(request, "request");
+    public Storm(
+            TftpRequest request,
+            List<? extends InetAddress> targets,
+            List<? extends InetAddress> sources,
+            Duration maxTime) {
+        this.targets = List.copyOf(targets);
         this.sources = List.copyOf(sources);
+        if (this.targets.isEmpty()) {
+            throw new IllegalArgumentException("a storm has a target");
+        }
+        this.request = Objects.requireNonNull(request, "request").withServer(this.targets.get(0));
         this.maxTime = Objects.requireNonNull(maxTime, "maxTime");
         if (this.sources.isEmpty() || this.sources.size() > MAX_CLIENTS) {
             throw new IllegalArgumentException("a storm has 1.." + MAX_CLIENTS + " clients: " + this.sources.size());
         }
+        if (this.targets.size() > this.sources.size()) {
+            // A target without a client would be named in the report with nothing measured.
+            throw new IllegalArgumentException(
+                    this.targets.size() + " targets for " + this.sources.size() + " clients: each needs a client");
+        }
+        if (Set.copyOf(this.targets).size() != this.targets.size()) {
+            throw new IllegalArgumentException("a target is listed twice: " + this.targets);
+        }
         if (maxTime.isNegative() || maxTime.isZero()) {
             throw new IllegalArgumentException("maxTime must be positive: " + maxTime);
         }
+    }
+
+    /**
+     * The target of client {@code client} of {@code clients} split in order over {@code targets}
+     * in contiguous blocks: {@code client * targets / clients}. The blocks' sizes differ by at
+     * most one: an even n over two targets is clients 0..n/2-1 and n/2..n-1, 5 over 2 is 3 and 2.
+     */
+    public static int targetOf(int client, int clients, int targets) {
+        if (clients < 1 || targets < 1 || client < 0 || client >= clients) {
+            throw new IllegalArgumentException("client " + client + " of " + clients + " over " + targets + " targets");
+        }
+        return (int) ((long) client * targets / clients);
     }
 
     public Progress progress() {
@@ -126,7 +167,7 @@ public final class Storm {
                 results.add(r);
                 wall = Math.max(wall, r.completion().toNanos());
             }
-            return new StormResult(request, maxTime, results, Duration.ofNanos(wall));
+            return new StormResult(request, targets, maxTime, results, Duration.ofNanos(wall));
         } finally {
             go.countDown();
             pool.shutdownNow();
@@ -137,7 +178,8 @@ public final class Storm {
             int index, AtomicReferenceArray<TftpTransfer> transfers, CountDownLatch bound, CountDownLatch go)
             throws InterruptedException {
         InetAddress source = sources.get(index);
-        TftpRequest r = request.withLocalAddress(source).withTotalTimeout(maxTime);
+        InetAddress target = targetAddress(index);
+        TftpRequest r = request.withServer(target).withLocalAddress(source).withTotalTimeout(maxTime);
         TftpTransfer t;
         try {
             t = TftpClient.open(r);
@@ -146,6 +188,7 @@ public final class Storm {
             failed.incrementAndGet();
             return new ClientResult(
                     source,
+                    target,
                     Duration.ZERO,
                     Duration.ZERO,
                     0,
@@ -174,6 +217,7 @@ public final class Storm {
             (result.success() ? completed : failed).incrementAndGet();
             return new ClientResult(
                     source,
+                    target,
                     completion,
                     result.elapsed(),
                     result.bytes(),
@@ -192,6 +236,7 @@ public final class Storm {
         if (!f.isDone()) {
             return new ClientResult(
                     source,
+                    targetAddress(index),
                     Duration.ofNanos(System.nanoTime() - start),
                     Duration.ZERO,
                     0,
@@ -210,6 +255,7 @@ public final class Storm {
                 // Its socket was closed under it: say why instead of "socket closed".
                 return new ClientResult(
                         r.source(),
+                        r.target(),
                         r.completion(),
                         r.transfer(),
                         r.bytes(),
@@ -224,6 +270,7 @@ public final class Storm {
             Throwable c = e.getCause();
             return new ClientResult(
                     source,
+                    targetAddress(index),
                     Duration.ofNanos(System.nanoTime() - start),
                     Duration.ZERO,
                     0,
@@ -233,6 +280,10 @@ public final class Storm {
                     FailureKind.IO_ERROR,
                     "client failed: " + c);
         }
+    }
+
+    private InetAddress targetAddress(int client) {
+        return targets.get(targetOf(client, sources.size(), targets.size()));
     }
 
     private static String seconds(Duration d) {

@@ -2,6 +2,7 @@ package dsrlb.storm;
 
 import dsrlb.tftp.FailureKind;
 import dsrlb.tftp.TftpRequest;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -14,17 +15,29 @@ import java.util.TreeSet;
  * A finished storm: every client's result in the order of the sources, and the time from the
  * common start to the last client's end.
  *
- * @param request what every client asked (its local address and total bound set per client)
+ * @param request what every client asked (its server, local address and total bound set per
+ *        client), with the first target as its server
+ * @param targets the storm's servers in order, the clients split over them in contiguous blocks
  * @param maxTime the storm's bound
  * @param clients one result per client, in source order
  * @param wall from the common start to the end of the last client
  */
-public record StormResult(TftpRequest request, Duration maxTime, List<ClientResult> clients, Duration wall) {
+public record StormResult(
+        TftpRequest request, List<InetAddress> targets, Duration maxTime, List<ClientResult> clients, Duration wall) {
     public StormResult {
         Objects.requireNonNull(request, "request");
+        targets = List.copyOf(targets);
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("a storm has a target");
+        }
         Objects.requireNonNull(maxTime, "maxTime");
         Objects.requireNonNull(wall, "wall");
         clients = List.copyOf(clients);
+    }
+
+    /** The clients that fetched from {@code target}, in source order. */
+    public List<ClientResult> clientsOf(InetAddress target) {
+        return clients.stream().filter(c -> c.target().equals(target)).toList();
     }
 
     public int completed() {

@@ -94,6 +94,11 @@ public record TftpRequest(
                 null);
     }
 
+    public TftpRequest withServer(InetAddress s) {
+        return new TftpRequest(
+                s, port, file, blksize, timeout, retries, totalTimeout, expectedSize, expectedSha256, localAddress);
+    }
+
     public TftpRequest withPort(int p) {
         return new TftpRequest(
                 server, p, file, blksize, timeout, retries, totalTimeout, expectedSize, expectedSha256, localAddress);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dsrlb.plot.SvgCharts;
+import dsrlb.storm.SourceAddresses;
 import dsrlb.testing.Svg;
 import dsrlb.tftp.FakeTftpServer;
 import java.io.IOException;
@@ -16,8 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +133,8 @@ class StormCommandTest {
         double maxSeconds = 0;
         for (int i = 0; i < 8; i++) {
             String c = clients.get(i);
+            // One target: no "target" per client, the layout scripts have read from the start.
+            assertTrue(c.startsWith("{\"client\":\"127.0.0." + (i + 1) + "\",\"ok\":true,\"seconds\":"), c);
             assertEquals("\"127.0.0." + (i + 1) + "\"", field(c, "client"));
             assertEquals("true", field(c, "ok"));
             assertEquals("\"" + SHA + "\"", field(c, "sha256"));
@@ -284,6 +289,9 @@ class StormCommandTest {
                 "--file x --target ::1|dsrlb storm: --target 0:0:0:0:0:0:0:1 is IPv6, the --sources IPv4: one IP version a storm",
                 "--file x --sources ::1|dsrlb storm: --target 127.0.0.1 is IPv4, the --sources IPv6: one IP version a storm",
                 "--file x --sources ::1,127.0.0.1|dsrlb storm: --sources: '127.0.0.1' is IPv4 and '::1' IPv6",
+                "--file x --target 127.0.0.1 --target ::1|dsrlb storm: --target 0:0:0:0:0:0:0:1 is IPv6, the --sources IPv4: one IP version a storm",
+                "--file x --target 127.0.0.1 --target 127.0.0.2 --target 127.0.0.3 --clients 2|dsrlb storm: --target given 3 times for 2 clients: every target needs at least one client",
+                "--file x --target 127.0.0.2 --target 127.0.0.2|dsrlb storm: --target 127.0.0.2 is given twice",
                 "--file x --bogus|Unknown option: '--bogus'",
                 "--clients 2|Missing required option: '--file=FILE'"
             })
@@ -310,6 +318,93 @@ class StormCommandTest {
         assertEquals(1, lines.size(), "one target, one line");
         assertEquals(1 + 2 * 8, lines.values().iterator().next().size(), "a step per client");
         assertTrue(row(out.toString(), "clients").equals("8 completed, 0 failed"), "the table is still printed");
+    }
+
+    /**
+     * Two targets (two fake servers on 127.0.0.1 and 127.0.0.2, one port): the first half of the
+     * clients fetch from the first, the rest from the second; the report names both, the JSON
+     * says which client used which, the plot has a line per target.
+     */
+    @Test
+    void twoTargetsSplitTheClientsInHalvesAndTheReportsNameBoth(@TempDir Path dir) throws Exception {
+        try (FakeTftpServer server2 = FakeTftpServer.start(
+                        SourceAddresses.parse("127.0.0.2").get(0), server.port())
+                .serve("ARDBP32.BIN", FILE)) {
+            String[] args = {
+                "--file",
+                "ARDBP32.BIN",
+                "--target",
+                "127.0.0.1",
+                "--target",
+                "127.0.0.2",
+                "--sources",
+                "127.0.1.1-127.0.1.8",
+                "--expect-sha256",
+                SHA
+            };
+            List<String> json = new ArrayList<>(List.of(args));
+            json.add("--json");
+
+            assertEquals(0, storm(json.toArray(String[]::new)), err.toString());
+
+            String s = out.toString();
+            assertTrue(
+                    s.startsWith("{\"target\":\"127.0.0.1\",\"targets\":[\"127.0.0.1\",\"127.0.0.2\"],\"port\":"
+                            + server.port() + ",\"file\":\"ARDBP32.BIN\","),
+                    s);
+            List<String> clients =
+                    s.lines().filter(l -> l.startsWith("{\"client\":")).toList();
+            assertEquals(8, clients.size(), s);
+            for (int i = 0; i < 8; i++) {
+                String c = clients.get(i);
+                assertTrue(
+                        c.startsWith("{\"client\":\"127.0.1." + (i + 1) + "\",\"target\":\"127.0.0." + (i < 4 ? 1 : 2)
+                                + "\",\"ok\":true,"),
+                        c);
+            }
+            assertEquals(
+                    Set.of("127.0.1.1", "127.0.1.2", "127.0.1.3", "127.0.1.4"),
+                    addresses(server.requesters()),
+                    "the first server saw the first half");
+            assertEquals(
+                    Set.of("127.0.1.5", "127.0.1.6", "127.0.1.7", "127.0.1.8"),
+                    addresses(server2.requesters()),
+                    "the second server saw the second half");
+            String head = s.substring(0, s.indexOf("\"results\""));
+            assertEquals("8", field(head, "completed"));
+            assertEquals(String.valueOf(8L * FILE.length), field(head, "bytes"));
+
+            out.getBuffer().setLength(0);
+            Path svg = dir.resolve("two.svg");
+            List<String> table = new ArrayList<>(List.of(args));
+            table.addAll(List.of("--plot", svg.toString()));
+            assertEquals(0, storm(table.toArray(String[]::new)), err.toString());
+
+            String t = out.toString();
+            assertTrue(
+                    t.startsWith(
+                            "storm: 8 clients, ARDBP32.BIN from 127.0.0.1:" + server.port() + " (4 clients), 127.0.0.2:"
+                                    + server.port() + " (4 clients), blksize 1428, timeout 0.200 s x 5 retries\n"),
+                    t);
+            assertEquals("8 completed, 0 failed", row(t, "clients"));
+            assertEquals(SHA + " (all 8), as expected", row(t, "sha256"));
+            Svg doc = Svg.parse(Files.readString(svg));
+            assertTrue(
+                    doc.texts().contains("127.0.0.1:" + server.port()),
+                    doc.texts().toString());
+            assertTrue(
+                    doc.texts().contains("127.0.0.2:" + server.port()),
+                    doc.texts().toString());
+            Map<String, List<double[]>> lines = doc.seriesLines(SvgCharts.SERIES_WIDTH);
+            assertEquals(2, lines.size(), "a line per target");
+            for (List<double[]> line : lines.values()) {
+                assertEquals(1 + 2 * 4, line.size(), "a step per client of its target");
+            }
+        }
+    }
+
+    private static Set<String> addresses(List<InetAddress> list) {
+        return list.stream().map(InetAddress::getHostAddress).collect(Collectors.toSet());
     }
 
     @Test
@@ -341,6 +436,8 @@ class StormCommandTest {
         assertTrue(s.contains("--no-progress"), s);
         assertTrue(s.contains("--plot FILE.svg also draws the completion times as a CDF"), s);
         assertTrue(s.contains("1 at least one client failed"), s);
+        assertTrue(s.contains("--target again names more servers: the clients are split over them in order"), s);
+        assertTrue(s.contains("with several, the summary also has 'targets'"), s);
     }
 
     /** The figures of a table row "what<spaces>figures". */

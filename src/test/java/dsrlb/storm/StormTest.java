@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,94 @@ class StormTest {
                 () -> new Storm(request("x"), many.subList(0, Storm.MAX_CLIENTS + 1), Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> new Storm(request("x"), List.of(), Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> new Storm(request("x"), EIGHT, Duration.ZERO));
+    }
+
+    @Test
+    void theClientsAreSplitOverTheTargetsInContiguousBlocksInOrder() {
+        // lab/bench's direct arm: 200 clients, the first half to tftp1, the second to tftp2.
+        for (int i = 0; i < 200; i++) {
+            assertEquals(i < 100 ? 0 : 1, Storm.targetOf(i, 200, 2), "client " + i);
+        }
+        assertEquals(List.of(0, 0, 0, 1, 1), split(5, 2), "blocks differ by one at most");
+        assertEquals(List.of(0, 1, 2), split(3, 3), "as many targets as clients: one each");
+        assertEquals(List.of(0, 0, 0, 1, 1, 2, 2), split(7, 3));
+        assertEquals(List.of(0, 0, 0, 0), split(4, 1), "one target has them all");
+        assertThrows(IllegalArgumentException.class, () -> Storm.targetOf(5, 5, 2));
+        assertThrows(IllegalArgumentException.class, () -> Storm.targetOf(0, 5, 0));
+        assertThrows(IllegalArgumentException.class, () -> Storm.targetOf(-1, 5, 2));
+        // No int overflow at the bound: i * k before the division.
+        assertEquals(1, Storm.targetOf(Storm.MAX_CLIENTS - 1, Storm.MAX_CLIENTS, 2));
+    }
+
+    private static List<Integer> split(int n, int k) {
+        return IntStream.range(0, n).mapToObj(i -> Storm.targetOf(i, n, k)).toList();
+    }
+
+    @Test
+    void everyTargetNeedsAClientAndIsListedOnce() throws Exception {
+        List<InetAddress> abc = SourceAddresses.parse("127.0.0.1-127.0.0.3");
+        InetAddress a = abc.get(0);
+        InetAddress b = abc.get(1);
+        InetAddress c = abc.get(2);
+        IllegalArgumentException more = assertThrows(
+                IllegalArgumentException.class,
+                () -> new Storm(request("x"), List.of(a, b, c), EIGHT.subList(0, 2), Duration.ofSeconds(1)));
+        assertEquals("3 targets for 2 clients: each needs a client", more.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Storm(request("x"), List.of(a, b, a), EIGHT, Duration.ofSeconds(1)));
+        assertThrows(
+                IllegalArgumentException.class, () -> new Storm(request("x"), List.of(), EIGHT, Duration.ofSeconds(1)));
+        // As many targets as clients is fine.
+        new Storm(request("x"), List.of(a, b, c), EIGHT.subList(0, 3), Duration.ofSeconds(1));
+    }
+
+    /**
+     * Two servers on two loopback addresses (one port, as a storm's targets share it): each
+     * serves exactly its block of the clients, and every result says which one it fetched from.
+     */
+    @Test
+    void eachOfTwoTargetsServesExactlyItsBlockOfClients() throws Exception {
+        InetAddress first = InetAddress.getLoopbackAddress();
+        InetAddress second = SourceAddresses.parse("127.0.0.2").get(0);
+        byte[] other = random(50_000, 6);
+        try (FakeTftpServer server2 =
+                FakeTftpServer.start(second, server.port()).serve("ARDBP32.BIN", other)) {
+            // Clients from 127.0.1.x, so that no source is also a server's address.
+            List<InetAddress> five = SourceAddresses.parse("127.0.1.1-127.0.1.5");
+
+            StormResult r =
+                    new Storm(request("ARDBP32.BIN"), List.of(first, second), five, Duration.ofSeconds(30)).run();
+
+            assertEquals(5, r.completed(), r.failures().toString());
+            assertEquals(List.of(first, second), r.targets());
+            assertEquals(first, r.request().server(), "the summary's request names the first target");
+            assertEquals(
+                    List.of(first, first, first, second, second),
+                    r.clients().stream().map(ClientResult::target).toList());
+            assertEquals(
+                    five.subList(0, 3),
+                    r.clientsOf(first).stream().map(ClientResult::source).toList());
+            assertEquals(
+                    five.subList(3, 5),
+                    r.clientsOf(second).stream().map(ClientResult::source).toList());
+            // What each server saw, and what each client got (the two serve different content).
+            assertEquals(Set.copyOf(five.subList(0, 3)), Set.copyOf(server.requesters()));
+            assertEquals(Set.copyOf(five.subList(3, 5)), Set.copyOf(server2.requesters()));
+            assertEquals(
+                    List.of(sha256(FILE), sha256(FILE), sha256(FILE), sha256(other), sha256(other)),
+                    r.clients().stream().map(ClientResult::sha256).toList());
+            assertEquals(3L * FILE.length + 2L * other.length, r.bytes());
+        }
+    }
+
+    @Test
+    void oneTargetServesEveryClient() throws Exception {
+        StormResult r = new Storm(request("ARDBP32.BIN"), EIGHT.subList(0, 2), Duration.ofSeconds(30)).run();
+
+        assertEquals(List.of(InetAddress.getLoopbackAddress()), r.targets());
+        assertTrue(r.clients().stream().allMatch(c -> c.target().equals(InetAddress.getLoopbackAddress())));
+        assertEquals(2, r.clientsOf(InetAddress.getLoopbackAddress()).size());
     }
 
     static byte[] random(int n, long seed) {

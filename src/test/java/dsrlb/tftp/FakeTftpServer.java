@@ -32,6 +32,7 @@ public final class FakeTftpServer implements AutoCloseable {
     private final Set<Long> foreignBefore = ConcurrentHashMap.newKeySet();
     private final Set<Long> staleBefore = ConcurrentHashMap.newKeySet();
     private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private final List<InetAddress> requesters = new CopyOnWriteArrayList<>();
     private final List<String> foreignGotBack = new CopyOnWriteArrayList<>();
     private final List<String> errorsReceived = new CopyOnWriteArrayList<>();
     private final List<DatagramSocket> sockets = new CopyOnWriteArrayList<>();
@@ -46,8 +47,8 @@ public final class FakeTftpServer implements AutoCloseable {
     private volatile long announcedTsize = -1;
     private volatile int oackBlksize = -1;
 
-    private FakeTftpServer(InetAddress listen) throws SocketException {
-        listener = new DatagramSocket(new InetSocketAddress(listen, 0));
+    private FakeTftpServer(InetAddress listen, int port) throws SocketException {
+        listener = new DatagramSocket(new InetSocketAddress(listen, port));
         answerFrom = listen;
         Thread t = new Thread(this::accept, "fake-tftp-" + listener.getLocalPort());
         t.setDaemon(true);
@@ -55,12 +56,20 @@ public final class FakeTftpServer implements AutoCloseable {
     }
 
     public static FakeTftpServer start() throws SocketException {
-        return new FakeTftpServer(InetAddress.getLoopbackAddress());
+        return new FakeTftpServer(InetAddress.getLoopbackAddress(), 0);
     }
 
     /** Listens on (and answers from) this address instead, e.g. ::1 for IPv6 clients. */
     public static FakeTftpServer start(InetAddress listen) throws SocketException {
-        return new FakeTftpServer(listen);
+        return new FakeTftpServer(listen, 0);
+    }
+
+    /**
+     * Listens on this address and port: a second server on another loopback address with the
+     * first one's port, as a storm's targets share one port.
+     */
+    public static FakeTftpServer start(InetAddress listen, int port) throws SocketException {
+        return new FakeTftpServer(listen, port);
     }
 
     public int port() {
@@ -156,6 +165,11 @@ public final class FakeTftpServer implements AutoCloseable {
         return requests;
     }
 
+    /** The source address of every RRQ received, in order. */
+    public List<InetAddress> requesters() {
+        return requesters;
+    }
+
     /** What the client sent back to DATA from a foreign TID, e.g. "ERROR 5 Unknown transfer ID". */
     public List<String> foreignGotBack() {
         return foreignGotBack;
@@ -209,6 +223,7 @@ public final class FakeTftpServer implements AutoCloseable {
             int modeEnd = TftpPackets.indexOfNul(buf, fileEnd + 1, p.getLength());
             String file = new String(buf, 2, fileEnd - 2, StandardCharsets.UTF_8);
             Map<String, String> options = TftpPackets.options(buf, modeEnd + 1, p.getLength());
+            requesters.add(p.getAddress());
             requests.add(options);
             if (silent) {
                 continue;
