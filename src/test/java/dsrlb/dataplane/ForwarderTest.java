@@ -1,52 +1,33 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.ForwarderHarness.LB;
+import static dsrlb.testing.ForwarderHarness.ROUTER;
+import static dsrlb.testing.ForwarderHarness.TFTP1;
+import static dsrlb.testing.ForwarderHarness.TFTP2;
 import static dsrlb.testing.FrameBuilder.frame;
 import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
-import dsrlb.config.DsrConfig;
 import dsrlb.frame.Arp;
 import dsrlb.frame.Bytes;
 import dsrlb.frame.Ethernet;
 import dsrlb.frame.L4Checksum;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
-import dsrlb.testing.FakeTicker;
-import dsrlb.testing.MemoryPacketIo;
-import java.util.ArrayList;
+import dsrlb.testing.ForwarderHarness;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ForwarderTest {
-    static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
-    static final MacAddress ROUTER = MacAddress.parse("02:00:00:00:00:01");
-    static final MacAddress TFTP1 = MacAddress.parse("02:00:00:00:00:30");
-    static final MacAddress TFTP2 = MacAddress.parse("02:00:00:00:00:31");
     static final int VIP = TestConfigs.VIP;
     static final int CLIENT = Ipv4.parse("192.0.2.10");
 
-    final MemoryPacketIo io = new MemoryPacketIo(LB);
-    final List<byte[]> observedArp = new ArrayList<>();
-    LoadBalancer lb;
-    Forwarder forwarder;
-
-    @BeforeEach
-    void setUp() {
-        DsrConfig cfg = TestConfigs.seed();
-        lb = new LoadBalancer(cfg, new FakeTicker(), 251);
-        forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> observedArp.add(f.clone()));
-        lb.setMac(0, TFTP1);
-        lb.setMac(1, TFTP2);
-        lb.setHealth(0, ServiceStatus.UP, "test");
-        lb.setHealth(1, ServiceStatus.UP, "test");
-    }
+    final ForwarderHarness node = new ForwarderHarness(TestConfigs.seed());
 
     private byte[] fromClient(int client, int dstPort, byte[] payload) {
         return frame().eth(ROUTER, LB)
@@ -56,26 +37,13 @@ class ForwarderTest {
                 .build();
     }
 
-    private void handle(byte[] f) {
-        byte[] copy = f.clone();
-        forwarder.handle(copy, copy.length);
-    }
-
     @Test
     void forwardsWithOnlyTheMacsRewritten() {
         byte[] in = fromClient(CLIENT, 69, tftpRrq("ARDBP32.BIN"));
-        handle(in);
-        assertEquals(1, io.sent().size());
-        byte[] out = io.sent().get(0);
-        assertTrue(TFTP1.matches(out, Ethernet.DESTINATION));
-        assertTrue(LB.matches(out, Ethernet.SOURCE));
-        assertArrayEquals(
-                Arrays.copyOfRange(in, 12, in.length),
-                Arrays.copyOfRange(out, 12, out.length),
-                "IP header, ports and payload byte-identical");
-        assertEquals(1, forwarder.counters().forwarded());
-        assertEquals(1, lb.forwardedPackets(0));
-        assertEquals(in.length, lb.forwardedBytes(0));
+        node.assertForwardedTo(TFTP1, in); // IP header, ports and payload byte-identical
+        assertEquals(1, node.counters().forwarded());
+        assertEquals(1, node.lb.forwardedPackets(0));
+        assertEquals(in.length, node.lb.forwardedBytes(0));
     }
 
     @Test
@@ -87,21 +55,20 @@ class ForwarderTest {
                 .payload(tftpRrq("ARDBP32.BIN"))
                 .partialChecksum()
                 .build();
-        handle(partial);
-        byte[] out = io.sent().get(0);
+        byte[] out = node.handle(partial).get(0);
         assertTrue(L4Checksum.isValid(out, 14));
         assertArrayEquals(Arrays.copyOfRange(full, 12, full.length), Arrays.copyOfRange(out, 12, out.length));
-        assertEquals(1, forwarder.counters().checksumsCompleted());
+        assertEquals(1, node.counters().checksumsCompleted());
     }
 
     @Test
     void ackToAnEphemeralPortFollowsTheClientsBackend() {
-        handle(fromClient(CLIENT, 69, tftpRrq("ARDBP32.BIN")));
-        handle(fromClient(Ipv4.parse("192.0.2.11"), 69, tftpRrq("ARDBP32.BIN")));
+        node.handle(fromClient(CLIENT, 69, tftpRrq("ARDBP32.BIN")));
+        node.handle(fromClient(Ipv4.parse("192.0.2.11"), 69, tftpRrq("ARDBP32.BIN")));
         for (int block = 1; block <= 20; block++) {
-            handle(fromClient(CLIENT, 50_000, new byte[] {0, 4, 0, (byte) block}));
+            node.handle(fromClient(CLIENT, 50_000, new byte[] {0, 4, 0, (byte) block}));
         }
-        List<byte[]> sent = io.sent();
+        List<byte[]> sent = node.io.sent();
         assertTrue(TFTP2.matches(sent.get(1), 0), "second client goes to the second service");
         for (byte[] f : sent.subList(2, sent.size())) {
             assertTrue(TFTP1.matches(f, 0));
@@ -110,126 +77,119 @@ class ForwarderTest {
 
     @Test
     void answersArpForTheVipOnly() {
-        handle(frame().eth(ROUTER, MacAddress.BROADCAST)
+        byte[] reply = node.exchange(frame().eth(ROUTER, MacAddress.BROADCAST)
                 .arpRequest(Ipv4.parse("198.51.100.1"), VIP)
                 .build());
-        assertEquals(1, io.sent().size());
-        byte[] reply = io.sent().get(0);
         assertEquals(Arp.OP_REPLY, Arp.operation(reply));
         assertTrue(LB.matches(reply, Arp.SENDER_MAC));
         assertEquals(VIP, Arp.senderIp(reply));
         assertTrue(ROUTER.matches(reply, Ethernet.DESTINATION));
 
-        handle(frame().eth(ROUTER, MacAddress.BROADCAST)
+        node.handle(frame().eth(ROUTER, MacAddress.BROADCAST)
                 .arpRequest(Ipv4.parse("198.51.100.1"), Ipv4.parse("198.51.100.30"))
                 .build());
-        assertEquals(1, io.sent().size(), "not our address: no reply");
-        assertEquals(1, observedArp.size(), "but the resolver sees it");
-        assertEquals(1, forwarder.counters().arpRepliesSent());
+        assertEquals(1, node.io.sent().size(), "not our address: no reply");
+        assertEquals(1, node.arp.size(), "but the resolver sees it");
+        assertEquals(1, node.counters().arpRepliesSent());
     }
 
     @Test
     void countsAnotherHostClaimingTheVip() {
         byte[] garp = new byte[Arp.FRAME_LENGTH];
         Arp.writeGratuitous(garp, TFTP1, VIP);
-        handle(garp);
-        assertEquals(1, forwarder.counters().vipArpConflicts());
+        node.handle(garp);
+        assertEquals(1, node.counters().vipArpConflicts());
     }
 
     @Test
     void onAStandbyTheActivePeersAnnouncementIsNoConflict() {
-        forwarder.setActive(false);
+        node.forwarder.setActive(false);
         byte[] garp = new byte[Arp.FRAME_LENGTH];
         Arp.writeGratuitous(garp, TFTP1, VIP);
-        handle(garp);
-        assertEquals(0, forwarder.counters().vipArpConflicts());
-        forwarder.setActive(true);
-        handle(garp);
-        assertEquals(1, forwarder.counters().vipArpConflicts(), "once active, a claim is a conflict again");
+        node.handle(garp);
+        assertEquals(0, node.counters().vipArpConflicts());
+        node.forwarder.setActive(true);
+        node.handle(garp);
+        assertEquals(1, node.counters().vipArpConflicts(), "once active, a claim is a conflict again");
     }
 
     @Test
     void dropsWhatItMustNotForwardAndCountsWhy() {
-        handle(frame().eth(ROUTER, LB)
-                .ipv4(CLIENT, Ipv4.parse("198.51.100.30"))
-                .udp(1, 69)
-                .payload(new byte[4])
-                .build());
-        assertDropped(DropReason.NOT_VIP);
+        node.assertDropped(
+                DropReason.NOT_VIP,
+                frame().eth(ROUTER, LB)
+                        .ipv4(CLIENT, Ipv4.parse("198.51.100.30"))
+                        .udp(1, 69)
+                        .payload(new byte[4])
+                        .build());
+        node.assertDropped(
+                DropReason.OWN_SOURCE_MAC,
+                frame().eth(LB, LB)
+                        .ipv4(CLIENT, VIP)
+                        .udp(1, 69)
+                        .payload(new byte[4])
+                        .build());
 
-        handle(frame().eth(LB, LB)
-                .ipv4(CLIENT, VIP)
-                .udp(1, 69)
-                .payload(new byte[4])
-                .build());
-        assertDropped(DropReason.OWN_SOURCE_MAC);
+        node.assertDropped(
+                DropReason.GROUP_DESTINATION,
+                frame().eth(ROUTER, MacAddress.BROADCAST)
+                        .ipv4(CLIENT, VIP)
+                        .udp(1, 69)
+                        .payload(new byte[4])
+                        .build());
 
-        handle(frame().eth(ROUTER, MacAddress.BROADCAST)
-                .ipv4(CLIENT, VIP)
-                .udp(1, 69)
-                .payload(new byte[4])
-                .build());
-        assertDropped(DropReason.GROUP_DESTINATION);
+        node.assertDropped(
+                DropReason.NOT_OUR_MAC,
+                frame().eth(ROUTER, TFTP2)
+                        .ipv4(CLIENT, VIP)
+                        .udp(1, 69)
+                        .payload(new byte[4])
+                        .build());
 
-        handle(frame().eth(ROUTER, TFTP2)
-                .ipv4(CLIENT, VIP)
-                .udp(1, 69)
-                .payload(new byte[4])
-                .build());
-        assertDropped(DropReason.NOT_OUR_MAC);
-
-        handle(Arrays.copyOf(fromClient(CLIENT, 69, new byte[4]), 13));
-        assertDropped(DropReason.TRUNCATED);
+        node.assertDropped(DropReason.TRUNCATED, Arrays.copyOf(fromClient(CLIENT, 69, new byte[4]), 13));
 
         byte[] badIhl = fromClient(CLIENT, 69, new byte[4]);
         badIhl[14] = 0x43;
-        handle(badIhl);
-        assertDropped(DropReason.BAD_IP_HEADER);
+        node.assertDropped(DropReason.BAD_IP_HEADER, badIhl);
 
         byte[] cutShort = fromClient(CLIENT, 69, new byte[40]);
-        handle(Arrays.copyOf(cutShort, cutShort.length - 10));
-        assertDropped(DropReason.BAD_IP_HEADER);
+        node.assertDropped(DropReason.BAD_IP_HEADER, Arrays.copyOf(cutShort, cutShort.length - 10));
 
         byte[] qinq = fromClient(CLIENT, 69, new byte[4]);
         Bytes.putU16(qinq, 12, Ethernet.TYPE_QINQ);
-        handle(qinq);
-        assertDropped(DropReason.VLAN_TAGGED);
+        node.assertDropped(DropReason.VLAN_TAGGED, qinq);
 
         byte[] lldp = fromClient(CLIENT, 69, new byte[4]);
         Bytes.putU16(lldp, 12, 0x88cc);
-        handle(lldp);
-        assertDropped(DropReason.OTHER_ETHERTYPE);
+        node.assertDropped(DropReason.OTHER_ETHERTYPE, lldp);
 
         byte[] ipv4AsIpv6 = fromClient(CLIENT, 69, new byte[4]);
         Bytes.putU16(ipv4AsIpv6, 12, 0x86dd);
-        handle(ipv4AsIpv6);
-        assertDropped(DropReason.BAD_IP_HEADER);
+        node.assertDropped(DropReason.BAD_IP_HEADER, ipv4AsIpv6);
 
         byte[] fromBackend = frame().eth(TFTP1, LB)
                 .ipv4(CLIENT, VIP)
                 .udp(1, 69)
                 .payload(new byte[4])
                 .build();
-        handle(fromBackend);
-        assertDropped(DropReason.WOULD_LOOP);
+        node.assertDropped(DropReason.WOULD_LOOP, fromBackend);
 
-        assertEquals(0, forwarder.counters().forwarded());
+        assertEquals(0, node.counters().forwarded());
     }
 
     @Test
     void noServiceUpDropsAndCounts() {
-        lb.setHealth(0, ServiceStatus.DOWN, "test");
-        lb.setMac(1, null);
-        handle(fromClient(CLIENT, 69, new byte[4]));
-        assertDropped(DropReason.NO_SERVICE_UP);
+        node.lb.setHealth(0, ServiceStatus.DOWN, "test");
+        node.lb.setMac(1, null);
+        node.assertDropped(DropReason.NO_SERVICE_UP, fromClient(CLIENT, 69, new byte[4]));
     }
 
     @Test
     void aRefusedSendIsCountedNotThrown() {
-        io.failSends(true);
-        handle(fromClient(CLIENT, 69, new byte[4]));
-        assertEquals(1, forwarder.counters().drops(DropReason.SEND_FAILED));
-        assertEquals(0, forwarder.counters().forwarded());
+        node.io.failSends(true);
+        node.handle(fromClient(CLIENT, 69, new byte[4]));
+        assertEquals(1, node.counters().drops(DropReason.SEND_FAILED));
+        assertEquals(0, node.counters().forwarded());
     }
 
     @Test
@@ -242,30 +202,20 @@ class ForwarderTest {
                 junk[12] = 0x08; // half of them claim to be IPv4
                 junk[13] = 0;
             }
-            io.inject(junk);
+            node.io.inject(junk);
         }
-        ReceiveLoop loop = new ReceiveLoop(io, forwarder);
+        ReceiveLoop loop = new ReceiveLoop(node.io, node.forwarder);
         Thread t = new Thread(loop);
         t.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (forwarder.counters().received() < 2000 && System.nanoTime() < deadline) {
+        while (node.counters().received() < 2000 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         loop.stop();
         t.join(1000);
-        assertEquals(2000, forwarder.counters().received());
-        for (byte[] f : io.sent()) {
+        assertEquals(2000, node.counters().received());
+        for (byte[] f : node.io.sent()) {
             assertTrue(LB.matches(f, Ethernet.SOURCE), "anything sent comes from us");
         }
-    }
-
-    private final java.util.Map<DropReason, Long> seen = new java.util.EnumMap<>(DropReason.class);
-
-    /** The last frame was dropped for {@code reason}, once, and nothing went out. */
-    private void assertDropped(DropReason reason) {
-        long before = seen.getOrDefault(reason, 0L);
-        assertEquals(before + 1, forwarder.counters().drops(reason), reason.name());
-        seen.put(reason, before + 1);
-        assertEquals(List.of(), io.sent(), reason.name() + ": nothing sent");
     }
 }

@@ -1,5 +1,9 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.ForwarderHarness.LB;
+import static dsrlb.testing.ForwarderHarness.ROUTER;
+import static dsrlb.testing.ForwarderHarness.TFTP1;
+import static dsrlb.testing.ForwarderHarness.TFTP2;
 import static dsrlb.testing.FrameBuilder.frame;
 import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -7,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.LoadBalancer;
-import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.DsrConfig;
 import dsrlb.config.LbMethod;
@@ -22,8 +24,7 @@ import dsrlb.frame.L4Checksum;
 import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
-import dsrlb.testing.FakeTicker;
-import dsrlb.testing.MemoryPacketIo;
+import dsrlb.testing.ForwarderHarness;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -37,34 +38,16 @@ import org.junit.jupiter.api.Test;
  * A dropped frame is never sent and never modified.
  */
 class HostileTrafficTest {
-    static final MacAddress LB = MacAddress.parse("02:00:00:00:00:10");
-    static final MacAddress ROUTER = MacAddress.parse("02:00:00:00:00:01");
-    static final MacAddress TFTP1 = MacAddress.parse("02:00:00:00:00:30");
-    static final MacAddress TFTP2 = MacAddress.parse("02:00:00:00:00:31");
     static final MacAddress INTRUDER = MacAddress.parse("02:00:00:00:00:66");
     static final int VIP = TestConfigs.VIP;
     static final int CLIENT = Ipv4.parse("192.0.2.10");
     static final int ROUTER_IP = Ipv4.parse("198.51.100.1");
     static final byte[] RRQ = tftpRrq("ARDBP32.BIN");
 
-    MemoryPacketIo io;
-    LoadBalancer lb;
-    Forwarder forwarder;
+    ForwarderHarness node = start(TestConfigs.seed());
 
-    HostileTrafficTest() {
-        start(TestConfigs.seed());
-    }
-
-    private void start(DsrConfig config) {
-        io = new MemoryPacketIo(LB);
-        lb = new LoadBalancer(config, new FakeTicker(), 251);
-        ArpResolver resolver =
-                new ArpResolver(io, lb, Ipv4.parse("198.51.100.10"), 10_000_000_000L, 35_000_000_000L, () -> 0L);
-        forwarder = Forwarder.following(lb, io, resolver);
-        lb.setMac(0, TFTP1);
-        lb.setMac(1, TFTP2);
-        lb.setHealth(0, ServiceStatus.UP, "test");
-        lb.setHealth(1, ServiceStatus.UP, "test");
+    private static ForwarderHarness start(DsrConfig config) {
+        return ForwarderHarness.resolving(config, Ipv4.parse("198.51.100.10"));
     }
 
     private byte[] rrq(int client) {
@@ -75,36 +58,9 @@ class HostileTrafficTest {
                 .build();
     }
 
-    /** The frame is dropped for {@code reason}: counted once, nothing sent, the buffer untouched. */
-    private void assertDropped(DropReason reason, byte[] frame) {
-        long before = forwarder.counters().drops(reason);
-        long forwarded = forwarder.counters().forwarded();
-        byte[] buffer = frame.clone();
-        forwarder.handle(buffer, buffer.length);
-        assertEquals(before + 1, forwarder.counters().drops(reason), reason.name());
-        assertEquals(forwarded, forwarder.counters().forwarded(), reason.name());
-        assertEquals(List.of(), io.sent(), reason + ": nothing sent");
-        assertArrayEquals(frame, buffer, reason + ": never mangled");
-    }
-
-    /** The frame is forwarded to {@code backend} byte for byte but for the two MACs; returns what went out. */
-    private byte[] assertForwardedUnchanged(byte[] frame, MacAddress backend) {
-        byte[] out = forward(frame);
-        assertTrue(backend.matches(out, Ethernet.DESTINATION), "to " + backend);
-        assertArrayEquals(
-                Arrays.copyOfRange(frame, Ethernet.ETHER_TYPE, frame.length),
-                Arrays.copyOfRange(out, Ethernet.ETHER_TYPE, out.length),
-                "only the MACs change");
-        return out;
-    }
-
+    /** The one frame sent for {@code frame}, from us and as long as it; the caller checks the rest. */
     private byte[] forward(byte[] frame) {
-        io.clearSent();
-        byte[] buffer = frame.clone();
-        forwarder.handle(buffer, buffer.length);
-        assertEquals(1, io.sent().size(), "forwarded");
-        byte[] out = io.sent().get(0);
-        io.clearSent();
+        byte[] out = node.exchange(frame);
         assertEquals(frame.length, out.length);
         assertTrue(LB.matches(out, Ethernet.SOURCE));
         return out;
@@ -114,16 +70,16 @@ class HostileTrafficTest {
     void truncatedFramesAreDroppedAtTheFirstHeaderThatDoesNotFit() {
         byte[] rrq = rrq(CLIENT);
         for (int n = 1; n < Ethernet.HEADER_LENGTH; n++) {
-            assertDropped(DropReason.TRUNCATED, Arrays.copyOf(rrq, n));
+            node.assertDropped(DropReason.TRUNCATED, Arrays.copyOf(rrq, n));
         }
         for (int n = Ethernet.HEADER_LENGTH; n < rrq.length; n++) {
-            assertDropped(DropReason.BAD_IP_HEADER, Arrays.copyOf(rrq, n)); // header or total length cut
+            node.assertDropped(DropReason.BAD_IP_HEADER, Arrays.copyOf(rrq, n)); // header or total length cut
         }
         byte[] arp = frame().eth(ROUTER, MacAddress.BROADCAST)
                 .arpRequest(ROUTER_IP, VIP)
                 .build();
         for (int n = Ethernet.HEADER_LENGTH; n < Arp.OFFSET + Arp.LENGTH; n++) {
-            assertDropped(DropReason.MALFORMED_ARP, Arrays.copyOf(arp, n));
+            node.assertDropped(DropReason.MALFORMED_ARP, Arrays.copyOf(arp, n));
         }
     }
 
@@ -132,24 +88,24 @@ class HostileTrafficTest {
         for (int ihl = 0; ihl < 5; ihl++) {
             byte[] f = rrq(CLIENT);
             f[Ethernet.HEADER_LENGTH] = (byte) (0x40 | ihl);
-            assertDropped(DropReason.BAD_IP_HEADER, f);
+            node.assertDropped(DropReason.BAD_IP_HEADER, f);
         }
         byte[] longIhl = rrq(CLIENT);
         longIhl[Ethernet.HEADER_LENGTH] = 0x4f; // a 60-byte header
         Bytes.putU16(longIhl, Ethernet.HEADER_LENGTH + 2, 40); // in a packet said to be 40 bytes long
-        assertDropped(DropReason.BAD_IP_HEADER, longIhl);
+        node.assertDropped(DropReason.BAD_IP_HEADER, longIhl);
 
         byte[] beyondCapture = rrq(CLIENT);
         Bytes.putU16(beyondCapture, Ethernet.HEADER_LENGTH + 2, beyondCapture.length); // 14 bytes too long
-        assertDropped(DropReason.BAD_IP_HEADER, beyondCapture);
+        node.assertDropped(DropReason.BAD_IP_HEADER, beyondCapture);
 
         byte[] zero = rrq(CLIENT);
         Bytes.putU16(zero, Ethernet.HEADER_LENGTH + 2, 0);
-        assertDropped(DropReason.BAD_IP_HEADER, zero);
+        node.assertDropped(DropReason.BAD_IP_HEADER, zero);
 
         byte[] ipv6InIpv4 = rrq(CLIENT);
         ipv6InIpv4[Ethernet.HEADER_LENGTH] = 0x65;
-        assertDropped(DropReason.BAD_IP_HEADER, ipv6InIpv4);
+        node.assertDropped(DropReason.BAD_IP_HEADER, ipv6InIpv4);
     }
 
     @Test
@@ -160,14 +116,14 @@ class HostileTrafficTest {
                 .payload(new byte[] {0, 4, 0, 1})
                 .build();
         byte[] padded = Arrays.copyOf(ack, 60); // minimum Ethernet frame
-        assertForwardedUnchanged(padded, TFTP1);
+        node.assertForwardedTo(TFTP1, padded);
     }
 
     @Test
     void ipOptionsAreForwardedUntouchedAndAPartialChecksumBehindThemCompleted() {
         byte[] options =
                 HostileFrames.udpWithOptions(LB, ROUTER, CLIENT, VIP, 40000, 69, HostileFrames.routerAlert(), RRQ);
-        assertForwardedUnchanged(options, TFTP1);
+        node.assertForwardedTo(TFTP1, options);
 
         byte[] partial = options.clone();
         L4Checksum.fillPartial(partial, Ethernet.HEADER_LENGTH);
@@ -183,7 +139,7 @@ class HostileTrafficTest {
 
     @Test
     void fragmentsOfADatagramReachOneBackendWithSourceIpHash() {
-        start(TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 0, 1));
+        node = start(TestConfigs.anyStar(2, LbMethod.SOURCEIPHASH, PersistenceType.NONE, 0, 1));
         allFragmentsReachOneBackend();
     }
 
@@ -212,14 +168,14 @@ class HostileTrafficTest {
             assertEquals(backendOf[client], backend, "client " + client + "'s fragments on one backend");
         }
         assertTrue(Arrays.stream(backendOf).distinct().count() == 2, "both backends used");
-        assertEquals(0, forwarder.counters().checksumsCompleted());
+        assertEquals(0, node.counters().checksumsCompleted());
     }
 
     @Test
     void groupDestinationMacsAreNotForwarded() {
         for (String mac :
                 new String[] {"ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:fb", "33:33:00:00:00:01", "03:00:00:00:00:01"}) {
-            assertDropped(
+            node.assertDropped(
                     DropReason.GROUP_DESTINATION,
                     frame().eth(ROUTER, MacAddress.parse(mac))
                             .ipv4(CLIENT, VIP)
@@ -231,14 +187,14 @@ class HostileTrafficTest {
 
     @Test
     void framesWithOurOwnSourceMacAreIgnored() {
-        assertDropped(
+        node.assertDropped(
                 DropReason.OWN_SOURCE_MAC,
                 frame().eth(LB, LB)
                         .ipv4(CLIENT, VIP)
                         .udp(40000, 69)
                         .payload(RRQ)
                         .build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.OWN_SOURCE_MAC,
                 frame().eth(LB, MacAddress.BROADCAST).arpRequest(ROUTER_IP, VIP).build());
     }
@@ -249,8 +205,8 @@ class HostileTrafficTest {
      */
     @Test
     void vlanTaggedFramesForAnUntaggedVipAreDroppedNeverMangled() {
-        assertDropped(DropReason.WRONG_VLAN, HostileFrames.vlanTagged(rrq(CLIENT), 10));
-        assertDropped(
+        node.assertDropped(DropReason.WRONG_VLAN, HostileFrames.vlanTagged(rrq(CLIENT), 10));
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 HostileFrames.vlanTagged(
                         frame().eth(ROUTER, MacAddress.BROADCAST)
@@ -259,8 +215,8 @@ class HostileTrafficTest {
                         10));
         byte[] qinq = HostileFrames.vlanTagged(HostileFrames.vlanTagged(rrq(CLIENT), 10), 20);
         Bytes.putU16(qinq, Ethernet.ETHER_TYPE, Ethernet.TYPE_QINQ);
-        assertDropped(DropReason.VLAN_TAGGED, qinq);
-        assertEquals(0, forwarder.counters().arpRepliesSent());
+        node.assertDropped(DropReason.VLAN_TAGGED, qinq);
+        assertEquals(0, node.counters().arpRepliesSent());
     }
 
     /** dsrlb works at layer 2: it neither checks nor decrements the TTL, as a switch would not. */
@@ -268,7 +224,7 @@ class HostileTrafficTest {
     void ttlOneAndZeroAreForwardedUnchanged() {
         for (int ttl : new int[] {1, 0}) {
             byte[] f = HostileFrames.udpWithTtl(LB, ROUTER, CLIENT, VIP, 40000, 69, ttl, RRQ);
-            byte[] out = assertForwardedUnchanged(f, TFTP1);
+            byte[] out = node.assertForwardedTo(TFTP1, f);
             assertEquals(ttl, out[Ethernet.HEADER_LENGTH + 8]);
         }
     }
@@ -277,25 +233,25 @@ class HostileTrafficTest {
     void otherEthertypesAndTrafficForOthersAreDropped() {
         byte[] lldp = rrq(CLIENT);
         Bytes.putU16(lldp, Ethernet.ETHER_TYPE, 0x88cc);
-        assertDropped(DropReason.OTHER_ETHERTYPE, lldp);
+        node.assertDropped(DropReason.OTHER_ETHERTYPE, lldp);
         byte[] ipv4AsIpv6 = rrq(CLIENT);
         Bytes.putU16(ipv4AsIpv6, Ethernet.ETHER_TYPE, Ethernet.TYPE_IPV6);
-        assertDropped(DropReason.BAD_IP_HEADER, ipv4AsIpv6);
-        assertDropped(
+        node.assertDropped(DropReason.BAD_IP_HEADER, ipv4AsIpv6);
+        node.assertDropped(
                 DropReason.NOT_VIP,
                 frame().eth(ROUTER, LB)
                         .ipv4(CLIENT, ROUTER_IP)
                         .udp(40000, 69)
                         .payload(RRQ)
                         .build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.NOT_OUR_MAC,
                 frame().eth(ROUTER, TFTP2)
                         .ipv4(CLIENT, VIP)
                         .udp(40000, 69)
                         .payload(RRQ)
                         .build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.WOULD_LOOP,
                 frame().eth(TFTP1, LB)
                         .ipv4(CLIENT, VIP)
@@ -307,29 +263,24 @@ class HostileTrafficTest {
     @Test
     void arpRequestsForTheVipFromAnyHostAreAnswered() {
         for (MacAddress asker : new MacAddress[] {ROUTER, TFTP1, INTRUDER}) {
-            io.clearSent();
-            forwarder.handle(
-                    frame().eth(asker, MacAddress.BROADCAST)
-                            .arpRequest(ROUTER_IP, VIP)
-                            .build(),
-                    Arp.FRAME_LENGTH);
-            assertEquals(1, io.sent().size());
-            byte[] reply = io.sent().get(0);
+            byte[] reply = node.exchange(frame().eth(asker, MacAddress.BROADCAST)
+                    .arpRequest(ROUTER_IP, VIP)
+                    .build());
             assertEquals(Arp.OP_REPLY, Arp.operation(reply));
             assertTrue(asker.matches(reply, Ethernet.DESTINATION));
             assertTrue(LB.matches(reply, Arp.SENDER_MAC));
         }
-        assertEquals(3, forwarder.counters().arpRepliesSent());
-        assertEquals(0, forwarder.counters().vipArpConflicts());
+        assertEquals(3, node.counters().arpRepliesSent());
+        assertEquals(0, node.counters().vipArpConflicts());
     }
 
     /** Another host claiming the VIP (a backend with arp_ignore=0, or a spoofer) is counted and named. */
     @Test
     void arpRepliesAndGratuitousArpForTheVipFromOthersAreCountedAsConflicts() {
         byte[] reply = HostileFrames.arpReply(INTRUDER, VIP, ROUTER, ROUTER_IP);
-        assertDropped(DropReason.ARP_NOT_FOR_VIP, reply);
-        assertEquals(1, forwarder.counters().vipArpConflicts());
-        Counters.VipArpConflict last = forwarder.counters().lastVipArpConflict();
+        node.assertDropped(DropReason.ARP_NOT_FOR_VIP, reply);
+        assertEquals(1, node.counters().vipArpConflicts());
+        Counters.VipArpConflict last = node.counters().lastVipArpConflict();
         assertNotNull(last);
         assertEquals(IpAddress.ofIpv4(VIP), last.vip());
         assertEquals(INTRUDER, last.mac());
@@ -337,14 +288,13 @@ class HostileTrafficTest {
         // A gratuitous ARP is a request for the VIP: we answer it (reasserting the VIP) and count the claim.
         byte[] garp = new byte[Arp.FRAME_LENGTH];
         Arp.writeGratuitous(garp, TFTP2, VIP);
-        forwarder.handle(garp, garp.length);
-        assertEquals(2, forwarder.counters().vipArpConflicts());
-        assertEquals(TFTP2, forwarder.counters().lastVipArpConflict().mac());
-        assertEquals(1, forwarder.counters().arpRepliesSent());
+        node.handle(garp);
+        assertEquals(2, node.counters().vipArpConflicts());
+        assertEquals(TFTP2, node.counters().lastVipArpConflict().mac());
+        assertEquals(1, node.counters().arpRepliesSent());
 
         // Traffic still flows to the real backends.
-        io.clearSent();
-        assertForwardedUnchanged(rrq(CLIENT), TFTP1);
+        node.assertForwardedTo(TFTP1, rrq(CLIENT));
     }
 
     /** A spoofed ARP reply for a backend's address with a group or our own MAC does not redirect traffic. */
@@ -354,8 +304,8 @@ class HostileTrafficTest {
                 new MacAddress[] {MacAddress.BROADCAST, MacAddress.parse("01:00:5e:00:00:01"), MacAddress.ZERO, LB}) {
             byte[] f = HostileFrames.arpReply(spoof, Ipv4.parse("198.51.100.30"), LB, Ipv4.parse("198.51.100.10"));
             INTRUDER.writeTo(f, Ethernet.SOURCE);
-            assertDropped(DropReason.ARP_NOT_FOR_VIP, f);
+            node.assertDropped(DropReason.ARP_NOT_FOR_VIP, f);
         }
-        assertForwardedUnchanged(rrq(CLIENT), TFTP1);
+        node.assertForwardedTo(TFTP1, rrq(CLIENT));
     }
 }

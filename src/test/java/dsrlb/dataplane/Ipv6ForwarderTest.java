@@ -1,16 +1,19 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.ForwarderHarness.LB;
+import static dsrlb.testing.ForwarderHarness.ROUTER;
+import static dsrlb.testing.ForwarderHarness.TFTP1;
+import static dsrlb.testing.ForwarderHarness.TFTP2;
+import static dsrlb.testing.ForwarderHarness.TFTP3;
 import static dsrlb.testing.FrameBuilder.frame;
 import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dsrlb.balance.LoadBalancer;
 import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.ConfigParser;
-import dsrlb.config.DsrConfig;
 import dsrlb.config.LbMethod;
 import dsrlb.config.PersistenceType;
 import dsrlb.frame.Ethernet;
@@ -21,9 +24,7 @@ import dsrlb.frame.L4Checksum;
 import dsrlb.frame.Ndp;
 import dsrlb.net.IpAddress;
 import dsrlb.net.MacAddress;
-import dsrlb.testing.FakeTicker;
-import dsrlb.testing.MemoryPacketIo;
-import java.util.ArrayList;
+import dsrlb.testing.ForwarderHarness;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,11 +36,6 @@ import org.junit.jupiter.api.Test;
  * ones built independently with {@link dsrlb.testing.FrameBuilder}.
  */
 class Ipv6ForwarderTest {
-    static final MacAddress LB = ForwarderTest.LB;
-    static final MacAddress ROUTER = ForwarderTest.ROUTER;
-    static final MacAddress TFTP1 = ForwarderTest.TFTP1;
-    static final MacAddress TFTP2 = ForwarderTest.TFTP2;
-    static final MacAddress TFTP3 = MacAddress.parse("02:00:00:00:00:32");
     static final IpAddress VIP6 = TestConfigs.VIP6;
     static final IpAddress CLIENT = IpAddress.parse("2001:db8:1::10");
     static final IpAddress ROUTER6 = IpAddress.parse("2001:db8::1");
@@ -50,75 +46,12 @@ class Ipv6ForwarderTest {
     static final MacAddress ALL_NODES_MAC = MacAddress.parse("33:33:00:00:00:01");
     static final IpAddress ALL_NODES = IpAddress.parse("ff02::1");
 
-    /** One dsrlb as the tests wire it: its interface, balancer, forwarder and what it told whom. */
-    static final class Node {
-        final MemoryPacketIo io = new MemoryPacketIo(LB);
-        final LoadBalancer lb;
-        final Forwarder forwarder;
-        final List<int[]> forwardedIpv6 = new ArrayList<>();
-        final List<int[]> advertisements = new ArrayList<>();
-        int forwardedIpv4;
-
-        Node(DsrConfig config) {
-            lb = new LoadBalancer(config, new FakeTicker(), 251);
-            Forwarder.ArpObserver observer = new Forwarder.ArpObserver() {
-                @Override
-                public void onArp(byte[] frame, int arp, int vlan) {}
-
-                @Override
-                public void onNeighborAdvertisement(byte[] frame, int ip, int icmp, int vlan) {
-                    advertisements.add(new int[] {ip, icmp, vlan});
-                }
-            };
-            ForwardedFrameListener recorder = new ForwardedFrameListener() {
-                @Override
-                public void forwarded(
-                        byte[] frame, int length, int vipIndex, int clientIp, int serviceId, int protocol, int port) {
-                    forwardedIpv4++;
-                }
-
-                @Override
-                public void forwardedIpv6(
-                        byte[] frame, int length, int ip, int vipIndex, int serviceId, int protocol, int port) {
-                    forwardedIpv6.add(new int[] {length, ip, vipIndex, serviceId, protocol, port});
-                }
-            };
-            forwarder = Forwarder.following(lb, io, observer, recorder);
-            MacAddress[] macs = {TFTP1, TFTP2, TFTP3};
-            for (int id = 0; id < lb.services().size(); id++) {
-                lb.setMac(id, macs[id]);
-                lb.setHealth(id, ServiceStatus.UP, "test");
-            }
-        }
-
-        void handle(byte[] f) {
-            byte[] copy = f.clone();
-            forwarder.handle(copy, copy.length);
-        }
-
-        /** Handles {@code f} and returns the one frame sent for it. */
-        byte[] exchange(byte[] f) {
-            io.clearSent();
-            handle(f);
-            assertEquals(1, io.sent().size(), "one frame out");
-            return io.sent().get(0);
-        }
-
-        void assertDropped(DropReason reason, byte[] f) {
-            io.clearSent();
-            long before = forwarder.counters().drops(reason);
-            handle(f);
-            assertEquals(before + 1, forwarder.counters().drops(reason), reason.name());
-            assertEquals(List.of(), io.sent(), "nothing sent for " + reason);
-        }
+    static ForwarderHarness anyStar(int services, LbMethod method, PersistenceType persistence) {
+        return new ForwarderHarness(TestConfigs.anyStar6(services, method, persistence, 100, 1_000_000));
     }
 
-    static Node anyStar(int services, LbMethod method, PersistenceType persistence) {
-        return new Node(TestConfigs.anyStar6(services, method, persistence, 100, 1_000_000));
-    }
-
-    static Node dualStack() throws Exception {
-        return new Node(ConfigParser.parse("t.conf", TestConfigs.DUAL_STACK));
+    static ForwarderHarness dualStack() throws Exception {
+        return new ForwarderHarness(ConfigParser.parse("t.conf", TestConfigs.DUAL_STACK));
     }
 
     static byte[] udp(IpAddress client, int dstPort, byte[] payload) {
@@ -144,18 +77,18 @@ class Ipv6ForwarderTest {
 
     @Test
     void anRrqToTheVip6LeavesWithOnlyTheMacsRewritten() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         byte[] in = udp(CLIENT, 69, tftpRrq("bootx64.efi"));
         assertArrayEquals(toBackend(TFTP1, CLIENT, 69, tftpRrq("bootx64.efi")), n.exchange(in));
-        assertEquals(1, n.forwarder.counters().forwarded());
-        assertEquals(0, n.forwarder.counters().checksumsCompleted(), "a full checksum is left alone");
+        assertEquals(1, n.counters().forwarded());
+        assertEquals(0, n.counters().checksumsCompleted(), "a full checksum is left alone");
         assertEquals(1, n.lb.forwardedPackets(0), "countingFor counts IPv6 frames");
         assertEquals(in.length, n.lb.forwardedBytes(0));
     }
 
     @Test
     void aClientsLaterPacketsToAnyPortFollowItsBackend() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         IpAddress other = IpAddress.parse("2001:db8:1::11");
         n.exchange(udp(CLIENT, 69, tftpRrq("bootx64.efi")));
         assertArrayEquals(
@@ -174,7 +107,7 @@ class Ipv6ForwarderTest {
 
     @Test
     void clientsThatDifferOnlyInTheHigh64BitsAreTwoClients() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         IpAddress a = IpAddress.parse("2001:db8:1::10");
         IpAddress b = IpAddress.parse("2001:db8:2::10");
         assertEquals(a.low(), b.low());
@@ -188,7 +121,7 @@ class Ipv6ForwarderTest {
 
     @Test
     void roundRobinSpreadsNewClients() {
-        Node n = anyStar(3, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(3, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         MacAddress[] order = {TFTP1, TFTP2, TFTP3};
         for (int c = 0; c < 9; c++) {
             IpAddress client = new IpAddress(CLIENT.high(), 0x100 + c);
@@ -203,8 +136,8 @@ class Ipv6ForwarderTest {
 
     @Test
     void sourceIpHashPicksTheSameBackendOnTwoNodes() {
-        Node a = anyStar(3, LbMethod.SOURCEIPHASH, PersistenceType.NONE);
-        Node b = anyStar(3, LbMethod.SOURCEIPHASH, PersistenceType.NONE);
+        ForwarderHarness a = anyStar(3, LbMethod.SOURCEIPHASH, PersistenceType.NONE);
+        ForwarderHarness b = anyStar(3, LbMethod.SOURCEIPHASH, PersistenceType.NONE);
         // The second node has seen other clients first: a hash, unlike round robin, has no memory.
         for (int c = 0; c < 50; c++) {
             b.handle(udp(new IpAddress(0x2001_0db8_0009_0000L, c), 69, tftpRrq("x")));
@@ -222,7 +155,7 @@ class Ipv6ForwarderTest {
 
     @Test
     void aPartialUdpChecksumIsCompletedAndNothingElseChanges() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         byte[] partial = frame().eth(ROUTER, LB)
                 .ipv6(CLIENT, VIP6)
                 .udp(40000, 69)
@@ -233,12 +166,12 @@ class Ipv6ForwarderTest {
         assertArrayEquals(toBackend(TFTP1, CLIENT, 69, tftpRrq("bootx64.efi")), out);
         int ip = Ethernet.HEADER_LENGTH;
         assertTrue(L4Checksum.isValidIpv6(out, ip, ip + Ipv6Packet.HEADER_LENGTH, Ipv6Packet.PROTO_UDP));
-        assertEquals(1, n.forwarder.counters().checksumsCompleted());
+        assertEquals(1, n.counters().checksumsCompleted());
     }
 
     @Test
     void aLaterFragmentCarriesNoPortAndGoesToTheWildcardVserver() throws Exception {
-        Node n = dualStack();
+        ForwarderHarness n = dualStack();
         int a6 = n.lb.serviceId("a6");
         int b6 = n.lb.serviceId("b6");
         MacAddress a6Mac = n.lb.state().services()[a6].mac();
@@ -280,14 +213,14 @@ class Ipv6ForwarderTest {
         assertArrayEquals(
                 new int[] {later.length, Ethernet.HEADER_LENGTH, 1, b6, Ipv6Packet.PROTO_UDP, -1},
                 n.forwardedIpv6.get(1));
-        assertEquals(0, n.forwardedIpv4, "an IPv6 frame is never told as an IPv4 one");
+        assertEquals(0, n.forwardedIpv4(), "an IPv6 frame is never told as an IPv4 one");
         assertEquals(1, n.lb.forwardedPackets(a6));
         assertEquals(1, n.lb.forwardedPackets(b6));
     }
 
     @Test
     void anIpv4VipIsNeverReachedThroughAnIpv6Header() throws Exception {
-        Node n = dualStack();
+        ForwarderHarness n = dualStack();
         // 198.51.100.20 = c633:6414: the IPv4 VIP's low 64 bits under a real IPv6 prefix, and
         // the IPv4-mapped spelling of the IPv4 VIP itself.
         // (IpAddress.parse refuses the mapped text; FrameBuilder writes an IPv4 address mapped.)
@@ -309,19 +242,19 @@ class Ipv6ForwarderTest {
                         .ipv6(ROUTER6, Ndp.solicitedNode(mapped))
                         .neighborSolicitation(mapped)
                         .build());
-        assertEquals(0, n.forwarder.counters().arpRepliesSent());
+        assertEquals(0, n.counters().arpRepliesSent());
         // Nor is a mapped address claimed by an advertisement a conflict on the IPv4 VIP.
         n.handle(frame().eth(TFTP1, ALL_NODES_MAC)
                 .ipv6(ROUTER6, ALL_NODES)
                 .neighborAdvertisement(mapped, Ndp.FLAG_OVERRIDE)
                 .build());
-        assertEquals(0, n.forwarder.counters().vipArpConflicts());
-        assertEquals(0, n.forwarder.counters().forwarded());
+        assertEquals(0, n.counters().vipArpConflicts());
+        assertEquals(0, n.counters().forwarded());
     }
 
     @Test
     void aSolicitationForTheVip6IsAnsweredMulticastOrUnicast() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         assertEquals(SOLICITED, Ndp.solicitedNode(VIP6));
         byte[] expected = frame().eth(LB, ROUTER)
                 .ipv6(VIP6, ROUTER6)
@@ -338,14 +271,14 @@ class Ipv6ForwarderTest {
                 .neighborSolicitation(VIP6)
                 .build();
         assertArrayEquals(expected, n.exchange(unicast));
-        assertEquals(2, n.forwarder.counters().arpRepliesSent());
-        assertEquals(0, n.forwarder.counters().forwarded());
+        assertEquals(2, n.counters().arpRepliesSent());
+        assertEquals(0, n.counters().forwarded());
         assertEquals(List.of(), n.forwardedIpv6);
     }
 
     @Test
     void theAnswerIsWhatNdpWritesAndCarriesTheRequestsTag() throws Exception {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         byte[] ns = frame().eth(ROUTER, SOLICITED_MAC)
                 .ipv6(ROUTER6, SOLICITED)
                 .neighborSolicitation(VIP6)
@@ -359,7 +292,7 @@ class Ipv6ForwarderTest {
 
     @Test
     void duplicateAddressDetectionForTheVip6IsAnsweredToAllNodes() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         MacAddress host = MacAddress.parse("02:00:00:00:00:44");
         byte[] dad = frame().eth(host, SOLICITED_MAC)
                 .ipv6(IpAddress.parse("::"), SOLICITED)
@@ -374,7 +307,7 @@ class Ipv6ForwarderTest {
 
     @Test
     void solicitationsNotForAVipOrMalformedAreNotAnswered() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         IpAddress backend = IpAddress.parse("2001:db8::30");
         n.assertDropped(
                 DropReason.NDP_NOT_FOR_VIP,
@@ -395,12 +328,12 @@ class Ipv6ForwarderTest {
                 .build();
         badChecksum[Ethernet.HEADER_LENGTH + Ipv6Packet.HEADER_LENGTH + Icmpv6.CHECKSUM] ^= 1;
         n.assertDropped(DropReason.MALFORMED_NDP, badChecksum);
-        assertEquals(0, n.forwarder.counters().arpRepliesSent());
+        assertEquals(0, n.counters().arpRepliesSent());
     }
 
     @Test
     void routerDiscoveryAndRedirectsToTheVip6AreNeverForwarded() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         for (int type = Icmpv6.TYPE_ROUTER_SOLICITATION; type <= Icmpv6.TYPE_REDIRECT; type++) {
             if (type == Icmpv6.TYPE_NEIGHBOR_SOLICITATION) {
                 continue;
@@ -411,7 +344,7 @@ class Ipv6ForwarderTest {
                     LB, ROUTER, ROUTER6, VIP6, 255, new int[0], new byte[0][], Ipv6Packet.PROTO_ICMPV6, message);
             int ip = Ethernet.HEADER_LENGTH;
             Icmpv6.fill(f, ip, ip + Ipv6Packet.HEADER_LENGTH, message.length);
-            io(n, f, "ICMPv6 type " + type);
+            assertEquals(List.of(), n.handle(f), "ICMPv6 type " + type + ": nothing sent");
         }
         // Neighbor Discovery in a first fragment still shows its type: not forwarded either.
         byte[] ns = frame().eth(ROUTER, LB)
@@ -429,21 +362,14 @@ class Ipv6ForwarderTest {
                 new byte[][] {HostileFrames.fragmentHeader(0, true, 9)},
                 Ipv6Packet.PROTO_ICMPV6,
                 java.util.Arrays.copyOfRange(ns, icmp, ns.length));
-        io(n, fragmented, "a fragmented solicitation");
-        assertEquals(0, n.forwarder.counters().forwarded());
+        assertEquals(List.of(), n.handle(fragmented), "a fragmented solicitation: nothing sent");
+        assertEquals(0, n.counters().forwarded());
         assertEquals(List.of(), n.forwardedIpv6);
-    }
-
-    /** Handles {@code f} and checks that nothing went out. */
-    private static void io(Node n, byte[] f, String what) {
-        n.io.clearSent();
-        n.handle(f);
-        assertEquals(List.of(), n.io.sent(), what + ": nothing sent");
     }
 
     @Test
     void aStandbyNeitherAnswersForTheVip6NorForwards() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         n.forwarder.setActive(false);
         n.assertDropped(
                 DropReason.STANDBY,
@@ -457,20 +383,20 @@ class Ipv6ForwarderTest {
                 .ipv6(VIP6, ALL_NODES)
                 .neighborAdvertisement(VIP6, Ndp.FLAG_OVERRIDE)
                 .build());
-        assertEquals(0, n.forwarder.counters().vipArpConflicts());
-        assertEquals(0, n.forwarder.counters().forwarded());
+        assertEquals(0, n.counters().vipArpConflicts());
+        assertEquals(0, n.counters().forwarded());
     }
 
     @Test
     void anAdvertisementForTheVip6FromAnotherMacIsAConflict() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         byte[] claim = frame().eth(TFTP1, ALL_NODES_MAC)
                 .ipv6(VIP6, ALL_NODES)
                 .neighborAdvertisement(VIP6, Ndp.FLAG_OVERRIDE)
                 .build();
         n.assertDropped(DropReason.NDP_NOT_FOR_VIP, claim);
-        assertEquals(1, n.forwarder.counters().vipArpConflicts());
-        Counters.VipArpConflict last = n.forwarder.counters().lastVipArpConflict();
+        assertEquals(1, n.counters().vipArpConflicts());
+        Counters.VipArpConflict last = n.counters().lastVipArpConflict();
         assertEquals(VIP6, last.vip());
         assertEquals(TFTP1, last.mac());
         assertEquals(1, n.advertisements.size(), "the resolver sees every valid advertisement");
@@ -483,13 +409,13 @@ class Ipv6ForwarderTest {
                 .ipv6(backend, IpAddress.parse("2001:db8::10"))
                 .neighborAdvertisement(backend, Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
                 .build());
-        assertEquals(1, n.forwarder.counters().vipArpConflicts());
+        assertEquals(1, n.counters().vipArpConflicts());
         assertEquals(2, n.advertisements.size());
     }
 
     @Test
     void aTaggedFrameForAnUntaggedVip6IsOnTheWrongVlan() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         n.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, LB)
@@ -524,7 +450,7 @@ class Ipv6ForwarderTest {
 
     @Test
     void whatMustNotBeForwardedIsDroppedWithItsReason() {
-        Node n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
+        ForwarderHarness n = anyStar(2, LbMethod.ROUNDROBIN, PersistenceType.SOURCEIP);
         n.assertDropped(
                 DropReason.GROUP_DESTINATION,
                 frame().eth(ROUTER, ALL_NODES_MAC)
@@ -551,6 +477,6 @@ class Ipv6ForwarderTest {
         n.lb.setHealth(0, ServiceStatus.DOWN, "test");
         n.lb.setHealth(1, ServiceStatus.DOWN, "test");
         n.assertDropped(DropReason.NO_SERVICE_UP, udp(CLIENT, 69, new byte[4]));
-        assertEquals(0, n.forwarder.counters().forwarded());
+        assertEquals(0, n.counters().forwarded());
     }
 }

@@ -19,6 +19,7 @@ import dsrlb.net.IpAddress;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
+import dsrlb.testing.ForwarderHarness;
 import dsrlb.testing.MemoryPacketIo;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,12 +31,12 @@ import org.junit.jupiter.api.Test;
  * Input and expected output frames in pairs.
  */
 class MultiInterfaceForwarderTest {
-    static final MacAddress LB = ForwarderTest.LB;
+    static final MacAddress LB = ForwarderHarness.LB;
     static final MacAddress LB_B = MacAddress.parse("02:d5:1b:64:00:12");
-    static final MacAddress ROUTER = ForwarderTest.ROUTER;
+    static final MacAddress ROUTER = ForwarderHarness.ROUTER;
     static final MacAddress ROUTER_B = MacAddress.parse("02:d5:1b:64:00:02");
-    static final MacAddress TFTP1 = ForwarderTest.TFTP1;
-    static final MacAddress TFTP2 = ForwarderTest.TFTP2;
+    static final MacAddress TFTP1 = ForwarderHarness.TFTP1;
+    static final MacAddress TFTP2 = ForwarderHarness.TFTP2;
     static final int VIP_A = Ipv4.parse("198.51.100.20");
     static final int VIP_B = Ipv4.parse("198.51.100.140");
     static final IpAddress VIP6 = IpAddress.parse("2001:db8::20");
@@ -63,7 +64,7 @@ class MultiInterfaceForwarderTest {
         lb.subscribe(onEth1::publish);
         lb.setMac(0, TFTP1);
         lb.setMac(1, TFTP2);
-        lb.setMac(2, ForwarderTest.TFTP1);
+        lb.setMac(2, TFTP1);
         for (int id = 0; id < 3; id++) {
             lb.setHealth(id, ServiceStatus.UP, "test");
         }

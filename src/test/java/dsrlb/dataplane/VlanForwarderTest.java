@@ -1,5 +1,9 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.ForwarderHarness.LB;
+import static dsrlb.testing.ForwarderHarness.ROUTER;
+import static dsrlb.testing.ForwarderHarness.TFTP1;
+import static dsrlb.testing.ForwarderHarness.TFTP2;
 import static dsrlb.testing.FrameBuilder.frame;
 import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dsrlb.balance.LoadBalancer;
-import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
@@ -18,8 +21,8 @@ import dsrlb.frame.Ethernet;
 import dsrlb.net.Ipv4;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
+import dsrlb.testing.ForwarderHarness;
 import dsrlb.testing.MemoryPacketIo;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,10 +33,6 @@ import org.junit.jupiter.api.Test;
  * (198.51.100.128/25, VIP .140, tftp2 .150). Input and expected output frames in pairs.
  */
 class VlanForwarderTest {
-    static final MacAddress LB = ForwarderTest.LB;
-    static final MacAddress ROUTER = ForwarderTest.ROUTER;
-    static final MacAddress TFTP1 = ForwarderTest.TFTP1;
-    static final MacAddress TFTP2 = ForwarderTest.TFTP2;
     static final int VIP100 = Ipv4.parse("198.51.100.20");
     static final int VIP200 = Ipv4.parse("198.51.100.140");
     static final int TFTP1_IP = Ipv4.parse("198.51.100.30");
@@ -41,39 +40,18 @@ class VlanForwarderTest {
     static final int ROUTER100 = Ipv4.parse("198.51.100.2");
     static final int CLIENT = Ipv4.parse("192.0.2.10");
 
-    final MemoryPacketIo io = new MemoryPacketIo(LB);
-    final List<int[]> observedArp = new ArrayList<>();
     DsrConfig cfg;
-    LoadBalancer lb;
-    Forwarder forwarder;
+    ForwarderHarness node;
 
     @BeforeEach
     void setUp() throws Exception {
         cfg = ConfigParser.parse("t.conf", TestConfigs.VLAN_TRUNK);
-        lb = new LoadBalancer(cfg, new FakeTicker(), 251);
-        forwarder = Forwarder.following(lb, io, (f, arp, vlan) -> observedArp.add(new int[] {arp, vlan}));
-        lb.setMac(0, TFTP1);
-        lb.setMac(1, TFTP2);
-        lb.setHealth(0, ServiceStatus.UP, "test");
-        lb.setHealth(1, ServiceStatus.UP, "test");
-    }
-
-    private void handle(byte[] f) {
-        byte[] copy = f.clone();
-        forwarder.handle(copy, copy.length);
-    }
-
-    private void assertDropped(DropReason reason, byte[] f) {
-        long before = forwarder.counters().drops(reason);
-        handle(f);
-        assertEquals(before + 1, forwarder.counters().drops(reason), reason.name());
-        assertEquals(List.of(), io.sent(), "nothing sent for " + reason);
+        node = new ForwarderHarness(cfg);
     }
 
     @Test
     void forwardsOnTheVipsVlanWithTheTagKeptAndOnlyTheMacsRewritten() {
         for (int[] c : new int[][] {{100, VIP100}, {200, VIP200}}) {
-            io.clearSent();
             MacAddress backend = c[0] == 100 ? TFTP1 : TFTP2;
             byte[] in = frame().eth(ROUTER, LB)
                     .vlan(c[0])
@@ -87,11 +65,9 @@ class VlanForwarderTest {
                     .udp(40000, 69)
                     .payload(tftpRrq("pxelinux.0"))
                     .build();
-            handle(in);
-            assertEquals(1, io.sent().size(), "vlan " + c[0]);
-            assertArrayEquals(expected, io.sent().get(0), "vlan " + c[0]);
+            assertArrayEquals(expected, node.exchange(in), "vlan " + c[0]);
         }
-        assertEquals(2, forwarder.counters().forwarded());
+        assertEquals(2, node.counters().forwarded());
     }
 
     @Test
@@ -109,31 +85,30 @@ class VlanForwarderTest {
                 .udp(40000, 69)
                 .payload(tftpRrq("a"))
                 .build();
-        handle(in);
-        assertArrayEquals(expected, io.sent().get(0));
-        assertEquals(1, forwarder.counters().checksumsCompleted());
+        assertArrayEquals(expected, node.handle(in).get(0));
+        assertEquals(1, node.counters().checksumsCompleted());
     }
 
     @Test
     void aFrameForAVipOnAnotherVlanOrUntaggedIsDropped() {
-        assertDropped(
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, LB)
                         .vlan(200)
                         .ipv4(CLIENT, VIP100)
                         .udp(40000, 69)
                         .build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, LB).ipv4(CLIENT, VIP100).udp(40000, 69).build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, LB)
                         .vlan(300)
                         .ipv4(CLIENT, VIP200)
                         .udp(40000, 69)
                         .build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.NOT_VIP,
                 frame().eth(ROUTER, LB)
                         .vlan(100)
@@ -144,12 +119,10 @@ class VlanForwarderTest {
 
     @Test
     void answersArpForAVipOnItsVlanTagged() {
-        handle(frame().eth(ROUTER, MacAddress.BROADCAST)
+        byte[] reply = node.exchange(frame().eth(ROUTER, MacAddress.BROADCAST)
                 .vlan(100)
                 .arpRequest(ROUTER100, VIP100)
                 .build());
-        assertEquals(1, io.sent().size());
-        byte[] reply = io.sent().get(0);
         assertEquals(Arp.TAGGED_FRAME_LENGTH, reply.length);
         assertTrue(ROUTER.matches(reply, Ethernet.DESTINATION));
         assertTrue(LB.matches(reply, Ethernet.SOURCE));
@@ -163,23 +136,23 @@ class VlanForwarderTest {
         assertEquals(VIP100, Arp.senderIp(reply, arp));
         assertTrue(ROUTER.matches(reply, Arp.field(arp, Arp.TARGET_MAC)));
         assertEquals(ROUTER100, Arp.targetIp(reply, arp));
-        assertEquals(1, forwarder.counters().arpRepliesSent());
+        assertEquals(1, node.counters().arpRepliesSent());
     }
 
     @Test
     void arpForAVipAskedOnTheWrongVlanGetsNoAnswer() {
-        assertDropped(
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, MacAddress.BROADCAST)
                         .vlan(200)
                         .arpRequest(ROUTER100, VIP100)
                         .build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, MacAddress.BROADCAST)
                         .arpRequest(ROUTER100, VIP100)
                         .build());
-        assertEquals(0, forwarder.counters().arpRepliesSent());
+        assertEquals(0, node.counters().arpRepliesSent());
     }
 
     @Test
@@ -196,9 +169,9 @@ class VlanForwarderTest {
                 .build();
         // Turn the inner EtherType into a second 802.1Q tag: the frame is now 100 inside ?.
         Bytes.putU16(doubleTagged, Ethernet.INNER_ETHER_TYPE, Ethernet.TYPE_VLAN);
-        assertDropped(DropReason.VLAN_TAGGED, doubleTagged);
+        node.assertDropped(DropReason.VLAN_TAGGED, doubleTagged);
         Bytes.putU16(inner, Ethernet.ETHER_TYPE, Ethernet.TYPE_QINQ);
-        assertDropped(DropReason.VLAN_TAGGED, inner);
+        node.assertDropped(DropReason.VLAN_TAGGED, inner);
     }
 
     @Test
@@ -208,10 +181,11 @@ class VlanForwarderTest {
                 .ipv4(CLIENT, VIP100)
                 .udp(40000, 69)
                 .build();
-        long before = forwarder.counters().drops(DropReason.TRUNCATED);
-        forwarder.handle(f, Ethernet.TAGGED_HEADER_LENGTH - 1);
-        assertEquals(before + 1, forwarder.counters().drops(DropReason.TRUNCATED));
-        assertEquals(List.of(), io.sent());
+        // The whole frame in the buffer, a length that cuts the tag: the length is what counts.
+        long before = node.counters().drops(DropReason.TRUNCATED);
+        node.forwarder.handle(f, Ethernet.TAGGED_HEADER_LENGTH - 1);
+        assertEquals(before + 1, node.counters().drops(DropReason.TRUNCATED));
+        assertEquals(List.of(), node.io.sent());
     }
 
     @Test
@@ -219,24 +193,18 @@ class VlanForwarderTest {
         DsrConfig untagged = ConfigParser.parse(
                 "u.conf",
                 "add service s 198.51.100.30 ANY *\nadd lb vserver v ANY 198.51.100.20 *\nbind lb vserver v s\n");
-        LoadBalancer plain = new LoadBalancer(untagged, new FakeTicker(), 251);
-        MemoryPacketIo out = new MemoryPacketIo(LB);
-        Forwarder f = Forwarder.following(plain, out, (frame, arp, vlan) -> {});
-        plain.setMac(0, TFTP1);
-        plain.setHealth(0, ServiceStatus.UP, "test");
         byte[] in = frame().eth(ROUTER, LB)
                 .vlan(0)
                 .ipv4(CLIENT, VIP100)
                 .udp(40000, 69)
                 .build();
-        f.handle(in.clone(), in.length);
         assertArrayEquals(
                 frame().eth(LB, TFTP1)
                         .vlan(0)
                         .ipv4(CLIENT, VIP100)
                         .udp(40000, 69)
                         .build(),
-                out.sent().get(0));
+                new ForwarderHarness(untagged).handle(in).get(0));
     }
 
     @Test
@@ -292,19 +260,20 @@ class VlanForwarderTest {
 
     @Test
     void theResolverSeesTaggedArpWithItsOffsetAndVlan() {
-        handle(frame().eth(TFTP1, LB)
+        node.handle(frame().eth(TFTP1, LB)
                 .vlan(100)
                 .arpRequest(TFTP1_IP, Ipv4.parse("198.51.100.1"))
                 .build());
-        assertEquals(1, observedArp.size());
-        assertArrayEquals(new int[] {Ethernet.TAGGED_HEADER_LENGTH, 100}, observedArp.get(0));
+        assertEquals(1, node.arp.size());
+        assertArrayEquals(new int[] {Ethernet.TAGGED_HEADER_LENGTH, 100}, node.arp.get(0));
     }
 
     @Test
     void takingOverAnnouncesEachVipOnItsVlan() {
-        VipOwnership ownership = new VipOwnership(forwarder, io, new int[] {VIP100, VIP200}, new int[] {100, 200});
+        VipOwnership ownership =
+                new VipOwnership(node.forwarder, node.io, new int[] {VIP100, VIP200}, new int[] {100, 200});
         ownership.announce();
-        List<byte[]> sent = io.sent();
+        List<byte[]> sent = node.io.sent();
         assertEquals(4, sent.size(), "two rounds of two");
         int arp = Ethernet.TAGGED_HEADER_LENGTH;
         assertEquals(100, Ethernet.vlanId(sent.get(0)));

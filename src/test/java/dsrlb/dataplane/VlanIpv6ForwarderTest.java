@@ -1,5 +1,9 @@
 package dsrlb.dataplane;
 
+import static dsrlb.testing.ForwarderHarness.LB;
+import static dsrlb.testing.ForwarderHarness.ROUTER;
+import static dsrlb.testing.ForwarderHarness.TFTP1;
+import static dsrlb.testing.ForwarderHarness.TFTP2;
 import static dsrlb.testing.FrameBuilder.frame;
 import static dsrlb.testing.FrameBuilder.tftpRrq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -7,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dsrlb.balance.LoadBalancer;
-import dsrlb.balance.ServiceStatus;
 import dsrlb.balance.TestConfigs;
 import dsrlb.config.ConfigParser;
 import dsrlb.config.DsrConfig;
@@ -17,8 +20,8 @@ import dsrlb.frame.Ndp;
 import dsrlb.net.IpAddress;
 import dsrlb.net.MacAddress;
 import dsrlb.testing.FakeTicker;
+import dsrlb.testing.ForwarderHarness;
 import dsrlb.testing.MemoryPacketIo;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,10 +34,6 @@ import org.junit.jupiter.api.Test;
  * in pairs, the expected ones built independently with FrameBuilder.
  */
 class VlanIpv6ForwarderTest {
-    static final MacAddress LB = ForwarderTest.LB;
-    static final MacAddress ROUTER = ForwarderTest.ROUTER;
-    static final MacAddress TFTP1 = ForwarderTest.TFTP1;
-    static final MacAddress TFTP2 = ForwarderTest.TFTP2;
     static final IpAddress VIP100 = IpAddress.parse("2001:db8:2::20");
     static final IpAddress VIP200 = IpAddress.parse("2001:db8:3::20");
     static final IpAddress TFTP1_IP = IpAddress.parse("2001:db8:2::30");
@@ -52,48 +51,19 @@ class VlanIpv6ForwarderTest {
     static final int IP = Ethernet.TAGGED_HEADER_LENGTH;
     static final int ICMP = IP + Ipv6Packet.HEADER_LENGTH;
 
-    final MemoryPacketIo io = new MemoryPacketIo(LB);
-    final List<int[]> advertisements = new ArrayList<>();
     DsrConfig cfg;
-    LoadBalancer lb;
-    Forwarder forwarder;
+    ForwarderHarness node;
 
     @BeforeEach
     void setUp() throws Exception {
         cfg = ConfigParser.parse("t.conf", TestConfigs.VLAN_TRUNK6);
-        lb = new LoadBalancer(cfg, new FakeTicker(), 251);
-        forwarder = Forwarder.following(lb, io, new Forwarder.ArpObserver() {
-            @Override
-            public void onArp(byte[] frame, int arp, int vlan) {}
-
-            @Override
-            public void onNeighborAdvertisement(byte[] frame, int ip, int icmp, int vlan) {
-                advertisements.add(new int[] {ip, icmp, vlan});
-            }
-        });
-        lb.setMac(0, TFTP1);
-        lb.setMac(1, TFTP2);
-        lb.setHealth(0, ServiceStatus.UP, "test");
-        lb.setHealth(1, ServiceStatus.UP, "test");
-    }
-
-    private void handle(byte[] f) {
-        byte[] copy = f.clone();
-        forwarder.handle(copy, copy.length);
-    }
-
-    private void assertDropped(DropReason reason, byte[] f) {
-        long before = forwarder.counters().drops(reason);
-        handle(f);
-        assertEquals(before + 1, forwarder.counters().drops(reason), reason.name());
-        assertEquals(List.of(), io.sent(), "nothing sent for " + reason);
+        node = new ForwarderHarness(cfg);
     }
 
     @Test
     void forwardsIpv6OnTheVipsVlanWithTheTagKeptAndThePartialChecksumCompleted() {
         record Case(int vlan, IpAddress vip, MacAddress backend) {}
         for (Case c : List.of(new Case(100, VIP100, TFTP1), new Case(200, VIP200, TFTP2))) {
-            io.clearSent();
             byte[] in = frame().eth(ROUTER, LB)
                     .vlan(c.vlan())
                     .ipv6(CLIENT, c.vip())
@@ -107,49 +77,46 @@ class VlanIpv6ForwarderTest {
                     .udp(40000, 69)
                     .payload(tftpRrq("bootx64.efi"))
                     .build();
-            handle(in);
-            assertEquals(1, io.sent().size(), c.toString());
-            assertArrayEquals(expected, io.sent().get(0), c.toString());
+            assertArrayEquals(expected, node.exchange(in), c.toString());
         }
-        assertEquals(2, forwarder.counters().forwarded());
-        assertEquals(2, forwarder.counters().checksumsCompleted());
+        assertEquals(2, node.counters().forwarded());
+        assertEquals(2, node.counters().checksumsCompleted());
     }
 
     @Test
     void ipv6ForAVip6OnAnotherVlanOrUntaggedIsDropped() {
-        assertDropped(
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, LB)
                         .vlan(200)
                         .ipv6(CLIENT, VIP100)
                         .udp(40000, 69)
                         .build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, LB).ipv6(CLIENT, VIP100).udp(40000, 69).build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, LB)
                         .vlan(100)
                         .ipv6(CLIENT, VIP200)
                         .udp(40000, 69)
                         .build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.NOT_VIP,
                 frame().eth(ROUTER, LB)
                         .vlan(100)
                         .ipv6(CLIENT, TFTP1_IP)
                         .udp(40000, 69)
                         .build());
-        assertEquals(0, forwarder.counters().forwarded());
+        assertEquals(0, node.counters().forwarded());
     }
 
     @Test
     void answersASolicitationForAVip6OnItsVlanTagged() {
         record Case(int vlan, IpAddress vip, IpAddress router) {}
         for (Case c : List.of(new Case(100, VIP100, ROUTER100), new Case(200, VIP200, ROUTER200))) {
-            io.clearSent();
-            handle(frame().eth(ROUTER, SOLICITED_MAC)
+            byte[] answer = node.exchange(frame().eth(ROUTER, SOLICITED_MAC)
                     .vlan(c.vlan())
                     .ipv6(c.router(), Ndp.solicitedNode(c.vip()))
                     .neighborSolicitation(c.vip())
@@ -159,37 +126,36 @@ class VlanIpv6ForwarderTest {
                     .ipv6(c.vip(), c.router())
                     .neighborAdvertisement(c.vip(), Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)
                     .build();
-            assertEquals(1, io.sent().size(), c.toString());
-            assertEquals(Ndp.TAGGED_FRAME_LENGTH, io.sent().get(0).length);
-            assertArrayEquals(expected, io.sent().get(0), c + ": the NA carries the solicitation's tag");
+            assertEquals(Ndp.TAGGED_FRAME_LENGTH, answer.length);
+            assertArrayEquals(expected, answer, c + ": the NA carries the solicitation's tag");
         }
-        assertEquals(2, forwarder.counters().arpRepliesSent());
-        assertEquals(0, forwarder.counters().forwarded());
+        assertEquals(2, node.counters().arpRepliesSent());
+        assertEquals(0, node.counters().forwarded());
     }
 
     @Test
     void aSolicitationForAVip6OnTheWrongVlanGetsNoAnswer() {
-        assertDropped(
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, SOLICITED_MAC)
                         .vlan(200)
                         .ipv6(ROUTER200, Ndp.solicitedNode(VIP100))
                         .neighborSolicitation(VIP100)
                         .build());
-        assertDropped(
+        node.assertDropped(
                 DropReason.WRONG_VLAN,
                 frame().eth(ROUTER, SOLICITED_MAC)
                         .ipv6(ROUTER100, Ndp.solicitedNode(VIP100))
                         .neighborSolicitation(VIP100)
                         .build());
-        assertEquals(0, forwarder.counters().arpRepliesSent());
+        assertEquals(0, node.counters().arpRepliesSent());
     }
 
     @Test
     void theResolverSeesTaggedAdvertisementsWithTheirOffsetsAndVlan() {
-        handle(advertisementFrom(TFTP1, TFTP1_IP, OWN100, 100));
-        assertEquals(1, advertisements.size());
-        assertArrayEquals(new int[] {IP, ICMP, 100}, advertisements.get(0));
+        node.handle(advertisementFrom(TFTP1, TFTP1_IP, OWN100, 100));
+        assertEquals(1, node.advertisements.size());
+        assertArrayEquals(new int[] {IP, ICMP, 100}, node.advertisements.get(0));
     }
 
     /** A backend's tagged answer to a solicitation from {@code askedFrom}. */
@@ -277,12 +243,12 @@ class VlanIpv6ForwarderTest {
 
     @Test
     void takingOverAnnouncesEachVip6OnItsVlan() {
-        VipOwnership ownership =
-                new VipOwnership(forwarder, io, new int[0], new int[0], new IpAddress[] {VIP100, VIP200}, new int[] {
+        VipOwnership ownership = new VipOwnership(
+                node.forwarder, node.io, new int[0], new int[0], new IpAddress[] {VIP100, VIP200}, new int[] {
                     cfg.tagOf(VIP100), cfg.tagOf(VIP200)
                 });
         ownership.announce();
-        List<byte[]> sent = io.sent();
+        List<byte[]> sent = node.io.sent();
         assertEquals(4, sent.size(), "two rounds of two");
         for (int round = 0; round < 2; round++) {
             for (int v = 0; v < 2; v++) {
