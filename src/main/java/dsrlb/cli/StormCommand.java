@@ -38,10 +38,10 @@ import picocli.CommandLine.Spec;
         description = {
             "A boot storm: one TFTP client per source address, all let go at the same instant (after every"
                     + " client has bound its address), each fetching --file from --target; then a report.",
-            "--target again names more servers: the clients are split over them in order, in contiguous"
-                    + " blocks (client i of n to target i*k/n of k; two targets get the first and the second"
-                    + " half of --sources), e.g. to storm backends directly, without a load balancer, from one"
-                    + " process. Every target needs at least one client.",
+            "--target again names more servers: the clients take them in turn (client i to target i mod k of"
+                    + " k; of two targets, the first gets the 1st, 3rd, 5th.. source), so that each target's clients"
+                    + " are spread over the start order; e.g. to storm backends directly, without a load balancer,"
+                    + " from one process. Every target needs at least one client.",
             "Each client binds its own source address, which must be configured on this host (loopback has all"
                     + " of 127/8). Like PXE firmware, clients ask blksize and tsize, wait --timeout for each answer"
                     + " and send again up to --retries times (no ICMP check as in dsrlb probe: a closed port"

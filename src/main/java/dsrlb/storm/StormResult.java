@@ -17,7 +17,7 @@ import java.util.TreeSet;
  *
  * @param request what every client asked (its server, local address and total bound set per
  *        client), with the first target as its server
- * @param targets the storm's servers in order, the clients split over them in contiguous blocks
+ * @param targets the storm's servers in order, which the clients took in turn
  * @param maxTime the storm's bound
  * @param clients one result per client, in source order
  * @param wall from the common start to the end of the last client

@@ -182,19 +182,18 @@ class StormTest {
     }
 
     @Test
-    void theClientsAreSplitOverTheTargetsInContiguousBlocksInOrder() {
-        // lab/bench's direct arm: 200 clients, the first half to tftp1, the second to tftp2.
+    void theClientsTakeTheTargetsInTurn() {
+        // lab/bench's direct arm: 200 clients, every other one to tftp1, the others to tftp2.
         for (int i = 0; i < 200; i++) {
-            assertEquals(i < 100 ? 0 : 1, Storm.targetOf(i, 200, 2), "client " + i);
+            assertEquals(i % 2, Storm.targetOf(i, 200, 2), "client " + i);
         }
-        assertEquals(List.of(0, 0, 0, 1, 1), split(5, 2), "blocks differ by one at most");
+        assertEquals(List.of(0, 1, 0, 1, 0), split(5, 2), "counts differ by one at most");
         assertEquals(List.of(0, 1, 2), split(3, 3), "as many targets as clients: one each");
-        assertEquals(List.of(0, 0, 0, 1, 1, 2, 2), split(7, 3));
+        assertEquals(List.of(0, 1, 2, 3, 0, 1, 2, 3), split(8, 4), "the paired storm's four targets");
         assertEquals(List.of(0, 0, 0, 0), split(4, 1), "one target has them all");
         assertThrows(IllegalArgumentException.class, () -> Storm.targetOf(5, 5, 2));
         assertThrows(IllegalArgumentException.class, () -> Storm.targetOf(0, 5, 0));
         assertThrows(IllegalArgumentException.class, () -> Storm.targetOf(-1, 5, 2));
-        // No int overflow at the bound: i * k before the division.
         assertEquals(1, Storm.targetOf(Storm.MAX_CLIENTS - 1, Storm.MAX_CLIENTS, 2));
     }
 
@@ -223,10 +222,10 @@ class StormTest {
 
     /**
      * Two servers on two loopback addresses (one port, as a storm's targets share it): each
-     * serves exactly its block of the clients, and every result says which one it fetched from.
+     * serves exactly its turn of the clients, and every result says which one it fetched from.
      */
     @Test
-    void eachOfTwoTargetsServesExactlyItsBlockOfClients() throws Exception {
+    void eachOfTwoTargetsServesExactlyItsTurnOfTheClients() throws Exception {
         InetAddress first = InetAddress.getLoopbackAddress();
         InetAddress second = SourceAddresses.parse("127.0.0.2").get(0);
         byte[] other = random(50_000, 6);
@@ -242,19 +241,19 @@ class StormTest {
             assertEquals(List.of(first, second), r.targets());
             assertEquals(first, r.request().server(), "the summary's request names the first target");
             assertEquals(
-                    List.of(first, first, first, second, second),
+                    List.of(first, second, first, second, first),
                     r.clients().stream().map(ClientResult::target).toList());
+            List<InetAddress> odd = List.of(five.get(0), five.get(2), five.get(4));
+            List<InetAddress> even = List.of(five.get(1), five.get(3));
             assertEquals(
-                    five.subList(0, 3),
-                    r.clientsOf(first).stream().map(ClientResult::source).toList());
+                    odd, r.clientsOf(first).stream().map(ClientResult::source).toList());
             assertEquals(
-                    five.subList(3, 5),
-                    r.clientsOf(second).stream().map(ClientResult::source).toList());
+                    even, r.clientsOf(second).stream().map(ClientResult::source).toList());
             // What each server saw, and what each client got (the two serve different content).
-            assertEquals(Set.copyOf(five.subList(0, 3)), Set.copyOf(server.requesters()));
-            assertEquals(Set.copyOf(five.subList(3, 5)), Set.copyOf(server2.requesters()));
+            assertEquals(Set.copyOf(odd), Set.copyOf(server.requesters()));
+            assertEquals(Set.copyOf(even), Set.copyOf(server2.requesters()));
             assertEquals(
-                    List.of(sha256(FILE), sha256(FILE), sha256(FILE), sha256(other), sha256(other)),
+                    List.of(sha256(FILE), sha256(other), sha256(FILE), sha256(other), sha256(FILE)),
                     r.clients().stream().map(ClientResult::sha256).toList());
             assertEquals(3L * FILE.length + 2L * other.length, r.bytes());
         }
