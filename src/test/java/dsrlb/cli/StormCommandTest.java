@@ -436,7 +436,7 @@ class StormCommandTest {
         assertTrue(s.contains("--no-progress"), s);
         assertTrue(s.contains("--plot FILE.svg also draws the completion times as a CDF"), s);
         assertTrue(s.contains("1 at least one client failed"), s);
-        assertTrue(s.contains("--target again names more servers: the clients are split over them in order"), s);
+        assertTrue(s.contains("--target again names more servers: the clients take them in turn"), s);
         assertTrue(s.contains("with several, the summary also has 'targets'"), s);
     }
 
