@@ -151,6 +151,8 @@ class ForwarderAllocationTest {
     void taggedIpv6SolicitationsAdvertisementsAndWrongVlanDropsAllocateNothing() throws Exception {
         DiscardingPacketIo io = new DiscardingPacketIo(LB);
         LoadBalancer lb = ForwarderHarness.balancer(ConfigParser.parse("t.conf", TestConfigs.VLAN_TRUNK6));
+        // Another MAC than the tagged answer's, so that only the resolver's learning can make it TFTP1.
+        lb.setMac(0, MacAddress.parse("02:00:00:00:00:99"));
         ArpResolver resolver = new ArpResolver(io, lb, 0, null, 10_000_000_000L, 35_000_000_000L, () -> 0L);
         Forwarder forwarder = Forwarder.following(lb, io, resolver);
         IpAddress[] vips = {IpAddress.parse("2001:db8:2::20"), IpAddress.parse("2001:db8:3::20")};
