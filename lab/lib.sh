@@ -53,6 +53,8 @@ readonly LAB_ROUTER_SERVER_IP=198.51.100.1
 readonly LAB_LB_IP=198.51.100.10
 readonly LAB_LB2_IP=198.51.100.11
 readonly LAB_VIP=198.51.100.20
+# A second VIP, forwarded by lab/kernel-lb beside dsrlb on LAB_VIP: lab/bench's paired storm.
+readonly LAB_PAIRED_VIP=198.51.100.21
 readonly LAB_TFTP1_IP=198.51.100.30
 readonly LAB_TFTP2_IP=198.51.100.31
 # lab/pxe's LAN behind the router: 203.0.113.0/24, another documentation prefix.
@@ -149,6 +151,8 @@ readonly LAB_BUILD_PACKAGES=(asciidoctor gcc libc6-dev)
 lab_log() { printf '[lab] %s\n' "$*" >&2; }
 lab_warn() { printf '[lab] WARNING: %s\n' "$*" >&2; }
 lab_die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
+# lab_is_ipv4 <text>: whether it reads as a dotted-quad IPv4 address.
+lab_is_ipv4() { [[ "$1" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; }
 
 lab_require_root() {
     [[ $EUID -eq 0 ]] || lab_die "must run as root (network namespaces, nftables, daemons on port 69)"
