@@ -83,7 +83,7 @@ final class StormCommand implements Callable<Integer> {
             required = true,
             paramLabel = "HOST",
             description = "TFTP server or VIP: a name or an IPv4 or IPv6 address, of the sources' IP version."
-                    + " Repeatable: the clients are split over the targets in order.")
+                    + " Repeatable: the clients take the targets in turn.")
     List<String> targets;
 
     @Option(names = "--port", defaultValue = "69", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}.")
