@@ -61,6 +61,7 @@ final class StormJson {
                 r.completed(),
                 r.failed(),
                 seconds(r.wall()),
+                r.started().toString(),
                 p.isEmpty()
                         ? null
                         : new Completion(
@@ -97,6 +98,7 @@ final class StormJson {
             int completed,
             int failed,
             BigDecimal stormSeconds,
+            String startedAt,
             Completion completionSeconds,
             long bytes,
             BigDecimal mibPerSecond,

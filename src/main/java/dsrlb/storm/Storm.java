@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -147,6 +148,8 @@ public final class Storm {
             // Binding is quick; a client that has not bound by then starts late rather than never.
             bound.await(BIND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             long start = System.nanoTime();
+            // The wall clock too: a script lines the storm up with what it sampled meanwhile.
+            Instant started = Instant.now();
             startNanos = start;
             go.countDown();
 
@@ -169,7 +172,7 @@ public final class Storm {
                 results.add(r);
                 wall = Math.max(wall, r.completion().toNanos());
             }
-            return new StormResult(request, targets, maxTime, results, Duration.ofNanos(wall));
+            return new StormResult(request, targets, maxTime, results, started, Duration.ofNanos(wall));
         } finally {
             go.countDown();
             pool.shutdownNow();

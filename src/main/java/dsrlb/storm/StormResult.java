@@ -4,6 +4,7 @@ import dsrlb.tftp.FailureKind;
 import dsrlb.tftp.TftpRequest;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,16 @@ import java.util.TreeSet;
  * @param targets the storm's servers in order, which the clients took in turn
  * @param maxTime the storm's bound
  * @param clients one result per client, in source order
+ * @param started the common start, by the wall clock
  * @param wall from the common start to the end of the last client
  */
 public record StormResult(
-        TftpRequest request, List<InetAddress> targets, Duration maxTime, List<ClientResult> clients, Duration wall) {
+        TftpRequest request,
+        List<InetAddress> targets,
+        Duration maxTime,
+        List<ClientResult> clients,
+        Instant started,
+        Duration wall) {
     public StormResult {
         Objects.requireNonNull(request, "request");
         targets = List.copyOf(targets);
@@ -31,6 +38,7 @@ public record StormResult(
             throw new IllegalArgumentException("a storm has a target");
         }
         Objects.requireNonNull(maxTime, "maxTime");
+        Objects.requireNonNull(started, "started");
         Objects.requireNonNull(wall, "wall");
         clients = List.copyOf(clients);
     }

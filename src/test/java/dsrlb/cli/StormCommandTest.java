@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,7 @@ class StormCommandTest {
 
     @Test
     void jsonHasTheSummaryAndOneLinePerClientThatAddUp() {
+        Instant before = Instant.now();
         assertEquals(0, storm("--file", "ARDBP32.BIN", "--expect-size", "100000", "--json"), err.toString());
 
         String s = out.toString();
@@ -151,6 +153,9 @@ class StormCommandTest {
         assertEquals(String.valueOf(retransmissions), field(head, "retransmissions"));
         assertEquals(String.format(java.util.Locale.ROOT, "%.3f", maxSeconds), field(head, "max"));
         assertEquals(field(head, "max"), field(head, "stormSeconds"));
+        // The common start by the wall clock (lab/bench lines its CPU samples up with it).
+        Instant started = Instant.parse(field(head, "startedAt").replace("\"", ""));
+        assertTrue(!started.isBefore(before) && !started.isAfter(Instant.now()), started + " not within the call");
         assertTrue(
                 field(head, "completionSeconds")
                         .matches(
