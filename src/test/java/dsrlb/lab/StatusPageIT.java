@@ -318,6 +318,18 @@ class StatusPageIT extends DsrlbLabTest {
     @Test
     @Order(3)
     void anUpdateChangesTheRowsInPlaceAndAHiddenPageClosesItsStream() throws Exception {
+        // The transfer lists keep their rows by position (app.js, renderTransfers): new transfers
+        // rewrite the rows that are there rather than replacing them.
+        String recentRow = "document.querySelector('#recent tbody tr')";
+        Object topBefore = script("const r = " + recentRow + "; r.dsrlbMarker = 'kept'; return r.innerText;");
+        Lab.check(StormIT.storm(Lab.VIP, "192.0.2.132-192.0.2.135", 60), "a storm of 4 new clients");
+        assertTrue(
+                within(Duration.ofSeconds(5), () -> !topBefore.equals(script("return " + recentRow + ".innerText"))),
+                "the newest finished transfer at the top of the list: " + topBefore + " -> "
+                        + browser.findElement(By.id("recent")).getText());
+        assertEquals(
+                "kept", script("return " + recentRow + ".dsrlbMarker"), "the row rewritten in place, not replaced");
+
         // A property set on the elements from here survives only if the page changes them in place.
         script("const r = document.querySelector(\"#services tr[data-name='tftp1']\");"
                 + " r.dsrlbMarker = 'kept'; r.cells[2].dsrlbMarker = 'kept';"
