@@ -126,12 +126,12 @@ public record NetworkInterfaceInfo(String name, MacAddress mac, int address, int
         if (!nif.isUp()) {
             throw new IOException("interface " + nif.getName() + " is down");
         }
-        List<int[]> ipv4 = new ArrayList<>();
+        List<Ipv4Address> ipv4 = new ArrayList<>();
         IpAddress global6 = null;
         IpAddress linkLocal6 = null;
         for (InterfaceAddress a : nif.getInterfaceAddresses()) {
             if (a.getAddress() instanceof Inet4Address v4) {
-                ipv4.add(new int[] {Ipv4.parse(v4.getHostAddress()), a.getNetworkPrefixLength()});
+                ipv4.add(new Ipv4Address(Ipv4.parse(v4.getHostAddress()), a.getNetworkPrefixLength()));
             } else if (a.getAddress() instanceof Inet6Address v6) {
                 IpAddress a6 = IpAddress.ofIpv6(v6.getAddress(), 0);
                 if (v6.isLinkLocalAddress()) {
@@ -141,24 +141,29 @@ public record NetworkInterfaceInfo(String name, MacAddress mac, int address, int
                 }
             }
         }
-        int[] own = ownIpv4(ipv4);
+        Ipv4Address own = ownIpv4(ipv4);
         return new NetworkInterfaceInfo(
-                nif.getName(), MacAddress.of(hw), own[0], own[1], global6 != null ? global6 : linkLocal6);
+                nif.getName(), MacAddress.of(hw), own.address(), own.prefix(), global6 != null ? global6 : linkLocal6);
+    }
+
+    /** An IPv4 address of the interface with its prefix length (a host address has 32). */
+    record Ipv4Address(int address, int prefix) {
+        static final Ipv4Address NONE = new Ipv4Address(0, 0);
     }
 
     /**
-     * The interface's own IPv4 address among its {address, prefix} pairs: the first with a subnet
-     * (prefix below 32), else the first; {0, 0} for none. A /32 beside the LAN's address is
+     * The interface's own IPv4 address among its addresses: the first with a subnet (prefix below
+     * 32), else the first; {@link Ipv4Address#NONE} for none. A /32 beside the LAN's address is
      * someone's VIP or alias (lab/bench's paired storm puts the nftables path's VIP there): sent
      * as our ARP requests' sender, the backends, which hold such a VIP on lo, never answered, and
      * every service stayed DOWN.
      */
-    static int[] ownIpv4(List<int[]> addresses) {
-        for (int[] a : addresses) {
-            if (a[1] < 32) {
+    static Ipv4Address ownIpv4(List<Ipv4Address> addresses) {
+        for (Ipv4Address a : addresses) {
+            if (a.prefix() < 32) {
                 return a;
             }
         }
-        return addresses.isEmpty() ? new int[] {0, 0} : addresses.get(0);
+        return addresses.isEmpty() ? Ipv4Address.NONE : addresses.get(0);
     }
 }
