@@ -5,8 +5,9 @@
 //
 // What the browser pays per document is what changed (nothing when it is the last one again):
 // rows are keyed by name, a cell's text or class is written only when it differs, rows are added
-// or removed only when the set changes (the transfer lists' rows by position: see renderTransfers), a sparkline is redrawn only when its monitor reported a new probe and the chart only
-// when a point was added. A page in a background tab takes no document at all (document.hidden).
+// or removed only when the set changes (the transfer lists' rows by position: see renderTransfers),
+// a sparkline is redrawn only when its monitor reported a new probe and the chart only when a
+// point was added. A page in a background tab takes no document at all (document.hidden).
 'use strict';
 
 const POLL_MS = 1000;
